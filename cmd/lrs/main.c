@@ -1,0 +1,76 @@
+/*
+ * main.c - the `lrs` program: global options and the command table.
+ *
+ * `lrs COMMAND [ARGS]` runs one command; `lrs --help` lists them and
+ * `lrs COMMAND --help` explains one (git's conventions).
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static const struct cli_command commands[] = {
+    {"version", NULL, "print the version"},
+};
+
+int cli_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int cli_usage(const char *usage, const char *help)
+{
+    fprintf(stderr, "usage: %s\n", usage);
+    if (help)
+        fprintf(stderr, "\n%s", help);
+    return CLI_USAGE;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("lrs: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "usage: lrs [--version] [--help] <command> [<args>]\n\n"
+               "openlrs, an open Learning Records Service.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "   %-12s %s\n", commands[i].name, commands[i].brief);
+    fprintf(f, "\n'lrs <command> --help' explains one command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return CLI_USAGE;
+    }
+    if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+        if (argc > 2 && strcmp(argv[1], "help") == 0) {
+            char *sub[] = {argv[2], (char *)"--help", NULL};
+
+            for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+                if (commands[i].fn && strcmp(commands[i].name, argv[2]) == 0)
+                    return commands[i].fn(2, sub);
+        }
+        print_help(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("lrs version %s\n", lrs_version());
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (commands[i].fn && strcmp(commands[i].name, argv[1]) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    cli_error("'%s' is not an lrs command; see 'lrs --help'", argv[1]);
+    return CLI_USAGE;
+}

@@ -1,0 +1,10 @@
+/*
+ * lrs/lrs.h - the whole public API of liblrs, one header per module.
+ */
+#ifndef LRS_LRS_H
+#define LRS_LRS_H
+
+#include <lrs/base.h>
+#include <lrs/ids.h>
+
+#endif /* LRS_LRS_H */

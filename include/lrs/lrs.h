@@ -6,5 +6,6 @@
 
 #include <lrs/base.h>
 #include <lrs/ids.h>
+#include <lrs/text.h>
 
 #endif /* LRS_LRS_H */

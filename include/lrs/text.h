@@ -44,7 +44,7 @@
 
 /** Default and largest code length of lrs_name_metaphone(). */
 #define LRS_NAME_METAPHONE_DEFAULT 4
-#define LRS_NAME_METAPHONE_MAX 8
+#define LRS_NAME_METAPHONE_MAX     8
 
 /** The two Double Metaphone codes of a word. */
 struct lrs_metaphone {
@@ -83,9 +83,10 @@ lrs_name_normalise_to(struct lrs_str in, const char *field,
  * As lrs_name_normalise_to(), but append the result to `out`. Allocates
  * (LRS_ENOMEM) only when `out` must grow. On error `out` is unchanged.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_name_normalise(struct lrs_str in, const char *field, struct lrs_buf *out,
-                   struct lrs_diag *diag);
+LRS_API LRS_NODISCARD enum lrs_err lrs_name_normalise(struct lrs_str in,
+                                                      const char *field,
+                                                      struct lrs_buf *out,
+                                                      struct lrs_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* Tokens                                                             */
@@ -109,9 +110,9 @@ LRS_API bool lrs_name_token_next(struct lrs_str *rest, struct lrs_str *token);
  * LRS_ELIMIT when there were more than `max` tokens (the first `max` are
  * stored), otherwise LRS_OK.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_name_tokens(struct lrs_str normalised, struct lrs_str *tokens, size_t max,
-                size_t *count);
+LRS_API LRS_NODISCARD enum lrs_err lrs_name_tokens(struct lrs_str normalised,
+                                                   struct lrs_str *tokens,
+                                                   size_t max, size_t *count);
 
 /* ------------------------------------------------------------------ */
 /* Similarity                                                         */

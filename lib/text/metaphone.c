@@ -125,8 +125,7 @@ static int rule_ch(struct dm *d, int i)
      * 'arch', 'orchestra', 'orchid'; 'wachtler', 'wechsler' but not
      * 'tichner'. */
     if (AT(d, 0, "VAN ", "VON ") || AT(d, 0, "SCH") ||
-        AT(d, i - 2, "ORCHES", "ARCHIT", "ORCHID") ||
-        AT(d, i + 2, "T", "S") ||
+        AT(d, i - 2, "ORCHES", "ARCHIT", "ORCHID") || AT(d, i + 2, "T", "S") ||
         ((AT(d, i - 1, "A", "O", "U", "E") || i == 0) &&
          AT(d, i + 2, "L", "R", "N", "M", "B", "H", "F", "V", "W", " "))) {
         add(d, "K");
@@ -146,8 +145,7 @@ static int rule_cc(struct dm *d, int i)
     /* 'bellocchio' but not 'bacchus' */
     if (AT(d, i + 2, "I", "E", "H") && !AT(d, i + 2, "HU")) {
         /* 'accident', 'accede', 'succeed' */
-        if ((i == 1 && at(d, i - 1) == 'A') ||
-            AT(d, i - 1, "UCCEE", "UCCES"))
+        if ((i == 1 && at(d, i - 1) == 'A') || AT(d, i - 1, "UCCEE", "UCCES"))
             add(d, "KS");
         else /* 'bacci', 'bertucci', other Italian */
             add(d, "X");
@@ -275,9 +273,9 @@ static int letter_g(struct dm *d, int i)
         return i + 2;
     }
     /* -ges-, -gep-, -gel-, -gie- at the beginning */
-    if (i == 0 && (at(d, i + 1) == 'Y' ||
-                   AT(d, i + 1, "ES", "EP", "EB", "EL", "EY", "IB", "IL",
-                      "IN", "IE", "EI", "ER"))) {
+    if (i == 0 &&
+        (at(d, i + 1) == 'Y' || AT(d, i + 1, "ES", "EP", "EB", "EL", "EY", "IB",
+                                   "IL", "IN", "IE", "EI", "ER"))) {
         add2(d, "K", "J");
         return i + 2;
     }

@@ -33,18 +33,19 @@ enum { K_SEP = 1, K_DROP = 2, K_CTRL = 3 };
  * accent (typed for an apostrophe, O`Brien) dropped, other printable bytes
  * separate tokens, control bytes (NUL included) are errors.
  */
+/* One row per 16 bytes, 0x00 to 0x7F. */
+/* clang-format off */
 static const unsigned char ascii_map[128] = {
-    X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,
-    X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,  X_,
-    X_,  X_,  X_,  X_,  S_,  S_,  S_,  S_,  S_,  S_,  S_,  D_,  S_,  S_,
-    S_,  S_,  S_,  S_,  S_,  S_,  '0', '1', '2', '3', '4', '5', '6', '7',
-    '8', '9', S_,  S_,  S_,  S_,  S_,  S_,  S_,  'A', 'B', 'C', 'D', 'E',
-    'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R', 'S',
-    'T', 'U', 'V', 'W', 'X', 'Y', 'Z', S_,  S_,  S_,  S_,  S_,  D_,  'A',
-    'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O',
-    'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', S_,  S_,  S_,
-    S_,  X_,
+    X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,
+    X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,X_,
+    S_,S_,S_,S_,S_,S_,S_,D_,S_,S_,S_,S_,S_,S_,S_,S_,
+    '0','1','2','3','4','5','6','7','8','9',S_,S_,S_,S_,S_,S_,
+    S_,'A','B','C','D','E','F','G','H','I','J','K','L','M','N','O',
+    'P','Q','R','S','T','U','V','W','X','Y','Z',S_,S_,S_,S_,S_,
+    D_,'A','B','C','D','E','F','G','H','I','J','K','L','M','N','O',
+    'P','Q','R','S','T','U','V','W','X','Y','Z',S_,S_,S_,S_,X_,
 };
+/* clang-format on */
 
 #undef S_
 #undef D_
@@ -182,6 +183,7 @@ static void put_cp(struct norm *w, int32_t cp, int depth);
 static void put_decomposed(struct norm *w, int32_t cp, int depth)
 {
     const char *fold;
+    utf8proc_category_t cat;
     int32_t up;
 
     if (cp < 0x80) {
@@ -195,18 +197,19 @@ static void put_decomposed(struct norm *w, int32_t cp, int depth)
         emit(w, fold, strlen(fold));
         return;
     }
-    switch (utf8proc_category(cp)) {
+    cat = utf8proc_category(cp);
+    /* Spacing modifiers (ʼ ʻ ˈ ...) and the Arabic tatweel only decorate
+     * a name. */
+    if (cat == UTF8PROC_CATEGORY_LM &&
+        ((cp >= 0x02B0 && cp <= 0x02FF) || cp == 0x0640))
+        return;
+    switch (cat) {
     case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
     case UTF8PROC_CATEGORY_ME:
     case UTF8PROC_CATEGORY_CF:
         return;
     case UTF8PROC_CATEGORY_LM:
-        /* Spacing modifiers (ʼ ʻ ˈ ...) and the Arabic tatweel only
-         * decorate a name. */
-        if ((cp >= 0x02B0 && cp <= 0x02FF) || cp == 0x0640)
-            return;
-        /* fall through */
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
     case UTF8PROC_CATEGORY_LT:
@@ -312,8 +315,8 @@ enum lrs_err lrs_name_normalise_to(struct lrs_str in, const char *field,
         if (p[i] < 0x80) {
             if (ascii_map[p[i]] == K_CTRL) {
                 if (p[i] == 0)
-                    lrs_diag_set(diag, field,
-                                 "contains a NUL byte at byte %zu", i);
+                    lrs_diag_set(diag, field, "contains a NUL byte at byte %zu",
+                                 i);
                 else
                     lrs_diag_set(diag, field,
                                  "contains control character U+%04X at "

@@ -21,14 +21,14 @@ struct dm_vec {
  * lib/text/metaphone.c by hand, not copied from another implementation.
  */
 static const struct dm_vec vectors[] = {
-    {"SMITH", "SM0", "XMT"},         /* initial S before M; TH */
-    {"SCHMIDT", "XMT", "SMT"},       /* Schlesinger's SCH; DT */
-    {"THOMAS", "TMS", "TMS"},        /* TH before OM */
-    {"JOSE", "HS", "HS"},            /* Spanish J */
-    {"XAVIER", "SF", "SFR"},         /* initial X; French final IER */
-    {"JONES", "JNS", "ANS"},         /* initial J */
+    {"SMITH", "SM0", "XMT"},   /* initial S before M; TH */
+    {"SCHMIDT", "XMT", "SMT"}, /* Schlesinger's SCH; DT */
+    {"THOMAS", "TMS", "TMS"},  /* TH before OM */
+    {"JOSE", "HS", "HS"},      /* Spanish J */
+    {"XAVIER", "SF", "SFR"},   /* initial X; French final IER */
+    {"JONES", "JNS", "ANS"},   /* initial J */
     {"SCHNEIDER", "XNTR", "SNTR"},
-    {"ARNOW", "ARN", "ARNF"},        /* final W after a vowel */
+    {"ARNOW", "ARN", "ARNF"}, /* final W after a vowel */
     {"ARNOFF", "ARNF", "ARNF"},
     {"CAESAR", "SSR", "SSR"},
     {"MICHAEL", "MKL", "MXL"},       /* CHAE */
@@ -37,31 +37,31 @@ static const struct dm_vec vectors[] = {
     {"ROGIER", "RJ", "RJR"},         /* G before IER; French final R */
     {"DUMB", "TM", "TM"},            /* UMB */
     {"THUMB", "0M", "TM"},
-    {"KNIGHT", "NT", "NT"},          /* initial KN; GH after I */
-    {"LAUGH", "LF", "LF"},           /* GH as F */
-    {"HUGH", "H", "H"},              /* Parker's rule */
+    {"KNIGHT", "NT", "NT"}, /* initial KN; GH after I */
+    {"LAUGH", "LF", "LF"},  /* GH as F */
+    {"HUGH", "H", "H"},     /* Parker's rule */
     {"GOUGH", "KF", "KF"},
-    {"GHISLANE", "JLN", "JLN"},      /* initial GHI; ISL */
-    {"CZERNY", "SRN", "XRN"},        /* CZ */
-    {"FOCACCIA", "FKX", "FKX"},      /* CIA */
-    {"BACCHUS", "PKS", "PKS"},       /* Pierce's rule */
-    {"ACCIDENT", "AKST", "AKST"},    /* CC before I */
+    {"GHISLANE", "JLN", "JLN"},   /* initial GHI; ISL */
+    {"CZERNY", "SRN", "XRN"},     /* CZ */
+    {"FOCACCIA", "FKX", "FKX"},   /* CIA */
+    {"BACCHUS", "PKS", "PKS"},    /* Pierce's rule */
+    {"ACCIDENT", "AKST", "AKST"}, /* CC before I */
     {"BELLOCCHIO", "PLX", "PLX"},
     {"BERTUCCI", "PRTX", "PRTX"},
-    {"MCHUGH", "MK", "MK"},          /* MC... CH */
+    {"MCHUGH", "MK", "MK"}, /* MC... CH */
     {"MACCAFFREY", "MKFR", "MKFR"},
     {"MCCLELLAN", "MKLL", "MKLL"},
-    {"WASSERMAN", "ASRM", "FSRM"},   /* initial W before a vowel */
+    {"WASSERMAN", "ASRM", "FSRM"}, /* initial W before a vowel */
     {"WOMO", "AM", "FM"},
-    {"ZHAO", "J", "J"},              /* pinyin ZH */
-    {"TAGLIARO", "TKLR", "TLR"},     /* GLI */
-    {"FILIPOWICZ", "FLPT", "FLPF"},  /* WICZ */
-    {"EDGE", "AJ", "AJ"},            /* DGE */
-    {"EDGAR", "ATKR", "ATKR"},       /* DGA */
-    {"CAMPBELL", "KMPL", "KMPL"},    /* PB */
-    {"CAGNEY", "KKN", "KKN"},        /* GNEY */
+    {"ZHAO", "J", "J"},             /* pinyin ZH */
+    {"TAGLIARO", "TKLR", "TLR"},    /* GLI */
+    {"FILIPOWICZ", "FLPT", "FLPF"}, /* WICZ */
+    {"EDGE", "AJ", "AJ"},           /* DGE */
+    {"EDGAR", "ATKR", "ATKR"},      /* DGA */
+    {"CAMPBELL", "KMPL", "KMPL"},   /* PB */
+    {"CAGNEY", "KKN", "KKN"},       /* GNEY */
     {"SUGAR", "XKR", "SKR"},
-    {"BREAUX", "PR", "PR"},          /* French final X */
+    {"BREAUX", "PR", "PR"}, /* French final X */
     {"JANKELOWICZ", "JNKL", "ANKL"},
     {"HOCHMEIER", "HKMR", "HKMR"},   /* Germanic CH; not French after ME */
     {"RESNAIS", "RSN", "RSNS"},      /* French final S */
@@ -73,13 +73,13 @@ static const struct dm_vec vectors[] = {
     {"SIOBHAN", "SPN", "XPN"},
     {"NIAMH", "NM", "NM"},
     {"OBRIEN", "APRN", "APRN"},
-    {"KOWALSKI", "KLSK", "KLSK"},    /* Eastern European names */
-    {"SINGH", "SNK", "SNK"},         /* South Asian names */
+    {"KOWALSKI", "KLSK", "KLSK"}, /* Eastern European names */
+    {"SINGH", "SNK", "SNK"},      /* South Asian names */
     {"CHAUDHRY", "XTR", "XTR"},
     {"BHATTACHARYA", "PTKR", "PTKR"},
     {"MUKHERJEE", "MKRJ", "MKRJ"},
     {"NGUYEN", "NKN", "NKN"},
-    {"OKONKWO", "AKNK", "AKNK"},     /* African names */
+    {"OKONKWO", "AKNK", "AKNK"}, /* African names */
     {"ADEBAYO", "ATP", "ATP"},
     {"", "", ""},
 };
@@ -92,8 +92,8 @@ static void check(const char *word, unsigned max, const char *primary,
     memset(&m, 'x', sizeof m);
     lrs_name_metaphone(lrs_str_c(word), max, &m);
     if (strcmp(m.primary, primary) != 0 || strcmp(m.alternate, alternate) != 0)
-        fail_msg("%s: %s/%s, want %s/%s", word, m.primary, m.alternate,
-                 primary, alternate);
+        fail_msg("%s: %s/%s, want %s/%s", word, m.primary, m.alternate, primary,
+                 alternate);
 }
 
 static void test_metaphone__vectors(void **state)
@@ -119,7 +119,7 @@ static void test_metaphone__code_length(void **state)
 static void test_metaphone__input_forms(void **state)
 {
     (void)state;
-    check("smith", 0, "SM0", "XMT");     /* lower case is upper-cased */
+    check("smith", 0, "SM0", "XMT"); /* lower case is upper-cased */
     check("Schmidt", 0, "XMT", "SMT");
     check("O'BRIEN", 0, "APRN", "APRN"); /* other bytes are skipped */
     check("1234", 0, "", "");
@@ -144,8 +144,7 @@ static void test_metaphone__random_input(void **state)
 
         for (size_t i = 0; i < len; i++) {
             seed = seed * 1103515245u + 12345u;
-            w[i] = n % 3 ? (char)('A' + (seed >> 16) % 26)
-                         : (char)(seed >> 16);
+            w[i] = n % 3 ? (char)('A' + (seed >> 16) % 26) : (char)(seed >> 16);
         }
         lrs_name_metaphone((struct lrs_str){w, len}, max, &m);
         assert_true(strlen(m.primary) <= (max ? (max > 8 ? 8 : max) : 4));

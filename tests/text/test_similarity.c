@@ -63,8 +63,8 @@ static void test_similarity__jaro_winkler_vectors(void **state)
         const double j = jaro(v->a, v->b), w = jw(v->a, v->b);
 
         if (fabs(j - v->jaro) > 0.0005 || fabs(w - v->jw) > 0.0005)
-            fail_msg("%s/%s: jaro %.4f jw %.4f, want %.3f %.3f", v->a, v->b,
-                     j, w, v->jaro, v->jw);
+            fail_msg("%s/%s: jaro %.4f jw %.4f, want %.3f %.3f", v->a, v->b, j,
+                     w, v->jaro, v->jw);
     }
 }
 
@@ -80,22 +80,14 @@ struct dl_vec {
  * distance is 2); the rest are single edits by construction.
  */
 static const struct dl_vec dl_vectors[] = {
-    {"KITTEN", "SITTING", 3},
-    {"SATURDAY", "SUNDAY", 3},
-    {"CA", "ABC", 3},
-    {"AB", "BA", 1},
-    {"MARTHA", "MARHTA", 1},
-    {"SMITH", "SMTIH", 1},
-    {"SMITH", "SMYTH", 1},
-    {"SMITH", "SMITHS", 1},
-    {"SMITH", "MITH", 1},
-    {"JONES", "JOENS", 1},
-    {"OBRIEN", "OBRIAN", 1},
-    {"MACDONALD", "MCDONALD", 1},
-    {"ABCDEF", "BADCFE", 3},
-    {"", "", 0},
-    {"", "ABC", 3},
-    {"ABC", "", 3},
+    {"KITTEN", "SITTING", 3}, {"SATURDAY", "SUNDAY", 3},
+    {"CA", "ABC", 3},         {"AB", "BA", 1},
+    {"MARTHA", "MARHTA", 1},  {"SMITH", "SMTIH", 1},
+    {"SMITH", "SMYTH", 1},    {"SMITH", "SMITHS", 1},
+    {"SMITH", "MITH", 1},     {"JONES", "JOENS", 1},
+    {"OBRIEN", "OBRIAN", 1},  {"MACDONALD", "MCDONALD", 1},
+    {"ABCDEF", "BADCFE", 3},  {"", "", 0},
+    {"", "ABC", 3},           {"ABC", "", 3},
     {"ABC", "ABC", 0},
 };
 

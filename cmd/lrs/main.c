@@ -11,6 +11,9 @@
 
 static const struct cli_command commands[] = {
     {"version", NULL, "print the version"},
+    {"uln", cmd_uln, "check Unique Learner Numbers"},
+    {"upn", cmd_upn, "check Unique Pupil Numbers"},
+    {"postcode", cmd_postcode, "check and normalise postcodes"},
 };
 
 int cli_is_help(const char *arg)

@@ -27,7 +27,10 @@
  * Check a ULN: ten ASCII digits, the first not 0, and the check digit
  * (weights 10..2 on digits 1-9, r = sum mod 11, r != 0, digit 10 = 10 - r).
  * On failure the diagnostic (field "uln") says which rule broke, and for a
- * wrong check digit gives the expected digit.
+ * wrong check digit gives the expected digit. The rules are checked in this
+ * order: "is missing", "must contain only digits", "must be 10 digits, got
+ * N", "must not start with 0", "has no valid check digit (remainder 0)",
+ * "check digit is D, expected E". No white space is trimmed.
  */
 LRS_API LRS_NODISCARD enum lrs_err lrs_uln_check(struct lrs_str uln,
                                                  struct lrs_diag *diag);
@@ -54,7 +57,12 @@ LRS_API LRS_NODISCARD enum lrs_err lrs_uln_key_generate(struct lrs_uln_key *key)
  * until one gives a ULN; on return `*counter` is one past the counter used.
  * The same key and counter always give the same ULN; distinct counters give
  * distinct ULNs. `out` receives 10 digits and a NUL. LRS_ELIMIT when the
- * counter space is exhausted.
+ * counter space is exhausted; then `*counter` is unchanged and `out` is "".
+ *
+ * Store the updated counter, and issue the next ULN from it: starting from
+ * a counter that was skipped gives the ULN of the next counter used, so
+ * only counters handed back by this function are each worth one ULN.
+ * About 1 counter in 11 is skipped, so a key yields about 818 million ULNs.
  */
 LRS_API LRS_NODISCARD enum lrs_err lrs_uln_issue(const struct lrs_uln_key *key,
                                                  uint64_t *counter,
@@ -72,9 +80,12 @@ enum lrs_upn_kind {
 };
 
 /**
- * Check a UPN. On failure the diagnostic (field "upn") holds the DfE
- * wording, e.g. "UPN invalid (wrong check letter at character 1)". `kind`
- * may be NULL.
+ * Check a UPN: exactly 13 characters, upper case, no white space trimmed.
+ * On failure the diagnostic (field "upn") holds the DfE wording, e.g.
+ * "UPN invalid (wrong check letter at character 1)"; the structure of
+ * characters 2-13 is checked before the check letter, and a wrong length
+ * gives "UPN invalid (must be 13 characters, got N)". On success `*kind`
+ * (which may be NULL) says whether the UPN is permanent or temporary.
  */
 LRS_API LRS_NODISCARD enum lrs_err lrs_upn_check(struct lrs_str upn,
                                                  enum lrs_upn_kind *kind,
@@ -85,6 +96,12 @@ LRS_API LRS_NODISCARD enum lrs_err lrs_upn_check(struct lrs_str upn,
  * '\0' when one of them is not a digit or a letter of the UPN alphabet.
  */
 LRS_API char lrs_upn_check_letter(const char *chars12);
+
+/**
+ * Whether `la` is an LA number that characters 2-4 of a UPN may hold: the
+ * DfE list of post-April-1998 and "pseudo LA" codes (docs/identifiers.md).
+ */
+LRS_API bool lrs_upn_la_recognised(unsigned la);
 
 /* ------------------------------------------------------------------ */
 /* Postcodes                                                          */
@@ -104,14 +121,20 @@ struct lrs_postcode {
 /**
  * Parse and normalise a postcode: case-insensitive, surrounding and inner
  * white space ignored, checked against the LRS pattern or BFPO. The result
- * is canonical "OUTWARD INWARD" upper case. Diagnostics use field
- * "postcode".
+ * is canonical "OUTWARD INWARD" upper case. Any ZZ99 postcode (a digit and
+ * two letters after ZZ99, e.g. ZZ99 3VZ) is accepted with `unknown` set.
+ * Input over 64 bytes, or holding NUL or non-ASCII bytes, is rejected.
+ * Diagnostics use field "postcode". `*out` is written only on success.
  */
 LRS_API LRS_NODISCARD enum lrs_err lrs_postcode_parse(struct lrs_str in,
                                                       struct lrs_postcode *out,
                                                       struct lrs_diag *diag);
 
-/** The area ("SW" of "SW1A 1AA"); empty for BFPO. Borrowed from `pc`. */
+/**
+ * The area ("SW" of "SW1A 1AA"): the one or two letters that the LRS
+ * pattern's `[A-Z]{1,2}` matches, preferring two. Empty for BFPO. Borrowed
+ * from `pc`.
+ */
 LRS_API struct lrs_str lrs_postcode_area(const struct lrs_postcode *pc);
 /** The district, i.e. the outward code ("SW1A"). Borrowed from `pc`. */
 LRS_API struct lrs_str lrs_postcode_district(const struct lrs_postcode *pc);
@@ -135,9 +158,11 @@ enum lrs_date_parse_flags {
 };
 
 /**
- * Parse yyyy-mm-dd (and dd/mm/yyyy with LRS_DATE_PARSE_DMY) with real
- * calendar checks. `field` names the field in the diagnostic (e.g.
- * "date_of_birth"); it must be static.
+ * Parse yyyy-mm-dd (and dd/mm/yyyy with LRS_DATE_PARSE_DMY, where the day
+ * and month may also have one digit) with real calendar checks and years
+ * 1800-2099. No white space is trimmed. `field` names the field in the
+ * diagnostic (e.g. "date_of_birth"; NULL gives "date"); it must be static.
+ * `*out` is written only on success.
  */
 LRS_API LRS_NODISCARD enum lrs_err lrs_date_parse(struct lrs_str in,
                                                   unsigned flags,
@@ -147,11 +172,17 @@ LRS_API LRS_NODISCARD enum lrs_err lrs_date_parse(struct lrs_str in,
 
 /** Days since 1970-01-01 (negative before). `d` must be valid. */
 LRS_API int32_t lrs_date_to_days(struct lrs_date d);
-/** The date of a day number from lrs_date_to_days(). */
+/**
+ * The date of a day number from lrs_date_to_days(). Day numbers outside
+ * 1800-01-01..2099-12-31 are clamped to that range.
+ */
 LRS_API struct lrs_date lrs_date_from_days(int32_t days);
 /** Write "yyyy-mm-dd" and a NUL into `out`. */
 LRS_API void lrs_date_format(struct lrs_date d, char out[11]);
-/** Whole years of age on `on` for someone born on `dob` (may be negative). */
+/**
+ * Whole years of age on `on` for someone born on `dob` (may be negative).
+ * Someone born on 29 February gains a year on 1 March in a common year.
+ */
 LRS_API int lrs_date_age_on(struct lrs_date dob, struct lrs_date on);
 /** Whether year/month/day is a real calendar date in 1800-2099. */
 LRS_API bool lrs_date_valid(int year, int month, int day);
@@ -176,7 +207,7 @@ LRS_API LRS_NODISCARD enum lrs_err lrs_gender_parse(struct lrs_str in,
                                                     enum lrs_gender *out,
                                                     struct lrs_diag *diag);
 
-/** "0", "1", "2" or "9". */
+/** "0", "1", "2" or "9"; `g` must be an enum lrs_gender value. */
 LRS_API const char *lrs_gender_code(enum lrs_gender g);
 
 #endif /* LRS_IDS_H */

@@ -55,17 +55,17 @@ static bool parse_rate(const char *s, double *out)
 static void print_rate(double v)
 {
     if (isnan(v))
-        printf("%8s", "-");
+        printf("%7s", "-");
     else
-        printf("%7.2f%%", 100 * v);
+        printf("%6.2f%%", 100 * v);
 }
 
 static void print_ratio(double v)
 {
     if (isnan(v))
-        printf("%8s", "-");
+        printf("%7s", "-");
     else
-        printf("%8.4f", v);
+        printf("%7.4f", v);
 }
 
 static void print_table(const struct lrs_eval *ev)
@@ -88,15 +88,15 @@ static void print_table(const struct lrs_eval *ev)
     print_rate(r.review);
     printf(" of queries (%llu holding the true ULN)\n",
            (unsigned long long)c->review_hits);
-    printf("precision            ");
+    printf("precision             ");
     print_ratio(r.precision);
-    printf("\nrecall               ");
+    printf("\nrecall                ");
     print_ratio(r.recall);
-    printf("\nF1                   ");
+    printf("\nF1                    ");
     print_ratio(r.f1);
-    printf("\nrecall incl. review  ");
+    printf("\nrecall incl. review   ");
     print_ratio(r.recall_review);
-    printf("\n\n%-15s %7s %8s %8s %8s %8s %8s %8s %8s\n", "kind", "queries",
+    printf("\n\n%-15s %7s %7s %7s %7s %7s %7s %7s %7s\n", "kind", "queries",
            "false", "missed", "review", "prec", "recall", "F1", "rec+rev");
     for (size_t i = 0; i < ev->kind_count; i++) {
         const struct lrs_eval_kind *k = &ev->kinds[i];

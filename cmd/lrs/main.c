@@ -14,6 +14,8 @@ static const struct cli_command commands[] = {
     {"uln", cmd_uln, "check Unique Learner Numbers"},
     {"upn", cmd_upn, "check Unique Pupil Numbers"},
     {"postcode", cmd_postcode, "check and normalise postcodes"},
+    {"synth", cmd_synth, "write a synthetic register, queries and truth"},
+    {"eval", cmd_eval, "score match results against a truth file"},
 };
 
 int cli_is_help(const char *arg)

@@ -5,7 +5,9 @@
 #define LRS_LRS_H
 
 #include <lrs/base.h>
+#include <lrs/ctf.h>
 #include <lrs/ids.h>
+#include <lrs/synth.h>
 #include <lrs/text.h>
 
 #endif /* LRS_LRS_H */

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char *const files[] = {"learners.csv", "queries.csv",
-                                    "truth.csv", "results.csv"};
+static const char *const files[] = {"learners.csv", "queries.csv", "truth.csv",
+                                    "results.csv"};
 
 /* A results file in which every query gets its truth answer. */
 static int write_perfect(const char *dir)

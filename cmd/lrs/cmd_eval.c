@@ -102,8 +102,7 @@ static void print_table(const struct lrs_eval *ev)
         const struct lrs_eval_kind *k = &ev->kinds[i];
 
         lrs_eval_rates_of(&k->counts, &r);
-        printf("%-15s %7llu ", k->name,
-               (unsigned long long)k->counts.queries);
+        printf("%-15s %7llu ", k->name, (unsigned long long)k->counts.queries);
         print_rate(r.false_link);
         putchar(' ');
         print_rate(r.missed_link);
@@ -159,10 +158,8 @@ static void json_counts(const struct lrs_eval_counts *c)
            (unsigned long long)c->true_links,
            (unsigned long long)c->false_links,
            (unsigned long long)c->wrong_links,
-           (unsigned long long)c->missed_links,
-           (unsigned long long)c->reviews,
-           (unsigned long long)c->review_hits,
-           (unsigned long long)c->true_new);
+           (unsigned long long)c->missed_links, (unsigned long long)c->reviews,
+           (unsigned long long)c->review_hits, (unsigned long long)c->true_new);
     json_number("false_link_rate", r.false_link);
     json_number("missed_link_rate", r.missed_link);
     json_number("review_rate", r.review);
@@ -196,7 +193,7 @@ static bool check_bounds(const struct lrs_eval *ev, const struct bound *b,
 
     lrs_eval_rates_of(&ev->overall, &r);
     for (size_t i = 0; i < n; i++) {
-        const double v = i == 0 ? r.false_link
+        const double v = i == 0   ? r.false_link
                          : i == 1 ? r.missed_link
                                   : r.review;
 

@@ -10,8 +10,9 @@ static const char synth_usage[] =
     "lrs synth --learners N --queries M --seed S --out DIR";
 
 static const char synth_help[] =
-    "Write DIR/learners.csv (a register of N learners aged 13 to 19 on\n"
-    LRS_SYNTH_REF_DATE "), DIR/queries.csv (M searches: corrupted copies\n"
+    "Write DIR/learners.csv (a register of N learners aged 13 to 19 "
+    "on\n" LRS_SYNTH_REF_DATE
+    "), DIR/queries.csv (M searches: corrupted copies\n"
     "of register learners, new people, unregistered twins and siblings)\n"
     "and DIR/truth.csv (the ULN each query must find, and its kinds).\n"
     "The same seed gives byte-identical files. DIR is created if needed.\n"
@@ -45,8 +46,7 @@ static const char *option(int argc, char **argv, int *i, const char *name,
     return argv[++*i];
 }
 
-static bool number(const char *s, const char *name, uint64_t max,
-                   uint64_t *out)
+static bool number(const char *s, const char *name, uint64_t max, uint64_t *out)
 {
     if (lrs_parse_u64(lrs_str_c(s), 0, max, out) != LRS_OK) {
         cli_error("%s must be a number from 0 to %llu, got '%s'", name,
@@ -104,8 +104,7 @@ int cmd_synth(int argc, char **argv)
     printf("learners %llu in %llu families (%llu with a sibling, %llu "
            "twins)\n",
            (unsigned long long)st.learners, (unsigned long long)st.families,
-           (unsigned long long)st.with_sibling,
-           (unsigned long long)st.twins);
+           (unsigned long long)st.with_sibling, (unsigned long long)st.twins);
     printf("queries %llu (%llu with a register match)\n",
            (unsigned long long)st.queries, (unsigned long long)st.matchable);
     for (int k = 0; k < LRS_SYNTH_KIND__COUNT; k++)

@@ -88,12 +88,12 @@ struct lrs_synth_opts {
 
 /** What was generated. */
 struct lrs_synth_stats {
-    uint64_t learners;      /* rows of learners.csv */
-    uint64_t families;      /* households in the register */
-    uint64_t with_sibling;  /* learners with a sibling in the register */
-    uint64_t twins;         /* learners with a twin in the register */
-    uint64_t queries;       /* rows of queries.csv (and of truth.csv) */
-    uint64_t matchable;     /* queries whose truth ULN is set */
+    uint64_t learners;     /* rows of learners.csv */
+    uint64_t families;     /* households in the register */
+    uint64_t with_sibling; /* learners with a sibling in the register */
+    uint64_t twins;        /* learners with a twin in the register */
+    uint64_t queries;      /* rows of queries.csv (and of truth.csv) */
+    uint64_t matchable;    /* queries whose truth ULN is set */
     uint64_t kind_count[LRS_SYNTH_KIND__COUNT]; /* queries with each kind */
 };
 
@@ -162,7 +162,10 @@ struct lrs_eval {
     size_t kind_count;              /* entries of kinds */
 };
 
-#define LRS_EVAL_INIT {{0, 0, 0, 0, 0, 0, 0, 0, 0}, NULL, 0}
+#define LRS_EVAL_INIT                                                          \
+    {                                                                          \
+        {0, 0, 0, 0, 0, 0, 0, 0, 0}, NULL, 0                                   \
+    }
 
 /**
  * Evaluate the CSV text `results` against the CSV text `truth` (formats
@@ -184,9 +187,10 @@ lrs_eval_run(struct lrs_eval *ev, struct lrs_str truth, const char *truth_name,
  * LRS_EIO (diag names the path and the system error) when one cannot be
  * read.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_eval_files(struct lrs_eval *ev, const char *truth_path,
-               const char *results_path, struct lrs_diag *diag);
+LRS_API LRS_NODISCARD enum lrs_err lrs_eval_files(struct lrs_eval *ev,
+                                                  const char *truth_path,
+                                                  const char *results_path,
+                                                  struct lrs_diag *diag);
 
 /** Free what `ev` holds and leave it as LRS_EVAL_INIT. */
 LRS_API void lrs_eval_release(struct lrs_eval *ev);

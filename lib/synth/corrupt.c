@@ -42,8 +42,7 @@ static const char *form(const struct lrs__surname *s, unsigned sex)
     return sex == 2 ? s->female : s->male;
 }
 
-void lrs__person_family(const struct lrs__person *p, char *out,
-                        size_t out_len)
+void lrs__person_family(const struct lrs__person *p, char *out, size_t out_len)
 {
     if (p->family[1])
         join(out, out_len, form(p->family[0], p->sex),
@@ -94,10 +93,10 @@ static bool has_non_ascii(const char *s)
 
 /* Neighbours of each letter on a UK QWERTY keyboard, a to z. */
 static const char *const keyboard[26] = {
-    "qwsz", "vghn", "xdfv", "serfcx", "wrds", "drtgvc", "ftyhbv", "gyujnb",
-    "ujko", "huikmn", "jiolm", "kop", "njk", "bhjm", "iklp", "ol",
-    "wa", "etdf", "awedxz", "ryfg", "yihj", "cfgb", "qeas", "zsdc",
-    "tugh", "asx",
+    "qwsz",   "vghn", "xdfv",   "serfcx", "wrds",   "drtgvc", "ftyhbv",
+    "gyujnb", "ujko", "huikmn", "jiolm",  "kop",    "njk",    "bhjm",
+    "iklp",   "ol",   "wa",     "etdf",   "awedxz", "ryfg",   "yihj",
+    "cfgb",   "qeas", "zsdc",   "tugh",   "asx",
 };
 
 static char neighbour(char c, struct rng *r)
@@ -165,13 +164,18 @@ static void typo(char *s, size_t cap, struct rng *r)
  * ASCII letters for U+00C0..U+017F; '_' keeps the character. Written out
  * from the Unicode charts (Latin-1 Supplement, Latin Extended-A).
  */
-static const char fold_table[] =
-    "AAAAAAACEEEEIIII" "DNOOOOO_OUUUUY_s"
-    "aaaaaaaceeeeiiii" "dnooooo_ouuuuy_y"
-    "AaAaAaCcCcCcCcDd" "DdEeEeEeEeEeGgGg"
-    "GgGgHhHhIiIiIiIi" "IiIiJjKkkLlLlLlL"
-    "lLlNnNnNnnNnOoOo" "OoOoRrRrRrSsSsSs"
-    "SsTtTtTtUuUuUuUu" "UuUuWwYyYZzZzZzs";
+static const char fold_table[] = "AAAAAAACEEEEIIII"
+                                 "DNOOOOO_OUUUUY_s"
+                                 "aaaaaaaceeeeiiii"
+                                 "dnooooo_ouuuuy_y"
+                                 "AaAaAaCcCcCcCcDd"
+                                 "DdEeEeEeEeEeGgGg"
+                                 "GgGgHhHhIiIiIiIi"
+                                 "IiIiJjKkkLlLlLlL"
+                                 "lLlNnNnNnnNnOoOo"
+                                 "OoOoRrRrRrSsSsSs"
+                                 "SsTtTtTtUuUuUuUu"
+                                 "UuUuWwYyYZzZzZzs";
 
 /* Strip the accents of `s` in place (Zoë -> Zoe, Łukasz -> Lukasz). */
 static void fold(char *s)
@@ -310,9 +314,9 @@ static void moved(const struct lrs__tables *t, const struct lrs__person *p,
         if (lrs__rng_chance(r, 6000)) {
             /* Nearby: the same area, usually the same district. */
             if (lrs__rng_chance(r, 3000))
-                n.district = (uint8_t)(1 + lrs__rng_below(
-                                               r, lrs__areas[n.area]
-                                                      .max_district));
+                n.district =
+                    (uint8_t)(1 + lrs__rng_below(
+                                      r, lrs__areas[n.area].max_district));
             n.sector = (uint8_t)lrs__rng_below(r, 10);
             n.unit[0] = (uint8_t)lrs__rng_below(r, LRS__UNIT_LETTER_COUNT);
             n.unit[1] = (uint8_t)lrs__rng_below(r, LRS__UNIT_LETTER_COUNT);
@@ -326,7 +330,7 @@ static void moved(const struct lrs__tables *t, const struct lrs__person *p,
 
 static const char *other_surname(const struct lrs__tables *t,
                                  const struct lrs__person *p, struct rng *r,
-                                 const char *not)
+                                 const char * not )
 {
     for (;;) {
         const struct lrs__wlist *l = lrs__rng_chance(r, 5000)

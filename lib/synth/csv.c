@@ -205,8 +205,7 @@ enum lrs_err lrs__csv_header(struct lrs__csv *c, const char *want,
         if (col >= n || f[col].len != len || memcmp(f[col].ptr, w, len)) {
             lrs_diag_set(diag, "header",
                          "%s line %llu, column %zu: header must be '%s'",
-                         c->name, (unsigned long long)c->line, col + 1,
-                         want);
+                         c->name, (unsigned long long)c->line, col + 1, want);
             return LRS_ERR(LRS_EINVAL);
         }
         w += len + (comma != NULL);

@@ -118,8 +118,7 @@ struct state {
 };
 
 /* Room for one more element of a growable array. */
-static enum lrs_err reserve(void **arr, size_t *cap, size_t count,
-                            size_t size)
+static enum lrs_err reserve(void **arr, size_t *cap, size_t count, size_t size)
 {
     size_t n = *cap ? *cap * 2 : 16, bytes;
     void *p;
@@ -151,8 +150,7 @@ static void state_release(struct state *s)
 }
 
 static enum lrs_err field_error(struct lrs_diag *diag, const struct lrs__csv *c,
-                                size_t col, const char *field,
-                                const char *rule)
+                                size_t col, const char *field, const char *rule)
 {
     lrs_diag_set(diag, field, "%s line %llu, column %zu (%s): %s", c->name,
                  (unsigned long long)c->line, col, field, rule);
@@ -173,8 +171,7 @@ static enum lrs_err check_count(struct lrs_diag *diag, const struct lrs__csv *c,
 }
 
 static enum lrs_err check_uln(struct lrs_diag *diag, const struct lrs__csv *c,
-                              size_t col, const char *field,
-                              struct lrs_str uln)
+                              size_t col, const char *field, struct lrs_str uln)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
 
@@ -289,8 +286,8 @@ static enum lrs_err truth_row(struct state *s, const struct lrs__csv *c,
                  (unsigned long long)s->rows[slot->value].line);
         return field_error(diag, c, 1, "id", rule);
     }
-    err = reserve((void **)&s->rows, &s->row_cap, s->row_count,
-                  sizeof *s->rows);
+    err =
+        reserve((void **)&s->rows, &s->row_cap, s->row_count, sizeof *s->rows);
     if (err)
         return err;
     r = &s->rows[s->row_count];
@@ -345,7 +342,7 @@ static enum lrs_err parse_code(const struct lrs__csv *c, struct lrs_str code,
         const char *code;
         enum outcome outcome;
     } codes[] = {
-        {"WSRC0004", LINK},   {"WSRC0022", LINK},   {"WSRC0003", REVIEW},
+        {"WSRC0004", LINK},   {"WSRC0022", LINK},     {"WSRC0003", REVIEW},
         {"WSRC0002", REVIEW}, {"WSRC0001", NO_MATCH},
     };
 
@@ -473,8 +470,7 @@ static enum lrs_err read_results(struct state *s, struct lrs__csv *c,
 {
     struct lrs_str f[LRS__CSV_MAX_FIELDS];
     size_t n;
-    enum lrs_err err =
-        lrs__csv_header(c, "id,code,uln,candidates,score", diag);
+    enum lrs_err err = lrs__csv_header(c, "id,code,uln,candidates,score", diag);
 
     while (!err) {
         err = lrs__csv_next(c, f, LRS__CSV_MAX_FIELDS, &n, diag);
@@ -492,10 +488,9 @@ static enum lrs_err read_results(struct state *s, struct lrs__csv *c,
             lrs_diag_set(diag, "id",
                          "id '%.*s' (line %llu of the truth file) has no "
                          "result in %s",
-                         (int)(s->rows[i].id.len < 40 ? s->rows[i].id.len
-                                                      : 40),
-                         s->rows[i].id.ptr,
-                         (unsigned long long)s->rows[i].line, c->name);
+                         (int)(s->rows[i].id.len < 40 ? s->rows[i].id.len : 40),
+                         s->rows[i].id.ptr, (unsigned long long)s->rows[i].line,
+                         c->name);
             return LRS_ERR(LRS_EINVAL);
         }
     }
@@ -671,13 +666,12 @@ void lrs_eval_rates_of(const struct lrs_eval_counts *c,
     out->review = ratio(c->reviews, c->queries);
     out->precision = ratio(c->true_links, c->true_links + c->false_links);
     out->recall = ratio(c->true_links, c->matchable);
-    out->recall_review =
-        ratio(c->true_links + c->review_hits, c->matchable);
+    out->recall_review = ratio(c->true_links + c->review_hits, c->matchable);
     if (isnan(out->precision) || isnan(out->recall))
         out->f1 = NAN;
     else if (out->precision + out->recall == 0)
         out->f1 = 0;
     else
-        out->f1 = 2 * out->precision * out->recall /
-                  (out->precision + out->recall);
+        out->f1 =
+            2 * out->precision * out->recall / (out->precision + out->recall);
 }

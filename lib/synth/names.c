@@ -19,6 +19,11 @@
 
 #include "synth/synth_int.h"
 
+/*
+ * The tables below are data laid out densely by hand; clang-format would
+ * put one short entry per column and triple their length.
+ */
+/* clang-format off */
 #define N(t, w) {(t), (w)}
 #define S(t, w) {(t), (t), (w)}
 #define G(m, f, w) {(m), (f), (w)}
@@ -356,8 +361,8 @@ static const struct lrs__surname east_european_surnames[] = {
 #define LIST(a) {(a), LRS_ARRAY_LEN(a), NULL}
 
 struct group_def {
-    uint32_t weight;   /* per 1000 learners, roughly */
-    uint16_t anglo;    /* per 10k: given name from the English list */
+    uint32_t weight; /* per 1000 learners, roughly */
+    uint16_t anglo;  /* per 10k: given name from the English list */
     struct lrs__wlist boys, girls, surnames;
 };
 
@@ -371,14 +376,15 @@ static const struct group_def groups[GROUP__COUNT] = {
     [GROUP_IRISH] = {50, 4000, LIST(irish_boys), LIST(irish_girls),
                      LIST(irish_surnames)},
     [GROUP_SOUTH_ASIAN] = {110, 800, LIST(south_asian_boys),
-                           LIST(south_asian_girls),
-                           LIST(south_asian_surnames)},
+                           LIST(south_asian_girls), LIST(south_asian_surnames)},
     [GROUP_AFRICAN] = {70, 4000, LIST(african_boys), LIST(african_girls),
                        LIST(african_surnames)},
     [GROUP_EAST_EUROPEAN] = {60, 2000, LIST(east_european_boys),
                              LIST(east_european_girls),
                              LIST(east_european_surnames)},
 };
+
+/* clang-format on */
 
 /* ------------------------------------------------------------------ */
 /* Places                                                             */
@@ -465,22 +471,22 @@ const struct lrs__area lrs__areas[] = {
 const size_t lrs__area_count = LRS_ARRAY_LEN(lrs__areas);
 
 const char *const lrs__streets[] = {
-    "Church",    "Station",  "Victoria",    "Park",       "Mill",
-    "High",      "Queen's",  "King's",      "Manor",      "School",
-    "Green",     "Chapel",   "New",         "London",     "York",
-    "Albert",    "Grange",   "Springfield", "Highfield",  "Windsor",
-    "Oak",       "Ash",      "Beech",       "Elm",        "Willow",
-    "Meadow",    "Orchard",  "Heol y Bryn", "Bryn",       "Maes yr Haf",
-    "St Mary's", "Westfield", "Kingsway",   "Hawthorn",   "Rosemary",
-    "Cedar",     "Farm",     "Brook",       "Riverside",  "Castle",
-    "Market",    "Bridge",   "North",       "South",      "Crown",
-    "Derwent",   "Clarence", "Cromwell",    "Nelson",     "Jubilee",
+    "Church",    "Station",   "Victoria",    "Park",      "Mill",
+    "High",      "Queen's",   "King's",      "Manor",     "School",
+    "Green",     "Chapel",    "New",         "London",    "York",
+    "Albert",    "Grange",    "Springfield", "Highfield", "Windsor",
+    "Oak",       "Ash",       "Beech",       "Elm",       "Willow",
+    "Meadow",    "Orchard",   "Heol y Bryn", "Bryn",      "Maes yr Haf",
+    "St Mary's", "Westfield", "Kingsway",    "Hawthorn",  "Rosemary",
+    "Cedar",     "Farm",      "Brook",       "Riverside", "Castle",
+    "Market",    "Bridge",    "North",       "South",     "Crown",
+    "Derwent",   "Clarence",  "Cromwell",    "Nelson",    "Jubilee",
 };
 const size_t lrs__street_count = LRS_ARRAY_LEN(lrs__streets);
 
 const char *const lrs__street_types[] = {
-    "Road",  "Street",  "Lane",    "Avenue", "Close",   "Drive", "Way",
-    "Crescent", "Gardens", "Terrace", "Grove", "Place", "Court", "View",
+    "Road",     "Street",  "Lane",    "Avenue", "Close", "Drive", "Way",
+    "Crescent", "Gardens", "Terrace", "Grove",  "Place", "Court", "View",
 };
 const size_t lrs__street_type_count = LRS_ARRAY_LEN(lrs__street_types);
 
@@ -612,13 +618,13 @@ bool lrs__names_related(const char *a, const char *b)
 
 /* Plain spellings and their accented forms, for the diacritics kind. */
 static const char *const accents[][2] = {
-    {"Zoe", "Zoë"},         {"Sean", "Seán"},       {"Sian", "Siân"},
-    {"Chloe", "Chloé"},     {"Renee", "Renée"},     {"Ciaran", "Ciarán"},
-    {"Roisin", "Róisín"},   {"Siobhan", "Siobhán"}, {"Sinead", "Sinéad"},
-    {"Oisin", "Oisín"},     {"Padraig", "Pádraig"}, {"Lukasz", "Łukasz"},
-    {"Michal", "Michał"},   {"Natalie", "Natálie"}, {"Aimee", "Aimée"},
-    {"Eabha", "Éabha"},     {"Noemie", "Noémie"},   {"Lea", "Léa"},
-    {"Jose", "José"},       {"Emilie", "Émilie"},
+    {"Zoe", "Zoë"},       {"Sean", "Seán"},       {"Sian", "Siân"},
+    {"Chloe", "Chloé"},   {"Renee", "Renée"},     {"Ciaran", "Ciarán"},
+    {"Roisin", "Róisín"}, {"Siobhan", "Siobhán"}, {"Sinead", "Sinéad"},
+    {"Oisin", "Oisín"},   {"Padraig", "Pádraig"}, {"Lukasz", "Łukasz"},
+    {"Michal", "Michał"}, {"Natalie", "Natálie"}, {"Aimee", "Aimée"},
+    {"Eabha", "Éabha"},   {"Noemie", "Noémie"},   {"Lea", "Léa"},
+    {"Jose", "José"},     {"Emilie", "Émilie"},
 };
 
 const char *lrs__accented(const char *plain)
@@ -654,8 +660,8 @@ static uint32_t weight_of(const struct lrs__wlist *l, size_t i,
     LRS_BUG("unknown list type");
 }
 
-static enum lrs_err build(struct lrs__wlist *l, const void *items,
-                          size_t count, enum list_type type)
+static enum lrs_err build(struct lrs__wlist *l, const void *items, size_t count,
+                          enum list_type type)
 {
     uint32_t sum = 0;
 
@@ -684,8 +690,8 @@ enum lrs_err lrs__tables_init(struct lrs__tables *t)
         if (!err)
             err = build(&t->girls[g], d->girls.items, d->girls.count, NAMES);
         if (!err)
-            err = build(&t->surnames[g], d->surnames.items,
-                        d->surnames.count, SURNAMES);
+            err = build(&t->surnames[g], d->surnames.items, d->surnames.count,
+                        SURNAMES);
         sum += d->weight;
         t->group_cum[g] = sum;
         t->group_anglo[g] = d->anglo;
@@ -693,8 +699,7 @@ enum lrs_err lrs__tables_init(struct lrs__tables *t)
     if (!err)
         err = build(&t->areas, lrs__areas, lrs__area_count, AREAS);
     if (!err)
-        err = build(&t->welsh_areas, lrs__areas, lrs__area_count,
-                    WELSH_AREAS);
+        err = build(&t->welsh_areas, lrs__areas, lrs__area_count, WELSH_AREAS);
     if (err)
         lrs__tables_release(t);
     return err;

@@ -29,10 +29,10 @@
 #include <sys/types.h>
 
 static const char *const kind_names[LRS_SYNTH_KIND__COUNT] = {
-    "exact",         "typo_given",   "typo_family", "nickname",
-    "swapped_names", "dob_swap",     "dob_typo",    "moved",
-    "no_postcode",   "no_gender",    "hyphenated",  "diacritics",
-    "married_name",  "previous_name", "new_person", "twin",
+    "exact",         "typo_given",    "typo_family", "nickname",
+    "swapped_names", "dob_swap",      "dob_typo",    "moved",
+    "no_postcode",   "no_gender",     "hyphenated",  "diacritics",
+    "married_name",  "previous_name", "new_person",  "twin",
     "sibling",
 };
 
@@ -60,36 +60,36 @@ enum lrs_synth_kind lrs_synth_kind_find(struct lrs_str name)
  * learner, two siblings, twins, three siblings. This gives about 20% of
  * learners a sibling in the register and 2% a twin.
  */
-#define FAMILY_ONE 8950u
-#define FAMILY_TWO 748u
+#define FAMILY_ONE   8950u
+#define FAMILY_TWO   748u
 #define FAMILY_TWINS 112u
 
 /* Per 10,000 of learners or families. */
-#define CHANCE_MALE 5120u
-#define CHANCE_GENDER_9 30u
-#define CHANCE_GENDER_0 20u
-#define CHANCE_MIDDLE 4500u
-#define CHANCE_SECOND_MIDDLE 1200u
-#define CHANCE_PREFERRED 400u
-#define CHANCE_HYPHENATED 300u
-#define CHANCE_PREVIOUS 250u
+#define CHANCE_MALE           5120u
+#define CHANCE_GENDER_9       30u
+#define CHANCE_GENDER_0       20u
+#define CHANCE_MIDDLE         4500u
+#define CHANCE_SECOND_MIDDLE  1200u
+#define CHANCE_PREFERRED      400u
+#define CHANCE_HYPHENATED     300u
+#define CHANCE_PREVIOUS       250u
 #define CHANCE_TWINS_SAME_SEX 6700u
-#define CHANCE_FLAT 1000u
-#define CHANCE_LOCALITY 2500u
+#define CHANCE_FLAT           1000u
+#define CHANCE_LOCALITY       2500u
 
 /* Query categories, per 10,000 queries. */
 #define Q_NEW_PERSON 1000u
-#define Q_TWIN 300u
-#define Q_SIBLING 300u
-#define Q_EXACT 1900u
-#define Q_ONE 5000u /* the rest have two corruptions */
+#define Q_TWIN       300u
+#define Q_SIBLING    300u
+#define Q_EXACT      1900u
+#define Q_ONE        5000u /* the rest have two corruptions */
 
 /* Weights of each corruption, and the fields it touches. */
-#define F_GIVEN 1u
-#define F_FAMILY 2u
-#define F_DOB 4u
+#define F_GIVEN    1u
+#define F_FAMILY   2u
+#define F_DOB      4u
 #define F_POSTCODE 8u
-#define F_GENDER 16u
+#define F_GENDER   16u
 
 static const struct {
     enum lrs_synth_kind kind;
@@ -113,8 +113,8 @@ static const struct {
 
 #define KIND(k) (1u << (k))
 /* Kinds with no register learner behind them. */
-#define UNMATCHED                                                          \
-    (KIND(LRS_SYNTH_NEW_PERSON) | KIND(LRS_SYNTH_TWIN) |                   \
+#define UNMATCHED                                                              \
+    (KIND(LRS_SYNTH_NEW_PERSON) | KIND(LRS_SYNTH_TWIN) |                       \
      KIND(LRS_SYNTH_SIBLING))
 
 /* ------------------------------------------------------------------ */
@@ -129,24 +129,24 @@ struct target {
 
 /* One planned query. */
 struct plan {
-    uint32_t kinds;          /* KIND() bits */
-    bool captured;           /* `who` is set */
-    bool waiting;            /* waiting for an applicable learner */
-    uint64_t target;         /* learner index; unused for new people */
-    struct lrs__person who;  /* the captured learner */
+    uint32_t kinds;         /* KIND() bits */
+    bool captured;          /* `who` is set */
+    bool waiting;           /* waiting for an applicable learner */
+    uint64_t target;        /* learner index; unused for new people */
+    struct lrs__person who; /* the captured learner */
 };
 
 struct gen {
     const struct lrs_synth_opts *opts;
     struct lrs__tables t;
     struct lrs_uln_key key;
-    uint64_t counter;    /* next ULN counter */
-    int32_t born_min;    /* earliest date of birth, days */
-    int32_t born_max;    /* latest date of birth, days */
-    struct plan *plans;  /* owned, one per query */
+    uint64_t counter;     /* next ULN counter */
+    int32_t born_min;     /* earliest date of birth, days */
+    int32_t born_max;     /* latest date of birth, days */
+    struct plan *plans;   /* owned, one per query */
     struct target *order; /* owned: queries with a target, by target */
     uint64_t order_count;
-    uint64_t *waiting;   /* owned: query numbers waiting, oldest first */
+    uint64_t *waiting; /* owned: query numbers waiting, oldest first */
     uint64_t waiting_count;
     struct lrs_synth_stats stats;
 };
@@ -161,9 +161,8 @@ static int32_t days_of(int year, int month, int day)
 static const char *draw_given(const struct lrs__tables *t, unsigned group,
                               unsigned sex, struct rng *r)
 {
-    const unsigned g = lrs__rng_chance(r, t->group_anglo[group])
-                           ? GROUP_ENGLISH
-                           : group;
+    const unsigned g =
+        lrs__rng_chance(r, t->group_anglo[group]) ? GROUP_ENGLISH : group;
     const struct lrs__wlist *l = sex == 1 ? &t->boys[g] : &t->girls[g];
 
     return lrs__draw_name(l, r)->text;
@@ -238,9 +237,8 @@ static uint8_t draw_gender(unsigned sex, struct rng *r)
  * a name or a nickname of one).
  */
 static void new_child(const struct gen *g, const struct lrs__person *f,
-                      unsigned sex, int32_t dob,
-                      const struct lrs__person *sibs, size_t sib_count,
-                      struct rng *r, struct lrs__person *c)
+                      unsigned sex, int32_t dob, const struct lrs__person *sibs,
+                      size_t sib_count, struct rng *r, struct lrs__person *c)
 {
     bool clash;
 
@@ -285,9 +283,8 @@ static unsigned draw_sex(struct rng *r)
 
 static int32_t draw_dob(const struct gen *g, struct rng *r)
 {
-    return g->born_min +
-           (int32_t)lrs__rng_below(r, (uint64_t)(g->born_max - g->born_min +
-                                                 1));
+    return g->born_min + (int32_t)lrs__rng_below(
+                             r, (uint64_t)(g->born_max - g->born_min + 1));
 }
 
 /* A date of birth at least ~10 months from every sibling's. */
@@ -328,9 +325,8 @@ static size_t new_household(const struct gen *g, struct rng *r,
     if (x < FAMILY_ONE + FAMILY_TWO + FAMILY_TWINS &&
         x >= FAMILY_ONE + FAMILY_TWO) {
         const unsigned s1 = draw_sex(r);
-        const unsigned s2 = lrs__rng_chance(r, CHANCE_TWINS_SAME_SEX)
-                                ? s1
-                                : 3 - s1;
+        const unsigned s2 =
+            lrs__rng_chance(r, CHANCE_TWINS_SAME_SEX) ? s1 : 3 - s1;
         const int32_t dob = draw_dob(g, r);
 
         new_child(g, &f, s1, dob, kids, 0, r, &kids[0]);
@@ -377,8 +373,8 @@ static void write_learner(struct lrs__out *o, const struct lrs__person *p)
     lrs__out_str(o, buf);
     lrs__out_ch(o, ',');
     if (p->previous)
-        lrs__out_field(o, p->sex == 2 ? p->previous->female
-                                      : p->previous->male);
+        lrs__out_field(o,
+                       p->sex == 2 ? p->previous->female : p->previous->male);
     lrs__out_ch(o, ',');
     if (p->preferred)
         lrs__out_field(o, p->preferred);
@@ -671,7 +667,9 @@ static void write_queries(struct gen *g, struct lrs__out *qo,
 enum { LEARNERS, QUERIES, TRUTH, FILE_COUNT };
 
 static const char *const file_names[FILE_COUNT] = {
-    "learners.csv", "queries.csv", "truth.csv",
+    "learners.csv",
+    "queries.csv",
+    "truth.csv",
 };
 
 /* The files of one generation: final and temporary paths, streams. */
@@ -773,8 +771,8 @@ static enum lrs_err check_opts(const struct lrs_synth_opts *opts,
     return LRS_OK;
 }
 
-enum lrs_err lrs_synth_write(const struct lrs_synth_opts *opts,
-                             const char *dir, struct lrs_synth_stats *stats,
+enum lrs_err lrs_synth_write(const struct lrs_synth_opts *opts, const char *dir,
+                             struct lrs_synth_stats *stats,
                              struct lrs_diag *diag)
 {
     struct gen g;

@@ -87,7 +87,7 @@ struct lrs__surname {
 struct lrs__wlist {
     const void *items; /* struct lrs__name or lrs__surname array */
     size_t count;
-    uint32_t *cum;     /* owned by lrs__tables: cum[i] = sum of 0..i */
+    uint32_t *cum; /* owned by lrs__tables: cum[i] = sum of 0..i */
 };
 
 /* The population groups of the register. */
@@ -187,8 +187,7 @@ extern const char lrs__unit_letters[];
 #define LRS__UNIT_LETTER_COUNT 20u
 
 /* The family name of `p` for its sex: "Smith-Jones", into out. */
-void lrs__person_family(const struct lrs__person *p, char *out,
-                        size_t out_len);
+void lrs__person_family(const struct lrs__person *p, char *out, size_t out_len);
 /* The postcode of `p` ("LS12 3AB") into out (at least 10 bytes). */
 void lrs__person_postcode(const struct lrs__person *p, char *out,
                           size_t out_len);

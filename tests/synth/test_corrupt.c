@@ -211,7 +211,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corrupt__exact_is_the_register_record),
         cmocka_unit_test(test_corrupt__each_kind_changes_only_its_fields),
-        cmocka_unit_test(test_corrupt__typo_is_one_ascii_edit_after_the_initial),
+        cmocka_unit_test(
+            test_corrupt__typo_is_one_ascii_edit_after_the_initial),
         cmocka_unit_test(test_corrupt__diacritics_fold_and_add),
         cmocka_unit_test(test_corrupt__applicability),
         cmocka_unit_test(test_corrupt__related_names),

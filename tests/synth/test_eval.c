@@ -10,27 +10,26 @@
 #include <string.h>
 
 /* ULNs from DOMAIN.md's list of valid examples. */
-static const char truth[] =
-    "id,uln,kind\n"
-    "q1,1000000043,exact\n"
-    "q2,1748529632,typo_family+moved\n"
-    "q3,,new_person\n"
-    "q4,1026893096,moved\n"
-    "q5,,twin\n"
-    "q6,6936002314,typo_given\n"
-    "q7,4444599390,exact\n"
-    "q8,,custom\n";
+static const char truth[] = "id,uln,kind\n"
+                            "q1,1000000043,exact\n"
+                            "q2,1748529632,typo_family+moved\n"
+                            "q3,,new_person\n"
+                            "q4,1026893096,moved\n"
+                            "q5,,twin\n"
+                            "q6,6936002314,typo_given\n"
+                            "q7,4444599390,exact\n"
+                            "q8,,custom\n";
 
 static const char results[] =
     "id,code,uln,candidates,score\n"
-    "q1,WSRC0004,1000000043,,12.5\n"            /* true link */
-    "q2,WSRC0003,,1748529632 1000000043,3\n"    /* review holding truth */
-    "q3,WSRC0001,,,\n"                          /* correctly new */
-    "q4,WSRC0001,,,\n"                          /* missed link */
-    "q5,WSRC0022,6936002314,,\n"                /* false link: a twin */
-    "q6,WSRC0004,1000000043,,\r\n"              /* wrong learner */
-    "q8,WSRC0001,,,\n"                          /* correctly new */
-    "q7,WSRC0002,,,\n";                         /* review, no truth */
+    "q1,WSRC0004,1000000043,,12.5\n"         /* true link */
+    "q2,WSRC0003,,1748529632 1000000043,3\n" /* review holding truth */
+    "q3,WSRC0001,,,\n"                       /* correctly new */
+    "q4,WSRC0001,,,\n"                       /* missed link */
+    "q5,WSRC0022,6936002314,,\n"             /* false link: a twin */
+    "q6,WSRC0004,1000000043,,\r\n"           /* wrong learner */
+    "q8,WSRC0001,,,\n"                       /* correctly new */
+    "q7,WSRC0002,,,\n";                      /* review, no truth */
 
 static void assert_near(double got, double want, double eps)
 {
@@ -51,8 +50,8 @@ static const struct lrs_eval_kind *kind(const struct lrs_eval *ev,
 static void run(struct lrs_eval *ev, const char *t, const char *r,
                 struct lrs_diag *d, enum lrs_err want)
 {
-    assert_int_equal(lrs_eval_run(ev, lrs_str_c(t), "truth.csv",
-                                  lrs_str_c(r), "results.csv", d),
+    assert_int_equal(lrs_eval_run(ev, lrs_str_c(t), "truth.csv", lrs_str_c(r),
+                                  "results.csv", d),
                      want);
 }
 
@@ -135,8 +134,9 @@ static const struct {
     const char *results;
     const char *msg;
 } bad[] = {
-    {"id,uln,kind\nq1,,exact\n", "id,code,uln,candidates,score\n"
-                                 "q2,WSRC0001,,,\n",
+    {"id,uln,kind\nq1,,exact\n",
+     "id,code,uln,candidates,score\n"
+     "q2,WSRC0001,,,\n",
      "results.csv line 2, column 1 (id): id is not in the truth file"},
     {"id,uln,kind\nq1,,exact\nq2,,exact\n",
      "id,code,uln,candidates,score\nq1,WSRC0001,,,\n",
@@ -216,8 +216,8 @@ static void test_eval__oom_fails_cleanly(void **state)
         enum lrs_err err;
 
         test_alloc_fail_at(n);
-        err = lrs_eval_run(&ev, lrs_str_c(truth), "t", lrs_str_c(results),
-                           "r", NULL);
+        err = lrs_eval_run(&ev, lrs_str_c(truth), "t", lrs_str_c(results), "r",
+                           NULL);
         if (err == LRS_OK) {
             assert_int_equal(ev.overall.queries, 8);
             lrs_eval_release(&ev);

@@ -106,10 +106,9 @@ static int by_uln(const void *a, const void *b)
 
 static void join_key(char *out, size_t len, const struct lrs_str *f)
 {
-    snprintf(out, len, "%.*s|%.*s|%.*s|%.*s|%.*s|%.*s", (int)f[0].len,
-             f[0].ptr, (int)f[1].len, f[1].ptr, (int)f[2].len, f[2].ptr,
-             (int)f[3].len, f[3].ptr, (int)f[4].len, f[4].ptr, (int)f[5].len,
-             f[5].ptr);
+    snprintf(out, len, "%.*s|%.*s|%.*s|%.*s|%.*s|%.*s", (int)f[0].len, f[0].ptr,
+             (int)f[1].len, f[1].ptr, (int)f[2].len, f[2].ptr, (int)f[3].len,
+             f[3].ptr, (int)f[4].len, f[4].ptr, (int)f[5].len, f[5].ptr);
 }
 
 /* Read and check learners.csv; returns the rows sorted by ULN. */
@@ -133,8 +132,7 @@ static struct learner *read_register(const char *dir, size_t n)
                         "address_line3",
                         NULL),
         LRS_OK);
-    while (lrs__csv_next(&c, f, LRS__CSV_MAX_FIELDS, &count, NULL) ==
-           LRS_OK) {
+    while (lrs__csv_next(&c, f, LRS__CSV_MAX_FIELDS, &count, NULL) == LRS_OK) {
         struct lrs_date dob;
         struct lrs_postcode pc;
         enum lrs_gender g;
@@ -155,9 +153,8 @@ static struct learner *read_register(const char *dir, size_t n)
         assert_memory_equal(f[6].ptr, pc.text, f[6].len);
         assert_true(f[9].len > 0 && f[11].len > 0);
         join_key(rows[i].key, sizeof rows[i].key, f + 1);
-        snprintf(rows[i].dob_postcode, sizeof rows[i].dob_postcode,
-                 "%.*s %.*s", (int)f[4].len, f[4].ptr, (int)f[6].len,
-                 f[6].ptr);
+        snprintf(rows[i].dob_postcode, sizeof rows[i].dob_postcode, "%.*s %.*s",
+                 (int)f[4].len, f[4].ptr, (int)f[6].len, f[6].ptr);
         i++;
     }
     assert_int_equal(i, n);

@@ -10,7 +10,7 @@ CC=clang scripts/setup-build.sh "$dir" -Dfuzz=true -Dtests=false \
     -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 meson compile -C "$dir"
 for bin in "$dir"/fuzz/fuzz_*; do
-    [ -x "$bin" ] || continue
+    [ -f "$bin" ] && [ -x "$bin" ] || continue
     name=${bin##*/fuzz_}
     mkdir -p "$dir/corpus-$name"
     dict=""

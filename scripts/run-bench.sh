@@ -7,7 +7,7 @@ echo "# openlrs benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "# $(uname -srm), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "# $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo)"
 for bench in "$b"/bench/bench_*; do
-    [ -x "$bench" ] || continue
+    [ -f "$bench" ] && [ -x "$bench" ] || continue
     echo
     echo "## ${bench##*/}"
     "$bench"

@@ -39,7 +39,7 @@ if CC=clang scripts/setup-build.sh "$fuzz_dir" -Dfuzz=true -Dtests=false \
         -Db_lundef=false -Dwerror=true &&
     meson compile -C "$fuzz_dir" >"$results/fcompile.log" 2>&1; then
     for bin in "$fuzz_dir"/fuzz/fuzz_*; do
-        [ -x "$bin" ] || continue
+        [ -f "$bin" ] && [ -x "$bin" ] || continue
         name=${bin##*/fuzz_}
         scratch="$results/corpus-$name"
         mkdir -p "$scratch"

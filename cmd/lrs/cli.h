@@ -39,6 +39,7 @@ void cli_error(const char *fmt, ...) LRS_PRINTF(1, 2);
 int cmd_uln(int argc, char **argv);
 int cmd_upn(int argc, char **argv);
 int cmd_postcode(int argc, char **argv);
+int cmd_ctf(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 

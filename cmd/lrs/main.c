@@ -14,6 +14,7 @@ static const struct cli_command commands[] = {
     {"uln", cmd_uln, "check Unique Learner Numbers"},
     {"upn", cmd_upn, "check Unique Pupil Numbers"},
     {"postcode", cmd_postcode, "check and normalise postcodes"},
+    {"ctf", cmd_ctf, "show or validate a Common Transfer File"},
     {"synth", cmd_synth, "write a synthetic register, queries and truth"},
     {"eval", cmd_eval, "score match results against a truth file"},
 };

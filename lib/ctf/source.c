@@ -97,7 +97,7 @@ static int prolog_step(struct lrs__ctf_src *s, unsigned char c)
     case S_BOM1:
     case S_BOM2:
         if (c != (s->state == S_BOM1 ? 0xbb : 0xbf))
-            return fail_at(s, LRS_EINVAL, s->line, s->col,
+            return fail_at(s, LRS_EINVAL, 1, 1,
                            "invalid UTF-8 byte-order mark");
         s->state = s->state == S_BOM1 ? S_BOM2 : S_PROLOG;
         return 0;

@@ -177,16 +177,13 @@ static enum lrs_err check_sex(const struct lrs_ctf_pupil *p,
 {
     const char *field =
         p->sex_element == LRS_CTF_SEX_GENDER ? "Gender" : "Sex";
-    struct lrs_diag d = LRS_DIAG_INIT;
-    enum lrs_gender g;
 
     if (empty(p->sex))
         return add(out, LRS_CTF_RC_INSUFFICIENT, field, BLOCK,
                    "insufficient data: %s is missing", field);
-    /* The CTF carries M or F (DOMAIN.md); other LRS codes do not fit. */
-    if (lrs_gender_parse(lrs_str_c(p->sex), &g, &d) != LRS_OK ||
-        (g != LRS_GENDER_MALE && g != LRS_GENDER_FEMALE) ||
-        strlen(p->sex) != 1)
+    /* The CTF carries M or F (DOMAIN.md); the LRS's numeric codes and
+     * U (not known) or W (not specified) do not belong in one. */
+    if (strlen(p->sex) != 1 || strchr("MFmf", p->sex[0]) == NULL)
         return add(out, LRS_CTF_RC_FORMAT, field, BLOCK,
                    "%s '%.20s' is not M or F", field, p->sex);
     return LRS_OK;

@@ -30,6 +30,7 @@ struct lrs_ctf_writer {
     int fd;                       /* the temporary file; -1 once closed */
     char *path;                   /* owned: the target */
     char *tmp_path;               /* owned: the temporary file */
+    char *dir_path;               /* owned: the directory of path */
     xmlTextWriterPtr xw;          /* owned */
     bool use_gender;              /* write <Gender>, not <Sex> (CTF < 25) */
     struct lrs__ctf_xml_err xerr; /* libxml2's first error */
@@ -245,6 +246,29 @@ static enum lrs_err write_header(struct lrs_ctf_writer *w,
 /* Life cycle                                                         */
 /* ------------------------------------------------------------------ */
 
+/* The directory holding `path`, owned, or NULL on ENOMEM. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (!slash)
+        return lrs_strndup(".", 1);
+    return lrs_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* fsync a directory, so that a rename in it is durable. */
+static int sync_dir(const char *dir)
+{
+    int fd, rc;
+
+    fd = open(dir, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
 static void writer_free(struct lrs_ctf_writer *w, bool remove_tmp)
 {
     struct lrs__ctf_guard g;
@@ -260,6 +284,7 @@ static void writer_free(struct lrs_ctf_writer *w, bool remove_tmp)
         unlink(w->tmp_path);
     lrs_free(w->path);
     lrs_free(w->tmp_path);
+    lrs_free(w->dir_path);
     LRS_POISON(w, sizeof *w);
     lrs_free(w);
 }
@@ -324,7 +349,8 @@ enum lrs_err lrs_ctf_writer_open(const char *path,
     w->use_gender = header->ctf_version && *header->ctf_version &&
                     strtol(header->ctf_version, NULL, 10) < 25;
     w->path = lrs_strndup(path, strlen(path));
-    if (!w->path) {
+    w->dir_path = dir_of(path);
+    if (!w->path || !w->dir_path) {
         err = fail(w, LRS_ENOMEM, NULL, "out of memory");
         goto out;
     }
@@ -466,28 +492,6 @@ enum lrs_err lrs_ctf_writer_add(struct lrs_ctf_writer *w,
     return LRS_OK;
 }
 
-/* fsync the directory holding `path`, so the rename itself is durable. */
-static int sync_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir;
-    int fd, rc;
-
-    if (!slash)
-        dir = lrs_strndup(".", 1);
-    else
-        dir = lrs_strndup(path, slash == path ? 1 : (size_t)(slash - path));
-    if (!dir)
-        return -1;
-    fd = open(dir, O_RDONLY | O_CLOEXEC);
-    lrs_free(dir);
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 enum lrs_err lrs_ctf_writer_commit(struct lrs_ctf_writer *w,
                                    struct lrs_diag *diag)
 {
@@ -527,7 +531,7 @@ enum lrs_err lrs_ctf_writer_commit(struct lrs_ctf_writer *w,
     w->tmp_path = NULL;
     /* The file is in place; a failed directory sync only weakens
      * durability, so it is not an error. */
-    (void)sync_dir(w->path);
+    (void)sync_dir(w->dir_path);
 out:
     err = sticky(w, diag);
     writer_free(w, true);

@@ -3,7 +3,7 @@
 
 A case file holds commands and what they must print, like a shell session:
 
-    # comment lines start with '#'
+    # comment lines start with '#', anywhere in the file
     $ lrs uln check 1000000043
     valid
     ? 0
@@ -14,7 +14,9 @@ by the commands of one file, so a file can build up state); 'lrs' and
 $LRS_DB points into the temporary directory. The lines after it are the
 exact expected standard output; '2> text' lines are expected standard
 error (checked only when given); '? N' is the expected exit status
-(default 0). Output is TAP: one case per command.
+(default 0). An expected output line that itself starts with '#' or
+'$ ' is written with a leading backslash. Output is TAP: one case per
+command.
 
 usage: golden.py BUILD_DIR CASE_FILE
 """
@@ -30,7 +32,11 @@ def parse(path):
     with open(path, encoding="utf-8") as f:
         for raw in f:
             line = raw.rstrip("\n")
-            if line.startswith("#") and not steps:
+            if line.startswith("#"):
+                continue
+            if line.startswith("\\"):
+                if steps:
+                    steps[-1]["out"].append(line[1:])
                 continue
             if line.startswith("$ "):
                 steps.append({"cmd": line[2:], "out": [], "err": None,

@@ -88,10 +88,9 @@ static int show(const char *path)
     while ((rc = lrs_ctf_reader_next(r, &p, &d)) == LRS_OK && p) {
         n++;
         printf("%llu  %-13s  %-10s  %s, %s  %s  %s  %s\n",
-               (unsigned long long)p->ordinal, or_dash(p->upn),
-               or_dash(p->uln), or_dash(p->surname), or_dash(p->forename),
-               or_dash(p->dob), or_dash(p->sex),
-               or_dash(p->address.postcode));
+               (unsigned long long)p->ordinal, or_dash(p->upn), or_dash(p->uln),
+               or_dash(p->surname), or_dash(p->forename), or_dash(p->dob),
+               or_dash(p->sex), or_dash(p->address.postcode));
     }
     lrs_ctf_reader_free(r);
     if (rc != LRS_OK)
@@ -125,9 +124,9 @@ static void print_finding(const struct lrs_ctf_pupil *p,
 
     if (!csv) {
         printf("pupil %llu, %s %s, %s: %s (%s) %s\n",
-               (unsigned long long)p->ordinal,
-               *p->upn ? p->upn : "(no UPN)", or_dash(p->surname),
-               or_dash(p->forename), f->code, sev, f->message);
+               (unsigned long long)p->ordinal, *p->upn ? p->upn : "(no UPN)",
+               or_dash(p->surname), or_dash(p->forename), f->code, sev,
+               f->message);
         return;
     }
     snprintf(num, sizeof num, "%llu", (unsigned long long)p->ordinal);

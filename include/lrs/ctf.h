@@ -39,8 +39,8 @@
 /** Default limits; see struct lrs_ctf_limits. */
 #define LRS_CTF_MAX_FILE_LEN_DEFAULT (200u * 1024u * 1024u)
 #define LRS_CTF_MAX_TEXT_LEN_DEFAULT 4096u
-#define LRS_CTF_MAX_RUN_LEN_DEFAULT (1024u * 1024u)
-#define LRS_CTF_MAX_DEPTH_DEFAULT 64u
+#define LRS_CTF_MAX_RUN_LEN_DEFAULT  (1024u * 1024u)
+#define LRS_CTF_MAX_DEPTH_DEFAULT    64u
 /** The largest max_depth accepted; larger values are clamped to it. */
 #define LRS_CTF_MAX_DEPTH_CAP 256u
 
@@ -58,20 +58,20 @@ struct lrs_ctf_limits {
  * when the element is absent. Trimmed of surrounding white space.
  */
 struct lrs_ctf_header {
-    const char *document_name;      /* "Common Transfer File" */
-    const char *ctf_version;        /* e.g. "25.0" */
-    const char *date_time;          /* yyyy-MM-ddTHH:mm:ss */
-    const char *document_qualifier; /* "full" or "partial" */
-    const char *data_qualifier;     /* e.g. "partial" */
-    const char *data_descriptor;    /* free text */
-    const char *supplier_id;        /* the MIS that wrote the file */
-    const char *source_lea;         /* SourceSchool/LEA, 3 digits */
-    const char *source_estab;       /* SourceSchool/Estab, 4 digits */
-    const char *source_urn;         /* SourceSchool/URN */
-    const char *source_school_name; /* SourceSchool/SchoolName */
+    const char *document_name;        /* "Common Transfer File" */
+    const char *ctf_version;          /* e.g. "25.0" */
+    const char *date_time;            /* yyyy-MM-ddTHH:mm:ss */
+    const char *document_qualifier;   /* "full" or "partial" */
+    const char *data_qualifier;       /* e.g. "partial" */
+    const char *data_descriptor;      /* free text */
+    const char *supplier_id;          /* the MIS that wrote the file */
+    const char *source_lea;           /* SourceSchool/LEA, 3 digits */
+    const char *source_estab;         /* SourceSchool/Estab, 4 digits */
+    const char *source_urn;           /* SourceSchool/URN */
+    const char *source_school_name;   /* SourceSchool/SchoolName */
     const char *source_academic_year; /* SourceSchool/AcademicYear */
-    const char *dest_lea;           /* DestSchool/LEA; "XXX" if unknown */
-    const char *dest_estab;         /* DestSchool/Estab; "XXXX" if unknown */
+    const char *dest_lea;             /* DestSchool/LEA; "XXX" if unknown */
+    const char *dest_estab;           /* DestSchool/Estab; "XXXX" if unknown */
 };
 
 /** Which element of the CTF carried a pupil's sex. */
@@ -87,10 +87,10 @@ enum lrs_ctf_sex_element {
  * Strings as in struct lrs_ctf_pupil.
  */
 struct lrs_ctf_address {
-    bool has_bs7666;    /* an Address/BS7666Address element was present */
-    bool has_lines;     /* an Address/AddressLines element was present */
-    const char *saon;   /* secondary addressable object (flat 2) */
-    const char *paon;   /* primary addressable object (house) */
+    bool has_bs7666;  /* an Address/BS7666Address element was present */
+    bool has_lines;   /* an Address/AddressLines element was present */
+    const char *saon; /* secondary addressable object (flat 2) */
+    const char *paon; /* primary addressable object (house) */
     const char *street;
     const char *locality;
     const char *town;
@@ -168,8 +168,7 @@ LRS_API void lrs_ctf_reader_free(struct lrs_ctf_reader *r);
  */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_ctf_reader_header(struct lrs_ctf_reader *r,
-                      const struct lrs_ctf_header **out,
-                      struct lrs_diag *diag);
+                      const struct lrs_ctf_header **out, struct lrs_diag *diag);
 
 /**
  * Read the next pupil (reading the header first if that has not been
@@ -179,8 +178,8 @@ lrs_ctf_reader_header(struct lrs_ctf_reader *r,
  * again with the same diagnostic.
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_ctf_reader_next(struct lrs_ctf_reader *r,
-                    const struct lrs_ctf_pupil **out, struct lrs_diag *diag);
+lrs_ctf_reader_next(struct lrs_ctf_reader *r, const struct lrs_ctf_pupil **out,
+                    struct lrs_diag *diag);
 
 /**
  * Read the whole file at `path` and check it is a well-formed CTF within
@@ -201,7 +200,7 @@ struct lrs_ctf_writer;
 /** The SupplierID the LRS writes into the CTFs it returns. */
 #define LRS_CTF_SUPPLIER_ID "openlrs"
 /** LEA and Estab of the LRS when it is the SourceSchool (DOMAIN.md). */
-#define LRS_CTF_LRS_LEA "XXX"
+#define LRS_CTF_LRS_LEA   "XXX"
 #define LRS_CTF_LRS_ESTAB "XXXX"
 
 /**
@@ -265,19 +264,19 @@ enum lrs_ctf_severity {
  * MIS gives on export. Each is a static string.
  */
 #define LRS_CTF_RC_INSUFFICIENT "RC006" /* insufficient data for a ULN */
-#define LRS_CTF_RC_NULL_VALUES "RC010"  /* null values: no postcode */
-#define LRS_CTF_RC_FORMAT "RC011"       /* incorrect format */
-#define LRS_CTF_RC_AGE "RC013"          /* age outside 13 to 110 */
-#define LRS_CTF_W_UPN "W001"            /* UPN missing or invalid */
-#define LRS_CTF_W_STREET "W002"         /* address without a street */
-#define LRS_CTF_W_HAS_ULN "W003"        /* the pupil already has a ULN */
-#define LRS_CTF_W_POSTCODE "W004"       /* a ZZ99 placeholder postcode */
+#define LRS_CTF_RC_NULL_VALUES  "RC010" /* null values: no postcode */
+#define LRS_CTF_RC_FORMAT       "RC011" /* incorrect format */
+#define LRS_CTF_RC_AGE          "RC013" /* age outside 13 to 110 */
+#define LRS_CTF_W_UPN           "W001"  /* UPN missing or invalid */
+#define LRS_CTF_W_STREET        "W002"  /* address without a street */
+#define LRS_CTF_W_HAS_ULN       "W003"  /* the pupil already has a ULN */
+#define LRS_CTF_W_POSTCODE      "W004"  /* a ZZ99 placeholder postcode */
 
 /** The youngest and oldest age (whole years) the LRS batch accepts. */
 #define LRS_CTF_AGE_MIN 13
 #define LRS_CTF_AGE_MAX 110
 /** Longest name and address line the LRS accepts, in characters. */
-#define LRS_CTF_NAME_MAX 35
+#define LRS_CTF_NAME_MAX         35
 #define LRS_CTF_ADDRESS_LINE_MAX 50
 
 /** One problem with one field of one pupil. */
@@ -297,7 +296,10 @@ struct lrs_ctf_findings {
     size_t blocking_count;         /* how many of them are blocking */
 };
 
-#define LRS_CTF_FINDINGS_INIT {NULL, 0, 0, 0}
+#define LRS_CTF_FINDINGS_INIT                                                  \
+    {                                                                          \
+        NULL, 0, 0, 0                                                          \
+    }
 
 /** Empty the list, keeping its allocation. */
 LRS_API void lrs_ctf_findings_reset(struct lrs_ctf_findings *f);

@@ -34,22 +34,22 @@ typedef xmlError *lrs__ctf_xml_error_ptr;
  * so its own errors are exact.
  */
 struct lrs__ctf_src {
-    int fd;                   /* owned when >= 0; -1 for memory */
-    const unsigned char *mem; /* borrowed memory block, or NULL */
-    size_t mem_len, mem_pos;  /* bytes of mem, bytes already handed out */
-    uint64_t total;           /* bytes handed to the parser so far */
-    uint64_t max_total;       /* limit on total */
-    size_t run, max_run;      /* bytes since the last '<', and the limit */
-    unsigned long line, col;  /* 1-based position of the next byte */
+    int fd;                        /* owned when >= 0; -1 for memory */
+    const unsigned char *mem;      /* borrowed memory block, or NULL */
+    size_t mem_len, mem_pos;       /* bytes of mem, bytes already handed out */
+    uint64_t total;                /* bytes handed to the parser so far */
+    uint64_t max_total;            /* limit on total */
+    size_t run, max_run;           /* bytes since the last '<', and the limit */
+    unsigned long line, col;       /* 1-based position of the next byte */
     unsigned long lt_line, lt_col; /* position of the prolog's last '<' */
-    int state;                /* prolog scanner state (source.c) */
-    enum lrs_err err;         /* first error, sticky; LRS_OK if none */
-    struct lrs_diag diag;     /* filled with err */
+    int state;                     /* prolog scanner state (source.c) */
+    enum lrs_err err;              /* first error, sticky; LRS_OK if none */
+    struct lrs_diag diag;          /* filled with err */
 };
 
 /** Set up `s` to read the memory block (borrowed). */
-void lrs__ctf_src_init_mem(struct lrs__ctf_src *s, const void *data,
-                           size_t len, uint64_t max_total, size_t max_run);
+void lrs__ctf_src_init_mem(struct lrs__ctf_src *s, const void *data, size_t len,
+                           uint64_t max_total, size_t max_run);
 /** Set up `s` to read `fd` (owned: closed by lrs__ctf_src_release()). */
 void lrs__ctf_src_init_fd(struct lrs__ctf_src *s, int fd, uint64_t max_total,
                           size_t max_run);

@@ -61,9 +61,13 @@ enum {
     N_GENDER, /* Pupil/Gender, older versions */
 };
 
+/* clang-format off */
 #define CONT(par, nm) {(par), (nm), O_NONE, 0}
-#define HEAD(par, nm, m) {(par), (nm), O_HEADER, offsetof(struct lrs_ctf_header, m)}
-#define PUPIL(par, nm, m) {(par), (nm), O_PUPIL, offsetof(struct lrs_ctf_pupil, m)}
+#define HEAD(par, nm, m) \
+    {(par), (nm), O_HEADER, offsetof(struct lrs_ctf_header, m)}
+#define PUPIL(par, nm, m) \
+    {(par), (nm), O_PUPIL, offsetof(struct lrs_ctf_pupil, m)}
+/* clang-format on */
 
 /* Element names and order: DOMAIN.md, "CTF - Common Transfer File". */
 static const struct node nodes[] = {
@@ -155,20 +159,20 @@ enum event { EV_NONE, EV_HEADER, EV_PUPIL, EV_END };
 
 struct lrs_ctf_reader {
     unsigned magic;
-    xmlTextReaderPtr xr;            /* owned */
-    struct lrs__ctf_src src;        /* the bytes under xr */
-    struct lrs__ctf_xml_err xerr;   /* libxml2's first error */
+    xmlTextReaderPtr xr;          /* owned */
+    struct lrs__ctf_src src;      /* the bytes under xr */
+    struct lrs__ctf_xml_err xerr; /* libxml2's first error */
     struct lrs_ctf_limits lim;
-    struct lrs_arena header_arena;  /* header strings, for the reader's life */
-    struct lrs_arena pupil_arena;   /* the current pupil's strings */
+    struct lrs_arena header_arena; /* header strings, for the reader's life */
+    struct lrs_arena pupil_arena;  /* the current pupil's strings */
     struct lrs_ctf_header header;
     struct lrs_ctf_pupil pupil;
-    struct lrs_buf text;            /* the open leaf's text so far */
-    uint64_t seen;                  /* nodes seen, one bit each */
-    uint64_t ordinal;               /* pupils started */
+    struct lrs_buf text; /* the open leaf's text so far */
+    uint64_t seen;       /* nodes seen, one bit each */
+    uint64_t ordinal;    /* pupils started */
     bool root_seen, root_closed, header_done, at_end;
-    enum lrs_err err;               /* sticky error, LRS_OK if none */
-    struct lrs_diag diag;           /* the sticky error's diagnostic */
+    enum lrs_err err;                 /* sticky error, LRS_OK if none */
+    struct lrs_diag diag;             /* the sticky error's diagnostic */
     int stack[LRS_CTF_MAX_DEPTH_CAP]; /* node index per depth, -1 unknown */
 };
 
@@ -241,8 +245,8 @@ static enum lrs_err fail_from_xml(struct lrs_ctf_reader *r)
         return fail(r, LRS_ENOMEM, NULL, 0, 0, "out of memory");
     /* In push mode libxml2 calls a truncated file "extra content at the
      * end of the document"; say what happened instead. */
-    if (r->xerr.set && r->xerr.code == XML_ERR_DOCUMENT_END &&
-        r->root_seen && !r->root_closed)
+    if (r->xerr.set && r->xerr.code == XML_ERR_DOCUMENT_END && r->root_seen &&
+        !r->root_closed)
         return fail(r, LRS_EINVAL, "ctf", r->xerr.line, r->xerr.col,
                     "the file ends inside the document (truncated)");
     if (r->xerr.set)
@@ -472,7 +476,8 @@ static enum lrs_err reader_new(const struct lrs_ctf_limits *limits,
  * XML_PARSE_XINCLUDE and XML_PARSE_HUGE (which would lift libxml2's own
  * size and depth limits).
  */
-#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
+#define PARSE_OPTIONS                                                          \
+    (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
 
 /* Create the xmlTextReader over r->src; takes the reader on failure. */
 static enum lrs_err reader_start(struct lrs_ctf_reader *r,
@@ -554,13 +559,11 @@ enum lrs_err lrs_ctf_reader_open_file(const char *path,
         lrs_ctf_reader_free(r);
         return LRS_ERR(LRS_EIO);
     }
-    lrs__ctf_src_init_fd(&r->src, fd, r->lim.max_file_len,
-                         r->lim.max_run_len);
+    lrs__ctf_src_init_fd(&r->src, fd, r->lim.max_file_len, r->lim.max_run_len);
     if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > r->lim.max_file_len) {
-        lrs_diag_set(diag, "ctf",
-                     "file is %lld bytes, larger than the limit of %llu",
-                     (long long)st.st_size,
-                     (unsigned long long)r->lim.max_file_len);
+        lrs_diag_set(
+            diag, "ctf", "file is %lld bytes, larger than the limit of %llu",
+            (long long)st.st_size, (unsigned long long)r->lim.max_file_len);
         lrs_ctf_reader_free(r);
         return LRS_ERR(LRS_ELIMIT);
     }

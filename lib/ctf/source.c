@@ -32,8 +32,8 @@ enum {
     S_BODY,       /* the root element has started */
 };
 
-void lrs__ctf_src_init_mem(struct lrs__ctf_src *s, const void *data,
-                           size_t len, uint64_t max_total, size_t max_run)
+void lrs__ctf_src_init_mem(struct lrs__ctf_src *s, const void *data, size_t len,
+                           uint64_t max_total, size_t max_run)
 {
     memset(s, 0, sizeof *s);
     s->fd = -1;
@@ -60,12 +60,11 @@ void lrs__ctf_src_release(struct lrs__ctf_src *s)
     s->fd = -1;
 }
 
-static int fail_at(struct lrs__ctf_src *s, enum lrs_err err,
-                   unsigned long line, unsigned long col, const char *what)
+static int fail_at(struct lrs__ctf_src *s, enum lrs_err err, unsigned long line,
+                   unsigned long col, const char *what)
 {
     s->err = LRS_ERR(err);
-    lrs_diag_set(&s->diag, "ctf", "line %lu, column %lu: %s", line, col,
-                 what);
+    lrs_diag_set(&s->diag, "ctf", "line %lu, column %lu: %s", line, col, what);
     return -1;
 }
 

@@ -66,7 +66,7 @@ static enum lrs_err add(struct lrs_ctf_findings *f, const char *code,
 }
 
 #define BLOCK LRS_CTF_BLOCKING
-#define WARN LRS_CTF_WARNING
+#define WARN  LRS_CTF_WARNING
 
 static bool empty(const char *s)
 {
@@ -148,8 +148,8 @@ static enum lrs_err check_names(const struct lrs_ctf_pupil *p,
     return err;
 }
 
-static enum lrs_err check_dob(const struct lrs_ctf_pupil *p,
-                              struct lrs_date on, struct lrs_ctf_findings *out)
+static enum lrs_err check_dob(const struct lrs_ctf_pupil *p, struct lrs_date on,
+                              struct lrs_ctf_findings *out)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_date dob;
@@ -166,8 +166,8 @@ static enum lrs_err check_dob(const struct lrs_ctf_pupil *p,
     if (age < LRS_CTF_AGE_MIN || age > LRS_CTF_AGE_MAX) {
         lrs_date_format(on, day);
         return add(out, LRS_CTF_RC_AGE, "DOB", BLOCK,
-                   "age %d on %s is outside %d-%d", age, day,
-                   LRS_CTF_AGE_MIN, LRS_CTF_AGE_MAX);
+                   "age %d on %s is outside %d-%d", age, day, LRS_CTF_AGE_MIN,
+                   LRS_CTF_AGE_MAX);
     }
     return LRS_OK;
 }
@@ -175,8 +175,7 @@ static enum lrs_err check_dob(const struct lrs_ctf_pupil *p,
 static enum lrs_err check_sex(const struct lrs_ctf_pupil *p,
                               struct lrs_ctf_findings *out)
 {
-    const char *field =
-        p->sex_element == LRS_CTF_SEX_GENDER ? "Gender" : "Sex";
+    const char *field = p->sex_element == LRS_CTF_SEX_GENDER ? "Gender" : "Sex";
 
     if (empty(p->sex))
         return add(out, LRS_CTF_RC_INSUFFICIENT, field, BLOCK,
@@ -195,12 +194,18 @@ static enum lrs_err check_address_lengths(const struct lrs_ctf_address *a,
     const struct {
         const char *field, *value;
     } parts[] = {
-        {"SAON", a->saon},         {"PAON", a->paon},
-        {"Street", a->street},     {"Locality", a->locality},
-        {"Town", a->town},         {"AdministrativeArea", a->administrative_area},
-        {"PostTown", a->post_town}, {"AddressLine1", a->lines[0]},
-        {"AddressLine2", a->lines[1]}, {"AddressLine3", a->lines[2]},
-        {"AddressLine4", a->lines[3]}, {"AddressLine5", a->lines[4]},
+        {"SAON", a->saon},
+        {"PAON", a->paon},
+        {"Street", a->street},
+        {"Locality", a->locality},
+        {"Town", a->town},
+        {"AdministrativeArea", a->administrative_area},
+        {"PostTown", a->post_town},
+        {"AddressLine1", a->lines[0]},
+        {"AddressLine2", a->lines[1]},
+        {"AddressLine3", a->lines[2]},
+        {"AddressLine4", a->lines[3]},
+        {"AddressLine5", a->lines[4]},
         {"County", a->county},
     };
     enum lrs_err err = LRS_OK;
@@ -217,8 +222,8 @@ static enum lrs_err check_address(const struct lrs_ctf_address *a,
     const bool area = !empty(a->locality) || !empty(a->town) ||
                       !empty(a->administrative_area);
     const bool lines_ok = !empty(a->lines[0]);
-    const bool bs_any = a->has_bs7666 || !empty(a->paon) ||
-                        !empty(a->street) || !empty(a->saon) || area;
+    const bool bs_any = a->has_bs7666 || !empty(a->paon) || !empty(a->street) ||
+                        !empty(a->saon) || area;
     const bool lines_any = a->has_lines || lines_ok;
     enum lrs_err err = LRS_OK;
 

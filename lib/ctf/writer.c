@@ -95,8 +95,7 @@ static enum lrs_err fail_xml(struct lrs_ctf_writer *w)
         return fail(w, LRS_EIO, "ctf", "cannot write '%s': %s", w->tmp_path,
                     strerror(w->io_errno));
     if (w->xerr.set && !w->xerr.nomem)
-        return fail(w, LRS_EINVAL, "ctf", "cannot write XML: %s",
-                    w->xerr.msg);
+        return fail(w, LRS_EINVAL, "ctf", "cannot write XML: %s", w->xerr.msg);
     return fail(w, LRS_ENOMEM, NULL, "out of memory");
 }
 
@@ -193,16 +192,19 @@ void lrs_ctf_header_for_return(const struct lrs_ctf_header *in,
 static enum lrs_err write_header(struct lrs_ctf_writer *w,
                                  const struct lrs_ctf_header *h)
 {
-    static const char *const names[] = {
-        "DocumentName", "CTFversion",    "DateTime", "DocumentQualifier",
-        "DataQualifier", "DataDescriptor", "SupplierID", "LEA",
-        "Estab", "URN", "SchoolName", "AcademicYear", "LEA", "Estab"};
+    static const char *const names[] = {"DocumentName",  "CTFversion",
+                                        "DateTime",      "DocumentQualifier",
+                                        "DataQualifier", "DataDescriptor",
+                                        "SupplierID",    "LEA",
+                                        "Estab",         "URN",
+                                        "SchoolName",    "AcademicYear",
+                                        "LEA",           "Estab"};
     const char *const values[] = {
-        h->document_name,   h->ctf_version,        h->date_time,
-        h->document_qualifier, h->data_qualifier,  h->data_descriptor,
-        h->supplier_id,     h->source_lea,         h->source_estab,
-        h->source_urn,      h->source_school_name, h->source_academic_year,
-        h->dest_lea,        h->dest_estab};
+        h->document_name,      h->ctf_version,        h->date_time,
+        h->document_qualifier, h->data_qualifier,     h->data_descriptor,
+        h->supplier_id,        h->source_lea,         h->source_estab,
+        h->source_urn,         h->source_school_name, h->source_academic_year,
+        h->dest_lea,           h->dest_estab};
     char now[32] = "";
     int rc;
 
@@ -221,8 +223,8 @@ static enum lrs_err write_header(struct lrs_ctf_writer *w,
                               *values[0] ? values[0] : "Common Transfer File");
     rc = rc < 0 ? rc : leaf_always(w, "CTFversion", h->ctf_version);
     rc = rc < 0 ? rc : leaf_always(w, "DateTime", *now ? now : h->date_time);
-    rc = rc < 0 ? rc : leaf_always(w, "DocumentQualifier",
-                                   h->document_qualifier);
+    rc = rc < 0 ? rc
+                : leaf_always(w, "DocumentQualifier", h->document_qualifier);
     rc = rc < 0 ? rc : leaf(w, "DataQualifier", h->data_qualifier);
     rc = rc < 0 ? rc : leaf(w, "DataDescriptor", h->data_descriptor);
     rc = rc < 0 ? rc : leaf_always(w, "SupplierID", h->supplier_id);
@@ -377,8 +379,8 @@ out:
 static int write_address(struct lrs_ctf_writer *w,
                          const struct lrs_ctf_address *a)
 {
-    const char *const bs[] = {a->saon,     a->paon, a->street,
-                              a->locality, a->town, a->administrative_area,
+    const char *const bs[] = {a->saon,      a->paon, a->street,
+                              a->locality,  a->town, a->administrative_area,
                               a->post_town, a->uprn};
     const bool with_bs = a->has_bs7666 || any(bs, LRS_ARRAY_LEN(bs));
     const bool with_lines = a->has_lines || any(a->lines, 5);
@@ -395,16 +397,16 @@ static int write_address(struct lrs_ctf_writer *w,
         rc = rc < 0 ? rc : leaf(w, "Street", a->street);
         rc = rc < 0 ? rc : leaf(w, "Locality", a->locality);
         rc = rc < 0 ? rc : leaf(w, "Town", a->town);
-        rc = rc < 0 ? rc
-                    : leaf(w, "AdministrativeArea", a->administrative_area);
+        rc =
+            rc < 0 ? rc : leaf(w, "AdministrativeArea", a->administrative_area);
         rc = rc < 0 ? rc : leaf(w, "PostTown", a->post_town);
         rc = rc < 0 ? rc : leaf(w, "UniquePropertyReferenceNumber", a->uprn);
         rc = rc < 0 ? rc : end(w);
     }
     if (with_lines) {
-        static const char *const line_names[] = {
-            "AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4",
-            "AddressLine5"};
+        static const char *const line_names[] = {"AddressLine1", "AddressLine2",
+                                                 "AddressLine3", "AddressLine4",
+                                                 "AddressLine5"};
 
         rc = rc < 0 ? rc : start(w, "AddressLines");
         for (size_t i = 0; i < 5; i++)
@@ -437,8 +439,7 @@ static int write_pupil(struct lrs_ctf_writer *w, const struct lrs_ctf_pupil *p)
         rc = rc < 0 ? rc : start(w, "BasicDetails");
         rc = rc < 0 ? rc : leaf(w, "FormerUPN", p->former_upn);
         rc = rc < 0 ? rc : leaf(w, "PreferredSurname", p->preferred_surname);
-        rc = rc < 0 ? rc
-                    : leaf(w, "PreferredForename", p->preferred_forename);
+        rc = rc < 0 ? rc : leaf(w, "PreferredForename", p->preferred_forename);
         rc = rc < 0 ? rc : leaf(w, "FormerSurname", p->former_surname);
         rc = rc < 0 ? rc : leaf(w, "MiddleNames", p->middle_names);
         rc = rc < 0 ? rc : leaf(w, "NCyearActual", p->nc_year_actual);
@@ -452,21 +453,63 @@ enum lrs_err lrs_ctf_writer_add(struct lrs_ctf_writer *w,
                                 const struct lrs_ctf_pupil *p,
                                 struct lrs_diag *diag)
 {
-    static const char *const names[] = {
-        "UPN", "UniqueLearnerNumber", "UCI", "Surname", "Forename", "DOB",
-        "Sex", "FormerUPN", "PreferredSurname", "PreferredForename",
-        "FormerSurname", "MiddleNames", "NCyearActual", "SAON", "PAON",
-        "Street", "Locality", "Town", "AdministrativeArea", "PostTown",
-        "UniquePropertyReferenceNumber", "AddressLine1", "AddressLine2",
-        "AddressLine3", "AddressLine4", "AddressLine5", "County", "PostCode"};
+    static const char *const names[] = {"UPN",
+                                        "UniqueLearnerNumber",
+                                        "UCI",
+                                        "Surname",
+                                        "Forename",
+                                        "DOB",
+                                        "Sex",
+                                        "FormerUPN",
+                                        "PreferredSurname",
+                                        "PreferredForename",
+                                        "FormerSurname",
+                                        "MiddleNames",
+                                        "NCyearActual",
+                                        "SAON",
+                                        "PAON",
+                                        "Street",
+                                        "Locality",
+                                        "Town",
+                                        "AdministrativeArea",
+                                        "PostTown",
+                                        "UniquePropertyReferenceNumber",
+                                        "AddressLine1",
+                                        "AddressLine2",
+                                        "AddressLine3",
+                                        "AddressLine4",
+                                        "AddressLine5",
+                                        "County",
+                                        "PostCode"};
     const struct lrs_ctf_address *a = &p->address;
-    const char *const values[] = {
-        p->upn, p->uln, p->uci, p->surname, p->forename, p->dob, p->sex,
-        p->former_upn, p->preferred_surname, p->preferred_forename,
-        p->former_surname, p->middle_names, p->nc_year_actual, a->saon,
-        a->paon, a->street, a->locality, a->town, a->administrative_area,
-        a->post_town, a->uprn, a->lines[0], a->lines[1], a->lines[2],
-        a->lines[3], a->lines[4], a->county, a->postcode};
+    const char *const values[] = {p->upn,
+                                  p->uln,
+                                  p->uci,
+                                  p->surname,
+                                  p->forename,
+                                  p->dob,
+                                  p->sex,
+                                  p->former_upn,
+                                  p->preferred_surname,
+                                  p->preferred_forename,
+                                  p->former_surname,
+                                  p->middle_names,
+                                  p->nc_year_actual,
+                                  a->saon,
+                                  a->paon,
+                                  a->street,
+                                  a->locality,
+                                  a->town,
+                                  a->administrative_area,
+                                  a->post_town,
+                                  a->uprn,
+                                  a->lines[0],
+                                  a->lines[1],
+                                  a->lines[2],
+                                  a->lines[3],
+                                  a->lines[4],
+                                  a->county,
+                                  a->postcode};
     struct lrs__ctf_guard g;
     int rc;
 
@@ -524,7 +567,7 @@ enum lrs_err lrs_ctf_writer_commit(struct lrs_ctf_writer *w,
     }
     if (rename(w->tmp_path, w->path) != 0) {
         (void)fail(w, LRS_EIO, "ctf", "cannot rename to '%s': %s", w->path,
-             strerror(errno));
+                   strerror(errno));
         goto out;
     }
     lrs_free(w->tmp_path);

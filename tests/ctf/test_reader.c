@@ -49,9 +49,9 @@ static void test_reader__ctf25_header(void **state)
     struct lrs_ctf_reader *r;
 
     (void)state;
-    assert_int_equal(lrs_ctf_reader_open_file(data_path("ctf25_sample.xml"),
-                                              NULL, &r, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_ctf_reader_open_file(data_path("ctf25_sample.xml"), NULL, &r, &d),
+        LRS_OK);
     assert_int_equal(lrs_ctf_reader_header(r, &h, &d), LRS_OK);
     assert_string_equal(h->document_name, "Common Transfer File");
     assert_string_equal(h->ctf_version, "25.0");
@@ -81,9 +81,9 @@ static void test_reader__ctf25_pupils(void **state)
     struct lrs_ctf_reader *r;
 
     (void)state;
-    assert_int_equal(lrs_ctf_reader_open_file(data_path("ctf25_sample.xml"),
-                                              NULL, &r, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_ctf_reader_open_file(data_path("ctf25_sample.xml"), NULL, &r, &d),
+        LRS_OK);
     /* Pupil 1: BS7666 address, many unknown sections, a contact whose
      * Surname and Address must not leak into the pupil's. */
     assert_int_equal(lrs_ctf_reader_next(r, &p, &d), LRS_OK);
@@ -167,9 +167,9 @@ static void test_reader__ctf24_gender(void **state)
     uint64_t n = 0;
 
     (void)state;
-    assert_int_equal(lrs_ctf_reader_open_file(data_path("ctf24_gender.xml"),
-                                              NULL, &r, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_ctf_reader_open_file(data_path("ctf24_gender.xml"), NULL, &r, &d),
+        LRS_OK);
     assert_int_equal(lrs_ctf_reader_header(r, &h, &d), LRS_OK);
     assert_string_equal(h->ctf_version, "24.0");
     assert_string_equal(h->source_urn, "");
@@ -193,9 +193,9 @@ static void test_reader__memory_and_check_file_agree(void **state)
 
     (void)state;
     assert_int_equal(read_mem(xml, len, &n_mem, &d), LRS_OK);
-    assert_int_equal(lrs_ctf_check_file(data_path("ctf25_sample.xml"), NULL,
-                                        &n_file, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_ctf_check_file(data_path("ctf25_sample.xml"), NULL, &n_file, &d),
+        LRS_OK);
     assert_int_equal(n_mem, 6);
     assert_int_equal(n_file, 6);
     free(xml);
@@ -218,8 +218,7 @@ static void test_reader__trims_and_takes_local_names(void **state)
     struct lrs_ctf_reader *r;
 
     (void)state;
-    assert_int_equal(lrs_ctf_reader_open_mem(xml, sizeof xml - 1, NULL, &r,
-                                             &d),
+    assert_int_equal(lrs_ctf_reader_open_mem(xml, sizeof xml - 1, NULL, &r, &d),
                      LRS_OK);
     assert_int_equal(lrs_ctf_reader_header(r, &h, &d), LRS_OK);
     assert_string_equal(h->ctf_version, "26.0");
@@ -242,9 +241,9 @@ static void test_reader__no_pupils(void **state)
     assert_int_equal(read_mem("<CTfile><Header/></CTfile>", 26, &n, &d),
                      LRS_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(read_mem("<CTfile><Header/><CTFpupilData/></CTfile>",
-                              41, &n, &d),
-                     LRS_OK);
+    assert_int_equal(
+        read_mem("<CTfile><Header/><CTFpupilData/></CTfile>", 41, &n, &d),
+        LRS_OK);
     assert_int_equal(n, 0);
 }
 
@@ -330,9 +329,9 @@ static void test_reader__external_entity_never_read(void **state)
     assert_non_null(strstr(d.msg, "secret"));
     assert_null(strstr(d.msg, "root:"));
     /* XInclude is not processed: the element is unknown and skipped. */
-    assert_int_equal(lrs_ctf_reader_open_mem(xinclude, sizeof xinclude - 1,
-                                             NULL, &r, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_ctf_reader_open_mem(xinclude, sizeof xinclude - 1, NULL, &r, &d),
+        LRS_OK);
     assert_int_equal(lrs_ctf_reader_next(r, &p, &d), LRS_OK);
     assert_non_null(p);
     assert_string_equal(p->surname, "");
@@ -366,7 +365,8 @@ static void test_reader__huge_text_node_fails_fast(void **state)
                         "line 1, column 1048616: more than 1048576 bytes "
                         "without markup (a text node, comment or tag too "
                         "large)");
-    s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    s = (double)(t1.tv_sec - t0.tv_sec) +
+        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     assert_true(s < 2.0);
     /* The same from a file. */
     dir = temp_dir();
@@ -430,9 +430,9 @@ static void test_reader__file_size_limit(void **state)
     assert_int_equal(lim.max_text_len, 4096);
     assert_int_equal(lim.max_depth, 64);
     lim.max_file_len = 1000;
-    assert_int_equal(lrs_ctf_reader_open_file(data_path("ctf25_sample.xml"),
-                                              &lim, &r, &d),
-                     LRS_ELIMIT);
+    assert_int_equal(
+        lrs_ctf_reader_open_file(data_path("ctf25_sample.xml"), &lim, &r, &d),
+        LRS_ELIMIT);
     assert_null(r);
     assert_non_null(strstr(d.msg, "larger than the limit of 1000"));
     assert_int_equal(lrs_ctf_reader_open_mem(xml, len, &lim, &r, &d),
@@ -479,9 +479,8 @@ static void test_reader__cannot_open(void **state)
     struct lrs_ctf_reader *r;
 
     (void)state;
-    assert_int_equal(lrs_ctf_reader_open_file("/nonexistent/x.xml", NULL, &r,
-                                              &d),
-                     LRS_EIO);
+    assert_int_equal(
+        lrs_ctf_reader_open_file("/nonexistent/x.xml", NULL, &r, &d), LRS_EIO);
     assert_string_equal(d.msg, "cannot open: No such file or directory");
     assert_int_equal(lrs_ctf_reader_open_file("/", NULL, &r, &d), LRS_EIO);
     assert_string_equal(d.msg, "cannot open: is a directory");
@@ -584,8 +583,7 @@ static void test_reader__silent_on_stderr(void **state)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         assert_int_not_equal(
             lrs_ctf_check_file(data_path(files[i]), NULL, NULL, &d), LRS_OK);
-    assert_int_equal(read_str("<CTfile><Header/><a b='1' b='2'/></CTfile>",
-                              &d),
+    assert_int_equal(read_str("<CTfile><Header/><a b='1' b='2'/></CTfile>", &d),
                      LRS_EINVAL);
     assert_int_equal(read_str("<CTfile><Header/>&#0;</CTfile>", &d),
                      LRS_EINVAL);

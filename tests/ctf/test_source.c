@@ -38,7 +38,8 @@ static void test_source__prolog(void **state)
         {"<CTfile><Header/></CTfile>", NULL},
         {"\xef\xbb\xbf<CTfile><Header/></CTfile>", NULL},
         {"\n\t <!-- c -->\n<CTfile><Header/></CTfile>", NULL},
-        {"<?xml version='1.0'?><!-- a - b <!DOCTYPE x> -> --><?x a?b ?" "?>\n"
+        {"<?xml version='1.0'?><!-- a - b <!DOCTYPE x> -> --><?x a?b ?"
+         "?>\n"
          "<CTfile><Header/></CTfile>",
          NULL},
         /* After the root has started, "<!" is CDATA or comment only. */

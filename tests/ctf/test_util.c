@@ -35,8 +35,7 @@ static void test_util__host_handlers_kept(void **state)
     (void)state;
     xmlSetStructuredErrorFunc(&ctx, host_structured);
     xmlSetGenericErrorFunc(&ctx, host_generic);
-    assert_int_equal(lrs_ctf_reader_open_mem(bad, sizeof bad - 1, NULL, &r,
-                                             &d),
+    assert_int_equal(lrs_ctf_reader_open_mem(bad, sizeof bad - 1, NULL, &r, &d),
                      LRS_OK);
     assert_int_equal(lrs_ctf_reader_header(r, &h, &d), LRS_EINVAL);
     assert_string_equal(d.msg, "line 1, column 26: opening and ending tag "
@@ -56,8 +55,9 @@ static void test_util__host_handlers_kept(void **state)
 /* Write one pupil whose surname is `s`; the writer's answer. */
 static enum lrs_err write_surname(const char *s)
 {
-    struct lrs_ctf_header hdr = {"", "25.0", "2025-10-02T08:00:00", "", "",
-                                 "", "", "", "", "", "", "", "", ""};
+    struct lrs_ctf_header hdr = {
+        "", "25.0", "2025-10-02T08:00:00", "", "", "", "", "", "", "", "", "",
+        "", ""};
     struct lrs_ctf_pupil p;
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_ctf_writer *w;
@@ -78,13 +78,15 @@ static enum lrs_err write_surname(const char *s)
 static void test_util__utf8_and_xml_chars(void **state)
 {
     static const char *const good[] = {
-        "plain", "tab\tnew\nline\rcr", "\xc3\xa9",
-        "\xe2\x82\xac",            /* U+20AC */
-        "\xed\x9f\xbf",            /* U+D7FF */
-        "\xee\x80\x80",            /* U+E000 */
-        "\xef\xbf\xbd",            /* U+FFFD */
-        "\xf0\x9f\x98\x80",        /* U+1F600 */
-        "\xf4\x8f\xbf\xbf",        /* U+10FFFF */
+        "plain",
+        "tab\tnew\nline\rcr",
+        "\xc3\xa9",
+        "\xe2\x82\xac",     /* U+20AC */
+        "\xed\x9f\xbf",     /* U+D7FF */
+        "\xee\x80\x80",     /* U+E000 */
+        "\xef\xbf\xbd",     /* U+FFFD */
+        "\xf0\x9f\x98\x80", /* U+1F600 */
+        "\xf4\x8f\xbf\xbf", /* U+10FFFF */
     };
     static const char *const bad[] = {
         "\x01",                 /* C0 control */

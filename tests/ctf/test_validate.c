@@ -56,12 +56,11 @@ static void expect(const struct lrs_ctf_pupil *p, const char *want)
         assert_non_null(f.items[i].field);
         assert_true(f.items[i].message[0] != '\0');
         blocking += f.items[i].severity == LRS_CTF_BLOCKING;
-        assert_int_equal(lrs_buf_addf(&got, "%s%s %s %c", i ? "; " : "",
-                                      f.items[i].code, f.items[i].field,
-                                      f.items[i].severity == LRS_CTF_BLOCKING
-                                          ? 'B'
-                                          : 'W'),
-                         LRS_OK);
+        assert_int_equal(
+            lrs_buf_addf(&got, "%s%s %s %c", i ? "; " : "", f.items[i].code,
+                         f.items[i].field,
+                         f.items[i].severity == LRS_CTF_BLOCKING ? 'B' : 'W'),
+            LRS_OK);
     }
     assert_int_equal(blocking, f.blocking_count);
     assert_string_equal(got.data, want);

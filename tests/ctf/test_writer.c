@@ -129,8 +129,7 @@ static void round_trip(const char *in, const char *out, size_t expect_count)
     {
         struct lrs_ctf_reader *r2;
 
-        assert_int_equal(lrs_ctf_reader_open_file(out, NULL, &r2, &d),
-                         LRS_OK);
+        assert_int_equal(lrs_ctf_reader_open_file(out, NULL, &r2, &d), LRS_OK);
         assert_int_equal(lrs_ctf_reader_header(r2, &h, &d), LRS_OK);
         assert_string_equal(h->document_name, "Common Transfer File");
         assert_string_equal(h->ctf_version, hdr_in_copy.ctf_version);
@@ -139,8 +138,7 @@ static void round_trip(const char *in, const char *out, size_t expect_count)
         assert_string_equal(h->supplier_id, "openlrs");
         assert_string_equal(h->source_lea, "XXX");
         assert_string_equal(h->source_estab, "XXXX");
-        assert_string_equal(h->source_school_name,
-                            "Learning Records Service");
+        assert_string_equal(h->source_school_name, "Learning Records Service");
         assert_string_equal(h->source_academic_year,
                             hdr_in_copy.source_academic_year);
         assert_string_equal(h->dest_lea, hdr_in_copy.source_lea);
@@ -239,9 +237,11 @@ static struct lrs_ctf_pupil tricky_pupil(void)
 
 static void test_writer__escapes_and_refuses_bad_text(void **state)
 {
-    struct lrs_ctf_header hdr = {
-        "", "25.0", "2025-10-02T08:00:00", "partial", "", "", "openlrs",
-        "XXX", "XXXX", "", "", "2025", "801", "2000"};
+    struct lrs_ctf_header hdr = {"",        "25.0", "2025-10-02T08:00:00",
+                                 "partial", "",     "",
+                                 "openlrs", "XXX",  "XXXX",
+                                 "",        "",     "2025",
+                                 "801",     "2000"};
     struct lrs_ctf_pupil p = tricky_pupil(), bad;
     const struct lrs_ctf_pupil *q;
     struct lrs_diag d = LRS_DIAG_INIT;
@@ -281,9 +281,9 @@ static void test_writer__escapes_and_refuses_bad_text(void **state)
 
 static void test_writer__free_without_commit_leaves_nothing(void **state)
 {
-    struct lrs_ctf_header hdr = {
-        "", "25.0", "", "partial", "", "", "openlrs",
-        "XXX", "XXXX", "", "", "", "801", "2000"};
+    struct lrs_ctf_header hdr = {"", "25.0",    "",    "partial", "",
+                                 "", "openlrs", "XXX", "XXXX",    "",
+                                 "", "",        "801", "2000"};
     struct lrs_ctf_pupil p = tricky_pupil();
     struct lrs_diag d = LRS_DIAG_INIT;
     char *dir = temp_dir(), out[4096];
@@ -321,15 +321,14 @@ static void test_writer__free_without_commit_leaves_nothing(void **state)
 
 static void test_writer__cannot_create(void **state)
 {
-    struct lrs_ctf_header hdr = {"", "25.0", "", "", "", "", "", "",
-                                 "", "", "", "", "", ""};
+    struct lrs_ctf_header hdr = {"", "25.0", "", "", "", "", "",
+                                 "", "",     "", "", "", "", ""};
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_ctf_writer *w = (void *)1;
 
     (void)state;
-    assert_int_equal(lrs_ctf_writer_open("/nonexistent/dir/x.xml", &hdr, &w,
-                                         &d),
-                     LRS_EIO);
+    assert_int_equal(
+        lrs_ctf_writer_open("/nonexistent/dir/x.xml", &hdr, &w, &d), LRS_EIO);
     assert_null(w);
     assert_string_equal(d.msg, "cannot create a file beside "
                                "'/nonexistent/dir/x.xml': No such file or "
@@ -343,9 +342,11 @@ static void test_writer__cannot_create(void **state)
 
 static void test_writer__oom_loop(void **state)
 {
-    struct lrs_ctf_header hdr = {
-        "", "25.0", "2025-10-02T08:00:00", "partial", "", "", "openlrs",
-        "XXX", "XXXX", "", "", "2025", "801", "2000"};
+    struct lrs_ctf_header hdr = {"",        "25.0", "2025-10-02T08:00:00",
+                                 "partial", "",     "",
+                                 "openlrs", "XXX",  "XXXX",
+                                 "",        "",     "2025",
+                                 "801",     "2000"};
     struct lrs_ctf_pupil p = tricky_pupil();
     char *dir = temp_dir(), out[4096];
     unsigned long n;

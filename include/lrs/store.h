@@ -1,0 +1,402 @@
+/*
+ * lrs/store.h - the learner register store: one API, two engines.
+ *
+ * The store is the system of record. It keeps learners, their name history
+ * (every amendment, never overwritten), merges (a merged ULN points to its
+ * master), the audit log, the ULN allocator and its key, and the schema of
+ * the tables later modules fill (organisations, users and roles, batch jobs
+ * and their rows, exceptions, achievements). docs/data-model.md describes
+ * every table; docs/store.md the engines.
+ *
+ * Engines: a URL starting "postgres://" or "postgresql://" selects
+ * PostgreSQL; anything else is the path of an SQLite file (WAL mode,
+ * synchronous=FULL: a commit that returned LRS_OK survives a crash or a
+ * power cut). The same calls, the same errors and the same contract tests
+ * (tests/store/) apply to both.
+ *
+ * This layer stores and fetches; it does not validate learner fields or
+ * write audit rows by itself. The service layer (lrs/service.h) does both
+ * and is what programs should call. Store-level rules that it does enforce:
+ * a ULN is never issued twice, versions are checked on update (optimistic
+ * locking), names that change are kept in the history in the same
+ * transaction, and merge chains are followed on request.
+ *
+ * Transactions: lrs_store_begin() opens a write transaction; every call
+ * made until lrs_store_commit() or lrs_store_rollback() belongs to it.
+ * Outside an explicit transaction each write call is its own transaction.
+ * When a call fails inside a transaction, the transaction is still open and
+ * the caller must roll it back (what the failed call did is undone then).
+ *
+ * Errors: every call returns enum lrs_err. LRS_EBUSY means another
+ * connection held a lock longer than the busy timeout (5 s); LRS_ECONFLICT
+ * a stale version or a duplicate ULN; LRS_EIO an I/O or engine error;
+ * LRS_ECORRUPT stored data that breaks an invariant. lrs_store_errmsg()
+ * then says what failed, in git's style ("cannot open store 'x.db': unable
+ * to open database file"). No message ever holds learner data beyond a ULN.
+ *
+ * Ownership: a struct lrs_store is owned by its opener and freed with
+ * lrs_store_free(). Structs passed in are borrowed for the call; pointers
+ * handed to callbacks are borrowed for the callback only.
+ *
+ * Thread-safety: one struct lrs_store is one database connection and must
+ * be used by one thread at a time. Open one store per thread; any number of
+ * stores (threads or processes) may share one database.
+ */
+#ifndef LRS_STORE_H
+#define LRS_STORE_H
+
+#include <lrs/base.h>
+#include <lrs/ids.h>
+
+/* ------------------------------------------------------------------ */
+/* Learners                                                           */
+/* ------------------------------------------------------------------ */
+
+/** Longest name in characters (learner.xsd MIAPName, MIAPNameNonEmpty). */
+#define LRS_LEARNER_NAME_MAX 35
+/** Bytes for a name of LRS_LEARNER_NAME_MAX UTF-8 characters and a NUL. */
+#define LRS_LEARNER_NAME_SIZE (LRS_LEARNER_NAME_MAX * 4 + 1)
+/** Longest address line in characters (learner.xsd MIAPAddress). */
+#define LRS_LEARNER_ADDRESS_MAX 50
+/** Bytes for an address line of UTF-8 characters and a NUL. */
+#define LRS_LEARNER_ADDRESS_SIZE (LRS_LEARNER_ADDRESS_MAX * 4 + 1)
+/** Bytes for a ULN and its NUL. */
+#define LRS_ULN_SIZE (LRS_ULN_LEN + 1)
+
+/**
+ * AbilityToShare (learner.xsd MIAPAbilityToShare, DOMAIN.md): whether the
+ * learner has seen the privacy notice and agreed to share their record.
+ */
+enum lrs_ability_to_share {
+    LRS_SHARE_NOT_SEEN = 0,    /* privacy notice not seen (the default) */
+    LRS_SHARE_YES = 1,         /* seen, and the learner shares */
+    LRS_SHARE_NO = 2,          /* seen, and the learner does not share */
+};
+
+/**
+ * LearnerStatus (learner.xsd MIAPLearnerStatus: 0, 1 or 2). The schema
+ * gives no meanings; these are ours (docs/data-model.md). NEEDSWORK: the
+ * LRS's own meanings are unconfirmed.
+ */
+enum lrs_learner_status {
+    LRS_LEARNER_ACTIVE = 0, /* a live record */
+    LRS_LEARNER_LINKED = 1, /* merged into master_uln (WSRC0022) */
+    LRS_LEARNER_CLOSED = 2, /* withdrawn, e.g. registered in error */
+};
+
+/**
+ * One learner: the fields of the LRS `Learner` type that openlrs uses.
+ * Strings are NUL-terminated UTF-8 in the arrays; an empty string means
+ * "not given". Names hold at most LRS_LEARNER_NAME_MAX characters and
+ * address lines LRS_LEARNER_ADDRESS_MAX (checked by the service layer, not
+ * by the store). A plain struct in caller storage: copy it freely.
+ */
+struct lrs_learner {
+    char uln[LRS_ULN_SIZE];                      /* "" = issue one */
+    char given_name[LRS_LEARNER_NAME_SIZE];      /* required */
+    char middle_names[LRS_LEARNER_NAME_SIZE];    /* MiddleOtherName */
+    char family_name[LRS_LEARNER_NAME_SIZE];     /* required */
+    char previous_family_name[LRS_LEARNER_NAME_SIZE];
+    char preferred_given_name[LRS_LEARNER_NAME_SIZE];
+    struct lrs_date date_of_birth;               /* required */
+    enum lrs_gender gender;                      /* required */
+    char postcode[LRS_POSTCODE_MAX + 1];         /* canonical, or "" */
+    char address_line1[LRS_LEARNER_ADDRESS_SIZE];  /* LastKnownAddressLine1 */
+    char address_line2[LRS_LEARNER_ADDRESS_SIZE];  /* LastKnownAddressLine2 */
+    char address_town[LRS_LEARNER_ADDRESS_SIZE];   /* LastKnownAddressTown */
+    char address_county[LRS_LEARNER_ADDRESS_SIZE]; /* ...CountyOrCity */
+    enum lrs_ability_to_share ability_to_share;
+    enum lrs_learner_status status;
+    char master_uln[LRS_ULN_SIZE]; /* LRS_LEARNER_LINKED: the master, else "" */
+    int32_t version;       /* VersionNumber: 1 on insert, +1 per update */
+    int64_t created_ms;    /* Unix time in ms (UTC), set by the store */
+    int64_t updated_ms;    /* Unix time in ms (UTC), set by the store */
+    int64_t created_by;    /* user id of the registering actor (0 system) */
+    int64_t created_org;   /* organisation id of the registering actor */
+};
+
+/** Set every field of `l` to empty / zero, gender "not known". */
+LRS_API void lrs_learner_init(struct lrs_learner *l);
+
+/* ------------------------------------------------------------------ */
+/* Actors, audit rows, name history                                   */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Who is acting: recorded in audit rows, name history and created_by.
+ * `source` is a static string naming the channel ("cli", "http", "batch",
+ * "import", "test"). User and organisation 0 mean the system itself (the
+ * command-line program run by an operator).
+ */
+struct lrs_actor {
+    int64_t user_id;    /* users.id, or 0 for the system */
+    int64_t org_id;     /* organisations.id, or 0 for the LRS itself */
+    const char *source; /* static storage; NULL is stored as "" */
+};
+
+/** The actor of the command-line program: user 0, org 0, source "cli". */
+#define LRS_ACTOR_CLI {0, 0, "cli"}
+
+/** What an audit row records. Stored by name (lrs_audit_action_name). */
+enum lrs_audit_action {
+    LRS_AUDIT_READ = 1,     /* a learner was read (show, lookup) */
+    LRS_AUDIT_REGISTER,     /* a learner was registered, ULN issued */
+    LRS_AUDIT_IMPORT,       /* a learner was inserted by a bulk import */
+    LRS_AUDIT_UPDATE,       /* a learner's details were amended */
+    LRS_AUDIT_MERGE,        /* a learner was linked to a master */
+    LRS_AUDIT_EXPORT,       /* a learner was written to an export */
+};
+
+/** "read", "register", ... ; "unknown" for other values. Static. */
+LRS_API const char *lrs_audit_action_name(enum lrs_audit_action a);
+
+/**
+ * One audit row. It holds no personal data beyond the ULN: never names,
+ * dates or postcodes (ARCHITECTURE.md Security).
+ */
+struct lrs_audit {
+    int64_t id;                  /* assigned by the store, ascending */
+    int64_t at_ms;               /* Unix ms; 0 on append = now */
+    struct lrs_actor actor;      /* source borrowed from static storage */
+    enum lrs_audit_action action;
+    char uln[LRS_ULN_SIZE];      /* the learner concerned, or "" */
+};
+
+/**
+ * One amendment of a learner's names: the names as they were before the
+ * change, and who changed them, when and why. Written by
+ * lrs_store_learner_update() whenever a name field changes.
+ */
+struct lrs_name_change {
+    int64_t id;                                    /* ascending */
+    char uln[LRS_ULN_SIZE];
+    char given_name[LRS_LEARNER_NAME_SIZE];        /* before the change */
+    char middle_names[LRS_LEARNER_NAME_SIZE];      /* before the change */
+    char family_name[LRS_LEARNER_NAME_SIZE];       /* before the change */
+    char preferred_given_name[LRS_LEARNER_NAME_SIZE]; /* before */
+    int64_t changed_ms;                            /* Unix ms */
+    int64_t user_id;                               /* who */
+    int64_t org_id;                                /* on behalf of */
+    char reason[256];                              /* why, e.g. "deed poll" */
+};
+
+/* ------------------------------------------------------------------ */
+/* Life cycle                                                         */
+/* ------------------------------------------------------------------ */
+
+/** The schema version this program writes (lib/store migrations). */
+#define LRS_STORE_SCHEMA_VERSION 1
+
+enum lrs_store_open_flags {
+    /** Create the database if missing (`lrs init`); otherwise a missing
+     *  SQLite file is LRS_ENOTFOUND. */
+    LRS_STORE_OPEN_CREATE = 1u << 0,
+    /** Do not require an initialised, current schema (`lrs init` opens
+     *  with this, then calls lrs_store_init()). */
+    LRS_STORE_OPEN_NO_SCHEMA_CHECK = 1u << 1,
+};
+
+/**
+ * Open the store at `url` (see the top of this file). Unless
+ * LRS_STORE_OPEN_NO_SCHEMA_CHECK is given, the schema must be initialised
+ * (else LRS_ENOTFOUND, "store 'x.db' is not initialised; run 'lrs init'")
+ * and not newer than LRS_STORE_SCHEMA_VERSION (else LRS_ECONFLICT, "store
+ * 'x.db' has schema version 3, newer than this program's 1").
+ * On success *out is owned by the caller (lrs_store_free()). On failure
+ * *out is NULL and `diag` (field "db") says why.
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_open(const char *url,
+                                                  unsigned flags,
+                                                  struct lrs_store **out,
+                                                  struct lrs_diag *diag);
+
+/**
+ * Close the connection and free `s`. An open transaction is rolled back.
+ * lrs_store_free(NULL) is a no-op.
+ */
+LRS_API void lrs_store_free(struct lrs_store *s);
+
+/** What lrs_store_init() did. */
+struct lrs_store_init_result {
+    int from_version; /* schema version before (0: empty database) */
+    int to_version;   /* schema version after: LRS_STORE_SCHEMA_VERSION */
+    bool key_created; /* a new ULN key was generated and stored */
+};
+
+/**
+ * Bring the schema up to LRS_STORE_SCHEMA_VERSION by applying each
+ * missing migration in order, in one transaction; generate and store the
+ * ULN key (lrs_uln_key_generate) if there is none; register the LRS
+ * itself as organisation 0. Idempotent: on a current schema it changes
+ * nothing. A schema newer than this program is LRS_ECONFLICT.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_init(struct lrs_store *s, struct lrs_store_init_result *out);
+
+/** "sqlite" or "postgres"; static. */
+LRS_API const char *lrs_store_engine(const struct lrs_store *s);
+
+/**
+ * The message of the last failing call on `s` ("" if none), e.g. "cannot
+ * insert learner: database is locked". Borrowed until the next call on `s`.
+ */
+LRS_API const char *lrs_store_errmsg(const struct lrs_store *s);
+
+/* ------------------------------------------------------------------ */
+/* Transactions                                                       */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Open a write transaction (SQLite BEGIN IMMEDIATE; PostgreSQL BEGIN, READ
+ * COMMITTED). LRS_EBUSY when another writer held the lock past the busy
+ * timeout. Transactions do not nest: beginning twice is LRS_BUG.
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_begin(struct lrs_store *s);
+
+/**
+ * Commit. When this returns LRS_OK every change of the transaction is
+ * durable. On failure the transaction is rolled back and nothing of it is
+ * kept.
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_commit(struct lrs_store *s);
+
+/** Roll back the open transaction; a no-op when none is open. */
+LRS_API void lrs_store_rollback(struct lrs_store *s);
+
+/** Whether a transaction begun with lrs_store_begin() is open. */
+LRS_API bool lrs_store_in_transaction(const struct lrs_store *s);
+
+/* ------------------------------------------------------------------ */
+/* Learner operations                                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Insert learner `l`. When l->uln is "" a new ULN is issued: the allocator
+ * counter is advanced in this transaction, mapped through the register's
+ * keyed permutation (lrs_uln_issue), and any ULN already present (e.g.
+ * imported) is skipped; the ULN is written to l->uln. Otherwise l->uln is
+ * used as given, and LRS_ECONFLICT means a learner with that ULN exists.
+ * The store sets version 1, created_ms and updated_ms (now), created_by
+ * and created_org (from `actor`); status and master_uln are stored as
+ * given. Fields are not validated here. On error `l` is unchanged.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_learner_insert(struct lrs_store *s, const struct lrs_actor *actor,
+                         struct lrs_learner *l);
+
+enum lrs_store_get_flags {
+    /** Follow merge links: a LINKED learner resolves to its master (and
+     *  the master's master, up to 16 links; a longer chain or a cycle is
+     *  LRS_ECORRUPT). */
+    LRS_STORE_GET_RESOLVE = 1u << 0,
+};
+
+/**
+ * Fetch the learner with ULN `uln` (10 digits; not validated here) into
+ * `*out`. LRS_ENOTFOUND when there is none. With LRS_STORE_GET_RESOLVE
+ * *out is the master at the end of the merge chain (its uln differs from
+ * `uln` when a link was followed).
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_learner_get(struct lrs_store *s, const char *uln, unsigned flags,
+                      struct lrs_learner *out);
+
+/**
+ * Replace the stored learner l->uln with `l`, provided its stored version
+ * is `expected_version` (optimistic locking, as updateSingleLearner's
+ * VersionNumber). A stale version is LRS_ECONFLICT and nothing changes;
+ * no such learner is LRS_ENOTFOUND. If any of given, middle, family or
+ * preferred given name changed, the names as they were are appended to the
+ * name history with `actor`, now and `reason` (may be NULL: ""), in the
+ * same transaction. On success l->version is expected_version + 1 and
+ * l->updated_ms is now; created_* keep their stored values (and are copied
+ * into `l`). On error `l` is unchanged.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_learner_update(struct lrs_store *s, const struct lrs_actor *actor,
+                         struct lrs_learner *l, int32_t expected_version,
+                         const char *reason);
+
+/**
+ * Link learner `merged_uln` to `master_uln`: the merged learner's status
+ * becomes LRS_LEARNER_LINKED, its master_uln is set and its version bumped,
+ * and a row is added to the merges table with `actor`, now and `reason`.
+ * LRS_ENOTFOUND if either is missing; LRS_EINVAL (diag field "uln") when
+ * they are the same learner or the master is itself linked; LRS_ECONFLICT
+ * when `merged_uln` is already linked.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_learner_merge(struct lrs_store *s, const struct lrs_actor *actor,
+                        const char *merged_uln, const char *master_uln,
+                        const char *reason, struct lrs_diag *diag);
+
+/**
+ * Called once per row of a scan with a row borrowed for the call. A
+ * non-zero return stops the scan, which returns that value.
+ */
+typedef enum lrs_err (*lrs_store_learner_fn)(const struct lrs_learner *l,
+                                             void *ctx);
+typedef enum lrs_err (*lrs_store_name_change_fn)(
+    const struct lrs_name_change *c, void *ctx);
+typedef enum lrs_err (*lrs_store_audit_fn)(const struct lrs_audit *a,
+                                           void *ctx);
+
+/**
+ * Stream every learner (all statuses) to `fn`, in ascending ULN order,
+ * reading in bounded memory: this is how the match engine builds its
+ * index. Do not call other store functions on `s` from `fn`.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_learner_scan(struct lrs_store *s, lrs_store_learner_fn fn,
+                       void *ctx);
+
+/**
+ * Stream the name history to `fn` in ascending id (time) order: of the
+ * learner `uln`, or of every learner when `uln` is NULL.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_name_history_scan(struct lrs_store *s, const char *uln,
+                            lrs_store_name_change_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Audit log                                                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Append an audit row (a->id is ignored; a->at_ms 0 means now). Called by
+ * the service layer in the transaction of the action it records.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_audit_append(struct lrs_store *s, const struct lrs_audit *a);
+
+/**
+ * Stream audit rows in ascending id order: those about `uln`, or all of
+ * them when `uln` is NULL.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_audit_scan(struct lrs_store *s, const char *uln,
+                     lrs_store_audit_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Statistics                                                         */
+/* ------------------------------------------------------------------ */
+
+/** Counts for `lrs stats`. */
+struct lrs_store_stats {
+    int schema_version;        /* current schema version */
+    uint64_t learners;         /* all learner rows */
+    uint64_t active;           /* status LRS_LEARNER_ACTIVE */
+    uint64_t linked;           /* status LRS_LEARNER_LINKED */
+    uint64_t closed;           /* status LRS_LEARNER_CLOSED */
+    uint64_t name_changes;     /* rows of name history */
+    uint64_t merges;           /* rows of the merges table */
+    uint64_t audit_rows;       /* rows of the audit log */
+    uint64_t uln_counter;      /* next allocator counter */
+    uint64_t organisations;    /* rows of organisations */
+};
+
+/** Fill `*out` with the counts. */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_stats(struct lrs_store *s, struct lrs_store_stats *out);
+
+#endif /* LRS_STORE_H */

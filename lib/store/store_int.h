@@ -1,0 +1,179 @@
+/*
+ * store/store_int.h - the engine interface of the store (private to
+ * lib/store/ and the store tests).
+ *
+ * lib/store/store.c is engine-neutral: it owns the public API, the
+ * transaction state, ULN issuing, version checks, name history and merge
+ * rules, and error messages. An engine is a `const struct lrs_store_ops`
+ * (SQLite's sqlite3_io_methods, curl's Curl_cftype): small, dumb
+ * operations on its own connection object. All SQL lives in the engines
+ * (lib/store/sqlite/, lib/store/pg/) and nowhere else.
+ *
+ * Contract shared by every op:
+ * - `e` is the engine's connection object from `open`; one thread at a time.
+ * - Ops return LRS_OK or an error code and never print. On an error other
+ *   than LRS_ENOTFOUND the op leaves a message in the engine, returned by
+ *   `errmsg` until the next op (engine text such as "database is locked";
+ *   store.c adds what it was doing). No message holds learner data.
+ * - Engine error mapping: lock or serialization timeouts -> LRS_EBUSY;
+ *   unique-key violations -> LRS_ECONFLICT; out of memory -> LRS_ENOMEM;
+ *   a corrupt file -> LRS_ECORRUPT; everything else -> LRS_EIO.
+ * - Write ops may assume store.c has opened a transaction with `begin`
+ *   (store.c wraps every public write in one when the caller has not).
+ * - Strings in learner structs are NUL-terminated; "" is stored as the
+ *   engine's empty string (not NULL) and read back as "".
+ * - Timestamps are Unix milliseconds, filled in by store.c, not the engine.
+ * - Prepared statements may be cached for the life of the connection.
+ */
+#ifndef LRS_STORE_INT_H
+#define LRS_STORE_INT_H
+
+#include <lrs/store.h>
+
+/** One merge, as recorded in the merges table. */
+struct lrs__merge {
+    char merged_uln[LRS_ULN_SIZE];
+    char master_uln[LRS_ULN_SIZE];
+    int64_t at_ms;
+    int64_t user_id;
+    int64_t org_id;
+    const char *reason; /* borrowed, never NULL */
+};
+
+struct lrs_store_ops {
+    /** "sqlite" or "postgres", static. */
+    const char *name;
+
+    /**
+     * Connect to `url` (the string given to lrs_store_open). With
+     * LRS_STORE_OPEN_CREATE create the database file if missing; without
+     * it a missing SQLite file is LRS_ENOTFOUND. Configure the connection
+     * for durable commits and a busy timeout of `busy_ms`. On failure set
+     * `diag` (field "db") with the engine's reason only, e.g. "unable to
+     * open database file"; store.c prefixes "cannot open store 'url'".
+     * *out is the engine's object (freed with `close`).
+     */
+    enum lrs_err (*open)(const char *url, unsigned flags, int busy_ms,
+                         void **out, struct lrs_diag *diag);
+    /** Roll back any open transaction, release everything. NULL is ok. */
+    void (*close)(void *e);
+    /** The message of the last failed op ("" if none); borrowed. */
+    const char *(*errmsg)(void *e);
+
+    /* -------- schema -------- */
+
+    /** *version = the schema version, 0 if the database has no schema. */
+    enum lrs_err (*schema_version)(void *e, int *version);
+    /**
+     * Apply the engine's migrations from+1 .. to (each engine has the same
+     * numbered list, 1 .. LRS_STORE_SCHEMA_VERSION, giving equivalent
+     * tables; see docs/data-model.md), and record `to` as the schema
+     * version. Called inside a transaction.
+     */
+    enum lrs_err (*migrate)(void *e, int from, int to);
+    /**
+     * Drop every table, sequence and function the migrations created, so
+     * that the database is empty again. Tests only (the contract suite
+     * uses it to start each test from nothing); not in the public API.
+     */
+    enum lrs_err (*reset)(void *e);
+
+    /* -------- transactions -------- */
+
+    /** Begin a write transaction (SQLite: BEGIN IMMEDIATE). */
+    enum lrs_err (*begin)(void *e);
+    /** Commit; on failure the engine has rolled back. */
+    enum lrs_err (*commit)(void *e);
+    /** Roll back; must not fail in a way the caller can act on. */
+    void (*rollback)(void *e);
+
+    /* -------- ULN allocator -------- */
+
+    /** Read the stored ULN key; LRS_ENOTFOUND when none was stored. */
+    enum lrs_err (*uln_key_get)(void *e, struct lrs_uln_key *key);
+    /** Store the ULN key; LRS_ECONFLICT if one is already stored. */
+    enum lrs_err (*uln_key_put)(void *e, const struct lrs_uln_key *key);
+    /**
+     * Hand out a counter value never handed out before, by any connection,
+     * including transactions that later rolled back or connections that
+     * died (SQLite: a row updated in the caller's transaction, so a
+     * rollback gives the value back but no other writer can have seen it;
+     * PostgreSQL: nextval of a sequence, which is never given back).
+     */
+    enum lrs_err (*uln_counter_next)(void *e, uint64_t *counter);
+    /** *counter = the next value uln_counter_next would hand out. */
+    enum lrs_err (*uln_counter_peek)(void *e, uint64_t *counter);
+
+    /* -------- learners -------- */
+
+    /** Whether a learner row with this ULN exists (any status). */
+    enum lrs_err (*learner_exists)(void *e, const char *uln, bool *exists);
+    /**
+     * Insert every field of `l` as given (uln set; version, times and
+     * created_* filled by store.c). LRS_ECONFLICT if the ULN exists, and
+     * then the transaction must still be usable (PostgreSQL: ON CONFLICT
+     * DO NOTHING and check the row count, not a failed statement).
+     */
+    enum lrs_err (*learner_insert)(void *e, const struct lrs_learner *l);
+    /** Read one learner; LRS_ENOTFOUND when there is none. */
+    enum lrs_err (*learner_get)(void *e, const char *uln,
+                                struct lrs_learner *out);
+    /**
+     * Overwrite the learner l->uln with every field of `l` except uln and
+     * created_*, provided its stored version is `expected_version`
+     * (`UPDATE ... WHERE uln = ? AND version = ?`). LRS_ECONFLICT when no
+     * row had that version (store.c has checked that the row exists).
+     */
+    enum lrs_err (*learner_update)(void *e, const struct lrs_learner *l,
+                                   int32_t expected_version);
+    /**
+     * Stream every learner in ascending ULN order to `fn`, in bounded
+     * memory. A non-zero return from `fn` stops the scan and is returned.
+     */
+    enum lrs_err (*learner_scan)(void *e, lrs_store_learner_fn fn,
+                                 void *ctx);
+
+    /* -------- history, merges, audit -------- */
+
+    /** Append a name change (c->id ignored; the engine assigns it). */
+    enum lrs_err (*name_change_insert)(void *e,
+                                       const struct lrs_name_change *c);
+    /** Stream name changes of `uln` (NULL: all) in ascending id order. */
+    enum lrs_err (*name_change_scan)(void *e, const char *uln,
+                                     lrs_store_name_change_fn fn, void *ctx);
+    /** Append a merge row. */
+    enum lrs_err (*merge_insert)(void *e, const struct lrs__merge *m);
+    /** Append an audit row (a->id ignored; at_ms already filled). */
+    enum lrs_err (*audit_insert)(void *e, const struct lrs_audit *a);
+    /**
+     * Stream audit rows of `uln` (NULL: all) in ascending id order. The
+     * engine may point a->actor.source at its own storage, valid for the
+     * callback only.
+     */
+    enum lrs_err (*audit_scan)(void *e, const char *uln,
+                               lrs_store_audit_fn fn, void *ctx);
+
+    /** Fill every count of `out` except schema_version and uln_counter. */
+    enum lrs_err (*stats)(void *e, struct lrs_store_stats *out);
+};
+
+/** The engines compiled in. */
+extern const struct lrs_store_ops lrs__store_sqlite_ops;
+#ifdef LRS_HAVE_PG
+extern const struct lrs_store_ops lrs__store_pg_ops;
+#endif
+
+/** The engine and connection behind a public store (for tests). */
+const struct lrs_store_ops *lrs__store_ops(const struct lrs_store *s);
+void *lrs__store_engine(const struct lrs_store *s);
+
+/**
+ * Drop everything and leave an empty database (tests only): the contract
+ * suite calls this and then lrs_store_init() at the start of each test.
+ */
+enum lrs_err lrs__store_reset(struct lrs_store *s);
+
+/** Now, in Unix milliseconds (UTC). */
+int64_t lrs__store_now_ms(void);
+
+#endif /* LRS_STORE_INT_H */

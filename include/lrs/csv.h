@@ -23,6 +23,9 @@
 
 #include <lrs/base.h>
 
+/** A streaming CSV reader (opaque). */
+struct lrs_csv;
+
 /**
  * Read up to `cap` bytes into `buf`, setting *got (0 at end of input).
  * Return LRS_OK or an error (LRS_EIO), which the reader passes on.

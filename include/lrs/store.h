@@ -48,6 +48,9 @@
 #include <lrs/base.h>
 #include <lrs/ids.h>
 
+/** An open store: one database connection (opaque). */
+struct lrs_store;
+
 /* ------------------------------------------------------------------ */
 /* Learners                                                           */
 /* ------------------------------------------------------------------ */

@@ -110,7 +110,7 @@ struct lrs_ctf_address {
  */
 struct lrs_ctf_pupil {
     uint64_t ordinal;   /* 1 for the file's first Pupil, 2 for the next */
-    unsigned long line; /* source line of <Pupil>; approximate past 65534 */
+    unsigned long line; /* source line of <Pupil> (docs/ctf.md) */
     const char *upn;
     const char *uln; /* UniqueLearnerNumber */
     const char *uci; /* unique candidate identifier */

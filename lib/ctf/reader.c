@@ -167,9 +167,10 @@ struct lrs_ctf_reader {
     struct lrs_arena pupil_arena;  /* the current pupil's strings */
     struct lrs_ctf_header header;
     struct lrs_ctf_pupil pupil;
-    struct lrs_buf text; /* the open leaf's text so far */
-    uint64_t seen;       /* nodes seen, one bit each */
-    uint64_t ordinal;    /* pupils started */
+    struct lrs_buf text;   /* the open leaf's text so far */
+    uint64_t seen;         /* nodes seen, one bit each */
+    uint64_t ordinal;      /* pupils started */
+    unsigned long ws_line; /* line where the last text node ended */
     bool root_seen, root_closed, header_done, at_end;
     enum lrs_err err;                 /* sticky error, LRS_OK if none */
     struct lrs_diag diag;             /* the sticky error's diagnostic */
@@ -270,6 +271,12 @@ static void pupil_begin(struct lrs_ctf_reader *r)
             r->seen &= ~(UINT64_C(1) << i);
     r->pupil.ordinal = ++r->ordinal;
     r->pupil.line = (unsigned long)node_line(r);
+    /* libxml2 keeps element lines below 65535 only; past that,
+     * xmlGetLineNo() estimates from the first child, usually a line late.
+     * A text node's line is where it ends, so the white space just before
+     * <Pupil> gives its line exactly. */
+    if (r->pupil.line >= 65535 && r->ws_line > r->pupil.line - 2)
+        r->pupil.line = r->ws_line;
 }
 
 static enum lrs_err element_start(struct lrs_ctf_reader *r, int depth,
@@ -403,6 +410,7 @@ static enum lrs_err on_node(struct lrs_ctf_reader *r, enum event *ev)
     case XML_READER_TYPE_TEXT:
     case XML_READER_TYPE_CDATA:
     case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+        r->ws_line = (unsigned long)node_line(r);
         return on_text(r, depth);
     case XML_READER_TYPE_DOCUMENT_TYPE:
     case XML_READER_TYPE_ENTITY_REFERENCE:
@@ -411,7 +419,7 @@ static enum lrs_err on_node(struct lrs_ctf_reader *r, enum event *ev)
         return fail(r, LRS_EINVAL, "ctf", node_line(r), 0,
                     "DTDs and entities are not allowed in a CTF");
     default:
-        return LRS_OK; /* comments, processing instructions, white space */
+        return LRS_OK; /* comments, processing instructions */
     }
 }
 

@@ -560,6 +560,38 @@ static void test_reader__many_pupils(void **state)
     lrs_buf_release(&b);
 }
 
+/*
+ * libxml2 keeps element lines only below 65535; the reader still gives the
+ * exact line of each <Pupil> past that, from the white space before it.
+ */
+static void test_reader__line_numbers_past_65535(void **state)
+{
+    struct lrs_buf b = LRS_BUF_INIT;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_ctf_reader *r;
+    const struct lrs_ctf_pupil *p;
+    uint64_t n = 0;
+
+    (void)state;
+    assert_int_equal(lrs_buf_adds(&b, "<CTfile>\n<Header/>\n<CTFpupilData>\n"),
+                     LRS_OK);
+    for (int i = 0; i < 8000; i++)
+        assert_int_equal(lrs_buf_adds(&b, "<Pupil>\n<UPN>x</UPN>\n<Notes>\n"
+                                          "a\nb\nc\n</Notes>\n<Surname>s"
+                                          "</Surname>\n</Pupil>\n"),
+                         LRS_OK);
+    assert_int_equal(lrs_buf_adds(&b, "</CTFpupilData>\n</CTfile>\n"), LRS_OK);
+    assert_int_equal(lrs_ctf_reader_open_mem(b.data, b.len, NULL, &r, &d),
+                     LRS_OK);
+    while (lrs_ctf_reader_next(r, &p, &d) == LRS_OK && p) {
+        assert_int_equal(p->line, 4 + 9 * n);
+        n++;
+    }
+    assert_int_equal(n, 8000);
+    lrs_ctf_reader_free(r);
+    lrs_buf_release(&b);
+}
+
 /* libxml2 must never print: stderr stays empty across every bad file. */
 static void test_reader__silent_on_stderr(void **state)
 {
@@ -652,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_reader__cannot_open),
         cmocka_unit_test(test_reader__structure_rules),
         cmocka_unit_test(test_reader__many_pupils),
+        cmocka_unit_test(test_reader__line_numbers_past_65535),
         cmocka_unit_test(test_reader__silent_on_stderr),
         cmocka_unit_test(test_reader__oom_loop),
     };

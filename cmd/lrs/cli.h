@@ -42,5 +42,6 @@ int cmd_postcode(int argc, char **argv);
 int cmd_ctf(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_find(int argc, char **argv);
 
 #endif /* LRS_CLI_H */

@@ -17,6 +17,7 @@ static const struct cli_command commands[] = {
     {"ctf", cmd_ctf, "show or validate a Common Transfer File"},
     {"synth", cmd_synth, "write a synthetic register, queries and truth"},
     {"eval", cmd_eval, "score match results against a truth file"},
+    {"find", cmd_find, "find a learner by ULN or by demographics"},
 };
 
 int cli_is_help(const char *arg)

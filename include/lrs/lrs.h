@@ -7,6 +7,7 @@
 #include <lrs/base.h>
 #include <lrs/ctf.h>
 #include <lrs/ids.h>
+#include <lrs/match.h>
 #include <lrs/synth.h>
 #include <lrs/text.h>
 

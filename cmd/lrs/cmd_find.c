@@ -1,0 +1,576 @@
+/*
+ * cmd_find.c - `lrs find`: search the register with the match engine
+ * (docs/matching.md), one learner from the options or a CSV file of
+ * queries, answering with the LRS find codes.
+ *
+ * The index is built from a register CSV file (--learners, the format of
+ * `lrs synth`'s learners.csv); the CSV readers here are small RFC 4180
+ * ones that find their columns by header name.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char find_usage[] =
+    "lrs find --learners FILE (--uln ULN --given G --family F |\n"
+    "                --given G --family F --dob YYYY-MM-DD [--gender G]\n"
+    "                [--postcode PC] [--middle M] [--previous-family P] |\n"
+    "                --csv QUERIES [--out RESULTS]) [--json] [--explain]";
+
+static const char find_help[] =
+    "Find a learner: by ULN and names (learnerByULN), or by demographics\n"
+    "(learnerByDemographics), and print the LRS code (WSRC0001 no match,\n"
+    "WSRC0002 too many, WSRC0003 possible matches, WSRC0004 exact match,\n"
+    "WSRC0022 linked learner) with the ULNs found.\n"
+    "\n"
+    "    --learners FILE   the register, CSV with the header of 'lrs synth'\n"
+    "                      learners.csv (uln,given_name,middle_names,\n"
+    "                      family_name,date_of_birth,gender,postcode,\n"
+    "                      previous_family_name,preferred_given_name,...)\n"
+    "    --csv FILE        queries: id,given_name,middle_names,family_name,\n"
+    "                      date_of_birth,gender,postcode\n"
+    "    --out FILE        results (id,code,uln,candidates,score) for\n"
+    "                      'lrs eval'; default standard output\n"
+    "    --json            print the answer as JSON\n"
+    "    --explain         print each candidate's field levels and weights\n"
+    "    --high BITS       exact-match offset of the model (default 6)\n"
+    "    --low BITS        possible-match offset of the model (default -4)\n"
+    "\n"
+    "Exit status: 0 when a learner was found (WSRC0004 or WSRC0022) or a\n"
+    "CSV file was answered, 1 otherwise, 2 for a usage error.\n";
+
+/* ------------------------------------------------------------------ */
+/* CSV                                                                */
+/* ------------------------------------------------------------------ */
+
+#define MAX_FIELDS 32
+
+struct csv {
+    char *data; /* owned, the whole file, unquoted in place */
+    size_t len;
+    size_t pos;
+    unsigned long line;
+    const char *path;
+};
+
+static bool csv_open(struct csv *c, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    struct lrs_buf b = LRS_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+
+    memset(c, 0, sizeof *c);
+    if (!f) {
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+        return false;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (lrs_buf_add(&b, chunk, n)) {
+            cli_error("cannot read '%s': out of memory", path);
+            fclose(f);
+            lrs_buf_release(&b);
+            return false;
+        }
+    }
+    if (ferror(f)) {
+        cli_error("cannot read '%s': %s", path, strerror(errno));
+        fclose(f);
+        lrs_buf_release(&b);
+        return false;
+    }
+    fclose(f);
+    c->len = b.len;
+    c->data = lrs_buf_take(&b, NULL);
+    c->path = path;
+    if (!c->data) {
+        cli_error("cannot read '%s': out of memory", path);
+        return false;
+    }
+    return true;
+}
+
+static void csv_close(struct csv *c)
+{
+    lrs_free(c->data);
+    memset(c, 0, sizeof *c);
+}
+
+/*
+ * The next record into f[] (slices into the file, unquoted in place);
+ * returns the field count, 0 at the end, -1 on a malformed record.
+ */
+static int csv_next(struct csv *c, struct lrs_str *f)
+{
+    int n = 0;
+
+    if (c->pos >= c->len)
+        return 0;
+    c->line++;
+    for (;;) {
+        char *start = c->data + c->pos, *w = start;
+        bool quoted = c->pos < c->len && c->data[c->pos] == '"';
+
+        if (n == MAX_FIELDS)
+            return -1;
+        if (quoted) {
+            c->pos++;
+            for (;;) {
+                if (c->pos >= c->len)
+                    return -1;
+                if (c->data[c->pos] == '"') {
+                    if (c->pos + 1 < c->len && c->data[c->pos + 1] == '"') {
+                        *w++ = '"';
+                        c->pos += 2;
+                        continue;
+                    }
+                    c->pos++;
+                    break;
+                }
+                *w++ = c->data[c->pos++];
+            }
+        } else {
+            while (c->pos < c->len && c->data[c->pos] != ',' &&
+                   c->data[c->pos] != '\n' && c->data[c->pos] != '\r')
+                w++, c->pos++;
+        }
+        f[n++] = (struct lrs_str){start, (size_t)(w - start)};
+        if (c->pos >= c->len)
+            return n;
+        if (c->data[c->pos] == ',') {
+            c->pos++;
+            continue;
+        }
+        if (c->data[c->pos] == '\r')
+            c->pos++;
+        if (c->pos < c->len && c->data[c->pos] == '\n') {
+            c->pos++;
+            return n;
+        }
+        if (c->pos >= c->len)
+            return n;
+        return -1;
+    }
+}
+
+/* Column numbers of `names` in the header, -1 when absent. */
+static bool csv_header(struct csv *c, const char *const *names, int count,
+                       int *cols, int required)
+{
+    struct lrs_str f[MAX_FIELDS];
+    const int n = csv_next(c, f);
+
+    for (int i = 0; i < count; i++) {
+        cols[i] = -1;
+        for (int j = 0; j < n; j++)
+            if (lrs_str_eq(f[j], lrs_str_c(names[i])))
+                cols[i] = j;
+        if (i < required && cols[i] < 0) {
+            cli_error("%s: the header has no column '%s'", c->path,
+                      names[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+static struct lrs_str col(const struct lrs_str *f, int n, int i)
+{
+    return i >= 0 && i < n ? f[i] : (struct lrs_str){NULL, 0};
+}
+
+/* ------------------------------------------------------------------ */
+/* Fields                                                             */
+/* ------------------------------------------------------------------ */
+
+static bool parse_date(struct lrs_str s, struct lrs_date *out,
+                       struct lrs_diag *d)
+{
+    out->year = 0;
+    if (s.len == 0)
+        return true;
+    return lrs_date_parse(s, LRS_DATE_PARSE_DMY, "date_of_birth", out, d) ==
+           LRS_OK;
+}
+
+static bool parse_gender(struct lrs_str s, enum lrs_gender *out,
+                         struct lrs_diag *d)
+{
+    *out = LRS_GENDER_NOT_KNOWN;
+    return s.len == 0 || lrs_gender_parse(s, out, d) == LRS_OK;
+}
+
+static bool parse_postcode(struct lrs_str s, struct lrs_postcode *out,
+                           struct lrs_diag *d)
+{
+    memset(out, 0, sizeof *out);
+    return s.len == 0 || lrs_postcode_parse(s, out, d) == LRS_OK;
+}
+
+static bool parse_uln(struct lrs_str s, uint64_t *out, struct lrs_diag *d)
+{
+    return lrs_uln_check(s, d) == LRS_OK &&
+           lrs_parse_u64(s, 1, 9999999999u, out) == LRS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* The register                                                       */
+/* ------------------------------------------------------------------ */
+
+enum {
+    L_ULN, L_GIVEN, L_MIDDLE, L_FAMILY, L_DOB, L_GENDER, L_POSTCODE,
+    L_PREVIOUS, L_PREFERRED, L__COUNT
+};
+
+static const char *const learner_cols[L__COUNT] = {
+    "uln", "given_name", "middle_names", "family_name", "date_of_birth",
+    "gender", "postcode", "previous_family_name", "preferred_given_name",
+};
+
+static bool load_learners(struct lrs_match_index *idx, const char *path)
+{
+    struct csv c;
+    struct lrs_str f[MAX_FIELDS];
+    int cols[L__COUNT], n;
+    bool ok = false;
+
+    if (!csv_open(&c, path))
+        return false;
+    if (!csv_header(&c, learner_cols, L__COUNT, cols, 4))
+        goto out;
+    while ((n = csv_next(&c, f)) > 0) {
+        struct lrs_match_learner l = {0};
+        struct lrs_diag d = LRS_DIAG_INIT;
+        enum lrs_err err;
+
+        l.given = col(f, n, cols[L_GIVEN]);
+        l.middle = col(f, n, cols[L_MIDDLE]);
+        l.family = col(f, n, cols[L_FAMILY]);
+        l.preferred = col(f, n, cols[L_PREFERRED]);
+        l.former[0] = col(f, n, cols[L_PREVIOUS]);
+        if (!parse_uln(col(f, n, cols[L_ULN]), &l.uln, &d) ||
+            !parse_date(col(f, n, cols[L_DOB]), &l.dob, &d) ||
+            !parse_gender(col(f, n, cols[L_GENDER]), &l.gender, &d) ||
+            !parse_postcode(col(f, n, cols[L_POSTCODE]), &l.postcode, &d)) {
+            cli_error("%s line %lu: %s: %s", path, c.line,
+                      d.field ? d.field : "field", d.msg);
+            goto out;
+        }
+        err = lrs_match_index_insert(idx, &l, NULL, &d);
+        if (err) {
+            cli_error("%s line %lu: cannot index learner: %s%s%s", path,
+                      c.line, lrs_strerror(err), d.msg[0] ? ": " : "",
+                      d.msg);
+            goto out;
+        }
+    }
+    if (n < 0) {
+        cli_error("%s line %lu: malformed CSV record", path, c.line);
+        goto out;
+    }
+    ok = true;
+out:
+    csv_close(&c);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers                                                            */
+/* ------------------------------------------------------------------ */
+
+static bool print_answer(const struct lrs_match_result *res, bool json,
+                         bool explain)
+{
+    struct lrs_buf b = LRS_BUF_INIT;
+    enum lrs_err err = LRS_OK;
+
+    if (json) {
+        err = lrs_match_explain_json(res, &b);
+        if (!err)
+            err = lrs_buf_addch(&b, '\n');
+    } else if (explain) {
+        err = lrs_match_explain_text(res, &b);
+    } else {
+        err = lrs_buf_adds(&b, lrs_match_code_name(res->code));
+        for (size_t i = 0; !err && i < res->candidate_count; i++)
+            err = lrs_buf_addf(&b, " %llu",
+                               (unsigned long long)res->candidates[i].uln);
+        if (!err && res->code == LRS_MATCH_LINKED)
+            err = lrs_buf_addf(&b, " (linked %llu)",
+                               (unsigned long long)res->candidates[0]
+                                   .matched_uln);
+        if (!err)
+            err = lrs_buf_addch(&b, '\n');
+    }
+    if (err) {
+        cli_error("cannot render the answer: %s", lrs_strerror(err));
+        lrs_buf_release(&b);
+        return false;
+    }
+    fputs(b.data, stdout);
+    lrs_buf_release(&b);
+    return true;
+}
+
+static bool linked(const struct lrs_match_result *res)
+{
+    return res->code == LRS_MATCH_EXACT || res->code == LRS_MATCH_LINKED;
+}
+
+static int write_result(FILE *out, struct lrs_str id,
+                        const struct lrs_match_result *res)
+{
+    const bool link = linked(res);
+
+    fprintf(out, "%.*s,%s,", (int)id.len, id.ptr,
+            lrs_match_code_name(res->code));
+    if (link)
+        fprintf(out, "%llu", (unsigned long long)res->candidates[0].uln);
+    fputc(',', out);
+    for (size_t i = 0; i < res->candidate_count; i++)
+        fprintf(out, "%s%llu", i ? " " : "",
+                (unsigned long long)res->candidates[i].uln);
+    fputc(',', out);
+    if (res->candidate_count)
+        fprintf(out, "%.4f", res->candidates[0].score);
+    return fputc('\n', out) == EOF ? -1 : 0;
+}
+
+enum {
+    Q_ID, Q_GIVEN, Q_MIDDLE, Q_FAMILY, Q_DOB, Q_GENDER, Q_POSTCODE,
+    Q_PREVIOUS, Q__COUNT
+};
+
+static const char *const query_cols[Q__COUNT] = {
+    "id", "given_name", "middle_names", "family_name", "date_of_birth",
+    "gender", "postcode", "previous_family_name",
+};
+
+static int find_csv(const struct lrs_match_index *idx, const char *path,
+                    const char *out_path)
+{
+    struct csv c;
+    struct lrs_str f[MAX_FIELDS];
+    struct lrs_match_result res;
+    FILE *out = stdout;
+    int cols[Q__COUNT], n, rc = CLI_FAIL;
+
+    if (!csv_open(&c, path))
+        return CLI_FAIL;
+    lrs_match_result_init(&res);
+    if (!csv_header(&c, query_cols, Q__COUNT, cols, 4))
+        goto out;
+    if (out_path && !(out = fopen(out_path, "w"))) {
+        cli_error("cannot open '%s': %s", out_path, strerror(errno));
+        out = NULL;
+        goto out;
+    }
+    fputs("id,code,uln,candidates,score\n", out);
+    while ((n = csv_next(&c, f)) > 0) {
+        struct lrs_match_query q = {0};
+        struct lrs_diag d = LRS_DIAG_INIT;
+        enum lrs_err err;
+
+        q.given = col(f, n, cols[Q_GIVEN]);
+        q.middle = col(f, n, cols[Q_MIDDLE]);
+        q.family = col(f, n, cols[Q_FAMILY]);
+        q.previous_family = col(f, n, cols[Q_PREVIOUS]);
+        if (!parse_date(col(f, n, cols[Q_DOB]), &q.dob, &d) ||
+            !parse_gender(col(f, n, cols[Q_GENDER]), &q.gender, &d) ||
+            !parse_postcode(col(f, n, cols[Q_POSTCODE]), &q.postcode, &d)) {
+            cli_error("%s line %lu: %s: %s", path, c.line,
+                      d.field ? d.field : "field", d.msg);
+            goto out;
+        }
+        err = lrs_match_index_find(idx, &q, &res, &d);
+        if (err) {
+            cli_error("%s line %lu: cannot search: %s%s%s", path, c.line,
+                      lrs_strerror(err), d.msg[0] ? ": " : "", d.msg);
+            goto out;
+        }
+        if (write_result(out, col(f, n, cols[Q_ID]), &res)) {
+            cli_error("cannot write results: %s", strerror(errno));
+            goto out;
+        }
+    }
+    if (n < 0) {
+        cli_error("%s line %lu: malformed CSV record", path, c.line);
+        goto out;
+    }
+    rc = CLI_OK;
+out:
+    if (out && out != stdout && fclose(out) && rc == CLI_OK) {
+        cli_error("cannot write '%s': %s", out_path, strerror(errno));
+        rc = CLI_FAIL;
+    }
+    lrs_match_result_release(&res);
+    csv_close(&c);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The command                                                        */
+/* ------------------------------------------------------------------ */
+
+struct find_opts {
+    const char *learners, *csv, *out, *uln, *given, *middle, *family,
+        *previous, *dob, *gender, *postcode, *high, *low;
+    bool json, explain;
+};
+
+static int parse_args(int argc, char **argv, struct find_opts *o)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } opts[] = {
+        {"--learners", offsetof(struct find_opts, learners)},
+        {"--csv", offsetof(struct find_opts, csv)},
+        {"--out", offsetof(struct find_opts, out)},
+        {"--uln", offsetof(struct find_opts, uln)},
+        {"--given", offsetof(struct find_opts, given)},
+        {"--middle", offsetof(struct find_opts, middle)},
+        {"--family", offsetof(struct find_opts, family)},
+        {"--previous-family", offsetof(struct find_opts, previous)},
+        {"--dob", offsetof(struct find_opts, dob)},
+        {"--gender", offsetof(struct find_opts, gender)},
+        {"--postcode", offsetof(struct find_opts, postcode)},
+        {"--high", offsetof(struct find_opts, high)},
+        {"--low", offsetof(struct find_opts, low)},
+    };
+
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        bool known = false;
+
+        if (cli_is_help(argv[i]))
+            return cli_usage(find_usage, find_help);
+        if (strcmp(argv[i], "--json") == 0) {
+            o->json = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--explain") == 0) {
+            o->explain = true;
+            continue;
+        }
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !known; k++) {
+            if (strcmp(argv[i], opts[k].name) != 0)
+                continue;
+            if (i + 1 >= argc) {
+                cli_error("%s needs a value", opts[k].name);
+                return cli_usage(find_usage, NULL);
+            }
+            *(const char **)((char *)o + opts[k].off) = argv[++i];
+            known = true;
+        }
+        if (!known) {
+            cli_error("unknown option '%s'", argv[i]);
+            return cli_usage(find_usage, NULL);
+        }
+    }
+    if (!o->learners) {
+        cli_error("--learners FILE is required");
+        return cli_usage(find_usage, NULL);
+    }
+    if (!o->csv && (!o->given || !o->family || (!o->uln && !o->dob))) {
+        cli_error("give --csv, or --uln with --given and --family, or "
+                  "--given, --family and --dob");
+        return cli_usage(find_usage, NULL);
+    }
+    return CLI_OK;
+}
+
+static int find_one(const struct lrs_match_index *idx,
+                    const struct find_opts *o)
+{
+    struct lrs_match_result res;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    enum lrs_err err;
+    int rc;
+
+    lrs_match_result_init(&res);
+    if (o->uln) {
+        uint64_t uln;
+
+        if (!parse_uln(lrs_str_c(o->uln), &uln, &d)) {
+            cli_error("--uln: %s", d.msg);
+            return CLI_FAIL;
+        }
+        err = lrs_match_index_find_uln(idx, uln, lrs_str_c(o->given),
+                                       lrs_str_c(o->family), &res, &d);
+    } else {
+        struct lrs_match_query q = {0};
+
+        q.given = lrs_str_c(o->given);
+        q.middle = lrs_str_c(o->middle);
+        q.family = lrs_str_c(o->family);
+        q.previous_family = lrs_str_c(o->previous);
+        if (!parse_date(lrs_str_c(o->dob), &q.dob, &d) ||
+            !parse_gender(lrs_str_c(o->gender), &q.gender, &d) ||
+            !parse_postcode(lrs_str_c(o->postcode), &q.postcode, &d)) {
+            cli_error("%s: %s", d.field ? d.field : "field", d.msg);
+            return CLI_FAIL;
+        }
+        err = lrs_match_index_find(idx, &q, &res, &d);
+    }
+    if (err) {
+        cli_error("cannot search: %s%s%s", lrs_strerror(err),
+                  d.msg[0] ? ": " : "", d.msg);
+        lrs_match_result_release(&res);
+        return CLI_FAIL;
+    }
+    rc = print_answer(&res, o->json, o->explain) && linked(&res) ? CLI_OK
+                                                                : CLI_FAIL;
+    lrs_match_result_release(&res);
+    return rc;
+}
+
+static bool offset(const char *s, const char *name, double *out)
+{
+    char *end;
+    double v;
+
+    if (!s)
+        return true;
+    v = strtod(s, &end);
+    if (end == s || *end != '\0' || !(v > -100 && v < 100)) {
+        cli_error("%s must be a number of bits, got '%s'", name, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+int cmd_find(int argc, char **argv)
+{
+    struct find_opts o;
+    struct lrs_match_model model;
+    struct lrs_match_index *idx = NULL;
+    enum lrs_err err;
+    int rc = parse_args(argc, argv, &o);
+
+    if (rc != CLI_OK)
+        return rc;
+    lrs_match_model_default(&model);
+    if (!offset(o.high, "--high", &model.high) ||
+        !offset(o.low, "--low", &model.low))
+        return CLI_USAGE;
+    err = lrs_match_index_new(&model, 0, &idx);
+    if (err) {
+        cli_error("cannot create the index: %s%s", lrs_strerror(err),
+                  err == LRS_EINVAL ? " (the model needs high - low >= "
+                                      "margin)"
+                                    : "");
+        return CLI_FAIL;
+    }
+    if (!load_learners(idx, o.learners))
+        rc = CLI_FAIL;
+    else if (o.csv)
+        rc = find_csv(idx, o.csv, o.out);
+    else
+        rc = find_one(idx, &o);
+    lrs_match_index_free(idx);
+    return rc;
+}

@@ -1,0 +1,582 @@
+/*
+ * compare.c - comparison levels, the model and its weights, and the score
+ * of one candidate against a query.
+ *
+ * Each field is compared into a level (lrs/match.h); the weight of a level
+ * is log2(m/u) from the model, and the score of a candidate is the sum of
+ * its field weights (Fellegi and Sunter, "A theory for record linkage",
+ * JASA 1969). The u of an exact name match is taken from that name's
+ * frequency in the register, so that a shared SMITH says less than a
+ * PRZYBYLSKI (Winkler, "Frequency-based matching in Fellegi-Sunter model
+ * of record linkage", 1989). docs/matching.md explains every default.
+ */
+#include "base/base.h"
+
+#include "match/match_int.h"
+
+#include <math.h>
+
+/* ------------------------------------------------------------------ */
+/* Model                                                              */
+/* ------------------------------------------------------------------ */
+
+static void set(struct lrs_match_mu *mu, double m, double u)
+{
+    mu->m = m;
+    mu->u = u;
+}
+
+/* The given and family name levels; FORMER is family-only. */
+static void name_defaults(struct lrs_match_mu *v, bool family)
+{
+    set(&v[LRS_MATCH_NAME_EXACT], 0.88, family ? 0.003 : 0.01);
+    set(&v[LRS_MATCH_NAME_TOKEN], 0.03, family ? 0.0005 : 0.002);
+    if (family)
+        set(&v[LRS_MATCH_NAME_FORMER], 0.02, 0.0002);
+    else
+        set(&v[LRS_MATCH_NAME_FORMER], 1, 1);
+    set(&v[LRS_MATCH_NAME_VARIANT], family ? 0.002 : 0.04,
+        family ? 0.0005 : 0.002);
+    set(&v[LRS_MATCH_NAME_JW_HIGH], 0.03, family ? 0.002 : 0.003);
+    set(&v[LRS_MATCH_NAME_JW_MID], 0.015, 0.01);
+    set(&v[LRS_MATCH_NAME_ONE_EDIT], 0.02, 0.004);
+    set(&v[LRS_MATCH_NAME_PHONETIC], 0.01, family ? 0.004 : 0.005);
+    set(&v[LRS_MATCH_NAME_INITIAL], 0.005, 0.005 * 0.07);
+    set(&v[LRS_MATCH_NAME_DIFFERENT], family ? 0.03 : 0.02,
+        family ? 0.98 : 0.95);
+    set(&v[LRS_MATCH_NAME_MISSING], 1, 1);
+}
+
+/*
+ * Middle names: often left out (missing, weight 0), one of two given
+ * (token), or an initial; a wholly different middle name is strong
+ * evidence of another person. No frequency weighting.
+ */
+static void middle_defaults(struct lrs_match_mu *v)
+{
+    set(&v[LRS_MATCH_NAME_EXACT], 0.55, 0.02);
+    set(&v[LRS_MATCH_NAME_TOKEN], 0.15, 0.01);
+    set(&v[LRS_MATCH_NAME_FORMER], 1, 1);
+    set(&v[LRS_MATCH_NAME_VARIANT], 0.01, 0.002);
+    set(&v[LRS_MATCH_NAME_JW_HIGH], 0.03, 0.003);
+    set(&v[LRS_MATCH_NAME_JW_MID], 0.01, 0.01);
+    set(&v[LRS_MATCH_NAME_ONE_EDIT], 0.01, 0.004);
+    set(&v[LRS_MATCH_NAME_PHONETIC], 0.005, 0.005);
+    set(&v[LRS_MATCH_NAME_INITIAL], 0.05, 0.01);
+    set(&v[LRS_MATCH_NAME_DIFFERENT], 0.05, 0.95);
+    set(&v[LRS_MATCH_NAME_MISSING], 1, 1);
+}
+
+void lrs_match_model_default(struct lrs_match_model *m)
+{
+    memset(m, 0, sizeof *m);
+    name_defaults(m->given, false);
+    middle_defaults(m->middle);
+    name_defaults(m->family, true);
+    set(&m->dob[LRS_MATCH_DOB_EXACT], 0.95, 0.0003);
+    set(&m->dob[LRS_MATCH_DOB_SWAPPED], 0.01, 0.0003);
+    set(&m->dob[LRS_MATCH_DOB_ONE_PART], 0.025, 0.01);
+    set(&m->dob[LRS_MATCH_DOB_DIFFERENT], 0.015, 0.99);
+    set(&m->dob[LRS_MATCH_DOB_MISSING], 1, 1);
+    set(&m->gender[LRS_MATCH_GENDER_SAME], 0.96, 0.5);
+    set(&m->gender[LRS_MATCH_GENDER_DIFFERENT], 0.02, 0.5);
+    set(&m->gender[LRS_MATCH_GENDER_MISSING], 1, 1);
+    set(&m->postcode[LRS_MATCH_POSTCODE_EXACT], 0.8, 0.0001);
+    set(&m->postcode[LRS_MATCH_POSTCODE_SECTOR], 0.04, 0.002);
+    set(&m->postcode[LRS_MATCH_POSTCODE_DISTRICT], 0.03, 0.01);
+    set(&m->postcode[LRS_MATCH_POSTCODE_AREA], 0.02, 0.04);
+    set(&m->postcode[LRS_MATCH_POSTCODE_DIFFERENT], 0.11, 0.95);
+    set(&m->postcode[LRS_MATCH_POSTCODE_UNKNOWN], 1, 1);
+    set(&m->swapped, 0.1, 1);
+    m->name_frequency = true;
+    m->name_u_floor = 0.00002;
+    m->name_prior = 10000;
+    m->variant_common = 0.0002;
+    m->jw_high = 0.94;
+    m->jw_mid = 0.88;
+    m->high = 6;
+    m->low = -4;
+    m->margin = 6;
+    m->min_register = 10000;
+    m->max_possible = 10;
+    m->max_block = 2000;
+    m->max_candidates = 20000;
+}
+
+double lrs_match_weight(struct lrs_match_mu mu)
+{
+    return log2(mu.m / mu.u);
+}
+
+/* ------------------------------------------------------------------ */
+/* Names of things                                                    */
+/* ------------------------------------------------------------------ */
+
+static const char *const name_levels[] = {
+    "exact",    "token",    "former",  "variant",   "jw_high", "jw_mid",
+    "one_edit", "phonetic", "initial", "different", "missing",
+};
+static const char *const dob_levels[] = {
+    "exact", "swapped", "one_part", "different", "missing",
+};
+static const char *const gender_levels[] = {"same", "different", "missing"};
+static const char *const postcode_levels[] = {
+    "exact", "sector", "district", "area", "different", "unknown",
+};
+
+const char *lrs_match_level_name(enum lrs_match_field field, unsigned level)
+{
+    switch (field) {
+    case LRS_MATCH_GIVEN:
+    case LRS_MATCH_MIDDLE:
+    case LRS_MATCH_FAMILY:
+        return level < LRS_ARRAY_LEN(name_levels) ? name_levels[level] : "?";
+    case LRS_MATCH_DOB:
+        return level < LRS_ARRAY_LEN(dob_levels) ? dob_levels[level] : "?";
+    case LRS_MATCH_GENDER:
+        return level < LRS_ARRAY_LEN(gender_levels) ? gender_levels[level]
+                                                    : "?";
+    case LRS_MATCH_POSTCODE:
+        return level < LRS_ARRAY_LEN(postcode_levels) ? postcode_levels[level]
+                                                      : "?";
+    default:
+        return "?";
+    }
+}
+
+const char *lrs_match_field_name(enum lrs_match_field field)
+{
+    static const char *const names[] = {"given", "middle", "family",
+                                        "dob",   "gender", "postcode"};
+
+    return (unsigned)field < LRS_ARRAY_LEN(names) ? names[field] : "?";
+}
+
+const char *lrs_match_code_name(enum lrs_match_code code)
+{
+    switch (code) {
+    case LRS_MATCH_NONE:
+        return "WSRC0001";
+    case LRS_MATCH_TOO_MANY:
+        return "WSRC0002";
+    case LRS_MATCH_POSSIBLE:
+        return "WSRC0003";
+    case LRS_MATCH_EXACT:
+        return "WSRC0004";
+    case LRS_MATCH_LINKED:
+        return "WSRC0022";
+    default:
+        return "WSRC????";
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Postcodes                                                          */
+/* ------------------------------------------------------------------ */
+
+static unsigned pc_char(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return (unsigned)(c - 'A') + 1;
+    if (c >= '0' && c <= '9')
+        return (unsigned)(c - '0') + 27;
+    return 0;
+}
+
+pcode lrs__pc_pack(const struct lrs_postcode *pc)
+{
+    pcode v = 0;
+    unsigned n = 0;
+
+    if (pc->text[0] == '\0' || pc->unknown)
+        return 0;
+    for (size_t i = 0; pc->text[i] && n < 8; i++) {
+        const unsigned c = pc_char(pc->text[i]);
+
+        if (c)
+            v |= (pcode)c << (6 * n++);
+    }
+    v |= (pcode)(pc->outward_len & 7) << 48;
+    v |= (pcode)(lrs_postcode_area(pc).len & 3) << 51;
+    v |= (pcode)pc->bfpo << 53;
+    return v;
+}
+
+/* The first `n` characters of a packed postcode. */
+static pcode pc_prefix(pcode v, unsigned n)
+{
+    return v & ((1ull << (6 * n)) - 1);
+}
+
+static unsigned postcode_level(pcode q, pcode l)
+{
+    const unsigned out = (unsigned)(q >> 48) & 7;
+    const unsigned area = (unsigned)(q >> 51) & 3;
+
+    if (!q || !l)
+        return LRS_MATCH_POSTCODE_UNKNOWN;
+    if (q == l)
+        return LRS_MATCH_POSTCODE_EXACT;
+    if ((q >> 53 & 1) || (l >> 53 & 1) || out != ((l >> 48) & 7))
+        return area && area == ((l >> 51) & 3) &&
+                       pc_prefix(q, area) == pc_prefix(l, area)
+                   ? LRS_MATCH_POSTCODE_AREA
+                   : LRS_MATCH_POSTCODE_DIFFERENT;
+    if (pc_prefix(q, out + 1) == pc_prefix(l, out + 1))
+        return LRS_MATCH_POSTCODE_SECTOR;
+    if (pc_prefix(q, out) == pc_prefix(l, out))
+        return LRS_MATCH_POSTCODE_DISTRICT;
+    if (area && area == ((l >> 51) & 3) &&
+        pc_prefix(q, area) == pc_prefix(l, area))
+        return LRS_MATCH_POSTCODE_AREA;
+    return LRS_MATCH_POSTCODE_DIFFERENT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates and gender                                                   */
+/* ------------------------------------------------------------------ */
+
+static unsigned dob_level(const struct pq *q, int32_t l)
+{
+    struct lrs_date d;
+    int differ;
+
+    if (q->dob == DOB_NONE || l == DOB_NONE)
+        return LRS_MATCH_DOB_MISSING;
+    if (q->dob == l)
+        return LRS_MATCH_DOB_EXACT;
+    d = lrs_date_from_days(l);
+    if (d.year == q->date.year && d.day == q->date.month &&
+        d.month == q->date.day)
+        return LRS_MATCH_DOB_SWAPPED;
+    differ = (d.year != q->date.year) + (d.month != q->date.month) +
+             (d.day != q->date.day);
+    return differ == 1 ? LRS_MATCH_DOB_ONE_PART : LRS_MATCH_DOB_DIFFERENT;
+}
+
+static bool gender_known(uint8_t g)
+{
+    return g == LRS_GENDER_MALE || g == LRS_GENDER_FEMALE;
+}
+
+static unsigned gender_level(uint8_t q, uint8_t l)
+{
+    if (!gender_known(q) || !gender_known(l))
+        return LRS_MATCH_GENDER_MISSING;
+    return q == l ? LRS_MATCH_GENDER_SAME : LRS_MATCH_GENDER_DIFFERENT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names                                                              */
+/* ------------------------------------------------------------------ */
+
+#define MAX_TOKENS 8
+
+static size_t tokens(struct lrs_str s, struct lrs_str *tok)
+{
+    size_t n = 0;
+    const enum lrs_err err = lrs_name_tokens(s, tok, MAX_TOKENS, &n);
+
+    /* LRS_ELIMIT only says that tokens beyond MAX_TOKENS were ignored. */
+    (void)err;
+    return n;
+}
+
+/* Whether every token of `a` is among the tokens of `b`. */
+static bool subset(const struct lrs_str *a, size_t na,
+                   const struct lrs_str *b, size_t nb)
+{
+    for (size_t i = 0; i < na; i++) {
+        bool found = false;
+
+        for (size_t j = 0; j < nb && !found; j++)
+            found = lrs_str_eq(a[i], b[j]);
+        if (!found)
+            return false;
+    }
+    return na > 0;
+}
+
+unsigned lrs__name_level(const struct lrs_match_model *model,
+                         const struct nm *q, const struct nm *l)
+{
+    struct lrs_str qt[MAX_TOKENS], lt[MAX_TOKENS];
+    size_t nq, nl;
+    double jw;
+
+    if (!q->s.len || !l->s.len)
+        return LRS_MATCH_NAME_MISSING;
+    if (lrs_str_eq(q->s, l->s))
+        return LRS_MATCH_NAME_EXACT;
+    nq = tokens(q->s, qt);
+    nl = tokens(l->s, lt);
+    if (subset(qt, nq, lt, nl) || subset(lt, nl, qt, nq))
+        return LRS_MATCH_NAME_TOKEN;
+    if (lrs__nickname(qt[0], lt[0]))
+        return LRS_MATCH_NAME_VARIANT;
+    jw = lrs_name_jaro_winkler(q->s, l->s);
+    if ((nq > 1 || nl > 1) && jw < model->jw_high) {
+        const double first = lrs_name_jaro_winkler(qt[0], lt[0]);
+
+        jw = first > jw ? first : jw;
+    }
+    if (jw >= model->jw_high)
+        return LRS_MATCH_NAME_JW_HIGH;
+    if (jw >= model->jw_mid)
+        return LRS_MATCH_NAME_JW_MID;
+    if (lrs_name_damerau_levenshtein(q->s, l->s, 1) <= 1 && q->s.len >= 2 &&
+        l->s.len >= 2 && q->s.len + l->s.len >= 5)
+        return LRS_MATCH_NAME_ONE_EDIT;
+    if (q->first[0] && (q->first[0] == l->first[0] ||
+                        q->first[0] == l->first[1] ||
+                        q->first[1] == l->first[0] ||
+                        q->first[1] == l->first[1]))
+        return LRS_MATCH_NAME_PHONETIC;
+    if ((qt[0].len == 1 || lt[0].len == 1) && qt[0].ptr[0] == lt[0].ptr[0])
+        return LRS_MATCH_NAME_INITIAL;
+    return LRS_MATCH_NAME_DIFFERENT;
+}
+
+double lrs__name_weight(const struct lrs_match_index *idx, bool family,
+                        unsigned level, uint32_t count)
+{
+    const struct lrs_match_model *m = &idx->model;
+    const struct lrs_match_mu *v = family ? m->family : m->given;
+    struct lrs_match_mu mu = v[level];
+
+    if (level == LRS_MATCH_NAME_EXACT && m->name_frequency) {
+        const double n = (double)idx->count;
+        double u = ((double)count + m->name_prior * mu.u) /
+                   (n + m->name_prior);
+
+        mu.u = u < m->name_u_floor ? m->name_u_floor : u;
+    }
+    return lrs_match_weight(mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scoring                                                            */
+/* ------------------------------------------------------------------ */
+
+/* The best level of the query given name against a learner's names. */
+static void given_best(const struct lrs_match_index *idx, const struct nm *q,
+                       const struct lrn *r, unsigned *level, double *weight,
+                       bool *preferred)
+{
+    const struct lrs_match_model *m = &idx->model;
+    struct nm g, alt;
+    unsigned lv;
+    double w;
+
+    lrs__name_view(&idx->names, r->given, false, &g);
+    lv = lrs__name_level(m, q, &g);
+    /* MARY ANNE typed as the given name of given MARY, middle ANNE. */
+    if (lv != LRS_MATCH_NAME_EXACT && lv != LRS_MATCH_NAME_TOKEN &&
+        r->middle && g.s.len && q->s.len > g.s.len &&
+        memcmp(q->s.ptr, g.s.ptr, g.s.len) == 0 && q->s.ptr[g.s.len] == ' ') {
+        struct nm mid;
+        struct lrs_str qt[MAX_TOKENS], mt[MAX_TOKENS];
+        size_t nq, nm_;
+
+        lrs__name_view(&idx->names, r->middle, false, &mid);
+        nq = tokens(q->s, qt);
+        nm_ = tokens(mid.s, mt);
+        if (nq > 1 && subset(qt + 1, nq - 1, mt, nm_))
+            lv = LRS_MATCH_NAME_TOKEN;
+    }
+    w = lrs__name_weight(idx, false, lv, g.count);
+    *preferred = false;
+    if (r->preferred) {
+        lrs__name_view(&idx->names, r->preferred, false, &alt);
+        {
+            const unsigned pl = lrs__name_level(m, q, &alt);
+            const double pw = lrs__name_weight(idx, false, pl,
+                                               idx->names.v[r->preferred]
+                                                   .given_count);
+
+            if (pw > w) {
+                lv = pl;
+                w = pw;
+                *preferred = true;
+            }
+        }
+    }
+    *level = lv;
+    *weight = w;
+}
+
+/* The best level of the query family names against the learner's. */
+static void family_best(const struct lrs_match_index *idx, const struct nm *q,
+                        const struct nm *prev, const struct lrn *r,
+                        unsigned *level, double *weight)
+{
+    const struct lrs_match_model *m = &idx->model;
+    struct nm f, o;
+    unsigned lv;
+    double w;
+
+    lrs__name_view(&idx->names, r->family, true, &f);
+    lv = lrs__name_level(m, q, &f);
+    w = lrs__name_weight(idx, true, lv, f.count);
+    if (lv == LRS_MATCH_NAME_EXACT || lv == LRS_MATCH_NAME_TOKEN)
+        goto out;
+    for (int i = 0; i < LRS_MATCH_FORMER_MAX && r->former[i]; i++) {
+        unsigned fl;
+
+        lrs__name_view(&idx->names, r->former[i], true, &o);
+        fl = lrs__name_level(m, q, &o);
+        if (fl == LRS_MATCH_NAME_EXACT || fl == LRS_MATCH_NAME_TOKEN) {
+            const double fw = lrs_match_weight(
+                m->family[LRS_MATCH_NAME_FORMER]);
+
+            if (fw > w) {
+                lv = LRS_MATCH_NAME_FORMER;
+                w = fw;
+            }
+        }
+    }
+    if (prev->s.len) {
+        const unsigned pl = lrs__name_level(m, prev, &f);
+
+        if (pl == LRS_MATCH_NAME_EXACT || pl == LRS_MATCH_NAME_TOKEN) {
+            const double fw = lrs_match_weight(
+                m->family[LRS_MATCH_NAME_FORMER]);
+
+            if (fw > w) {
+                lv = LRS_MATCH_NAME_FORMER;
+                w = fw;
+            }
+        }
+    }
+out:
+    *level = lv;
+    *weight = w;
+}
+
+/* Given and family names compared the other way round, with the penalty. */
+static bool try_swapped(const struct lrs_match_index *idx, const struct pq *q,
+                        const struct lrn *r, struct lrs_match_candidate *c)
+{
+    const struct lrs_match_model *m = &idx->model;
+    struct nm g, f;
+    unsigned gl, fl;
+    double gw, fw, sw;
+
+    lrs__name_view(&idx->names, r->given, false, &g);
+    lrs__name_view(&idx->names, r->family, true, &f);
+    gl = lrs__name_level(m, &q->f, &g);
+    fl = lrs__name_level(m, &q->g, &f);
+    if (gl >= LRS_MATCH_NAME_DIFFERENT || fl >= LRS_MATCH_NAME_DIFFERENT)
+        return false;
+    gw = lrs__name_weight(idx, false, gl, g.count);
+    fw = lrs__name_weight(idx, true, fl, f.count);
+    sw = lrs_match_weight(m->swapped);
+    if (gw + fw + sw <= c->weight[LRS_MATCH_GIVEN] + c->weight[LRS_MATCH_FAMILY])
+        return false;
+    c->level[LRS_MATCH_GIVEN] = (uint8_t)gl;
+    c->level[LRS_MATCH_FAMILY] = (uint8_t)fl;
+    c->weight[LRS_MATCH_GIVEN] = gw;
+    c->weight[LRS_MATCH_FAMILY] = fw;
+    c->swap_weight = sw;
+    c->flags |= LRS_MATCH_CAND_SWAPPED;
+    c->flags &= ~(unsigned)LRS_MATCH_CAND_PREFERRED;
+    return true;
+}
+
+/* Whether the given names of `c` are a curated nickname pair. */
+static bool curated_variant(const struct lrs_match_index *idx,
+                            const struct pq *q,
+                            const struct lrs_match_candidate *c)
+{
+    const struct lrn *r = &idx->lrns[c->matched];
+    const uint32_t id = c->flags & LRS_MATCH_CAND_PREFERRED ? r->preferred
+                        : c->flags & LRS_MATCH_CAND_SWAPPED ? r->family
+                                                            : r->given;
+    const struct nm *qn = c->flags & LRS_MATCH_CAND_SWAPPED ? &q->f : &q->g;
+    struct nm l;
+    struct lrs_str qt, lt, rest;
+
+    lrs__name_view(&idx->names, id, false, &l);
+    rest = qn->s;
+    if (!lrs_name_token_next(&rest, &qt))
+        return false;
+    rest = l.s;
+    if (!lrs_name_token_next(&rest, &lt))
+        return false;
+    return lrs__nickname(qt, lt) == 2;
+}
+
+/*
+ * The twin and sibling rule (docs/matching.md, "Decisions"): evidence
+ * that cannot tell two children of one household apart never makes an
+ * exact match.
+ */
+static bool vetoed(const struct lrs_match_index *idx, const struct pq *q,
+                   const struct lrs_match_candidate *c)
+{
+    const double common = idx->model.variant_common * (double)idx->count;
+
+    switch (c->level[LRS_MATCH_GIVEN]) {
+    case LRS_MATCH_NAME_PHONETIC:
+    case LRS_MATCH_NAME_INITIAL:
+    case LRS_MATCH_NAME_DIFFERENT:
+    case LRS_MATCH_NAME_MISSING:
+        return true;
+    case LRS_MATCH_NAME_VARIANT:
+        if (curated_variant(idx, q, c))
+            break;
+        /* fall through */
+    case LRS_MATCH_NAME_JW_MID:
+    case LRS_MATCH_NAME_ONE_EDIT:
+        if (q->g.count >= 3 && (double)q->g.count >= common)
+            return true;
+        break;
+    default:
+        break;
+    }
+    return c->level[LRS_MATCH_DOB] == LRS_MATCH_DOB_DIFFERENT;
+}
+
+void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
+                uint32_t id, struct lrs_match_candidate *c)
+{
+    const struct lrs_match_model *m = &idx->model;
+    const struct lrn *r = &idx->lrns[id];
+    struct nm mid;
+    unsigned lv;
+    double w;
+    bool preferred;
+
+    memset(c, 0, sizeof *c);
+    c->matched = id;
+    c->matched_uln = r->uln;
+    given_best(idx, &q->g, r, &lv, &w, &preferred);
+    c->level[LRS_MATCH_GIVEN] = (uint8_t)lv;
+    c->weight[LRS_MATCH_GIVEN] = w;
+    if (preferred)
+        c->flags |= LRS_MATCH_CAND_PREFERRED;
+    family_best(idx, &q->f, &q->p, r, &lv, &w);
+    c->level[LRS_MATCH_FAMILY] = (uint8_t)lv;
+    c->weight[LRS_MATCH_FAMILY] = w;
+    if (c->level[LRS_MATCH_GIVEN] >= LRS_MATCH_NAME_DIFFERENT ||
+        c->level[LRS_MATCH_FAMILY] >= LRS_MATCH_NAME_DIFFERENT)
+        try_swapped(idx, q, r, c);
+    lrs__name_view(&idx->names, r->middle, false, &mid);
+    lv = lrs__name_level(m, &q->m, &mid);
+    c->level[LRS_MATCH_MIDDLE] = (uint8_t)lv;
+    c->weight[LRS_MATCH_MIDDLE] = lrs_match_weight(m->middle[lv]);
+    lv = dob_level(q, r->dob);
+    c->level[LRS_MATCH_DOB] = (uint8_t)lv;
+    c->weight[LRS_MATCH_DOB] = lrs_match_weight(m->dob[lv]);
+    lv = gender_level(q->gender, r->gender);
+    c->level[LRS_MATCH_GENDER] = (uint8_t)lv;
+    c->weight[LRS_MATCH_GENDER] = lrs_match_weight(m->gender[lv]);
+    lv = postcode_level(q->postcode, r->postcode);
+    c->level[LRS_MATCH_POSTCODE] = (uint8_t)lv;
+    c->weight[LRS_MATCH_POSTCODE] = lrs_match_weight(m->postcode[lv]);
+    c->score = c->swap_weight;
+    for (int i = 0; i < LRS_MATCH_FIELD__COUNT; i++)
+        c->score += c->weight[i];
+    if (vetoed(idx, q, c))
+        c->flags |= LRS_MATCH_CAND_VETO;
+}

@@ -1,0 +1,573 @@
+/*
+ * index.c - the learner index: life cycle, blocking keys, insert, update
+ * (re-key) and merge.
+ *
+ * Every mutation first reserves what it may need (learner arrays, hash
+ * buckets, ULN slots, interned names) and only then changes the index, so
+ * an LRS_ENOMEM leaves it exactly as it was. Names interned for a failed
+ * call stay in the name table with a count of zero, which is harmless.
+ *
+ * The blocking table is chained: heads[] holds the newest entry of each
+ * bucket, next[] the rest of the chain, both as entry numbers
+ * id * KEY_SLOTS + slot. Buckets are kept at least as many as linked
+ * entries; when a link would break that, every learner is re-linked into
+ * a table twice the size (its keys are recomputed from its record).
+ */
+#include "base/base.h"
+
+#include "match/match_int.h"
+
+#include <math.h>
+
+/* ------------------------------------------------------------------ */
+/* Keys                                                               */
+/* ------------------------------------------------------------------ */
+
+static uint64_t mix(uint64_t x)
+{
+    /* The splitmix64 finaliser (Steele, Lea and Flood, 2014). */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9u;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+uint64_t lrs__key(unsigned kind, uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t h = mix(kind * 0x9e3779b97f4a7c15u + a);
+
+    h = mix(h ^ (b + 0x632be59bd9b4e019u));
+    h = mix(h ^ (c + 0x85157af5u));
+    return h ? h : 1;
+}
+
+int lrs__lrn_keys(const struct lrs_match_index *idx, const struct lrn *l,
+                  uint64_t keys[KEY_SLOTS])
+{
+    const struct name *v = idx->names.v;
+    const mpcode fam = v[l->family].first[0];
+    const mpcode giv = v[l->given].first[0];
+    const bool dob = l->dob != DOB_NONE;
+    int n = 0;
+
+    memset(keys, 0, KEY_SLOTS * sizeof *keys);
+    if (dob && fam)
+        keys[SLOT_DF_FAMILY] = lrs__key(KIND_DF, (uint64_t)l->dob, fam, 0);
+    if (dob && v[l->family].last && v[l->family].last != fam)
+        keys[SLOT_DF_LAST] =
+            lrs__key(KIND_DF, (uint64_t)l->dob, v[l->family].last, 0);
+    for (int i = 0; i < LRS_MATCH_FORMER_MAX; i++) {
+        const mpcode f = v[l->former[i]].first[0];
+
+        if (dob && f && f != fam && (i == 0 || f != v[l->former[0]].first[0]))
+            keys[SLOT_DF_FORMER0 + i] =
+                lrs__key(KIND_DF, (uint64_t)l->dob, f, 0);
+    }
+    if (l->postcode && fam)
+        keys[SLOT_PF] = lrs__key(KIND_PF, l->postcode, fam, 0);
+    if (dob && giv && fam)
+        keys[SLOT_GFY] = lrs__key(KIND_GFY, giv, fam,
+                                  (uint64_t)lrs_date_from_days(l->dob).year);
+    if (dob && giv)
+        keys[SLOT_DG] = lrs__key(KIND_DG, (uint64_t)l->dob, giv, 0);
+    if (l->postcode && giv)
+        keys[SLOT_PG] = lrs__key(KIND_PG, l->postcode, giv, 0);
+    if (dob && l->postcode)
+        keys[SLOT_DP] = lrs__key(KIND_DP, (uint64_t)l->dob, l->postcode, 0);
+    if (dob && giv && fam) {
+        const struct lrs_date d = lrs_date_from_days(l->dob);
+
+        keys[SLOT_GFMD] =
+            lrs__key(KIND_GFMD, giv, fam, (uint64_t)(d.month * 32 + d.day));
+    }
+    for (int i = 0; i < KEY_SLOTS; i++)
+        n += keys[i] != 0;
+    return n;
+}
+
+static void link_entry(struct lrs_match_index *idx, uint32_t e, uint64_t k)
+{
+    const size_t b = (size_t)k & idx->head_mask;
+
+    idx->next[e] = idx->heads[b];
+    idx->heads[b] = e;
+    idx->fp[e] = (uint32_t)(k >> 32);
+    idx->keys++;
+}
+
+static void unlink_entry(struct lrs_match_index *idx, uint32_t e, uint64_t k)
+{
+    uint32_t *p = &idx->heads[(size_t)k & idx->head_mask];
+
+    while (*p != e) {
+        if (LRS_NEVER(*p == NONE))
+            return;
+        p = &idx->next[*p];
+    }
+    *p = idx->next[e];
+    idx->keys--;
+}
+
+static void link_learner(struct lrs_match_index *idx, uint32_t id)
+{
+    uint64_t keys[KEY_SLOTS];
+
+    lrs__lrn_keys(idx, &idx->lrns[id], keys);
+    for (uint32_t s = 0; s < KEY_SLOTS; s++)
+        if (keys[s])
+            link_entry(idx, id * KEY_SLOTS + s, keys[s]);
+}
+
+static void unlink_learner(struct lrs_match_index *idx, uint32_t id)
+{
+    uint64_t keys[KEY_SLOTS];
+
+    lrs__lrn_keys(idx, &idx->lrns[id], keys);
+    for (uint32_t s = 0; s < KEY_SLOTS; s++)
+        if (keys[s])
+            unlink_entry(idx, id * KEY_SLOTS + s, keys[s]);
+}
+
+static enum lrs_err alloc_table(size_t count, uint32_t **out)
+{
+    uint32_t *t = lrs_calloc(count, sizeof *t);
+
+    if (!t)
+        return LRS_ERR(LRS_ENOMEM);
+    memset(t, 0xff, count * sizeof *t);
+    *out = t;
+    return LRS_OK;
+}
+
+/* Make room for `extra` more linked entries, re-linking if needed. */
+static enum lrs_err reserve_heads(struct lrs_match_index *idx, size_t extra)
+{
+    size_t count = idx->head_mask + 1;
+    uint32_t *heads;
+    enum lrs_err err;
+
+    if (idx->keys + extra <= count)
+        return LRS_OK;
+    while (count < idx->keys + extra)
+        count *= 2;
+    err = alloc_table(count, &heads);
+    if (err)
+        return err;
+    lrs_free(idx->heads);
+    idx->heads = heads;
+    idx->head_mask = count - 1;
+    idx->keys = 0;
+    for (uint32_t id = 0; id < idx->count; id++)
+        link_learner(idx, id);
+    return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* ULN table                                                          */
+/* ------------------------------------------------------------------ */
+
+static size_t uln_slot(const struct lrs_match_index *idx, const uint32_t *t,
+                       size_t mask, uint64_t uln)
+{
+    size_t i = (size_t)mix(uln) & mask;
+
+    while (t[i] != NONE && idx->lrns[t[i]].uln != uln)
+        i = (i + 1) & mask;
+    return i;
+}
+
+uint32_t lrs__uln_find(const struct lrs_match_index *idx, uint64_t uln)
+{
+    return idx->ulns[uln_slot(idx, idx->ulns, idx->uln_mask, uln)];
+}
+
+static enum lrs_err reserve_ulns(struct lrs_match_index *idx, size_t learners)
+{
+    size_t count = idx->uln_mask + 1;
+    uint32_t *t;
+    enum lrs_err err;
+
+    if (2 * learners <= count)
+        return LRS_OK;
+    while (count < 2 * learners)
+        count *= 2;
+    err = alloc_table(count, &t);
+    if (err)
+        return err;
+    for (uint32_t id = 0; id < idx->count; id++)
+        t[uln_slot(idx, t, count - 1, idx->lrns[id].uln)] = id;
+    lrs_free(idx->ulns);
+    idx->ulns = t;
+    idx->uln_mask = count - 1;
+    return LRS_OK;
+}
+
+uint32_t lrs__root(const struct lrs_match_index *idx, uint32_t id)
+{
+    /* merge() refuses cycles, so this ends. */
+    while (idx->lrns[id].master != NONE)
+        id = idx->lrns[id].master;
+    return id;
+}
+
+/* ------------------------------------------------------------------ */
+/* Capacity                                                           */
+/* ------------------------------------------------------------------ */
+
+static enum lrs_err grow_array(void **p, size_t count, size_t size)
+{
+    size_t bytes;
+    void *q;
+
+    if (lrs_mul_size(count, size, &bytes))
+        return LRS_ERR(LRS_ELIMIT);
+    q = lrs_realloc(*p, bytes);
+    if (!q)
+        return LRS_ERR(LRS_ENOMEM);
+    *p = q;
+    return LRS_OK;
+}
+
+static enum lrs_err reserve_learners(struct lrs_match_index *idx, size_t want)
+{
+    size_t cap = idx->cap ? idx->cap : 16;
+    enum lrs_err err;
+
+    if (want <= idx->cap)
+        return LRS_OK;
+    if (want >= NONE / KEY_SLOTS)
+        return LRS_ERR(LRS_ELIMIT);
+    while (cap < want)
+        cap = cap * 2 < NONE / KEY_SLOTS ? cap * 2 : NONE / KEY_SLOTS - 1;
+    err = grow_array((void **)&idx->lrns, cap, sizeof *idx->lrns);
+    if (!err)
+        err = grow_array((void **)&idx->next, cap * KEY_SLOTS,
+                         sizeof *idx->next);
+    if (!err)
+        err = grow_array((void **)&idx->fp, cap * KEY_SLOTS, sizeof *idx->fp);
+    if (err)
+        return err; /* the arrays that grew are merely larger */
+    idx->cap = (uint32_t)cap;
+    return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Life cycle                                                         */
+/* ------------------------------------------------------------------ */
+
+static bool model_valid(const struct lrs_match_model *m)
+{
+    return m->high - m->low >= m->margin && m->margin >= 0 &&
+           m->max_possible >= 1 && m->max_block >= 1 &&
+           m->max_candidates >= 1 && m->max_candidates <= 1u << 24 &&
+           m->name_u_floor > 0 && m->name_prior >= 0 && m->min_register >= 1;
+}
+
+enum lrs_err lrs_match_index_new(const struct lrs_match_model *model,
+                                 size_t capacity,
+                                 struct lrs_match_index **out)
+{
+    struct lrs_match_index *idx;
+    enum lrs_err err;
+
+    *out = NULL;
+    idx = lrs_calloc(1, sizeof *idx);
+    if (!idx)
+        return LRS_ERR(LRS_ENOMEM);
+    if (model)
+        idx->model = *model;
+    else
+        lrs_match_model_default(&idx->model);
+    if (!model_valid(&idx->model)) {
+        lrs_free(idx);
+        return LRS_ERR(LRS_EINVAL);
+    }
+    idx->magic = INDEX_MAGIC;
+    atomic_init(&idx->finds, 0);
+    atomic_init(&idx->oversized, 0);
+    if (pthread_rwlock_init(&idx->lock, NULL)) {
+        lrs_free(idx);
+        return LRS_ERR(LRS_ENOMEM);
+    }
+    err = lrs__names_init(&idx->names);
+    if (!err)
+        err = alloc_table(64, &idx->heads);
+    if (!err)
+        err = alloc_table(64, &idx->ulns);
+    idx->head_mask = idx->heads ? 63 : 0;
+    idx->uln_mask = idx->ulns ? 63 : 0;
+    if (!err && capacity) {
+        err = reserve_learners(idx, capacity);
+        if (!err)
+            err = reserve_heads(idx, capacity * 5);
+        if (!err)
+            err = reserve_ulns(idx, capacity);
+    }
+    if (err) {
+        lrs_match_index_free(idx);
+        return err;
+    }
+    *out = idx;
+    return LRS_OK;
+}
+
+void lrs_match_index_free(struct lrs_match_index *idx)
+{
+    if (!idx)
+        return;
+    LRS_ASSERT(idx->magic == INDEX_MAGIC);
+    pthread_rwlock_destroy(&idx->lock);
+    lrs__names_release(&idx->names);
+    lrs_free(idx->lrns);
+    lrs_free(idx->next);
+    lrs_free(idx->fp);
+    lrs_free(idx->heads);
+    lrs_free(idx->ulns);
+    LRS_POISON(idx, sizeof *idx);
+    lrs_free(idx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Records                                                            */
+/* ------------------------------------------------------------------ */
+
+enum { P_GIVEN, P_MIDDLE, P_FAMILY, P_PREFERRED, P_FORMER, P__COUNT =
+       P_FORMER + LRS_MATCH_FORMER_MAX };
+
+/* A learner's names normalised, and its other fields checked. */
+struct prep {
+    char text[P__COUNT][LRS_NAME_SIZE];
+    size_t len[P__COUNT];
+    int32_t dob;
+    pcode postcode;
+};
+
+static const char *const prep_field[P__COUNT] = {
+    "given_name", "middle_names", "family_name", "preferred_given_name",
+    "previous_family_name", "previous_family_name",
+};
+
+static enum lrs_err prep_learner(const struct lrs_match_learner *l,
+                                 struct prep *p, struct lrs_diag *diag)
+{
+    const struct lrs_str raw[P__COUNT] = {
+        l->given, l->middle, l->family, l->preferred, l->former[0],
+        l->former[1],
+    };
+    char uln[24];
+    enum lrs_err err;
+
+    snprintf(uln, sizeof uln, "%llu", (unsigned long long)l->uln);
+    err = lrs_uln_check(lrs_str_c(uln), diag);
+    if (err)
+        return err;
+    for (int i = 0; i < P__COUNT; i++) {
+        err = lrs_name_normalise_to(raw[i], prep_field[i], p->text[i],
+                                    &p->len[i], diag);
+        if (err)
+            return err;
+    }
+    if (l->dob.year == 0) {
+        p->dob = DOB_NONE;
+    } else if (!lrs_date_valid(l->dob.year, l->dob.month, l->dob.day)) {
+        lrs_diag_set(diag, "date_of_birth", "not a valid date");
+        return LRS_ERR(LRS_EINVAL);
+    } else {
+        p->dob = lrs_date_to_days(l->dob);
+    }
+    if (l->gender != LRS_GENDER_NOT_KNOWN && l->gender != LRS_GENDER_MALE &&
+        l->gender != LRS_GENDER_FEMALE &&
+        l->gender != LRS_GENDER_NOT_SPECIFIED) {
+        lrs_diag_set(diag, "gender", "must be 0, 1, 2 or 9");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    p->postcode = lrs__pc_pack(&l->postcode);
+    return LRS_OK;
+}
+
+/* Intern the names of `p` into `ids` (may fail: nothing else changes). */
+static enum lrs_err intern_all(struct lrs_match_index *idx,
+                               const struct prep *p, uint32_t ids[P__COUNT])
+{
+    for (int i = 0; i < P__COUNT; i++) {
+        const enum lrs_err err = lrs__names_intern(
+            &idx->names, (struct lrs_str){p->text[i], p->len[i]}, &ids[i]);
+
+        if (err)
+            return err;
+    }
+    return LRS_OK;
+}
+
+static void fill(struct lrn *r, const struct lrs_match_learner *l,
+                 const struct prep *p, const uint32_t ids[P__COUNT])
+{
+    r->uln = l->uln;
+    r->postcode = p->postcode;
+    r->given = ids[P_GIVEN];
+    r->middle = ids[P_MIDDLE];
+    r->family = ids[P_FAMILY];
+    r->preferred = ids[P_PREFERRED];
+    for (int i = 0; i < LRS_MATCH_FORMER_MAX; i++)
+        r->former[i] = ids[P_FORMER + i];
+    r->dob = p->dob;
+    r->gender = (uint8_t)l->gender;
+}
+
+static void count_names(struct lrs_match_index *idx, const struct lrn *r,
+                        int delta)
+{
+    idx->names.v[r->given].given_count += (uint32_t)delta;
+    idx->names.v[r->family].family_count += (uint32_t)delta;
+}
+
+enum lrs_err lrs_match_index_insert(struct lrs_match_index *idx,
+                                    const struct lrs_match_learner *learner,
+                                    uint32_t *id, struct lrs_diag *diag)
+{
+    struct prep p;
+    uint32_t ids[P__COUNT];
+    uint32_t n;
+    struct lrn *r;
+    enum lrs_err err;
+
+    LRS_ASSERT(idx->magic == INDEX_MAGIC);
+    err = prep_learner(learner, &p, diag);
+    if (err)
+        return err;
+    pthread_rwlock_wrlock(&idx->lock);
+    if (lrs__uln_find(idx, learner->uln) != NONE) {
+        lrs_diag_set(diag, "uln", "ULN %llu is already in the index",
+                     (unsigned long long)learner->uln);
+        err = LRS_ERR(LRS_ECONFLICT);
+        goto out;
+    }
+    err = reserve_learners(idx, (size_t)idx->count + 1);
+    if (!err)
+        err = reserve_heads(idx, KEY_SLOTS);
+    if (!err)
+        err = reserve_ulns(idx, (size_t)idx->count + 1);
+    if (!err)
+        err = intern_all(idx, &p, ids);
+    if (err)
+        goto out;
+    n = idx->count++;
+    r = &idx->lrns[n];
+    fill(r, learner, &p, ids);
+    r->master = NONE;
+    link_learner(idx, n);
+    count_names(idx, r, 1);
+    idx->ulns[uln_slot(idx, idx->ulns, idx->uln_mask, r->uln)] = n;
+    if (id)
+        *id = n;
+out:
+    pthread_rwlock_unlock(&idx->lock);
+    return err;
+}
+
+enum lrs_err lrs_match_index_update(struct lrs_match_index *idx,
+                                    const struct lrs_match_learner *learner,
+                                    struct lrs_diag *diag)
+{
+    struct prep p;
+    uint32_t ids[P__COUNT], n;
+    struct lrn *r;
+    enum lrs_err err;
+
+    LRS_ASSERT(idx->magic == INDEX_MAGIC);
+    err = prep_learner(learner, &p, diag);
+    if (err)
+        return err;
+    pthread_rwlock_wrlock(&idx->lock);
+    n = lrs__uln_find(idx, learner->uln);
+    if (n == NONE) {
+        lrs_diag_set(diag, "uln", "ULN %llu is not in the index",
+                     (unsigned long long)learner->uln);
+        err = LRS_ERR(LRS_ENOTFOUND);
+        goto out;
+    }
+    err = reserve_heads(idx, KEY_SLOTS);
+    if (!err)
+        err = intern_all(idx, &p, ids);
+    if (err)
+        goto out;
+    r = &idx->lrns[n];
+    unlink_learner(idx, n);
+    count_names(idx, r, -1);
+    fill(r, learner, &p, ids);
+    link_learner(idx, n);
+    count_names(idx, r, 1);
+out:
+    pthread_rwlock_unlock(&idx->lock);
+    return err;
+}
+
+enum lrs_err lrs_match_index_merge(struct lrs_match_index *idx,
+                                   uint64_t merged_uln, uint64_t master_uln)
+{
+    uint32_t a, b;
+    enum lrs_err err = LRS_OK;
+
+    LRS_ASSERT(idx->magic == INDEX_MAGIC);
+    pthread_rwlock_wrlock(&idx->lock);
+    a = lrs__uln_find(idx, merged_uln);
+    b = lrs__uln_find(idx, master_uln);
+    if (a == NONE || b == NONE) {
+        err = LRS_ERR(LRS_ENOTFOUND);
+        goto out;
+    }
+    b = lrs__root(idx, b);
+    if (a == b) {
+        err = LRS_ERR(LRS_EINVAL); /* the same learner, or a cycle */
+        goto out;
+    }
+    idx->merged += idx->lrns[a].master == NONE;
+    idx->lrns[a].master = b;
+out:
+    pthread_rwlock_unlock(&idx->lock);
+    return err;
+}
+
+enum lrs_err lrs_match_index_lookup(const struct lrs_match_index *idx,
+                                    uint64_t uln, uint32_t *id)
+{
+    struct lrs_match_index *w = (struct lrs_match_index *)idx;
+    uint32_t n;
+
+    pthread_rwlock_rdlock(&w->lock);
+    n = lrs__uln_find(idx, uln);
+    pthread_rwlock_unlock(&w->lock);
+    if (n == NONE)
+        return LRS_ENOTFOUND;
+    *id = n;
+    return LRS_OK;
+}
+
+void lrs_match_index_stats(const struct lrs_match_index *idx,
+                           struct lrs_match_stats *out)
+{
+    /* The lock is state, not value: reading through it is still const. */
+    struct lrs_match_index *w = (struct lrs_match_index *)idx;
+
+    pthread_rwlock_rdlock(&w->lock);
+    out->learners = idx->count;
+    out->merged = idx->merged;
+    out->names = idx->names.count - 1;
+    out->keys = idx->keys;
+    out->bytes = sizeof *idx + (uint64_t)idx->cap * sizeof *idx->lrns +
+                 (uint64_t)idx->cap * KEY_SLOTS * 2 * sizeof(uint32_t) +
+                 (idx->head_mask + 1) * sizeof(uint32_t) +
+                 (idx->uln_mask + 1) * sizeof(uint32_t) +
+                 lrs__names_bytes(&idx->names);
+    out->finds = atomic_load_explicit(&idx->finds, memory_order_relaxed);
+    out->blocks_oversized =
+        atomic_load_explicit(&idx->oversized, memory_order_relaxed);
+    pthread_rwlock_unlock(&w->lock);
+}
+
+const struct lrs_match_model *
+lrs_match_index_model(const struct lrs_match_index *idx)
+{
+    return &idx->model;
+}

@@ -1,0 +1,183 @@
+/*
+ * match/match_int.h - private types of the match engine, shared by the
+ * files of lib/match only.
+ *
+ * The index is a set of flat arrays (docs/matching.md, "Memory"):
+ *
+ *   lrns[id]            one fixed-size record per learner (struct lrn)
+ *   names               interned normalised names with their phonetic
+ *                       codes and frequencies; a learner holds name ids
+ *   heads[bucket]       chained hash table of the blocking keys: the head
+ *                       entry of each bucket
+ *   next[e], fp[e]      per entry e = id * KEY_SLOTS + slot: the next entry
+ *                       in the chain and the key's 32-bit fingerprint
+ *   ulns[]              open-addressed ULN -> id table
+ *
+ * A learner's keys are a pure function of its record (lrn_keys()), so an
+ * entry stores no key: re-keying recomputes the old keys, unlinks them,
+ * changes the record and links the new ones.
+ */
+#ifndef LRS_MATCH_INT_H
+#define LRS_MATCH_INT_H
+
+#include <lrs/match.h>
+#include <lrs/text.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define NONE UINT32_MAX
+#define DOB_NONE INT32_MIN
+
+/*
+ * Blocking key slots of a learner. Each slot holds at most one key; an
+ * empty slot (no key: a missing field) is simply not linked.
+ */
+enum key_slot {
+    SLOT_DF_FAMILY = 0, /* dob + first family token phonetic */
+    SLOT_DF_LAST,       /* dob + last family token (double-barrelled) */
+    SLOT_DF_FORMER0,    /* dob + former family name phonetic */
+    SLOT_DF_FORMER1,
+    SLOT_PF,            /* postcode + family phonetic */
+    SLOT_GFY,           /* given + family phonetic + birth year */
+    SLOT_DG,            /* dob + given phonetic */
+    SLOT_PG,            /* postcode + given phonetic */
+    SLOT_DP,            /* dob + postcode */
+    SLOT_GFMD,          /* given + family phonetic + day and month */
+    KEY_SLOTS
+};
+
+/* Key kinds: the hash of a key mixes its kind in. */
+enum key_kind {
+    KIND_DF = 1,
+    KIND_PF,
+    KIND_GFY,
+    KIND_DG,
+    KIND_PG,
+    KIND_DP,
+    KIND_GFMD,
+};
+
+/* A Double Metaphone code of at most 4 characters packed in 32 bits. */
+typedef uint32_t mpcode;
+
+/* An interned normalised name. */
+struct name {
+    uint32_t off;           /* of the NUL-terminated text in the pool */
+    uint16_t len;           /* bytes */
+    uint16_t ntok;          /* tokens */
+    mpcode first[2];        /* primary and alternate code, first token */
+    mpcode last;            /* primary code of the last token */
+    uint32_t given_count;   /* learners with this given name */
+    uint32_t family_count;  /* learners with this family name */
+};
+
+struct names {
+    struct name *v;    /* owned; v[0] is the empty name */
+    uint32_t count;
+    uint32_t cap;
+    char *pool;        /* owned; the texts */
+    size_t pool_len;
+    size_t pool_cap;
+    uint32_t *slots;   /* owned; open-addressed name ids, NONE = free */
+    size_t slot_mask;  /* slots - 1; a power of two minus one */
+};
+
+/*
+ * A postcode packed in 64 bits (0 = missing or a ZZ99 placeholder):
+ * bits 0-47 eight characters of six bits (1-26 A-Z, 27-36 0-9, 0 none)
+ * of the text without its space, bits 48-50 the outward length, bits
+ * 51-52 the area length, bit 53 BFPO.
+ */
+typedef uint64_t pcode;
+
+/* One learner. */
+struct lrn {
+    uint64_t uln;
+    pcode postcode;
+    uint32_t given;    /* name ids; 0 = missing */
+    uint32_t middle;
+    uint32_t family;
+    uint32_t preferred;
+    uint32_t former[LRS_MATCH_FORMER_MAX];
+    uint32_t master;   /* NONE, or the id it was merged into */
+    int32_t dob;       /* day number, DOB_NONE when missing */
+    uint8_t gender;    /* enum lrs_gender; 0 and 9 mean missing */
+};
+
+#define INDEX_MAGIC 0x4d415443u /* "MATC" */
+
+struct lrs_match_index {
+    uint32_t magic;
+    struct lrs_match_model model;
+    pthread_rwlock_t lock;
+    struct lrn *lrns;        /* owned */
+    uint32_t count;          /* learners */
+    uint32_t cap;
+    uint32_t merged;         /* learners with a master */
+    struct names names;
+    uint32_t *next;          /* owned; cap * KEY_SLOTS */
+    uint32_t *fp;            /* owned; cap * KEY_SLOTS */
+    uint32_t *heads;         /* owned; head_mask + 1 buckets */
+    size_t head_mask;
+    uint64_t keys;           /* entries linked */
+    uint32_t *ulns;          /* owned; uln_mask + 1 slots of ids */
+    size_t uln_mask;
+    _Atomic uint64_t finds;
+    _Atomic uint64_t oversized;
+};
+
+/* Learner-side view of a normalised name, for comparisons. */
+struct nm {
+    struct lrs_str s;  /* normalised text; len 0 = missing */
+    mpcode first[2];   /* primary and alternate of the first token */
+    uint32_t count;    /* frequency in the role compared (0 for queries) */
+};
+
+/* A prepared query. */
+struct pq {
+    char given[LRS_NAME_SIZE];
+    char middle[LRS_NAME_SIZE];
+    char family[LRS_NAME_SIZE];
+    char previous[LRS_NAME_SIZE];
+    struct nm g, m, f, p;  /* views of the four names */
+    mpcode f_last;         /* last family token, when two or more */
+    int32_t dob;           /* DOB_NONE when missing */
+    struct lrs_date date;  /* the same, as a date */
+    uint8_t gender;
+    pcode postcode;
+};
+
+/* names.c */
+void lrs__names_release(struct names *n);
+enum lrs_err lrs__names_init(struct names *n);
+enum lrs_err lrs__names_intern(struct names *n, struct lrs_str s,
+                               uint32_t *id);
+/* The id of `s`, or 0 (the empty name) when it is not interned. */
+uint32_t lrs__names_find(const struct names *n, struct lrs_str s);
+size_t lrs__names_bytes(const struct names *n);
+mpcode lrs__mp_pack(const char *code);
+void lrs__name_codes(struct lrs_str s, mpcode first[2], mpcode *last);
+void lrs__name_view(const struct names *n, uint32_t id, bool family,
+                    struct nm *out);
+
+/* nickname.c: 0 no pair, 1 a pair of the broad list, 2 a curated pair */
+int lrs__nickname(struct lrs_str a, struct lrs_str b);
+
+/* compare.c */
+pcode lrs__pc_pack(const struct lrs_postcode *pc);
+void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
+                uint32_t id, struct lrs_match_candidate *out);
+unsigned lrs__name_level(const struct lrs_match_model *model,
+                         const struct nm *q, const struct nm *l);
+double lrs__name_weight(const struct lrs_match_index *idx, bool family,
+                        unsigned level, uint32_t count);
+
+/* index.c */
+int lrs__lrn_keys(const struct lrs_match_index *idx, const struct lrn *l,
+                  uint64_t keys[KEY_SLOTS]);
+uint64_t lrs__key(unsigned kind, uint64_t a, uint64_t b, uint64_t c);
+uint32_t lrs__uln_find(const struct lrs_match_index *idx, uint64_t uln);
+uint32_t lrs__root(const struct lrs_match_index *idx, uint32_t id);
+
+#endif /* LRS_MATCH_INT_H */

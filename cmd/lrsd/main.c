@@ -1,27 +1,216 @@
 /*
- * main.c - lrsd, the openlrs HTTP service.
+ * main.c - lrsd, the openlrs HTTP service: options, signals, start, stop.
  *
- * The server itself arrives with the lrsd issue; until then the program
- * answers --version and --help and refuses anything else with exit code 2.
+ *   lrsd --db PATH|postgres://... [--listen HOST:PORT] [--threads N] ...
+ *
+ * SIGTERM and SIGINT are blocked in every thread (the request threads
+ * inherit the mask from here) and taken by sigwait() in the main thread,
+ * which then stops the server gracefully (server.c). A second signal
+ * during the drain is not needed: the drain is bounded by --drain.
+ * Exit codes: 0 after a clean stop, 1 when the server cannot start or
+ * requests were cut off at the end of the drain, 2 for a usage error.
  */
-#include <lrs/lrs.h>
+#include "lrsd.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+static const char usage_text[] =
+    "usage: lrsd --db PATH|postgres://... [--listen HOST:PORT] "
+    "[--threads N]\n"
+    "            [--max-json-bytes N] [--max-upload-bytes N] "
+    "[--timeout S]\n"
+    "            [--drain S] [--max-connections N] [--secure-cookies]\n"
+    "            [--log-level debug|info|warn|error]\n"
+    "       lrsd --version | --help\n";
+
+static const char help_text[] =
+    "The openlrs HTTP service (docs/server.md, docs/api.md).\n\n"
+    "  --db PATH|URL          the store: a SQLite file, or postgres://...\n"
+    "  --listen HOST:PORT     address to listen on (127.0.0.1:8080);\n"
+    "                         [::1]:8080 for IPv6; port 0 picks a free one\n"
+    "  --threads N            request threads (2)\n"
+    "  --max-json-bytes N     largest JSON request body (1048576)\n"
+    "  --max-upload-bytes N   largest CTF upload (67108864)\n"
+    "  --timeout S            close idle connections after S seconds (30)\n"
+    "  --drain S              on SIGTERM, wait up to S seconds for the\n"
+    "                         requests in flight (30)\n"
+    "  --max-connections N    open connections at once (1000)\n"
+    "  --secure-cookies       mark cookies Secure (TLS at a reverse proxy)\n"
+    "  --log-level LEVEL      lowest level logged to stderr (info)\n\n"
+    "lrsd speaks plain HTTP; put it behind a TLS reverse proxy for any\n"
+    "traffic that leaves the machine (docs/server.md).\n";
+
+static int usage(void)
+{
+    fputs(usage_text, stderr);
+    return 2;
+}
+
+static void die_opt(const char *opt, const char *why)
+{
+    fprintf(stderr, "lrsd: option '%s': %s\n", opt, why);
+}
+
+/* Parse "HOST:PORT" or "[V6]:PORT" into cfg; false on a bad value. */
+static bool parse_listen(const char *s, struct lrsd_config *cfg)
+{
+    const char *colon = strrchr(s, ':');
+    const char *host = s;
+    size_t host_len;
+    uint64_t port;
+
+    if (!colon)
+        return false;
+    host_len = (size_t)(colon - s);
+    if (host_len >= 2 && s[0] == '[' && s[host_len - 1] == ']') {
+        host++;
+        host_len -= 2;
+    }
+    if (host_len == 0 || host_len >= sizeof cfg->host)
+        return false;
+    if (lrs_parse_u64(lrs_str_c(colon + 1), 0, 65535, &port) != LRS_OK)
+        return false;
+    memcpy(cfg->host, host, host_len);
+    cfg->host[host_len] = '\0';
+    cfg->port = (uint16_t)port;
+    return true;
+}
+
+static bool parse_level(const char *s, enum lrs_log_level *out)
+{
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+
+    for (size_t i = 0; i < LRSD_LEN(names); i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = (enum lrs_log_level)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool parse_num(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    return lrs_parse_u64(lrs_str_c(s), min, max, out) == LRS_OK;
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        uint64_t n = 0;
+        bool ok = true;
+
+        if (strcmp(opt, "--version") == 0) {
+            printf("lrsd version %s\n", lrs_version());
+            return 0;
+        }
+        if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+            printf("%s\n%s", usage_text, help_text);
+            return 0;
+        }
+        if (strcmp(opt, "--secure-cookies") == 0) {
+            cfg->secure_cookies = true;
+            continue;
+        }
+        if (strncmp(opt, "--", 2) != 0 || !val) {
+            if (strncmp(opt, "--", 2) == 0)
+                die_opt(opt, "needs a value");
+            else
+                fprintf(stderr, "lrsd: unexpected argument '%s'\n", opt);
+            return usage();
+        }
+        i++;
+        if (strcmp(opt, "--db") == 0)
+            cfg->db = val;
+        else if (strcmp(opt, "--listen") == 0)
+            ok = parse_listen(val, cfg);
+        else if (strcmp(opt, "--threads") == 0 &&
+                 (ok = parse_num(val, 1, 256, &n)))
+            cfg->threads = (unsigned)n;
+        else if (strcmp(opt, "--max-json-bytes") == 0 &&
+                 (ok = parse_num(val, 1024, 1u << 30, &n)))
+            cfg->json_max_len = (size_t)n;
+        else if (strcmp(opt, "--max-upload-bytes") == 0 &&
+                 (ok = parse_num(val, 1024, (uint64_t)4 << 30, &n)))
+            cfg->upload_max_len = (size_t)n;
+        else if (strcmp(opt, "--timeout") == 0 &&
+                 (ok = parse_num(val, 1, 3600, &n)))
+            cfg->timeout_s = (unsigned)n;
+        else if (strcmp(opt, "--drain") == 0 &&
+                 (ok = parse_num(val, 0, 3600, &n)))
+            cfg->drain_s = (unsigned)n;
+        else if (strcmp(opt, "--max-connections") == 0 &&
+                 (ok = parse_num(val, 1, 100000, &n)))
+            cfg->max_connections = (unsigned)n;
+        else if (strcmp(opt, "--log-level") == 0)
+            ok = parse_level(val, &cfg->log_level);
+        else if (ok) {
+            fprintf(stderr, "lrsd: unknown option '%s'\n", opt);
+            return usage();
+        }
+        if (!ok) {
+            fprintf(stderr, "lrsd: option '%s': bad value '%s'\n", opt, val);
+            return usage();
+        }
+    }
+    if (!cfg->db) {
+        fprintf(stderr, "lrsd: --db is required\n");
+        return usage();
+    }
+    return -1;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-        printf("lrsd version %s\n", lrs_version());
-        return 0;
+    struct lrsd_config cfg;
+    struct lrsd_server *srv;
+    sigset_t sigs;
+    enum lrs_err err;
+    unsigned cut;
+    int rc, sig = 0;
+
+    lrsd_config_init(&cfg);
+    rc = parse_args(argc, argv, &cfg);
+    if (rc >= 0)
+        return rc;
+    lrsd_log_init(cfg.log_level);
+    lrs_log_set(lrsd_log_lib, NULL, cfg.log_level);
+    /* Seed jansson's hash once, before any thread uses it. */
+    json_object_seed(0);
+
+    /* Threads started from here on inherit the blocked signals. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    err = lrsd_server_new(&cfg, &srv);
+    if (err) {
+        lrsd_log(LRS_LOG_ERROR, "server", NULL, "cannot listen",
+                 "addr=%s port=%u error=\"%s\"", cfg.host, cfg.port,
+                 lrs_strerror(err));
+        return 1;
     }
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-                      strcmp(argv[1], "-h") == 0)) {
-        printf("usage: lrsd [--version] [--help]\n\n"
-               "The openlrs HTTP service. This build has no server yet: it\n"
-               "only reports its version.\n");
-        return 0;
+    lrsd_log(LRS_LOG_INFO, "server", NULL, "listening",
+             "addr=%s port=%u threads=%u version=%s", cfg.host,
+             lrsd_server_port(srv), cfg.threads, lrs_version());
+
+    sigwait(&sigs, &sig);
+    lrsd_log(LRS_LOG_INFO, "server", NULL, "stopping", "signal=%s drain_s=%u",
+             sig == SIGINT ? "SIGINT" : "SIGTERM", cfg.drain_s);
+    cut = lrsd_server_free(srv);
+    if (cut) {
+        lrsd_log(LRS_LOG_WARN, "server", NULL, "stopped", "cut_requests=%u",
+                 cut);
+        return 1;
     }
-    fprintf(stderr, "usage: lrsd [--version] [--help]\n");
-    return 2;
+    lrsd_log(LRS_LOG_INFO, "server", NULL, "stopped", NULL);
+    return 0;
 }

@@ -1,0 +1,293 @@
+/*
+ * lrsd.h - the private interface between the files of lrsd.
+ *
+ * lrsd is a thin HTTP program over liblrs. Its parts:
+ *
+ *   main.c     options, signals, start and graceful stop
+ *   server.c   libmicrohttpd glue: one lrsd_req per request, body limits,
+ *              dispatch through the route table, access log, metrics
+ *   routes.c   the route table (method, path pattern, handler, roles) and
+ *              the matcher that fills path parameters
+ *   json.c     jansson helpers: parse a body, read typed fields, reply
+ *              with JSON or with an LRS-style JSON error
+ *   metrics.c  counters and histograms, /metrics in Prometheus text
+ *   log.c      one structured line per event on stderr
+ *   h_*.c      the handlers, one file per endpoint group
+ *
+ * Threads: libmicrohttpd runs a pool of threads, each with its own epoll
+ * loop; a request is handled start to end on one of them. Everything
+ * shared (metrics, the server's counters) is atomic or read-only after
+ * start-up. A struct lrsd_req belongs to the thread handling it.
+ *
+ * Nothing here is part of liblrs: HTTP and JSON stay in cmd/lrsd/
+ * (STYLE.md), which includes only the lrs/ headers of the library.
+ */
+#ifndef LRSD_H
+#define LRSD_H
+
+#include <lrs/lrs.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include <stdatomic.h>
+
+/** Number of elements of an array. */
+#define LRSD_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                      */
+/* ------------------------------------------------------------------ */
+
+/** Everything the command line sets; read-only once the server runs. */
+struct lrsd_config {
+    const char *db;               /* store path or postgres:// URL, borrowed */
+    char host[64];                /* listen address, numeric IPv4 or IPv6 */
+    uint16_t port;                /* listen port; 0 picks a free one */
+    unsigned threads;             /* size of the request thread pool */
+    size_t json_max_len;          /* largest JSON request body, bytes */
+    size_t upload_max_len;        /* largest upload (CTF) body, bytes */
+    unsigned timeout_s;           /* idle connection timeout, seconds */
+    unsigned drain_s;             /* longest wait for in-flight requests */
+    unsigned max_connections;     /* open connections at once */
+    bool secure_cookies;          /* cookies get Secure (TLS at a proxy) */
+    enum lrs_log_level log_level; /* lowest level written to stderr */
+};
+
+/** Defaults: 1 MiB JSON, 64 MiB uploads, 30 s idle, 30 s drain. */
+void lrsd_config_init(struct lrsd_config *cfg);
+
+/* ------------------------------------------------------------------ */
+/* Logging (log.c)                                                    */
+/* ------------------------------------------------------------------ */
+
+/** Write nothing below `level`. Call before threads start. */
+void lrsd_log_init(enum lrs_log_level level);
+
+/**
+ * Write one line `level module req_id msg k=v ...` to stderr with a
+ * single write(2), so lines from many threads never interleave. `req_id`
+ * may be NULL ("-"). `msg` is quoted when it holds a space. `kv_fmt`
+ * (may be NULL) is a printf format for the k=v tail; values that may hold
+ * spaces must be quoted by the caller with lrsd_log_quote(). Never pass
+ * learner personal data: log route patterns, not paths.
+ */
+void lrsd_log(enum lrs_log_level level, const char *module, const char *req_id,
+              const char *msg, const char *kv_fmt, ...) LRS_PRINTF(5, 6);
+
+/** Whether a line at `level` would be written. */
+bool lrsd_log_on(enum lrs_log_level level);
+
+/**
+ * Copy `s` into `out` (size `out_len`) as a log value: bare if it is made
+ * of safe characters, else double-quoted with \" and \\ escaped and
+ * control bytes as '?'. Truncates to fit. Returns `out`.
+ */
+const char *lrsd_log_quote(const char *s, char *out, size_t out_len);
+
+/** The callback lrsd installs with lrs_log_set() for library messages. */
+void lrsd_log_lib(enum lrs_log_level level, const char *module, const char *msg,
+                  void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Routes (routes.c)                                                  */
+/* ------------------------------------------------------------------ */
+
+/** The HTTP methods lrsd knows, as bits for the Allow header. */
+enum lrsd_method {
+    LRSD_GET = 1u << 0,
+    LRSD_HEAD = 1u << 1,
+    LRSD_POST = 1u << 2,
+    LRSD_PUT = 1u << 3,
+    LRSD_PATCH = 1u << 4,
+    LRSD_DELETE = 1u << 5,
+};
+
+/** Route flags. */
+enum lrsd_route_flags {
+    LRSD_ROUTE_UPLOAD = 1u << 0,       /* body may reach upload_max_len */
+    LRSD_ROUTE_NO_AGREEMENT = 1u << 1, /* allowed before the agreement */
+};
+
+#define LRSD_MAX_PARAMS 4
+
+struct lrsd_req;
+typedef void (*lrsd_handler_fn)(struct lrsd_req *r);
+
+/** One row of the route table. */
+struct lrsd_route {
+    enum lrsd_method method; /* one method per row */
+    const char *pattern;     /* "/api/v1/learners/{uln}": {x} is a segment */
+    lrsd_handler_fn handler; /* answers with one lrsd_reply_*() call */
+    unsigned roles;          /* bits of enum lrsd_role; 0 = public */
+    unsigned flags;          /* enum lrsd_route_flags */
+};
+
+/** The table, its length, and the index used for unmatched requests. */
+extern const struct lrsd_route lrsd_routes[];
+extern const size_t lrsd_route_count;
+#define LRSD_ROUTE_NONE lrsd_route_count
+/** Upper bound on the table's length, for arrays indexed by route. */
+#define LRSD_ROUTE_MAX 64
+
+/** Bit for `method` ("GET", ...); 0 when unknown. */
+enum lrsd_method lrsd_method_bit(const char *method);
+
+/** Append "GET, POST" for the bits of `methods` to `out` (Allow header). */
+void lrsd_methods_text(unsigned methods, char *out, size_t out_len);
+
+/**
+ * Find the route for `method` and `path`. On a match returns its index
+ * and fills params (slices of `path`) and *param_count. Otherwise returns
+ * LRSD_ROUTE_NONE and sets *allowed to the methods of the routes whose
+ * pattern matches the path (0: no such path, so 404; else 405).
+ */
+size_t lrsd_route_find(const char *method, const char *path,
+                       struct lrs_str *params, size_t *param_count,
+                       unsigned *allowed);
+
+/* ------------------------------------------------------------------ */
+/* Requests (server.c)                                                */
+/* ------------------------------------------------------------------ */
+
+/** Roles of a signed-in principal (bits). */
+enum lrsd_role {
+    LRSD_ROLE_SCHOOL_USER = 1u << 0,
+    LRSD_ROLE_SCHOOL_ADMIN = 1u << 1,
+    LRSD_ROLE_AO_USER = 1u << 2,
+    LRSD_ROLE_OPERATOR = 1u << 3,
+    LRSD_ROLE_LEARNER = 1u << 4,
+};
+#define LRSD_ROLE_ANY 0x1fu
+
+struct lrsd_server;
+
+/** One HTTP request, from its headers to the completion callback. */
+struct lrsd_req {
+    struct lrsd_server *srv;     /* borrowed */
+    struct MHD_Connection *conn; /* borrowed from libmicrohttpd */
+    const char *method;          /* borrowed from libmicrohttpd */
+    const char *path;            /* borrowed, without the query string */
+    size_t route;                /* index in lrsd_routes or ROUTE_NONE */
+    struct lrs_str params[LRSD_MAX_PARAMS]; /* slices of path */
+    size_t param_count;
+    struct lrs_buf body;       /* the request body, owned */
+    bool body_too_large;       /* the body passed its limit */
+    bool late;                 /* began after the stop: 503 */
+    char id[17];               /* request id, hex */
+    uint64_t start_ns;         /* monotonic clock at the headers */
+    unsigned status;           /* the status queued, 0 until then */
+    struct MHD_Response *resp; /* owned until queued */
+    struct lrs_arena arena;    /* per-request memory */
+};
+
+/** The text of path parameter `i`, NUL-terminated in the arena. */
+const char *lrsd_param(struct lrsd_req *r, size_t i);
+
+/** A request header's value (borrowed for the request), or NULL. */
+const char *lrsd_header(struct lrsd_req *r, const char *name);
+
+/** Reply with `len` bytes of `data` (copied) and a Content-Type. */
+void lrsd_reply_data(struct lrsd_req *r, unsigned status,
+                     const char *content_type, const void *data, size_t len);
+
+/** Add a header to the reply; call after an lrsd_reply_*(). */
+void lrsd_reply_header(struct lrsd_req *r, const char *name, const char *value);
+
+/* ------------------------------------------------------------------ */
+/* JSON (json.c)                                                      */
+/* ------------------------------------------------------------------ */
+
+/** Reply with `body` as JSON; takes ownership of `body` (may be NULL,
+ *  which answers 500). */
+void lrsd_reply_json(struct lrsd_req *r, unsigned status, json_t *body);
+
+/**
+ * Reply with the JSON error {"code","field","message"} (`field` omitted
+ * when NULL). `code` is an LRS code (WSEC0001) or an lrsd one (LRSD0404,
+ * docs/api.md). The message is printf-formatted.
+ */
+void lrsd_reply_error(struct lrsd_req *r, unsigned status, const char *code,
+                      const char *field, const char *fmt, ...) LRS_PRINTF(5, 6);
+
+/**
+ * The request body parsed as a JSON object; owned (json_decref). On
+ * failure replies itself (415 when the Content-Type is not JSON, 400
+ * WSEC0001 naming the syntax error and its place, or that the top level
+ * is not an object) and returns NULL.
+ */
+json_t *lrsd_json_body(struct lrsd_req *r);
+
+/** Flags of lrsd_json_str(). */
+enum lrsd_json_str_flags {
+    LRSD_JSON_REQUIRED = 1u << 0, /* missing or "" is an error */
+};
+
+/**
+ * Read the string member `key` of `obj` into *out (borrowed from `obj`;
+ * NULL when absent and optional). It must be a JSON string of at most
+ * `max_chars` UTF-8 characters without control characters. On a failure
+ * replies 400 WSEC0001 naming `key` and returns false.
+ */
+bool lrsd_json_str(struct lrsd_req *r, json_t *obj, const char *key,
+                   unsigned flags, size_t max_chars, const char **out);
+
+/* ------------------------------------------------------------------ */
+/* Metrics (metrics.c)                                                */
+/* ------------------------------------------------------------------ */
+
+/** Count one finished request on `route` with `status`, `ns` long. */
+void lrsd_metrics_request(size_t route, unsigned status, uint64_t ns);
+
+/** Count one find outcome (the WSRC number: 1, 2, 3, 4, 22; 5, 21). */
+void lrsd_metrics_match(unsigned wsrc);
+
+/** Gauges set by the batch workers and the index. */
+enum lrsd_gauge {
+    LRSD_GAUGE_JOBS_QUEUED = 0,
+    LRSD_GAUGE_JOBS_RUNNING,
+    LRSD_GAUGE_INDEX_LEARNERS,
+    LRSD_GAUGE_INDEX_BYTES,
+    LRSD_GAUGE_INFLIGHT,
+    LRSD_GAUGE__COUNT
+};
+
+void lrsd_metrics_gauge_set(enum lrsd_gauge g, int64_t value);
+void lrsd_metrics_gauge_add(enum lrsd_gauge g, int64_t delta);
+int64_t lrsd_metrics_gauge_get(enum lrsd_gauge g);
+
+/** Write every metric in the Prometheus text format (version 0.0.4). */
+LRS_NODISCARD enum lrs_err lrsd_metrics_write(struct lrs_buf *out);
+
+/* ------------------------------------------------------------------ */
+/* Server life cycle (server.c)                                       */
+/* ------------------------------------------------------------------ */
+
+/** Start listening and serving; owned, stop with lrsd_server_free(). */
+LRS_NODISCARD enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
+                                           struct lrsd_server **out);
+
+/** The port actually bound (useful with port 0). */
+uint16_t lrsd_server_port(const struct lrsd_server *srv);
+
+/**
+ * Graceful stop: close the listening socket, wait up to cfg->drain_s for
+ * the requests in flight to finish, then stop every thread and free.
+ * Returns how many requests were still in flight when the wait ended.
+ * lrsd_server_free(NULL) is a no-op.
+ */
+unsigned lrsd_server_free(struct lrsd_server *srv);
+
+/** Whether a stop has begun (handlers may answer 503 to long work). */
+bool lrsd_server_stopping(const struct lrsd_server *srv);
+
+/* ------------------------------------------------------------------ */
+/* Handlers (h_*.c)                                                   */
+/* ------------------------------------------------------------------ */
+
+void lrsd_h_healthz(struct lrsd_req *r);
+void lrsd_h_metrics(struct lrsd_req *r);
+void lrsd_h_version(struct lrsd_req *r);
+void lrsd_h_session_create(struct lrsd_req *r);
+
+#endif /* LRSD_H */

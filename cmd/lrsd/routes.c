@@ -1,0 +1,123 @@
+/*
+ * routes.c - the route table of lrsd and its matcher.
+ *
+ * Every endpoint is one row: method, path pattern, handler, the roles that
+ * may call it (0: public) and flags. A pattern is split at '/'; a segment
+ * written {name} matches any one non-empty segment and becomes a path
+ * parameter, in order. The table is small (tens of rows), so the matcher
+ * walks it: a few hundred byte compares per request, well under the cost
+ * of parsing the headers. docs/api.md lists the same routes for people.
+ */
+#include "lrsd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PUBLIC 0u
+#define ANY    LRSD_ROLE_ANY
+
+const struct lrsd_route lrsd_routes[] = {
+    {LRSD_GET, "/healthz", lrsd_h_healthz, PUBLIC, 0},
+    {LRSD_HEAD, "/healthz", lrsd_h_healthz, PUBLIC, 0},
+    {LRSD_GET, "/metrics", lrsd_h_metrics, PUBLIC, 0},
+    {LRSD_GET, "/api/v1/version", lrsd_h_version, PUBLIC, 0},
+    {LRSD_POST, "/api/v1/session", lrsd_h_session_create, PUBLIC,
+     LRSD_ROUTE_NO_AGREEMENT},
+};
+
+const size_t lrsd_route_count = LRSD_LEN(lrsd_routes);
+
+static const struct {
+    const char *name;
+    enum lrsd_method bit;
+} methods[] = {
+    {"GET", LRSD_GET}, {"HEAD", LRSD_HEAD},   {"POST", LRSD_POST},
+    {"PUT", LRSD_PUT}, {"PATCH", LRSD_PATCH}, {"DELETE", LRSD_DELETE},
+};
+
+enum lrsd_method lrsd_method_bit(const char *method)
+{
+    for (size_t i = 0; i < LRSD_LEN(methods); i++)
+        if (strcmp(methods[i].name, method) == 0)
+            return methods[i].bit;
+    return 0;
+}
+
+void lrsd_methods_text(unsigned bits, char *out, size_t out_len)
+{
+    size_t n = 0;
+
+    if (out_len)
+        out[0] = '\0';
+    for (size_t i = 0; i < LRSD_LEN(methods); i++) {
+        int w;
+
+        if (!(bits & methods[i].bit))
+            continue;
+        w = snprintf(out + n, out_len - n, "%s%s", n ? ", " : "",
+                     methods[i].name);
+        if (w < 0 || (size_t)w >= out_len - n)
+            return;
+        n += (size_t)w;
+    }
+}
+
+/*
+ * Whether `path` matches `pattern`; on a match the parameters are slices
+ * of `path`. Both start with '/'. A trailing '/' in the path is not
+ * ignored: /healthz/ is another resource.
+ */
+static bool match(const char *pattern, const char *path, struct lrs_str *params,
+                  size_t *count)
+{
+    const char *p = pattern, *s = path;
+
+    *count = 0;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            return false;
+        p++;
+        s++;
+        if (*p == '{') {
+            const char *end = strchr(p, '}');
+            size_t len = strcspn(s, "/");
+
+            if (!end || len == 0 || *count == LRSD_MAX_PARAMS)
+                return false;
+            params[(*count)++] = (struct lrs_str){s, len};
+            p = end + 1;
+            s += len;
+        } else {
+            size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+
+            if (plen != slen || memcmp(p, s, plen) != 0)
+                return false;
+            p += plen;
+            s += slen;
+        }
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+size_t lrsd_route_find(const char *method, const char *path,
+                       struct lrs_str *params, size_t *param_count,
+                       unsigned *allowed)
+{
+    const enum lrsd_method bit = lrsd_method_bit(method);
+    struct lrs_str tmp[LRSD_MAX_PARAMS];
+    size_t n;
+
+    *allowed = 0;
+    *param_count = 0;
+    for (size_t i = 0; i < lrsd_route_count; i++) {
+        if (!match(lrsd_routes[i].pattern, path, tmp, &n))
+            continue;
+        if (lrsd_routes[i].method == bit) {
+            memcpy(params, tmp, n * sizeof tmp[0]);
+            *param_count = n;
+            return i;
+        }
+        *allowed |= lrsd_routes[i].method;
+    }
+    return LRSD_ROUTE_NONE;
+}

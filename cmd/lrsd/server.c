@@ -1,0 +1,413 @@
+/*
+ * server.c - libmicrohttpd glue: requests in, route table, responses out.
+ *
+ * libmicrohttpd calls on_request() several times per request: once when
+ * the headers are in (we allocate a struct lrsd_req and pick the route),
+ * once per piece of body (appended to r->body up to the route's limit),
+ * and once more when the request is complete (we dispatch and queue the
+ * response). on_completed() frees the request after the response is sent
+ * or the client went away.
+ *
+ * Limits: a body may be at most cfg->json_max_len bytes, or
+ * cfg->upload_max_len on routes flagged LRSD_ROUTE_UPLOAD. A declared
+ * Content-Length over the limit is answered 413 at once, before any body
+ * is read; libmicrohttpd then discards the rest and closes the connection.
+ * A chunked body that grows past the limit is dropped as it arrives and
+ * answered 413 at the end. Idle connections close after cfg->timeout_s.
+ *
+ * Graceful stop (lrsd_server_free): the listening socket is closed first
+ * (MHD_quiesce_daemon), so new clients are refused at once; requests that
+ * arrive later on open keep-alive connections get 503 with
+ * "Connection: close"; the requests in flight run to their end, for up to
+ * cfg->drain_s seconds; then every thread stops.
+ */
+#include "lrsd.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct lrsd_server {
+    struct lrsd_config cfg;    /* a copy; `db` still borrowed */
+    struct MHD_Daemon *mhd;    /* owned */
+    uint16_t port;             /* bound port */
+    uint32_t id_prefix;        /* high half of request ids */
+    _Atomic uint32_t next_id;  /* low half of request ids */
+    _Atomic unsigned inflight; /* requests begun and not completed */
+    atomic_bool stopping;      /* lrsd_server_free() has begun */
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------ */
+/* Replies                                                            */
+/* ------------------------------------------------------------------ */
+
+void lrsd_reply_data(struct lrsd_req *r, unsigned status,
+                     const char *content_type, const void *data, size_t len)
+{
+    if (r->resp) {
+        lrsd_log(LRS_LOG_ERROR, "http", r->id, "second reply ignored",
+                 "status=%u", status);
+        return;
+    }
+    /* MUST_COPY: the response outlives `data`, which the caller frees. */
+    r->resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
+                                              MHD_RESPMEM_MUST_COPY);
+    if (!r->resp)
+        return; /* answered with a closed connection by queue() */
+    r->status = status;
+    MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            content_type);
+}
+
+void lrsd_reply_header(struct lrsd_req *r, const char *name, const char *value)
+{
+    if (r->resp)
+        MHD_add_response_header(r->resp, name, value);
+}
+
+const char *lrsd_header(struct lrsd_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *lrsd_param(struct lrsd_req *r, size_t i)
+{
+    if (i >= r->param_count)
+        return NULL;
+    return lrs_arena_strndup(&r->arena, r->params[i].ptr, r->params[i].len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Request life cycle                                                 */
+/* ------------------------------------------------------------------ */
+
+static size_t body_limit(const struct lrsd_server *srv, size_t route)
+{
+    if (route < lrsd_route_count &&
+        (lrsd_routes[route].flags & LRSD_ROUTE_UPLOAD))
+        return srv->cfg.upload_max_len;
+    return srv->cfg.json_max_len;
+}
+
+static struct lrsd_req *req_new(struct lrsd_server *srv,
+                                struct MHD_Connection *conn, const char *url,
+                                const char *method)
+{
+    struct lrsd_req *r = lrs_calloc(1, sizeof *r);
+    unsigned allowed;
+    uint32_t low;
+
+    if (!r)
+        return NULL;
+    r->srv = srv;
+    r->conn = conn;
+    r->method = method;
+    r->path = url;
+    r->start_ns = now_ns();
+    low = atomic_fetch_add_explicit(&srv->next_id, 1, memory_order_relaxed);
+    snprintf(r->id, sizeof r->id, "%08x%08x", (unsigned)srv->id_prefix,
+             (unsigned)low);
+    r->route =
+        lrsd_route_find(method, url, r->params, &r->param_count, &allowed);
+    lrs_buf_init(&r->body, body_limit(srv, r->route));
+    r->late = atomic_load(&srv->stopping);
+    atomic_fetch_add_explicit(&srv->inflight, 1, memory_order_relaxed);
+    lrsd_metrics_gauge_add(LRSD_GAUGE_INFLIGHT, 1);
+    return r;
+}
+
+static void req_free(struct lrsd_req *r)
+{
+    if (!r)
+        return;
+    if (r->resp)
+        MHD_destroy_response(r->resp);
+    lrs_buf_release(&r->body);
+    lrs_arena_release(&r->arena);
+    lrs_free(r);
+}
+
+/* Whether the declared Content-Length is over the limit. */
+static bool declared_too_large(struct lrsd_req *r)
+{
+    const char *cl = lrsd_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    uint64_t n;
+
+    if (!cl)
+        return false;
+    if (lrs_parse_u64(lrs_str_c(cl), 0, UINT64_MAX, &n) != LRS_OK)
+        return false; /* libmicrohttpd answers a bad Content-Length */
+    return n > r->body.max;
+}
+
+static void reply_too_large(struct lrsd_req *r)
+{
+    lrsd_reply_error(r, 413, "LRSD0413", NULL,
+                     "the request body is larger than the limit of %zu "
+                     "bytes",
+                     r->body.max);
+}
+
+/* Pick the answer: limits, routing, then the route's handler. */
+static void dispatch(struct lrsd_req *r)
+{
+    struct lrs_str params[LRSD_MAX_PARAMS];
+    unsigned allowed;
+    char allow[64];
+    size_t n;
+
+    if (r->body_too_large) {
+        reply_too_large(r);
+        return;
+    }
+    if (r->late) {
+        lrsd_reply_error(r, 503, "LRSD0503", NULL,
+                         "the server is shutting down");
+        lrsd_reply_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+        return;
+    }
+    if (r->route == LRSD_ROUTE_NONE) {
+        (void)lrsd_route_find(r->method, r->path, params, &n, &allowed);
+        if (!allowed) {
+            lrsd_reply_error(r, 404, "LRSD0404", NULL, "no such resource");
+            return;
+        }
+        lrsd_methods_text(allowed, allow, sizeof allow);
+        lrsd_reply_error(r, 405, "LRSD0405", NULL,
+                         "method %s is not allowed here; allowed: %s",
+                         lrsd_method_bit(r->method) ? r->method : "(other)",
+                         allow);
+        lrsd_reply_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+        return;
+    }
+    lrsd_routes[r->route].handler(r);
+    if (!r->resp && !r->status)
+        lrsd_reply_error(r, 500, "LRSD0500", NULL, "internal error");
+}
+
+/* Queue r->resp (or, without one, close the connection) and log. */
+static enum MHD_Result queue(struct lrsd_req *r)
+{
+    const uint64_t ns = now_ns() - r->start_ns;
+    enum MHD_Result ok = MHD_NO;
+    char q[96];
+
+    if (r->resp) {
+        MHD_add_response_header(r->resp, "X-Request-Id", r->id);
+        MHD_add_response_header(r->resp, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                "no-store");
+        ok = MHD_queue_response(r->conn, r->status, r->resp);
+        MHD_destroy_response(r->resp);
+        r->resp = NULL;
+    } else {
+        r->status = 500;
+    }
+    lrsd_metrics_request(r->route, r->status, ns);
+    lrsd_log(LRS_LOG_INFO, "http", r->id, "request",
+             "method=%s route=%s status=%u us=%llu",
+             lrsd_log_quote(r->method, q, 32),
+             r->route < lrsd_route_count ? lrsd_routes[r->route].pattern
+                                         : "none",
+             r->status, (unsigned long long)(ns / 1000));
+    return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct lrsd_server *srv = cls;
+    struct lrsd_req *r = *con_cls;
+
+    (void)version;
+    if (!r) {
+        r = req_new(srv, conn, url, method);
+        if (!r)
+            return MHD_NO; /* out of memory: drop the connection */
+        *con_cls = r;
+        if (declared_too_large(r)) {
+            reply_too_large(r);
+            return queue(r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->body_too_large) {
+            enum lrs_err err =
+                lrs_buf_add(&r->body, upload_data, *upload_data_size);
+
+            if (err == LRS_ELIMIT) {
+                r->body_too_large = true;
+                lrs_buf_release(&r->body);
+            } else if (err) {
+                return MHD_NO;
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    dispatch(r);
+    return queue(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct lrsd_server *srv = cls;
+    struct lrsd_req *r = *con_cls;
+
+    (void)conn;
+    if (!r)
+        return;
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK &&
+        lrsd_log_on(LRS_LOG_DEBUG))
+        lrsd_log(LRS_LOG_DEBUG, "http", r->id, "request ended early",
+                 "reason=%d", (int)toe);
+    req_free(r);
+    *con_cls = NULL;
+    lrsd_metrics_gauge_add(LRSD_GAUGE_INFLIGHT, -1);
+    atomic_fetch_sub_explicit(&srv->inflight, 1, memory_order_release);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[256], q[300];
+    size_t n;
+
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '.'))
+        msg[--n] = '\0';
+    lrsd_log(LRS_LOG_WARN, "mhd", NULL, "libmicrohttpd", "text=%s",
+             lrsd_log_quote(msg, q, sizeof q));
+}
+
+/* ------------------------------------------------------------------ */
+/* Life cycle                                                         */
+/* ------------------------------------------------------------------ */
+
+void lrsd_config_init(struct lrsd_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->host, sizeof cfg->host, "127.0.0.1");
+    cfg->port = 8080;
+    cfg->threads = 2;
+    cfg->json_max_len = 1u << 20;
+    cfg->upload_max_len = 64u << 20;
+    cfg->timeout_s = 30;
+    cfg->drain_s = 30;
+    cfg->max_connections = 1000;
+    cfg->log_level = LRS_LOG_INFO;
+}
+
+/* Fill `ss` from cfg->host and cfg->port; 0 when the host is not numeric. */
+static socklen_t make_addr(const struct lrsd_config *cfg,
+                           struct sockaddr_storage *ss)
+{
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+    memset(ss, 0, sizeof *ss);
+    if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(cfg->port);
+        return sizeof *v4;
+    }
+    if (inet_pton(AF_INET6, cfg->host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(cfg->port);
+        return sizeof *v6;
+    }
+    return 0;
+}
+
+enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
+                             struct lrsd_server **out)
+{
+    struct sockaddr_storage ss;
+    struct lrsd_server *srv;
+    const union MHD_DaemonInfo *info;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+
+    *out = NULL;
+    if (!make_addr(cfg, &ss))
+        return LRS_EINVAL;
+    if (lrsd_route_count > LRSD_ROUTE_MAX)
+        return LRS_ELIMIT;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    srv = lrs_calloc(1, sizeof *srv);
+    if (!srv)
+        return LRS_ENOMEM;
+    srv->cfg = *cfg;
+    srv->id_prefix = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
+    srv->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv,
+        /* The logger goes first, so that option errors reach it too. */
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    if (!srv->mhd) {
+        lrs_free(srv);
+        return LRS_EIO;
+    }
+    info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : cfg->port;
+    *out = srv;
+    return LRS_OK;
+}
+
+uint16_t lrsd_server_port(const struct lrsd_server *srv)
+{
+    return srv->port;
+}
+
+bool lrsd_server_stopping(const struct lrsd_server *srv)
+{
+    return atomic_load(&srv->stopping);
+}
+
+unsigned lrsd_server_free(struct lrsd_server *srv)
+{
+    const struct timespec tick = {0, 50 * 1000 * 1000};
+    uint64_t deadline;
+    unsigned left;
+    MHD_socket fd;
+
+    if (!srv)
+        return 0;
+    atomic_store(&srv->stopping, true);
+    fd = MHD_quiesce_daemon(srv->mhd);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    deadline = now_ns() + (uint64_t)srv->cfg.drain_s * 1000000000u;
+    for (;;) {
+        left = atomic_load_explicit(&srv->inflight, memory_order_acquire);
+        if (left == 0 || now_ns() >= deadline)
+            break;
+        nanosleep(&tick, NULL);
+    }
+    MHD_stop_daemon(srv->mhd);
+    lrs_free(srv);
+    return left;
+}

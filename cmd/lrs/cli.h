@@ -43,5 +43,6 @@ int cmd_ctf(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_find(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif /* LRS_CLI_H */

@@ -18,6 +18,7 @@ static const struct cli_command commands[] = {
     {"synth", cmd_synth, "write a synthetic register, queries and truth"},
     {"eval", cmd_eval, "score match results against a truth file"},
     {"find", cmd_find, "find a learner by ULN or by demographics"},
+    {"serve", cmd_serve, "run the HTTP service (lrsd; see lrsd --help)"},
 };
 
 int cli_is_help(const char *arg)

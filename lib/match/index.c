@@ -9,7 +9,7 @@
  *
  * The blocking table is chained: heads[] holds the newest entry of each
  * bucket, next[] the rest of the chain, both as entry numbers
- * id * KEY_SLOTS + slot. Buckets are kept at least as many as linked
+ * id * KEY_SLOTS + slot. Buckets are kept at least half as many as linked
  * entries; when a link would break that, every learner is re-linked into
  * a table twice the size (its keys are recomputed from its record).
  */
@@ -140,16 +140,19 @@ static enum lrs_err alloc_table(size_t count, uint32_t **out)
     return LRS_OK;
 }
 
-/* Make room for `extra` more linked entries, re-linking if needed. */
+/*
+ * Make room for `extra` more linked entries, re-linking if needed. Two
+ * entries a bucket on average keep chains short and cost 2 bytes an entry.
+ */
 static enum lrs_err reserve_heads(struct lrs_match_index *idx, size_t extra)
 {
     size_t count = idx->head_mask + 1;
     uint32_t *heads;
     enum lrs_err err;
 
-    if (idx->keys + extra <= count)
+    if (idx->keys + extra <= 2 * count)
         return LRS_OK;
-    while (count < idx->keys + extra)
+    while (2 * count < idx->keys + extra)
         count *= 2;
     err = alloc_table(count, &heads);
     if (err)
@@ -238,8 +241,10 @@ static enum lrs_err reserve_learners(struct lrs_match_index *idx, size_t want)
         return LRS_OK;
     if (want >= NONE / KEY_SLOTS)
         return LRS_ERR(LRS_ELIMIT);
-    while (cap < want)
-        cap = cap * 2 < NONE / KEY_SLOTS ? cap * 2 : NONE / KEY_SLOTS - 1;
+    /* Double for one more learner; an explicit capacity is taken as is. */
+    cap = want > cap * 2 ? want : cap * 2;
+    if (cap >= NONE / KEY_SLOTS)
+        cap = NONE / KEY_SLOTS - 1;
     err = grow_array((void **)&idx->lrns, cap, sizeof *idx->lrns);
     if (!err)
         err = grow_array((void **)&idx->next, cap * KEY_SLOTS,
@@ -300,7 +305,7 @@ enum lrs_err lrs_match_index_new(const struct lrs_match_model *model,
     if (!err && capacity) {
         err = reserve_learners(idx, capacity);
         if (!err)
-            err = reserve_heads(idx, capacity * 5);
+            err = reserve_heads(idx, capacity * 8);
         if (!err)
             err = reserve_ulns(idx, capacity);
     }

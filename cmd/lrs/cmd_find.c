@@ -293,8 +293,12 @@ static bool print_answer(const struct lrs_match_result *res, bool json,
     } else if (explain) {
         err = lrs_match_explain_text(res, &b);
     } else {
+        /* A no-match answer lists no ULN (--explain shows why). */
+        const size_t n = res->code == LRS_MATCH_NONE ? 0
+                                                     : res->candidate_count;
+
         err = lrs_buf_adds(&b, lrs_match_code_name(res->code));
-        for (size_t i = 0; !err && i < res->candidate_count; i++)
+        for (size_t i = 0; !err && i < n; i++)
             err = lrs_buf_addf(&b, " %llu",
                                (unsigned long long)res->candidates[i].uln);
         if (!err && res->code == LRS_MATCH_LINKED)

@@ -84,7 +84,8 @@ enum lrs_err lrs_match_explain_text(const struct lrs_match_result *res,
         return err;
     err = lrs_buf_addf(out, "%-10s %7s", "uln", "score");
     for (int f = 0; !err && f < LRS_MATCH_FIELD__COUNT; f++)
-        err = lrs_buf_addf(out, "  %-16s",
+        err = lrs_buf_addf(out, f + 1 < LRS_MATCH_FIELD__COUNT ? "  %-16s"
+                                                               : "  %s",
                            lrs_match_field_name((enum lrs_match_field)f));
     if (!err)
         err = lrs_buf_addch(out, '\n');

@@ -42,6 +42,11 @@ int cmd_postcode(int argc, char **argv);
 int cmd_ctf(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 

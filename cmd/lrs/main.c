@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct cli_command commands[] = {
@@ -17,6 +18,11 @@ static const struct cli_command commands[] = {
     {"ctf", cmd_ctf, "show or validate a Common Transfer File"},
     {"synth", cmd_synth, "write a synthetic register, queries and truth"},
     {"eval", cmd_eval, "score match results against a truth file"},
+    {"init", cmd_init, "create the register or upgrade its schema"},
+    {"import", cmd_import, "import learners from CSV"},
+    {"export", cmd_export, "export learners as CSV"},
+    {"show", cmd_show, "show one learner by ULN"},
+    {"stats", cmd_stats, "count the register"},
     {"find", cmd_find, "find a learner by ULN or by demographics"},
     {"serve", cmd_serve, "run the HTTP service (lrsd; see lrsd --help)"},
 };
@@ -60,6 +66,16 @@ int main(int argc, char **argv)
     if (argc < 2) {
         print_help(stderr);
         return CLI_USAGE;
+    }
+    /* `lrs --db PATH COMMAND ...` is `LRS_DB=PATH lrs COMMAND ...`. */
+    if (strcmp(argv[1], "--db") == 0 && argc > 2) {
+        setenv("LRS_DB", argv[2], 1);
+        argc -= 2;
+        argv += 2;
+        if (argc < 2) {
+            print_help(stderr);
+            return CLI_USAGE;
+        }
     }
     if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
         if (argc > 2 && strcmp(argv[1], "help") == 0) {

@@ -6,9 +6,12 @@
 
 #include <lrs/auth.h>
 #include <lrs/base.h>
+#include <lrs/csv.h>
 #include <lrs/ctf.h>
 #include <lrs/ids.h>
 #include <lrs/match.h>
+#include <lrs/service.h>
+#include <lrs/store.h>
 #include <lrs/synth.h>
 #include <lrs/text.h>
 

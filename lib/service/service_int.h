@@ -1,0 +1,25 @@
+/*
+ * service/service_int.h - helpers shared by the files of lib/service/.
+ */
+#ifndef LRS_SERVICE_INT_H
+#define LRS_SERVICE_INT_H
+
+#include <lrs/csv.h>
+#include <lrs/service.h>
+
+/** Begin a transaction unless the caller holds one; *own: we close it. */
+enum lrs_err lrs__service_enter(struct lrs_store *s, bool *own,
+                                struct lrs_diag *diag);
+/** Close what lrs__service_enter opened: commit if !err, else roll back. */
+enum lrs_err lrs__service_leave(struct lrs_store *s, bool own,
+                                enum lrs_err err, struct lrs_diag *diag);
+/** Put the store's message into `diag` (field "db") and return err. */
+enum lrs_err lrs__service_store_err(struct lrs_store *s, enum lrs_err err,
+                                    struct lrs_diag *diag);
+/** Append one audit row for `uln`. */
+enum lrs_err lrs__service_audit(struct lrs_store *s,
+                                const struct lrs_actor *actor,
+                                enum lrs_audit_action action, const char *uln,
+                                struct lrs_diag *diag);
+
+#endif /* LRS_SERVICE_INT_H */

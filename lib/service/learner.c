@@ -93,7 +93,10 @@ static enum lrs_err set_text(char *dst, size_t size, struct lrs_str v,
                      max, chars);
         return LRS_ERR(LRS_EINVAL);
     }
-    LRS_ASSERT(v.len < size);
+    if (LRS_NEVER(v.len >= size)) {
+        lrs_diag_set(diag, field, "is too long");
+        return LRS_ERR(LRS_EINVAL);
+    }
     if (v.len)
         memcpy(dst, v.ptr, v.len);
     dst[v.len] = '\0';

@@ -297,17 +297,30 @@ static bool subset(const struct lrs_str *a, size_t na,
     return na > 0;
 }
 
+static unsigned slow_level(const struct lrs_match_model *model,
+                           const struct nm *q, const struct nm *l);
+
 unsigned lrs__name_level(const struct lrs_match_model *model,
                          const struct nm *q, const struct nm *l)
+{
+    if (!q->s.len || !l->s.len)
+        return LRS_MATCH_NAME_MISSING;
+    /* Interned names: equal ids are equal names, distinct ids distinct. */
+    if (q->id != NONE && l->id != NONE)
+        return q->id == l->id ? LRS_MATCH_NAME_EXACT : slow_level(model, q, l);
+    if (lrs_str_eq(q->s, l->s))
+        return LRS_MATCH_NAME_EXACT;
+    return slow_level(model, q, l);
+}
+
+/* The levels below exact, for names known to differ. */
+static unsigned slow_level(const struct lrs_match_model *model,
+                           const struct nm *q, const struct nm *l)
 {
     struct lrs_str qt[MAX_TOKENS], lt[MAX_TOKENS];
     size_t nq, nl;
     double jw;
 
-    if (!q->s.len || !l->s.len)
-        return LRS_MATCH_NAME_MISSING;
-    if (lrs_str_eq(q->s, l->s))
-        return LRS_MATCH_NAME_EXACT;
     nq = tokens(q->s, qt);
     nl = tokens(l->s, lt);
     if (subset(qt, nq, lt, nl) || subset(lt, nl, qt, nq))

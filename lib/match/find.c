@@ -96,6 +96,7 @@ static enum lrs_err prep_name(struct lrs_str raw, const char *field,
     if (err)
         return err;
     out->s = (struct lrs_str){buf, len};
+    out->id = NONE;
     out->count = 0;
     lrs__name_codes(out->s, out->first, &last);
     return LRS_OK;
@@ -360,6 +361,14 @@ static void resolve(const struct lrs_match_index *idx,
         c->flags |= LRS_MATCH_CAND_MERGED;
 }
 
+/* The name id of a query name, when the name table holds it. */
+static void intern_view(const struct lrs_match_index *idx, struct nm *n)
+{
+    const uint32_t id = lrs__names_find(&idx->names, n->s);
+
+    n->id = id || !n->s.len ? id : NONE;
+}
+
 static enum lrs_err find_locked(const struct lrs_match_index *idx,
                                 struct pq *q,
                                 struct lrs_match_result *res)
@@ -373,8 +382,11 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx,
     err = reserve_ids(res, idx->model.max_candidates);
     if (err)
         return err;
-    q->g.count = idx->names.v[lrs__names_find(&idx->names, q->g.s)]
-                     .given_count;
+    intern_view(idx, &q->g);
+    intern_view(idx, &q->m);
+    intern_view(idx, &q->f);
+    intern_view(idx, &q->p);
+    q->g.count = q->g.id == NONE ? 0 : idx->names.v[q->g.id].given_count;
     make_plan(q, &plan);
     n = collect(idx, &plan, res);
     res->candidates_scored = n;

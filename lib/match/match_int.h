@@ -130,6 +130,7 @@ struct lrs_match_index {
 /* Learner-side view of a normalised name, for comparisons. */
 struct nm {
     struct lrs_str s;  /* normalised text; len 0 = missing */
+    uint32_t id;       /* name id, or NONE when not in the name table */
     mpcode first[2];   /* primary and alternate of the first token */
     uint32_t count;    /* frequency in the role compared (0 for queries) */
 };

@@ -208,6 +208,7 @@ void lrs__name_view(const struct names *n, uint32_t id, bool family,
     const struct name *e = &n->v[id];
 
     out->s = (struct lrs_str){n->pool + e->off, e->len};
+    out->id = id;
     out->first[0] = e->first[0];
     out->first[1] = e->first[1];
     out->count = family ? e->family_count : e->given_count;

@@ -45,6 +45,7 @@ static unsigned name_level(const char *a, const char *b)
     mpcode last;
 
     lrs_match_model_default(&m);
+    x.id = y.id = NONE;
     x.s = lrs_str_c(a);
     y.s = lrs_str_c(b);
     lrs__name_codes(x.s, x.first, &last);

@@ -1,0 +1,141 @@
+/*
+ * store/pg/pg_int.h - shared between the files of the PostgreSQL engine
+ * only (pg.c: connection, statements, errors, transactions; schema.c:
+ * migrations; learner.c: rows).
+ *
+ * Every statement the engine runs is in the table of pg.c, prepared once
+ * per connection on first use (PQprepare) and run with PQexecPrepared:
+ * parameters travel apart from the SQL, as text, or as binary for bytea;
+ * results come back as text.
+ */
+#ifndef LRS_STORE_PG_INT_H
+#define LRS_STORE_PG_INT_H
+
+#include "store/store_int.h"
+
+#include <libpq-fe.h>
+
+/** The statements of the engine, named by what they do. */
+enum pg_stmt {
+    PG_BEGIN = 0,
+    PG_COMMIT,
+    PG_ROLLBACK,
+    PG_SCHEMA_EXISTS,
+    PG_SCHEMA_GET,
+    PG_SCHEMA_SET,
+    PG_MIGRATE_LOCK,
+    PG_KEY_GET,
+    PG_KEY_PUT,
+    PG_COUNTER_NEXT,
+    PG_COUNTER_PEEK,
+    PG_LEARNER_EXISTS,
+    PG_LEARNER_INSERT,
+    PG_LEARNER_GET,
+    PG_LEARNER_UPDATE,
+    PG_LEARNER_SCAN_OPEN,
+    PG_LEARNER_SCAN_FETCH,
+    PG_LEARNER_SCAN_CLOSE,
+    PG_NAME_INSERT,
+    PG_NAME_SCAN_ALL,
+    PG_NAME_SCAN_ULN,
+    PG_NAME_SCAN_FETCH,
+    PG_NAME_SCAN_CLOSE,
+    PG_MERGE_INSERT,
+    PG_AUDIT_INSERT,
+    PG_AUDIT_SCAN_ALL,
+    PG_AUDIT_SCAN_ULN,
+    PG_AUDIT_SCAN_FETCH,
+    PG_AUDIT_SCAN_CLOSE,
+    PG_STATS,
+    PG_STMT__COUNT
+};
+
+/** Rows fetched per round trip by the scans (bounded memory). */
+#define PG_SCAN_BATCH 1000
+
+/** One connection: the engine object handed to store.c. */
+struct pg {
+    PGconn *conn;                      /* owned */
+    bool prepared[PG_STMT__COUNT];     /* prepared on this connection */
+    char errmsg[256];                  /* last failure, "" if none */
+};
+
+/** Parameters of one statement, as text (NULL = SQL NULL). */
+struct pg_params {
+    const char *values[24];
+    int lengths[24];  /* only read for binary parameters */
+    int formats[24];  /* 0 text, 1 binary */
+    int count;
+    char scratch[24][24]; /* room for formatted integers */
+};
+
+/** Clear `p` to no parameters. */
+void lrs__pg_params_init(struct pg_params *p);
+/** Append a text parameter (borrowed; NULL is SQL NULL). */
+void lrs__pg_param_str(struct pg_params *p, const char *s);
+/** Append an integer parameter. */
+void lrs__pg_param_i64(struct pg_params *p, int64_t v);
+/** Append a binary parameter of `len` bytes (borrowed). */
+void lrs__pg_param_bin(struct pg_params *p, const void *ptr, size_t len);
+
+/**
+ * Run statement `st` with `params` (may be NULL) and hand back its result
+ * in *res (owned, PQclear) on success. On failure *res is NULL, the error
+ * is mapped (SQLSTATE, see pg.c) and the message recorded in p->errmsg.
+ */
+enum lrs_err lrs__pg_run(struct pg *p, enum pg_stmt st,
+                         const struct pg_params *params, PGresult **res);
+
+/** Run a statement for its effect only. */
+enum lrs_err lrs__pg_do(struct pg *p, enum pg_stmt st,
+                        const struct pg_params *params);
+
+/** Run SQL text with no parameters (DDL); never for data. */
+enum lrs_err lrs__pg_exec_sql(struct pg *p, const char *sql);
+
+/** Forget every prepared statement (after DEALLOCATE ALL). */
+void lrs__pg_forget_prepared(struct pg *p);
+
+/** Record a message of our own in p->errmsg and return `err`. */
+enum lrs_err lrs__pg_fail(struct pg *p, enum lrs_err err, const char *fmt,
+                          ...) LRS_PRINTF(3, 4);
+
+/** Parse column `col` of row `row` as an integer in [min, max]; NULL is
+ *  0. LRS_ECORRUPT (with a message) when it is not one. */
+enum lrs_err lrs__pg_get_i64(struct pg *p, const PGresult *res, int row,
+                             int col, int64_t min, int64_t max,
+                             int64_t *out);
+
+/** Whether the connection is inside a transaction block. */
+bool lrs__pg_in_txn(const struct pg *p);
+
+/* schema.c */
+enum lrs_err lrs__pg_schema_version(void *e, int *version);
+enum lrs_err lrs__pg_migrate(void *e, int from, int to);
+enum lrs_err lrs__pg_reset(void *e);
+
+/* learner.c */
+enum lrs_err lrs__pg_uln_key_get(void *e, struct lrs_uln_key *key);
+enum lrs_err lrs__pg_uln_key_put(void *e, const struct lrs_uln_key *key);
+enum lrs_err lrs__pg_uln_counter_next(void *e, uint64_t *counter);
+enum lrs_err lrs__pg_uln_counter_peek(void *e, uint64_t *counter);
+enum lrs_err lrs__pg_learner_exists(void *e, const char *uln, bool *exists);
+enum lrs_err lrs__pg_learner_insert(void *e, const struct lrs_learner *l);
+enum lrs_err lrs__pg_learner_get(void *e, const char *uln,
+                                 struct lrs_learner *out);
+enum lrs_err lrs__pg_learner_update(void *e, const struct lrs_learner *l,
+                                    int32_t expected_version);
+enum lrs_err lrs__pg_learner_scan(void *e, lrs_store_learner_fn fn,
+                                  void *ctx);
+enum lrs_err lrs__pg_name_change_insert(void *e,
+                                        const struct lrs_name_change *c);
+enum lrs_err lrs__pg_name_change_scan(void *e, const char *uln,
+                                      lrs_store_name_change_fn fn,
+                                      void *ctx);
+enum lrs_err lrs__pg_merge_insert(void *e, const struct lrs__merge *m);
+enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a);
+enum lrs_err lrs__pg_audit_scan(void *e, const char *uln,
+                                lrs_store_audit_fn fn, void *ctx);
+enum lrs_err lrs__pg_stats(void *e, struct lrs_store_stats *out);
+
+#endif /* LRS_STORE_PG_INT_H */

@@ -132,12 +132,13 @@ enum lrs_err lrs_match_explain_json(const struct lrs_match_result *res,
         out,
         "{\"code\":\"%s\",\"description\":\"%s\",\"high\":%.4f,"
         "\"low\":%.4f,\"counters\":{\"blocks_probed\":%llu,"
-        "\"candidates_scored\":%llu,\"above_low\":%zu,"
+        "\"candidates_scored\":%llu,\"above_low\":%zu,\"excluded\":%llu,"
         "\"blocks_oversized\":%llu,\"candidates_capped\":%s},"
         "\"candidates\":[",
         lrs_match_code_name(res->code), describe(res->code), res->high,
         res->low, (unsigned long long)res->blocks_probed,
         (unsigned long long)res->candidates_scored, res->above_low,
+        (unsigned long long)res->excluded,
         (unsigned long long)res->blocks_oversized,
         res->candidates_capped ? "true" : "false");
 

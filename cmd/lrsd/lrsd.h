@@ -26,6 +26,8 @@
 #define LRSD_H
 
 #include <lrs/lrs.h>
+#include <lrs/service.h>
+#include <lrs/store.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -41,17 +43,20 @@
 
 /** Everything the command line sets; read-only once the server runs. */
 struct lrsd_config {
-    const char *db;               /* store path or postgres:// URL, borrowed */
-    char host[64];                /* listen address, numeric IPv4 or IPv6 */
-    uint16_t port;                /* listen port; 0 picks a free one */
-    unsigned threads;             /* size of the request thread pool */
-    size_t json_max_len;          /* largest JSON request body, bytes */
-    size_t upload_max_len;        /* largest upload (CTF) body, bytes */
-    unsigned timeout_s;           /* idle connection timeout, seconds */
-    unsigned drain_s;             /* longest wait for in-flight requests */
-    unsigned max_connections;     /* open connections at once */
-    bool secure_cookies;          /* cookies get Secure (TLS at a proxy) */
-    enum lrs_log_level log_level; /* lowest level written to stderr */
+    const char *db;           /* store path or postgres:// URL, borrowed */
+    char host[64];            /* listen address, numeric IPv4 or IPv6 */
+    uint16_t port;            /* listen port; 0 picks a free one */
+    unsigned threads;         /* size of the request thread pool */
+    size_t json_max_len;      /* largest JSON request body, bytes */
+    size_t upload_max_len;    /* largest upload (CTF) body, bytes */
+    unsigned timeout_s;       /* idle connection timeout, seconds */
+    unsigned drain_s;         /* longest wait for in-flight requests */
+    unsigned max_connections; /* open connections at once */
+    bool secure_cookies;      /* cookies get Secure (TLS at a proxy) */
+    bool init_store;          /* create and migrate the store first */
+    const char *operator_token_file; /* holds the operator token, or NULL */
+    unsigned search_per_minute;      /* demographic searches a user a minute */
+    enum lrs_log_level log_level;    /* lowest level written to stderr */
 };
 
 /** Defaults: 1 MiB JSON, 64 MiB uploads, 30 s idle, 30 s drain. */
@@ -119,7 +124,7 @@ struct lrsd_route {
     enum lrsd_method method; /* one method per row */
     const char *pattern;     /* "/api/v1/learners/{uln}": {x} is a segment */
     lrsd_handler_fn handler; /* answers with one lrsd_reply_*() call */
-    unsigned roles;          /* bits of enum lrsd_role; 0 = public */
+    unsigned roles;          /* bits of enum lrs_role; 0 = public */
     unsigned flags;          /* enum lrsd_route_flags */
 };
 
@@ -150,17 +155,17 @@ size_t lrsd_route_find(const char *method, const char *path,
 /* Requests (server.c)                                                */
 /* ------------------------------------------------------------------ */
 
-/** Roles of a signed-in principal (bits). */
-enum lrsd_role {
-    LRSD_ROLE_SCHOOL_USER = 1u << 0,
-    LRSD_ROLE_SCHOOL_ADMIN = 1u << 1,
-    LRSD_ROLE_AO_USER = 1u << 2,
-    LRSD_ROLE_OPERATOR = 1u << 3,
-    LRSD_ROLE_LEARNER = 1u << 4,
-};
-#define LRSD_ROLE_ANY 0x1fu
-
 struct lrsd_server;
+
+/** Who is making a request, once lrsd_authorize() has said yes. */
+struct lrsd_principal {
+    int64_t user_id;            /* users.id; 0 for the operator token */
+    int64_t org_id;             /* organisations.id; 0 is the LRS */
+    unsigned roles;             /* bits of enum lrs_role */
+    bool agreed;                /* has accepted the user agreement */
+    bool by_session;            /* a cookie (CSRF applies), not a token */
+    struct lrs_session session; /* the cookie's content when by_session */
+};
 
 /** One HTTP request, from its headers to the completion callback. */
 struct lrsd_req {
@@ -179,6 +184,8 @@ struct lrsd_req {
     unsigned status;           /* the status queued, 0 until then */
     struct MHD_Response *resp; /* owned until queued */
     struct lrs_arena arena;    /* per-request memory */
+    struct lrsd_principal who; /* set when the route has roles */
+    struct lrs_store *store;   /* borrowed from the pool, or NULL */
 };
 
 /** The text of path parameter `i`, NUL-terminated in the arena. */
@@ -282,6 +289,64 @@ unsigned lrsd_server_free(struct lrsd_server *srv);
 bool lrsd_server_stopping(const struct lrsd_server *srv);
 
 /* ------------------------------------------------------------------ */
+/* Store connections (db.c)                                           */
+/* ------------------------------------------------------------------ */
+
+struct lrsd_db;
+
+/**
+ * Open the pool on `url` with one connection, checking the store (and,
+ * with `init`, creating and migrating it first). At most `max`
+ * connections are ever open. `url` is borrowed for the pool's life.
+ */
+LRS_NODISCARD enum lrs_err lrsd_db_open(const char *url, bool init,
+                                        unsigned max, struct lrsd_db **out,
+                                        struct lrs_diag *diag);
+
+/** Borrow a connection (waits if all `max` are busy). */
+LRS_NODISCARD enum lrs_err
+lrsd_db_get(struct lrsd_db *db, struct lrs_store **out, struct lrs_diag *diag);
+
+/** Give `s` back (rolling back a transaction left open). */
+void lrsd_db_put(struct lrsd_db *db, struct lrs_store *s);
+
+/** Close every connection; NULL is a no-op. */
+void lrsd_db_free(struct lrsd_db *db);
+
+/* ------------------------------------------------------------------ */
+/* Shared state (main.c) and authorisation (auth.c)                   */
+/* ------------------------------------------------------------------ */
+
+/** What every request thread shares; set up before the server starts,
+ *  read-only afterwards (the objects inside lock themselves). */
+struct lrsd_app {
+    struct lrsd_db *db;              /* owned by main */
+    struct lrs_auth_key session_key; /* signs session cookies */
+    bool have_operator_token;        /* operator_token_hash is set */
+    uint8_t operator_token_hash[LRS_AUTH_TOKEN_HASH_LEN];
+    struct lrs_ratelimit *search_limit; /* demographic searches per user */
+};
+
+extern struct lrsd_app lrsd_app;
+
+/**
+ * Check that the caller of route r->route may call it: a valid API token
+ * (Authorization: Bearer) or session cookie (401 LRSD0401 otherwise), one
+ * of the route's roles (403), the CSRF token on state-changing requests
+ * made with a cookie (403, field "csrf"), and the user agreement accepted
+ * unless the route is LRSD_ROUTE_NO_AGREEMENT (403). Fills r->who.
+ * Returns false when it has replied.
+ */
+bool lrsd_authorize(struct lrsd_req *r);
+
+/** The request's store connection (borrowed from the pool until the
+ *  response is queued); on failure replies 503 and returns NULL. */
+struct lrs_store *lrsd_store(struct lrsd_req *r);
+
+/** The audit actor of the request: its principal, source "http". */
+struct lrs_actor lrsd_actor(const struct lrsd_req *r);
+
+/* ------------------------------------------------------------------ */
 /* Handlers (h_*.c)                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -289,5 +354,8 @@ void lrsd_h_healthz(struct lrsd_req *r);
 void lrsd_h_metrics(struct lrsd_req *r);
 void lrsd_h_version(struct lrsd_req *r);
 void lrsd_h_session_create(struct lrsd_req *r);
+void lrsd_h_learner_get(struct lrsd_req *r);
+void lrsd_h_learner_by_uln(struct lrsd_req *r);
+void lrsd_h_learner_amend(struct lrsd_req *r);
 
 #endif /* LRSD_H */

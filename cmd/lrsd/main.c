@@ -23,7 +23,8 @@ static const char usage_text[] =
     "            [--max-json-bytes N] [--max-upload-bytes N] "
     "[--timeout S]\n"
     "            [--drain S] [--max-connections N] [--secure-cookies]\n"
-    "            [--log-level debug|info|warn|error]\n"
+    "            [--log-level debug|info|warn|error] [--init]\n"
+    "            [--operator-token-file PATH] [--search-rate N]\n"
     "       lrsd --version | --help\n";
 
 static const char help_text[] =
@@ -39,7 +40,14 @@ static const char help_text[] =
     "                         requests in flight (30)\n"
     "  --max-connections N    open connections at once (1000)\n"
     "  --secure-cookies       mark cookies Secure (TLS at a reverse proxy)\n"
-    "  --log-level LEVEL      lowest level logged to stderr (info)\n\n"
+    "  --log-level LEVEL      lowest level logged to stderr (info)\n"
+    "  --init                 create the store if missing and bring its\n"
+    "                         schema up to date (as 'lrs init')\n"
+    "  --operator-token-file PATH\n"
+    "                         a file holding an API token (lrst_...) that\n"
+    "                         acts as the LRS operator\n"
+    "  --search-rate N        demographic searches a user may make a\n"
+    "                         minute (60)\n\n"
     "lrsd speaks plain HTTP; put it behind a TLS reverse proxy for any\n"
     "traffic that leaves the machine (docs/server.md).\n";
 
@@ -118,6 +126,10 @@ static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
             cfg->secure_cookies = true;
             continue;
         }
+        if (strcmp(opt, "--init") == 0) {
+            cfg->init_store = true;
+            continue;
+        }
         if (strncmp(opt, "--", 2) != 0 || !val) {
             if (strncmp(opt, "--", 2) == 0)
                 die_opt(opt, "needs a value");
@@ -148,6 +160,11 @@ static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
         else if (strcmp(opt, "--max-connections") == 0 &&
                  (ok = parse_num(val, 1, 100000, &n)))
             cfg->max_connections = (unsigned)n;
+        else if (strcmp(opt, "--operator-token-file") == 0)
+            cfg->operator_token_file = val;
+        else if (strcmp(opt, "--search-rate") == 0 &&
+                 (ok = parse_num(val, 1, 1000000, &n)))
+            cfg->search_per_minute = (unsigned)n;
         else if (strcmp(opt, "--log-level") == 0)
             ok = parse_level(val, &cfg->log_level);
         else if (ok) {
@@ -164,6 +181,65 @@ static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
         return usage();
     }
     return -1;
+}
+
+/* Read the operator token from `path` (first line) and keep its hash. */
+static bool load_operator_token(const char *path)
+{
+    char line[256];
+    FILE *f = fopen(path, "r");
+    size_t n;
+    bool ok;
+
+    if (!f) {
+        fprintf(stderr, "lrsd: cannot read '%s'\n", path);
+        return false;
+    }
+    ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    n = ok ? strcspn(line, "\r\n") : 0;
+    if (!ok || lrs_auth_token_hash((struct lrs_str){line, n},
+                                   lrsd_app.operator_token_hash) != LRS_OK) {
+        fprintf(stderr, "lrsd: '%s' does not hold an API token\n", path);
+        return false;
+    }
+    lrsd_app.have_operator_token = true;
+    return true;
+}
+
+/* Everything the handlers share; false (after a message) on failure. */
+static bool app_init(const struct lrsd_config *cfg)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+
+    if (lrs_auth_init() != LRS_OK) {
+        fprintf(stderr, "lrsd: cannot initialise libsodium\n");
+        return false;
+    }
+    /* NEEDSWORK: a key kept in the store would let sessions outlive a
+     * restart and be shared by several lrsd nodes. */
+    lrs_auth_key_generate(&lrsd_app.session_key);
+    if (cfg->operator_token_file &&
+        !load_operator_token(cfg->operator_token_file))
+        return false;
+    if (lrs_ratelimit_new(cfg->search_per_minute, cfg->search_per_minute,
+                          &lrsd_app.search_limit) != LRS_OK) {
+        fprintf(stderr, "lrsd: out of memory\n");
+        return false;
+    }
+    if (lrsd_db_open(cfg->db, cfg->init_store, cfg->threads + 1, &lrsd_app.db,
+                     &d) != LRS_OK) {
+        fprintf(stderr, "lrsd: %s\n", d.msg);
+        return false;
+    }
+    return true;
+}
+
+static void app_release(void)
+{
+    lrsd_db_free(lrsd_app.db);
+    lrs_ratelimit_free(lrsd_app.search_limit);
+    memset(&lrsd_app, 0, sizeof lrsd_app);
 }
 
 int main(int argc, char **argv)
@@ -183,6 +259,10 @@ int main(int argc, char **argv)
     lrs_log_set(lrsd_log_lib, NULL, cfg.log_level);
     /* Seed jansson's hash once, before any thread uses it. */
     json_object_seed(0);
+    if (!app_init(&cfg)) {
+        app_release();
+        return 1;
+    }
 
     /* Threads started from here on inherit the blocked signals. */
     sigemptyset(&sigs);
@@ -196,6 +276,7 @@ int main(int argc, char **argv)
         lrsd_log(LRS_LOG_ERROR, "server", NULL, "cannot listen",
                  "addr=%s port=%u error=\"%s\"", cfg.host, cfg.port,
                  lrs_strerror(err));
+        app_release();
         return 1;
     }
     lrsd_log(LRS_LOG_INFO, "server", NULL, "listening",
@@ -206,6 +287,7 @@ int main(int argc, char **argv)
     lrsd_log(LRS_LOG_INFO, "server", NULL, "stopping", "signal=%s drain_s=%u",
              sig == SIGINT ? "SIGINT" : "SIGTERM", cfg.drain_s);
     cut = lrsd_server_free(srv);
+    app_release();
     if (cut) {
         lrsd_log(LRS_LOG_WARN, "server", NULL, "stopped", "cut_requests=%u",
                  cut);

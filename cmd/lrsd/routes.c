@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PUBLIC 0u
-#define ANY    LRSD_ROLE_ANY
+#define PUBLIC   0u
+#define SCHOOL   (LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN)
+#define AO       LRS_ROLE_AO_USER
+#define OPERATOR LRS_ROLE_OPERATOR
 
 const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/healthz", lrsd_h_healthz, PUBLIC, 0},
@@ -23,6 +25,11 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/api/v1/version", lrsd_h_version, PUBLIC, 0},
     {LRSD_POST, "/api/v1/session", lrsd_h_session_create, PUBLIC,
      LRSD_ROUTE_NO_AGREEMENT},
+    {LRSD_GET, "/api/v1/learners/{uln}", lrsd_h_learner_get, OPERATOR, 0},
+    {LRSD_PATCH, "/api/v1/learners/{uln}", lrsd_h_learner_amend,
+     SCHOOL | OPERATOR, 0},
+    {LRSD_POST, "/api/v1/learners/by-uln", lrsd_h_learner_by_uln,
+     SCHOOL | AO | OPERATOR, 0},
 };
 
 const size_t lrsd_route_count = LRSD_LEN(lrsd_routes);

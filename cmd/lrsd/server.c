@@ -135,6 +135,7 @@ static void req_free(struct lrsd_req *r)
         return;
     if (r->resp)
         MHD_destroy_response(r->resp);
+    lrsd_db_put(lrsd_app.db, r->store);
     lrs_buf_release(&r->body);
     lrs_arena_release(&r->arena);
     lrs_free(r);
@@ -193,6 +194,8 @@ static void dispatch(struct lrsd_req *r)
         lrsd_reply_header(r, MHD_HTTP_HEADER_ALLOW, allow);
         return;
     }
+    if (lrsd_routes[r->route].roles && !lrsd_authorize(r))
+        return;
     lrsd_routes[r->route].handler(r);
     if (!r->resp && !r->status)
         lrsd_reply_error(r, 500, "LRSD0500", NULL, "internal error");
@@ -216,6 +219,9 @@ static enum MHD_Result queue(struct lrsd_req *r)
     } else {
         r->status = 500;
     }
+    /* The connection goes back before the response is sent. */
+    lrsd_db_put(lrsd_app.db, r->store);
+    r->store = NULL;
     lrsd_metrics_request(r->route, r->status, ns);
     lrsd_log(LRS_LOG_INFO, "http", r->id, "request",
              "method=%s route=%s status=%u us=%llu",
@@ -314,6 +320,7 @@ void lrsd_config_init(struct lrsd_config *cfg)
     cfg->drain_s = 30;
     cfg->max_connections = 1000;
     cfg->log_level = LRS_LOG_INFO;
+    cfg->search_per_minute = 60;
 }
 
 /* Fill `ss` from cfg->host and cfg->port; 0 when the host is not numeric. */

@@ -131,6 +131,9 @@ static pid_t spawn(struct harness *h, const char *bin, const char *const *extra)
     argv[n++] = "127.0.0.1:0";
     argv[n++] = "--threads";
     argv[n++] = "2";
+    argv[n++] = "--init";
+    argv[n++] = "--operator-token-file";
+    argv[n++] = h->token_file;
     for (size_t i = 0; extra && extra[i] && n < 30; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
@@ -150,6 +153,20 @@ static pid_t spawn(struct harness *h, const char *bin, const char *const *extra)
     return pid;
 }
 
+/* A fixed, well-formed operator token: "lrst_" and 43 base64url. */
+static void write_token(struct harness *h)
+{
+    FILE *f;
+
+    snprintf(h->token, sizeof h->token, "lrst_%s",
+             "OperatorTokenForTests_0123456789abcdefghijk");
+    snprintf(h->bearer, sizeof h->bearer, "Authorization: Bearer %s", h->token);
+    snprintf(h->token_file, sizeof h->token_file, "%s/operator.token", h->dir);
+    f = fopen(h->token_file, "w");
+    if (!f || fprintf(f, "%s\n", h->token) < 0 || fclose(f) != 0)
+        kill_and_fail(h, "cannot write the operator token file");
+}
+
 void harness_start(struct harness *h, const char *const *extra)
 {
     const char *bin = getenv("LRSD_BIN");
@@ -165,6 +182,7 @@ void harness_start(struct harness *h, const char *const *extra)
         fail_msg("harness: mkdtemp: %s", strerror(errno));
     snprintf(h->db, sizeof h->db, "%s/lrs.db", h->dir);
     snprintf(h->log, sizeof h->log, "%s/lrsd.log", h->dir);
+    write_token(h);
     h->pid = spawn(h, bin, extra);
     if (h->pid < 0)
         kill_and_fail(h, "fork failed");

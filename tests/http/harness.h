@@ -4,7 +4,9 @@
  * harness_start() makes a temporary directory, starts the lrsd binary
  * named by $LRSD_BIN with a store in that directory, listening on
  * 127.0.0.1 port 0 (the kernel picks a free port, which lrsd logs and we
- * read back), and waits until GET /healthz answers 200. harness_stop()
+ * read back), and waits until GET /healthz answers 200. The store is
+ * created with --init, and lrsd is given an operator token (h->token).
+ * harness_stop()
  * sends SIGTERM, waits for the exit, and removes the directory; it
  * reports whether lrsd exited 0, which is a clean graceful stop.
  *
@@ -26,12 +28,15 @@
 
 /** One running lrsd. */
 struct harness {
-    pid_t pid;     /* lrsd's process id, 0 when not running */
-    unsigned port; /* the port it listens on */
-    char dir[256]; /* its temporary directory (owned, removed) */
-    char db[300];  /* the store path inside `dir` */
-    char log[300]; /* its stderr, a file inside `dir` */
-    char base[64]; /* "http://127.0.0.1:PORT" */
+    pid_t pid;            /* lrsd's process id, 0 when not running */
+    unsigned port;        /* the port it listens on */
+    char dir[256];        /* its temporary directory (owned, removed) */
+    char db[300];         /* the store path inside `dir` */
+    char log[300];        /* its stderr, a file inside `dir` */
+    char base[64];        /* "http://127.0.0.1:PORT" */
+    char token[64];       /* the operator API token lrsd was given */
+    char bearer[96];      /* "Authorization: Bearer <token>" */
+    char token_file[300]; /* the operator token, a file inside `dir` */
 };
 
 /**

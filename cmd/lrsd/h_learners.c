@@ -1,0 +1,310 @@
+/*
+ * h_learners.c - the learner endpoints: read by ULN, learnerByULN, amend.
+ *
+ * Every learner read and write goes through lrs/service.h, which checks
+ * the fields and writes the audit row in the same transaction: a request
+ * that cannot be audited fails. Input is checked in full before the
+ * service is called, so a rejected request changes nothing.
+ *
+ * Names travel in request bodies, never in URLs, so that they do not land
+ * in the access logs of proxies: learnerByULN is a POST.
+ *
+ * JSON learner fields are named as the CSV columns of
+ * lrs_learner_field_name() ("given_name", "date_of_birth", ...); docs/api.md
+ * lists them.
+ */
+#include "lrsd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Learners as JSON                                                   */
+/* ------------------------------------------------------------------ */
+
+static const char *status_name(enum lrs_learner_status s)
+{
+    switch (s) {
+    case LRS_LEARNER_ACTIVE:
+        return "active";
+    case LRS_LEARNER_LINKED:
+        return "linked";
+    case LRS_LEARNER_CLOSED:
+        return "closed";
+    }
+    return "unknown";
+}
+
+static json_t *learner_json(const struct lrs_learner *l)
+{
+    char dob[11];
+    json_t *j;
+
+    lrs_date_format(l->date_of_birth, dob);
+    j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s,"
+                  " s:s, s:s, s:i, s:s, s:i}",
+                  "uln", l->uln, "given_name", l->given_name, "middle_names",
+                  l->middle_names, "family_name", l->family_name,
+                  "previous_family_name", l->previous_family_name,
+                  "preferred_given_name", l->preferred_given_name,
+                  "date_of_birth", dob, "gender", (int)l->gender, "postcode",
+                  l->postcode, "address_line1", l->address_line1,
+                  "address_line2", l->address_line2, "address_town",
+                  l->address_town, "address_county", l->address_county,
+                  "ability_to_share", (int)l->ability_to_share, "status",
+                  status_name(l->status), "version", (int)l->version);
+    if (j && l->master_uln[0])
+        json_object_set_new(j, "master_uln", json_string(l->master_uln));
+    return j;
+}
+
+/*
+ * Answer a service error: input errors are 400 with the diag's field
+ * (WSEC0136 for a bad ULN), a stale version 409, a missing learner 404,
+ * a busy store 503, anything else 500 (logged with the request id).
+ */
+static void reply_service_err(struct lrsd_req *r, enum lrs_err err,
+                              const struct lrs_diag *d)
+{
+    const char *field = d->field;
+
+    switch (err) {
+    case LRS_EINVAL:
+    case LRS_ELIMIT:
+        lrsd_reply_error(r, 400,
+                         field && strcmp(field, "uln") == 0 ? "WSEC0136"
+                                                            : "WSEC0001",
+                         field, "%s", d->msg[0] ? d->msg : "invalid input");
+        return;
+    case LRS_ENOTFOUND:
+        lrsd_reply_error(r, 404, "LRSD0404", field, "%s",
+                         d->msg[0] ? d->msg : "no such learner");
+        return;
+    case LRS_ECONFLICT:
+        lrsd_reply_error(r, 409, "LRSD0409", field ? field : "version", "%s",
+                         d->msg[0] ? d->msg : "a newer version exists");
+        return;
+    case LRS_EBUSY:
+        lrsd_reply_error(r, 503, "LRSD0503", NULL,
+                         "the store is busy; try again");
+        lrsd_reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+        return;
+    default:
+        break;
+    }
+    lrsd_log(LRS_LOG_ERROR, "learner", r->id, "service error", "error=%s",
+             lrs_strerror(err));
+    lrsd_reply_error(r, 500, "LRSD0500", NULL, "internal error");
+}
+
+/* Reply with a learner; `asked` is the ULN asked for (linked: WSRC0022). */
+static void reply_learner(struct lrsd_req *r, unsigned status,
+                          const struct lrs_learner *l, bool linked,
+                          const char *asked)
+{
+    json_t *j = learner_json(l);
+
+    if (j && linked) {
+        json_object_set_new(j, "code", json_string("WSRC0022"));
+        json_object_set_new(j, "linked_uln", json_string(asked));
+    }
+    lrsd_reply_json(r, status, j);
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers                                                           */
+/* ------------------------------------------------------------------ */
+
+/* GET /api/v1/learners/{uln}: an operator reads a learner by ULN alone. */
+void lrsd_h_learner_get(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    const char *uln = lrsd_param(r, 0);
+    struct lrs_store *s;
+    struct lrs_learner l;
+    bool linked = false;
+    enum lrs_err err;
+
+    if (!uln) {
+        lrsd_reply_error(r, 500, "LRSD0500", NULL, "out of memory");
+        return;
+    }
+    s = lrsd_store(r);
+    if (!s)
+        return;
+    err = lrs_service_learner_get(s, &actor, lrs_str_c(uln), &l, &linked, &d);
+    if (err) {
+        reply_service_err(r, err, &d);
+        return;
+    }
+    reply_learner(r, 200, &l, linked, uln);
+}
+
+/* Whether two names are equal once normalised (O'Brien = OBRIEN). */
+static bool same_name(const char *a, const char *b)
+{
+    char na[LRS_NAME_SIZE], nb[LRS_NAME_SIZE];
+    size_t la, lb;
+
+    if (lrs_name_normalise_to(lrs_str_c(a), NULL, na, &la, NULL) != LRS_OK ||
+        lrs_name_normalise_to(lrs_str_c(b), NULL, nb, &lb, NULL) != LRS_OK)
+        return false;
+    return la == lb && memcmp(na, nb, la) == 0;
+}
+
+/*
+ * POST /api/v1/learners/by-uln {uln, given_name, family_name}: the LRS's
+ * learnerByULN. The learner is returned only when both names match the
+ * record (or, after a deed poll, the family name matches the previous
+ * family name); otherwise the answer is the same as for an unknown ULN,
+ * so that the endpoint cannot be used to learn which ULNs exist.
+ */
+void lrsd_h_learner_by_uln(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    json_t *body = lrsd_json_body(r);
+    const char *uln, *given, *family;
+    struct lrs_store *s;
+    struct lrs_learner l;
+    bool linked = false;
+    enum lrs_err err;
+
+    if (!body)
+        return;
+    if (!lrsd_json_str(r, body, "uln", LRSD_JSON_REQUIRED, 10, &uln) ||
+        !lrsd_json_str(r, body, "given_name", LRSD_JSON_REQUIRED,
+                       LRS_LEARNER_NAME_MAX, &given) ||
+        !lrsd_json_str(r, body, "family_name", LRSD_JSON_REQUIRED,
+                       LRS_LEARNER_NAME_MAX, &family))
+        goto out;
+    if (lrs_uln_check(lrs_str_c(uln), &d) != LRS_OK) {
+        lrsd_reply_error(r, 400, "WSEC0136", "uln", "%s", d.msg);
+        goto out;
+    }
+    s = lrsd_store(r);
+    if (!s)
+        goto out;
+    err = lrs_service_learner_get(s, &actor, lrs_str_c(uln), &l, &linked, &d);
+    if (err && err != LRS_ENOTFOUND) {
+        reply_service_err(r, err, &d);
+        goto out;
+    }
+    if (err || !same_name(given, l.given_name) ||
+        !(same_name(family, l.family_name) ||
+          (l.previous_family_name[0] &&
+           same_name(family, l.previous_family_name)))) {
+        lrsd_reply_error(r, 404, "WSEC0208", NULL,
+                         "learner could not be verified");
+        goto out;
+    }
+    reply_learner(r, 200, &l, linked, uln);
+out:
+    json_decref(body);
+}
+
+/* Keys of an amendment body that are not learner fields. */
+static bool is_meta(const char *key)
+{
+    return strcmp(key, "version") == 0 || strcmp(key, "reason") == 0;
+}
+
+/* Apply one JSON member to `l`; false when it has replied. */
+static bool apply_field(struct lrsd_req *r, struct lrs_learner *l,
+                        const char *key, json_t *v)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    enum lrs_learner_field f;
+    char num[24];
+    struct lrs_str value;
+
+    if (lrs_learner_field_lookup(lrs_str_c(key), &f) != LRS_OK) {
+        lrsd_reply_error(r, 400, "WSEC0001", NULL,
+                         "unknown learner field '%.40s'", key);
+        return false;
+    }
+    if (f == LRS_FIELD_ULN) {
+        lrsd_reply_error(r, 400, "WSEC0001", "uln",
+                         "a learner's ULN cannot be amended");
+        return false;
+    }
+    if (json_is_string(v)) {
+        value = (struct lrs_str){json_string_value(v), json_string_length(v)};
+    } else if (json_is_integer(v)) {
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        value = lrs_str_c(num);
+    } else {
+        lrsd_reply_error(r, 400, "WSEC0001", lrs_learner_field_name(f),
+                         "%s must be a string", lrs_learner_field_name(f));
+        return false;
+    }
+    if (lrs_learner_field_set(l, f, value, &d) != LRS_OK) {
+        lrsd_reply_error(r, 400, "WSEC0001", d.field, "%s", d.msg);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * PATCH /api/v1/learners/{uln} {version, reason?, fields...}: amend a
+ * learner (updateSingleLearner). `version` must be the version read;
+ * name changes go to the history with `reason` (e.g. "deed poll").
+ */
+void lrsd_h_learner_amend(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    json_t *body = lrsd_json_body(r), *version, *v;
+    const char *uln = lrsd_param(r, 0), *reason, *key;
+    struct lrs_store *s;
+    struct lrs_learner l;
+    enum lrs_err err;
+
+    if (!body)
+        return;
+    version = json_object_get(body, "version");
+    if (!json_is_integer(version) || json_integer_value(version) < 1 ||
+        json_integer_value(version) > INT32_MAX) {
+        lrsd_reply_error(r, 400, "WSEC0001", "version",
+                         "version must be the learner's version number, "
+                         "a positive integer");
+        goto out;
+    }
+    if (!lrsd_json_str(r, body, "reason", 0, 255, &reason))
+        goto out;
+    if (!uln || lrs_uln_check(lrs_str_c(uln), &d) != LRS_OK) {
+        lrsd_reply_error(r, 400, "WSEC0136", "uln", "%s", d.msg);
+        goto out;
+    }
+    s = lrsd_store(r);
+    if (!s)
+        goto out;
+    /* NEEDSWORK: this read is audited as well as the update; a store
+     * read without audit inside the service's update would save a row. */
+    err = lrs_service_learner_get(s, &actor, lrs_str_c(uln), &l, NULL, &d);
+    if (err) {
+        reply_service_err(r, err, &d);
+        goto out;
+    }
+    if (strcmp(l.uln, uln) != 0) {
+        lrsd_reply_error(r, 409, "LRSD0409", "uln",
+                         "learner %s was merged into %s; amend that one", uln,
+                         l.uln);
+        goto out;
+    }
+    json_object_foreach(body, key, v)
+    {
+        if (!is_meta(key) && !apply_field(r, &l, key, v))
+            goto out;
+    }
+    err = lrs_service_learner_update(
+        s, &actor, &l, (int32_t)json_integer_value(version), reason, &d);
+    if (err) {
+        reply_service_err(r, err, &d);
+        goto out;
+    }
+    reply_learner(r, 200, &l, false, uln);
+out:
+    json_decref(body);
+}

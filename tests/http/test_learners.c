@@ -1,0 +1,304 @@
+/*
+ * test_learners.c - the learner endpoints against a real lrsd: sign-in
+ * required, roles, read by ULN, learnerByULN (names verified, unknown and
+ * mismatched alike), amend with version numbers (409 when stale), bad
+ * input changes nothing, and every access is audited.
+ *
+ * Learners are put in the store directly through lrs/service.h (as
+ * `lrs import` would) while lrsd runs: SQLite in WAL mode serves both.
+ */
+#include "harness.h"
+
+#include <lrs/lrs.h>
+#include <lrs/service.h>
+#include <lrs/store.h>
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static struct harness srv;
+static char uln_a[LRS_ULN_SIZE], uln_b[LRS_ULN_SIZE];
+
+static void add_learner(const char *given, const char *family, const char *dob,
+                        char out[LRS_ULN_SIZE])
+{
+    const struct lrs_actor actor = LRS_ACTOR_CLI;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_store *s;
+    struct lrs_learner l;
+
+    assert_int_equal(lrs_store_open(srv.db, 0, &s, &d), LRS_OK);
+    lrs_learner_init(&l);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_GIVEN_NAME, lrs_str_c(given), &d),
+        LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_FAMILY_NAME, lrs_str_c(family), &d),
+        LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_DATE_OF_BIRTH, lrs_str_c(dob), &d),
+        LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_GENDER, LRS_STR("2"), &d), LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_POSTCODE, LRS_STR("SW1A 1AA"), &d),
+        LRS_OK);
+    if (lrs_service_learner_register(s, &actor, &l, &d) != LRS_OK)
+        fail_msg("register: %s: %s", d.field ? d.field : "-", d.msg);
+    memcpy(out, l.uln, LRS_ULN_SIZE);
+    lrs_store_free(s);
+}
+
+static enum lrs_err count_row(const struct lrs_audit *a, void *ctx)
+{
+    (void)a;
+    ++*(int *)ctx;
+    return LRS_OK;
+}
+
+static int audit_rows(const char *uln)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_store *s;
+    int n = 0;
+
+    assert_int_equal(lrs_store_open(srv.db, 0, &s, &d), LRS_OK);
+    assert_int_equal(lrs_store_audit_scan(s, uln, count_row, &n), LRS_OK);
+    lrs_store_free(s);
+    return n;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    harness_start(&srv, NULL);
+    add_learner("Zo\xc3\xab", "O'Brien", "2008-03-14", uln_a);
+    add_learner("Amir", "Khan", "2009-11-02", uln_b);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return harness_stop(&srv) == 0 ? 0 : -1;
+}
+
+/* GET `path` as the operator. */
+static void op_get(const char *path, struct http_resp *res)
+{
+    const char *const hdrs[] = {srv.bearer, NULL};
+
+    http_request(&srv, "GET", path, NULL, NULL, 0, hdrs, res);
+}
+
+static void op_send(const char *method, const char *path, const char *json,
+                    struct http_resp *res)
+{
+    const char *const hdrs[] = {srv.bearer, NULL};
+
+    http_request(&srv, method, path, "application/json", json, strlen(json),
+                 hdrs, res);
+}
+
+static void test_auth__none_is_401(void **state)
+{
+    struct http_resp res;
+    char path[64], www[64];
+
+    (void)state;
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln_a);
+    http_get(&srv, path, &res);
+    http_assert_error(&res, 401, "LRSD0401", NULL);
+    assert_true(http_header(&res, "WWW-Authenticate", www, sizeof www));
+    http_resp_release(&res);
+}
+
+static void test_auth__bad_token_and_forged_cookie_are_401(void **state)
+{
+    const char *const bad[] = {
+        "Authorization: Bearer "
+        "lrst_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        NULL};
+    const char *const junk[] = {"Authorization: Bearer nonsense", NULL};
+    const char *const basic[] = {"Authorization: Basic dXNlcjpwdw==", NULL};
+    const char *const cookie[] = {"Cookie: lrs_session=v1.forged", NULL};
+    const char *const *cases[] = {bad, junk, basic, cookie};
+    struct http_resp res;
+    char path[64];
+
+    (void)state;
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln_a);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        http_request(&srv, "GET", path, NULL, NULL, 0, cases[i], &res);
+        http_assert_error(&res, 401, "LRSD0401", NULL);
+        http_resp_release(&res);
+    }
+}
+
+static void test_get__operator_reads_and_is_audited(void **state)
+{
+    struct http_resp res;
+    char path[64];
+    const int before = audit_rows(uln_a);
+    json_t *j;
+
+    (void)state;
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln_a);
+    op_get(path, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_string_equal(json_string_value(json_object_get(j, "uln")), uln_a);
+    assert_string_equal(json_string_value(json_object_get(j, "family_name")),
+                        "O'Brien");
+    assert_string_equal(json_string_value(json_object_get(j, "date_of_birth")),
+                        "2008-03-14");
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), 1);
+    assert_string_equal(json_string_value(json_object_get(j, "status")),
+                        "active");
+    json_decref(j);
+    http_resp_release(&res);
+    assert_int_equal(audit_rows(uln_a), before + 1);
+}
+
+static void test_get__bad_and_unknown_uln(void **state)
+{
+    struct http_resp res;
+
+    (void)state;
+    op_get("/api/v1/learners/1748529631", &res);
+    http_assert_error(&res, 400, "WSEC0136", "uln");
+    http_resp_release(&res);
+    op_get("/api/v1/learners/1000000043", &res);
+    if (strcmp(uln_a, "1000000043") && strcmp(uln_b, "1000000043"))
+        http_assert_error(&res, 404, "LRSD0404", NULL);
+    http_resp_release(&res);
+}
+
+static void test_by_uln__names_verified(void **state)
+{
+    struct http_resp res;
+    char body[256];
+    json_t *j;
+
+    (void)state;
+    /* Names match once normalised: case, accents, apostrophes. */
+    snprintf(body, sizeof body,
+             "{\"uln\":\"%s\",\"given_name\":\"ZOE\","
+             "\"family_name\":\"obrien\"}",
+             uln_a);
+    op_send("POST", "/api/v1/learners/by-uln", body, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_string_equal(json_string_value(json_object_get(j, "uln")), uln_a);
+    json_decref(j);
+    http_resp_release(&res);
+
+    /* A wrong name and an unknown ULN get the same answer. */
+    snprintf(body, sizeof body,
+             "{\"uln\":\"%s\",\"given_name\":\"Amir\","
+             "\"family_name\":\"O'Brien\"}",
+             uln_a);
+    op_send("POST", "/api/v1/learners/by-uln", body, &res);
+    http_assert_error(&res, 404, "WSEC0208", NULL);
+    http_resp_release(&res);
+    op_send("POST", "/api/v1/learners/by-uln",
+            "{\"uln\":\"4444599390\",\"given_name\":\"A\","
+            "\"family_name\":\"B\"}",
+            &res);
+    if (strcmp(uln_a, "4444599390") && strcmp(uln_b, "4444599390"))
+        http_assert_error(&res, 404, "WSEC0208", NULL);
+    http_resp_release(&res);
+
+    op_send("POST", "/api/v1/learners/by-uln",
+            "{\"uln\":\"123\",\"given_name\":\"A\",\"family_name\":\"B\"}",
+            &res);
+    http_assert_error(&res, 400, "WSEC0136", "uln");
+    http_resp_release(&res);
+    op_send("POST", "/api/v1/learners/by-uln", "{\"uln\":\"4444599390\"}",
+            &res);
+    http_assert_error(&res, 400, "WSEC0001", "given_name");
+    http_resp_release(&res);
+}
+
+static json_t *get_learner(const char *uln)
+{
+    struct http_resp res;
+    char path[64];
+    json_t *j;
+
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln);
+    op_get(path, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    http_resp_release(&res);
+    return j;
+}
+
+static void
+test_amend__version_checked_and_bad_input_changes_nothing(void **state)
+{
+    struct http_resp res;
+    char path[64];
+    json_t *j;
+
+    (void)state;
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln_b);
+    op_send("PATCH", path,
+            "{\"version\":1,\"reason\":\"deed poll\","
+            "\"family_name\":\"Khan-Smith\"}",
+            &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
+    assert_string_equal(json_string_value(json_object_get(j, "family_name")),
+                        "Khan-Smith");
+    json_decref(j);
+    http_resp_release(&res);
+
+    /* The same version again is stale. */
+    op_send("PATCH", path, "{\"version\":1,\"family_name\":\"Other\"}", &res);
+    http_assert_error(&res, 409, "LRSD0409", NULL);
+    http_resp_release(&res);
+
+    /* Bad input: named, and nothing changes. */
+    op_send("PATCH", path,
+            "{\"version\":2,\"given_name\":\"Amir\","
+            "\"date_of_birth\":\"2009-02-30\"}",
+            &res);
+    http_assert_error(&res, 400, "WSEC0001", "date_of_birth");
+    http_resp_release(&res);
+    op_send("PATCH", path, "{\"version\":2,\"shoe_size\":\"9\"}", &res);
+    http_assert_error(&res, 400, "WSEC0001", NULL);
+    http_resp_release(&res);
+    op_send("PATCH", path, "{\"family_name\":\"X\"}", &res);
+    http_assert_error(&res, 400, "WSEC0001", "version");
+    http_resp_release(&res);
+    op_send("PATCH", path, "{\"version\":2,\"uln\":\"1000000043\"}", &res);
+    http_assert_error(&res, 400, "WSEC0001", "uln");
+    http_resp_release(&res);
+
+    j = get_learner(uln_b);
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
+    assert_string_equal(json_string_value(json_object_get(j, "family_name")),
+                        "Khan-Smith");
+    json_decref(j);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_auth__none_is_401),
+        cmocka_unit_test(test_auth__bad_token_and_forged_cookie_are_401),
+        cmocka_unit_test(test_get__operator_reads_and_is_audited),
+        cmocka_unit_test(test_get__bad_and_unknown_uln),
+        cmocka_unit_test(test_by_uln__names_verified),
+        cmocka_unit_test(
+            test_amend__version_checked_and_bad_input_changes_nothing),
+    };
+
+    return cmocka_run_group_tests_name("http_learners", tests, setup, teardown);
+}

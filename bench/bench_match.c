@@ -47,28 +47,28 @@ static unsigned skewed(unsigned n)
 }
 
 static const char *const heads[] = {
-    "Ash", "Bal", "Car", "Dal", "Ever", "Fair", "Gold", "Hart", "Ing",
-    "Jar", "Kel", "Lang", "Mor", "Nor", "Okon", "Pat", "Quin", "Rad",
-    "Sal", "Thorn", "Up", "Vel", "Wal", "Yar", "Zel", "Brad", "Crom",
-    "Dun", "Ellis", "Fitz", "Gar", "Hol", "Kha", "Lind", "Mac", "New",
-    "Os", "Pem", "Ros", "Shar", "Tal", "Whit", "Ad", "Ben", "Chau",
-    "Dev", "Eg", "Fen", "Gil", "Ham",
+    "Ash", "Bal",   "Car",  "Dal",  "Ever", "Fair", "Gold", "Hart", "Ing",
+    "Jar", "Kel",   "Lang", "Mor",  "Nor",  "Okon", "Pat",  "Quin", "Rad",
+    "Sal", "Thorn", "Up",   "Vel",  "Wal",  "Yar",  "Zel",  "Brad", "Crom",
+    "Dun", "Ellis", "Fitz", "Gar",  "Hol",  "Kha",  "Lind", "Mac",  "New",
+    "Os",  "Pem",   "Ros",  "Shar", "Tal",  "Whit", "Ad",   "Ben",  "Chau",
+    "Dev", "Eg",    "Fen",  "Gil",  "Ham",
 };
 static const char *const tails[] = {
-    "ton", "ley", "wood", "field", "er", "son", "ford", "well", "by",
-    "ham", "wick", "man", "den", "ridge", "more", "worth", "hurst", "ow",
-    "ay", "ski", "ova", "ini", "ez", "an", "el", "ar", "is", "ian",
-    "ock", "ade", "ith", "ers", "ings", "ell", "ane", "ope", "ute",
-    "arn", "ent", "oy",
+    "ton",   "ley", "wood", "field", "er",  "son",   "ford", "well",
+    "by",    "ham", "wick", "man",   "den", "ridge", "more", "worth",
+    "hurst", "ow",  "ay",   "ski",   "ova", "ini",   "ez",   "an",
+    "el",    "ar",  "is",   "ian",   "ock", "ade",   "ith",  "ers",
+    "ings",  "ell", "ane",  "ope",   "ute", "arn",   "ent",  "oy",
 };
 static const char *const given_heads[] = {
-    "Al", "Be", "Ca", "Da", "El", "Fa", "Ga", "Ha", "Is", "Ja", "Ka",
-    "La", "Ma", "Na", "Ol", "Pa", "Ra", "Sa", "Ta", "Va", "Wi", "Ya",
-    "Zo", "Ch", "Ju",
+    "Al", "Be", "Ca", "Da", "El", "Fa", "Ga", "Ha", "Is",
+    "Ja", "Ka", "La", "Ma", "Na", "Ol", "Pa", "Ra", "Sa",
+    "Ta", "Va", "Wi", "Ya", "Zo", "Ch", "Ju",
 };
 static const char *const given_tails[] = {
-    "mir", "ra", "ly", "na", "ven", "thur", "cob", "ssa", "rry", "mie",
-    "lia", "nah", "bel", "den", "ion", "ric",
+    "mir", "ra",  "ly",  "na",  "ven", "thur", "cob", "ssa",
+    "rry", "mie", "lia", "nah", "bel", "den",  "ion", "ric",
 };
 
 #define N_HEADS (sizeof heads / sizeof heads[0])
@@ -85,16 +85,16 @@ static void make_person(struct person *p)
     const unsigned f = skewed((unsigned)(N_HEADS * N_TAILS));
     const unsigned g = skewed(25 * 16);
 
-    snprintf(p->family, sizeof p->family, "%s%s",
-             heads[f % N_HEADS], tails[f / N_HEADS]);
+    snprintf(p->family, sizeof p->family, "%s%s", heads[f % N_HEADS],
+             tails[f / N_HEADS]);
     snprintf(p->given, sizeof p->given, "%s%s", given_heads[g % 25],
              given_tails[g / 25]);
-    p->dob = lrs_date_from_days(lrs_date_to_days((struct lrs_date){
-                                    2007, 1, 1}) +
-                                (int32_t)below(7 * 365));
+    p->dob =
+        lrs_date_from_days(lrs_date_to_days((struct lrs_date){2007, 1, 1}) +
+                           (int32_t)below(7 * 365));
     p->gender = 1 + (int)below(2);
-    snprintf(p->postcode, sizeof p->postcode, "%c%c%u %u%c%c",
-             'A' + below(20), 'A' + below(20), 1 + below(50), below(10),
+    snprintf(p->postcode, sizeof p->postcode, "%c%c%u %u%c%c", 'A' + below(20),
+             'A' + below(20), 1 + below(50), below(10),
              "ABDEFGHJLNPQRSTUWXYZ"[below(20)],
              "ABDEFGHJLNPQRSTUWXYZ"[below(20)]);
 }
@@ -163,8 +163,8 @@ static void corrupt(struct person *p, unsigned kind)
 
 int main(int argc, char **argv)
 {
-    const unsigned n = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10)
-                                : 1000000u;
+    const unsigned n =
+        argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 1000000u;
     const unsigned queries = 100000;
     struct person *people = calloc(n, sizeof *people);
     uint64_t *lat = calloc(queries, sizeof *lat);

@@ -3,9 +3,12 @@
  * (docs/matching.md), one learner from the options or a CSV file of
  * queries, answering with the LRS find codes.
  *
- * The index is built from a register CSV file (--learners, the format of
- * `lrs synth`'s learners.csv); the CSV readers here are small RFC 4180
- * ones that find their columns by header name.
+ * The index is built from the store (--db PATH, else $LRS_DB, else
+ * ./var/lrs.db: every learner streamed by lrs_store_learner_scan(), merged
+ * ones linked to their masters, closed ones left out) or from a register
+ * CSV file (--learners, the format of `lrs synth`'s learners.csv). The CSV
+ * readers here are small RFC 4180 ones that find their columns by header
+ * name.
  */
 #include "cli.h"
 
@@ -14,7 +17,7 @@
 #include <string.h>
 
 static const char find_usage[] =
-    "lrs find --learners FILE (--uln ULN --given G --family F |\n"
+    "lrs find [--db PATH | --learners FILE] (--uln ULN --given G --family F |\n"
     "                --given G --family F --dob YYYY-MM-DD [--gender G]\n"
     "                [--postcode PC] [--middle M] [--previous-family P] |\n"
     "                --csv QUERIES [--out RESULTS]) [--json] [--explain]";
@@ -25,7 +28,10 @@ static const char find_help[] =
     "WSRC0002 too many, WSRC0003 possible matches, WSRC0004 exact match,\n"
     "WSRC0022 linked learner) with the ULNs found.\n"
     "\n"
-    "    --learners FILE   the register, CSV with the header of 'lrs synth'\n"
+    "    --db PATH         the store to search (default $LRS_DB, else\n"
+    "                      ./var/lrs.db)\n"
+    "    --learners FILE   instead of a store, a register CSV with the\n"
+    "                      header of 'lrs synth'\n"
     "                      learners.csv (uln,given_name,middle_names,\n"
     "                      family_name,date_of_birth,gender,postcode,\n"
     "                      previous_family_name,preferred_given_name,...)\n"
@@ -168,8 +174,7 @@ static bool csv_header(struct csv *c, const char *const *names, int count,
             if (lrs_str_eq(f[j], lrs_str_c(names[i])))
                 cols[i] = j;
         if (i < required && cols[i] < 0) {
-            cli_error("%s: the header has no column '%s'", c->path,
-                      names[i]);
+            cli_error("%s: the header has no column '%s'", c->path, names[i]);
             return false;
         }
     }
@@ -220,13 +225,22 @@ static bool parse_uln(struct lrs_str s, uint64_t *out, struct lrs_diag *d)
 /* ------------------------------------------------------------------ */
 
 enum {
-    L_ULN, L_GIVEN, L_MIDDLE, L_FAMILY, L_DOB, L_GENDER, L_POSTCODE,
-    L_PREVIOUS, L_PREFERRED, L__COUNT
+    L_ULN,
+    L_GIVEN,
+    L_MIDDLE,
+    L_FAMILY,
+    L_DOB,
+    L_GENDER,
+    L_POSTCODE,
+    L_PREVIOUS,
+    L_PREFERRED,
+    L__COUNT
 };
 
 static const char *const learner_cols[L__COUNT] = {
-    "uln", "given_name", "middle_names", "family_name", "date_of_birth",
-    "gender", "postcode", "previous_family_name", "preferred_given_name",
+    "uln",         "given_name",           "middle_names",
+    "family_name", "date_of_birth",        "gender",
+    "postcode",    "previous_family_name", "preferred_given_name",
 };
 
 static bool load_learners(struct lrs_match_index *idx, const char *path)
@@ -260,9 +274,8 @@ static bool load_learners(struct lrs_match_index *idx, const char *path)
         }
         err = lrs_match_index_insert(idx, &l, NULL, &d);
         if (err) {
-            cli_error("%s line %lu: cannot index learner: %s%s%s", path,
-                      c.line, lrs_strerror(err), d.msg[0] ? ": " : "",
-                      d.msg);
+            cli_error("%s line %lu: cannot index learner: %s%s%s", path, c.line,
+                      lrs_strerror(err), d.msg[0] ? ": " : "", d.msg);
             goto out;
         }
     }
@@ -273,6 +286,99 @@ static bool load_learners(struct lrs_match_index *idx, const char *path)
     ok = true;
 out:
     csv_close(&c);
+    return ok;
+}
+
+/* A learner of the store into the index; merges are kept for later. */
+struct load {
+    struct lrs_match_index *idx;
+    uint64_t (*merges)[2]; /* owned: merged ULN, master ULN */
+    size_t merge_count, merge_cap;
+    struct lrs_diag diag;
+    char uln[LRS_ULN_SIZE];
+};
+
+static enum lrs_err load_one(const struct lrs_learner *sl, void *ctx)
+{
+    struct load *ld = ctx;
+    struct lrs_match_learner l = {0};
+    uint64_t master;
+    enum lrs_err err;
+
+    if (sl->status == LRS_LEARNER_CLOSED)
+        return LRS_OK;
+    memcpy(ld->uln, sl->uln, sizeof ld->uln);
+    if (!parse_uln(lrs_str_c(sl->uln), &l.uln, &ld->diag) ||
+        !parse_postcode(lrs_str_c(sl->postcode), &l.postcode, &ld->diag))
+        return LRS_EINVAL;
+    l.given = lrs_str_c(sl->given_name);
+    l.middle = lrs_str_c(sl->middle_names);
+    l.family = lrs_str_c(sl->family_name);
+    l.preferred = lrs_str_c(sl->preferred_given_name);
+    l.former[0] = lrs_str_c(sl->previous_family_name);
+    l.dob = sl->date_of_birth;
+    l.gender = sl->gender;
+    err = lrs_match_index_insert(ld->idx, &l, NULL, &ld->diag);
+    if (err || sl->status != LRS_LEARNER_LINKED)
+        return err;
+    if (!parse_uln(lrs_str_c(sl->master_uln), &master, &ld->diag))
+        return LRS_EINVAL;
+    if (ld->merge_count == ld->merge_cap) {
+        const size_t cap = ld->merge_cap ? 2 * ld->merge_cap : 64;
+        void *p = lrs_realloc(ld->merges, cap * sizeof *ld->merges);
+
+        if (!p)
+            return LRS_ENOMEM;
+        ld->merges = p;
+        ld->merge_cap = cap;
+    }
+    ld->merges[ld->merge_count][0] = l.uln;
+    ld->merges[ld->merge_count++][1] = master;
+    return LRS_OK;
+}
+
+static const char *db_url(const char *opt)
+{
+    const char *env = getenv("LRS_DB");
+
+    if (opt)
+        return opt;
+    return env && *env ? env : "./var/lrs.db";
+}
+
+/* Build the index from every learner of the store. */
+static bool load_store(struct lrs_match_index *idx, const char *url)
+{
+    struct lrs_store *s = NULL;
+    struct load ld = {0};
+    enum lrs_err err;
+    bool ok = false;
+
+    ld.idx = idx;
+    if (lrs_store_open(url, 0, &s, &ld.diag)) {
+        cli_error("%s", ld.diag.msg);
+        return false;
+    }
+    err = lrs_store_learner_scan(s, load_one, &ld);
+    if (err) {
+        cli_error("cannot index learner %s: %s%s%s", ld.uln, lrs_strerror(err),
+                  ld.diag.msg[0] ? ": " : "",
+                  ld.diag.msg[0] ? ld.diag.msg : lrs_store_errmsg(s));
+        goto out;
+    }
+    for (size_t i = 0; i < ld.merge_count; i++) {
+        err = lrs_match_index_merge(idx, ld.merges[i][0], ld.merges[i][1]);
+        if (err) {
+            cli_error("cannot link %llu to %llu: %s",
+                      (unsigned long long)ld.merges[i][0],
+                      (unsigned long long)ld.merges[i][1], lrs_strerror(err));
+            goto out;
+        }
+    }
+    ok = true;
+out:
+    lrs_free(ld.merges);
+    lrs_store_free(s);
     return ok;
 }
 
@@ -294,17 +400,16 @@ static bool print_answer(const struct lrs_match_result *res, bool json,
         err = lrs_match_explain_text(res, &b);
     } else {
         /* A no-match answer lists no ULN (--explain shows why). */
-        const size_t n = res->code == LRS_MATCH_NONE ? 0
-                                                     : res->candidate_count;
+        const size_t n = res->code == LRS_MATCH_NONE ? 0 : res->candidate_count;
 
         err = lrs_buf_adds(&b, lrs_match_code_name(res->code));
         for (size_t i = 0; !err && i < n; i++)
             err = lrs_buf_addf(&b, " %llu",
                                (unsigned long long)res->candidates[i].uln);
         if (!err && res->code == LRS_MATCH_LINKED)
-            err = lrs_buf_addf(&b, " (linked %llu)",
-                               (unsigned long long)res->candidates[0]
-                                   .matched_uln);
+            err = lrs_buf_addf(
+                &b, " (linked %llu)",
+                (unsigned long long)res->candidates[0].matched_uln);
         if (!err)
             err = lrs_buf_addch(&b, '\n');
     }
@@ -343,13 +448,21 @@ static int write_result(FILE *out, struct lrs_str id,
 }
 
 enum {
-    Q_ID, Q_GIVEN, Q_MIDDLE, Q_FAMILY, Q_DOB, Q_GENDER, Q_POSTCODE,
-    Q_PREVIOUS, Q__COUNT
+    Q_ID,
+    Q_GIVEN,
+    Q_MIDDLE,
+    Q_FAMILY,
+    Q_DOB,
+    Q_GENDER,
+    Q_POSTCODE,
+    Q_PREVIOUS,
+    Q__COUNT
 };
 
 static const char *const query_cols[Q__COUNT] = {
-    "id", "given_name", "middle_names", "family_name", "date_of_birth",
-    "gender", "postcode", "previous_family_name",
+    "id",          "given_name",           "middle_names",
+    "family_name", "date_of_birth",        "gender",
+    "postcode",    "previous_family_name",
 };
 
 static int find_csv(const struct lrs_match_index *idx, const char *path,
@@ -419,8 +532,8 @@ out:
 /* ------------------------------------------------------------------ */
 
 struct find_opts {
-    const char *learners, *csv, *out, *uln, *given, *middle, *family,
-        *previous, *dob, *gender, *postcode, *high, *low;
+    const char *learners, *csv, *out, *uln, *given, *middle, *family, *previous,
+        *dob, *gender, *postcode, *high, *low, *db;
     bool json, explain;
 };
 
@@ -431,6 +544,7 @@ static int parse_args(int argc, char **argv, struct find_opts *o)
         size_t off;
     } opts[] = {
         {"--learners", offsetof(struct find_opts, learners)},
+        {"--db", offsetof(struct find_opts, db)},
         {"--csv", offsetof(struct find_opts, csv)},
         {"--out", offsetof(struct find_opts, out)},
         {"--uln", offsetof(struct find_opts, uln)},
@@ -474,8 +588,8 @@ static int parse_args(int argc, char **argv, struct find_opts *o)
             return cli_usage(find_usage, NULL);
         }
     }
-    if (!o->learners) {
-        cli_error("--learners FILE is required");
+    if (o->learners && o->db) {
+        cli_error("give --db or --learners, not both");
         return cli_usage(find_usage, NULL);
     }
     if (!o->csv && (!o->given || !o->family || (!o->uln && !o->dob))) {
@@ -526,7 +640,7 @@ static int find_one(const struct lrs_match_index *idx,
         return CLI_FAIL;
     }
     rc = print_answer(&res, o->json, o->explain) && linked(&res) ? CLI_OK
-                                                                : CLI_FAIL;
+                                                                 : CLI_FAIL;
     lrs_match_result_release(&res);
     return rc;
 }
@@ -569,7 +683,8 @@ int cmd_find(int argc, char **argv)
                                     : "");
         return CLI_FAIL;
     }
-    if (!load_learners(idx, o.learners))
+    if (o.learners ? !load_learners(idx, o.learners)
+                   : !load_store(idx, db_url(o.db)))
         rc = CLI_FAIL;
     else if (o.csv)
         rc = find_csv(idx, o.csv, o.out);

@@ -66,10 +66,10 @@ enum lrs_match_field {
 };
 
 /**
- * Name levels, given, middle and family alike, strongest first. A name is compared
- * as its normalised form (lrs/text.h); "token" means one name's tokens are
- * all among the other's (SMITH JONES and JONES; a given MARY ANNE against
- * given MARY with middle ANNE).
+ * Name levels, given, middle and family alike, strongest first. A name is
+ * compared as its normalised form (lrs/text.h); "token" means one name's
+ * tokens are all among the other's (SMITH JONES and JONES; a given MARY ANNE
+ * against given MARY with middle ANNE).
  */
 enum lrs_match_name_level {
     LRS_MATCH_NAME_EXACT = 0, /* equal normalised names */
@@ -90,8 +90,8 @@ enum lrs_match_name_level {
 /** Date of birth levels. */
 enum lrs_match_dob_level {
     LRS_MATCH_DOB_EXACT = 0,
-    LRS_MATCH_DOB_SWAPPED,   /* day and month swapped */
-    LRS_MATCH_DOB_ONE_PART,  /* exactly one of day, month, year differs */
+    LRS_MATCH_DOB_SWAPPED,  /* day and month swapped */
+    LRS_MATCH_DOB_ONE_PART, /* exactly one of day, month, year differs */
     LRS_MATCH_DOB_DIFFERENT,
     LRS_MATCH_DOB_MISSING,
     LRS_MATCH_DOB__COUNT
@@ -112,7 +112,7 @@ enum lrs_match_postcode_level {
     LRS_MATCH_POSTCODE_DISTRICT, /* same outward code ("SW1A") */
     LRS_MATCH_POSTCODE_AREA,     /* same area letters ("SW") */
     LRS_MATCH_POSTCODE_DIFFERENT,
-    LRS_MATCH_POSTCODE_UNKNOWN,  /* missing, or ZZ99 on either side */
+    LRS_MATCH_POSTCODE_UNKNOWN, /* missing, or ZZ99 on either side */
     LRS_MATCH_POSTCODE__COUNT
 };
 
@@ -166,9 +166,9 @@ struct lrs_match_model {
      * number of pseudo-learners that keep a small register's estimate
      * near the default.
      */
-    bool name_frequency;  /* apply the weighting at all */
-    double name_u_floor;  /* smallest u of an exact name */
-    double name_prior;    /* pseudo-learners of the smoothing */
+    bool name_frequency; /* apply the weighting at all */
+    double name_u_floor; /* smallest u of an exact name */
+    double name_prior;   /* pseudo-learners of the smoothing */
     /*
      * A given name that is only a variant from the broad nickname list
      * (Emily for Amelia; curated short forms such as Bill for William
@@ -180,18 +180,18 @@ struct lrs_match_model {
      * (twins, siblings: Lily and Lila).
      */
     double variant_common;
-    double jw_high;       /* Jaro-Winkler band of the jw_high level */
-    double jw_mid;        /* Jaro-Winkler band of the jw_mid level */
+    double jw_high; /* Jaro-Winkler band of the jw_high level */
+    double jw_mid;  /* Jaro-Winkler band of the jw_mid level */
     /*
      * Decisions, in bits. The prior odds that a given learner is the one
      * sought are about 1 / learners, so the thresholds are offsets above
      * log2(max(learners, min_register)): exact needs score >= that + high,
      * possible needs score >= that + low.
      */
-    double high;          /* exact-match offset */
-    double low;           /* possible-match offset */
-    double margin;        /* an exact match needs no rival within this */
-    double min_register;  /* the register size assumed at least */
+    double high;             /* exact-match offset */
+    double low;              /* possible-match offset */
+    double margin;           /* an exact match needs no rival within this */
+    double min_register;     /* the register size assumed at least */
     unsigned max_possible;   /* more possible matches: WSRC0002 (10) */
     unsigned max_block;      /* learners taken from one block (2000) */
     unsigned max_candidates; /* learners scored per query (20000) */
@@ -215,15 +215,15 @@ LRS_API double lrs_match_weight(struct lrs_match_mu mu);
  * index); an empty name is missing. Every slice is borrowed for the call.
  */
 struct lrs_match_learner {
-    uint64_t uln;                 /* a valid ULN, the learner's key */
-    struct lrs_str given;         /* given (first) name */
-    struct lrs_str middle;        /* middle names, space separated */
-    struct lrs_str family;        /* current family name */
-    struct lrs_str preferred;     /* preferred given name, or empty */
+    uint64_t uln;             /* a valid ULN, the learner's key */
+    struct lrs_str given;     /* given (first) name */
+    struct lrs_str middle;    /* middle names, space separated */
+    struct lrs_str family;    /* current family name */
+    struct lrs_str preferred; /* preferred given name, or empty */
     struct lrs_str former[LRS_MATCH_FORMER_MAX]; /* former family names,
                                                     most recent first */
-    struct lrs_date dob;          /* year 0 when missing */
-    enum lrs_gender gender;       /* 0 or 9 when not known */
+    struct lrs_date dob;                         /* year 0 when missing */
+    enum lrs_gender gender;                      /* 0 or 9 when not known */
     struct lrs_postcode postcode; /* text[0] == '\0' when missing */
 };
 
@@ -268,10 +268,10 @@ struct lrs_match_candidate {
     uint32_t learner;     /* index id of `uln` */
     uint32_t matched;     /* index id of `matched_uln` */
     double score;         /* sum of the weights, bits */
-    uint8_t level[LRS_MATCH_FIELD__COUNT];  /* per field, its level enum */
-    double weight[LRS_MATCH_FIELD__COUNT];  /* per field, bits */
-    double swap_weight;   /* the swapped weight when SWAPPED, else 0 */
-    unsigned flags;       /* enum lrs_match_candidate_flags */
+    uint8_t level[LRS_MATCH_FIELD__COUNT]; /* per field, its level enum */
+    double weight[LRS_MATCH_FIELD__COUNT]; /* per field, bits */
+    double swap_weight; /* the swapped weight when SWAPPED, else 0 */
+    unsigned flags;     /* enum lrs_match_candidate_flags */
 };
 
 /**
@@ -289,15 +289,15 @@ struct lrs_match_result {
      */
     struct lrs_match_candidate *candidates;
     size_t candidate_count;
-    size_t above_low;          /* candidates that reached the low mark */
-    uint64_t excluded;         /* scored but dropped by the twin rule:
-                                  given names different */
-    double high;               /* the exact threshold used, bits */
-    double low;                /* the possible threshold used, bits */
-    uint64_t blocks_probed;    /* blocking keys looked up */
-    uint64_t candidates_scored;/* distinct learners compared */
-    uint64_t blocks_oversized; /* blocks cut at max_block */
-    bool candidates_capped;    /* max_candidates was reached */
+    size_t above_low;           /* candidates that reached the low mark */
+    uint64_t excluded;          /* scored but dropped by the twin rule:
+                                   given names different */
+    double high;                /* the exact threshold used, bits */
+    double low;                 /* the possible threshold used, bits */
+    uint64_t blocks_probed;     /* blocking keys looked up */
+    uint64_t candidates_scored; /* distinct learners compared */
+    uint64_t blocks_oversized;  /* blocks cut at max_block */
+    bool candidates_capped;     /* max_candidates was reached */
     /* Scratch space, owned; not part of the answer. */
     void *scratch;
     size_t scratch_size;
@@ -389,8 +389,7 @@ lrs_match_index_find(const struct lrs_match_index *idx,
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_match_index_find_uln(const struct lrs_match_index *idx, uint64_t uln,
                          struct lrs_str given, struct lrs_str family,
-                         struct lrs_match_result *res,
-                         struct lrs_diag *diag);
+                         struct lrs_match_result *res, struct lrs_diag *diag);
 
 /** Figures about an index. */
 struct lrs_match_stats {
@@ -429,8 +428,7 @@ lrs_match_index_lookup(const struct lrs_match_index *idx, uint64_t uln,
  * total. On error `out` may hold part of the text.
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_match_explain_text(const struct lrs_match_result *res,
-                       struct lrs_buf *out);
+lrs_match_explain_text(const struct lrs_match_result *res, struct lrs_buf *out);
 
 /**
  * Append `res` to `out` as one JSON object: {"code":"WSRC0004",
@@ -439,8 +437,7 @@ lrs_match_explain_text(const struct lrs_match_result *res,
  * (docs/matching.md has the full shape).
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_match_explain_json(const struct lrs_match_result *res,
-                       struct lrs_buf *out);
+lrs_match_explain_json(const struct lrs_match_result *res, struct lrs_buf *out);
 
 /**
  * Whether normalised single names `a` and `b` are a known nickname pair

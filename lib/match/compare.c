@@ -283,8 +283,8 @@ static size_t tokens(struct lrs_str s, struct lrs_str *tok)
 }
 
 /* Whether every token of `a` is among the tokens of `b`. */
-static bool subset(const struct lrs_str *a, size_t na,
-                   const struct lrs_str *b, size_t nb)
+static bool subset(const struct lrs_str *a, size_t na, const struct lrs_str *b,
+                   size_t nb)
 {
     for (size_t i = 0; i < na; i++) {
         bool found = false;
@@ -340,10 +340,9 @@ static unsigned slow_level(const struct lrs_match_model *model,
     if (lrs_name_damerau_levenshtein(q->s, l->s, 1) <= 1 && q->s.len >= 2 &&
         l->s.len >= 2 && q->s.len + l->s.len >= 5)
         return LRS_MATCH_NAME_ONE_EDIT;
-    if (q->first[0] && (q->first[0] == l->first[0] ||
-                        q->first[0] == l->first[1] ||
-                        q->first[1] == l->first[0] ||
-                        q->first[1] == l->first[1]))
+    if (q->first[0] &&
+        (q->first[0] == l->first[0] || q->first[0] == l->first[1] ||
+         q->first[1] == l->first[0] || q->first[1] == l->first[1]))
         return LRS_MATCH_NAME_PHONETIC;
     if ((qt[0].len == 1 || lt[0].len == 1) && qt[0].ptr[0] == lt[0].ptr[0])
         return LRS_MATCH_NAME_INITIAL;
@@ -359,8 +358,7 @@ double lrs__name_weight(const struct lrs_match_index *idx, bool family,
 
     if (level == LRS_MATCH_NAME_EXACT && m->name_frequency) {
         const double n = (double)idx->count;
-        double u = ((double)count + m->name_prior * mu.u) /
-                   (n + m->name_prior);
+        double u = ((double)count + m->name_prior * mu.u) / (n + m->name_prior);
 
         mu.u = u < m->name_u_floor ? m->name_u_floor : u;
     }
@@ -384,8 +382,8 @@ static void given_best(const struct lrs_match_index *idx, const struct nm *q,
     lrs__name_view(&idx->names, r->given, false, &g);
     lv = lrs__name_level(m, q, &g);
     /* MARY ANNE typed as the given name of given MARY, middle ANNE. */
-    if (lv != LRS_MATCH_NAME_EXACT && lv != LRS_MATCH_NAME_TOKEN &&
-        r->middle && g.s.len && q->s.len > g.s.len &&
+    if (lv != LRS_MATCH_NAME_EXACT && lv != LRS_MATCH_NAME_TOKEN && r->middle &&
+        g.s.len && q->s.len > g.s.len &&
         memcmp(q->s.ptr, g.s.ptr, g.s.len) == 0 && q->s.ptr[g.s.len] == ' ') {
         struct nm mid;
         struct lrs_str qt[MAX_TOKENS], mt[MAX_TOKENS];
@@ -403,9 +401,8 @@ static void given_best(const struct lrs_match_index *idx, const struct nm *q,
         lrs__name_view(&idx->names, r->preferred, false, &alt);
         {
             const unsigned pl = lrs__name_level(m, q, &alt);
-            const double pw = lrs__name_weight(idx, false, pl,
-                                               idx->names.v[r->preferred]
-                                                   .given_count);
+            const double pw = lrs__name_weight(
+                idx, false, pl, idx->names.v[r->preferred].given_count);
 
             if (pw > w) {
                 lv = pl;
@@ -439,8 +436,8 @@ static void family_best(const struct lrs_match_index *idx, const struct nm *q,
         lrs__name_view(&idx->names, r->former[i], true, &o);
         fl = lrs__name_level(m, q, &o);
         if (fl == LRS_MATCH_NAME_EXACT || fl == LRS_MATCH_NAME_TOKEN) {
-            const double fw = lrs_match_weight(
-                m->family[LRS_MATCH_NAME_FORMER]);
+            const double fw =
+                lrs_match_weight(m->family[LRS_MATCH_NAME_FORMER]);
 
             if (fw > w) {
                 lv = LRS_MATCH_NAME_FORMER;
@@ -452,8 +449,8 @@ static void family_best(const struct lrs_match_index *idx, const struct nm *q,
         const unsigned pl = lrs__name_level(m, prev, &f);
 
         if (pl == LRS_MATCH_NAME_EXACT || pl == LRS_MATCH_NAME_TOKEN) {
-            const double fw = lrs_match_weight(
-                m->family[LRS_MATCH_NAME_FORMER]);
+            const double fw =
+                lrs_match_weight(m->family[LRS_MATCH_NAME_FORMER]);
 
             if (fw > w) {
                 lv = LRS_MATCH_NAME_FORMER;
@@ -484,7 +481,8 @@ static bool try_swapped(const struct lrs_match_index *idx, const struct pq *q,
     gw = lrs__name_weight(idx, false, gl, g.count);
     fw = lrs__name_weight(idx, true, fl, f.count);
     sw = lrs_match_weight(m->swapped);
-    if (gw + fw + sw <= c->weight[LRS_MATCH_GIVEN] + c->weight[LRS_MATCH_FAMILY])
+    if (gw + fw + sw <=
+        c->weight[LRS_MATCH_GIVEN] + c->weight[LRS_MATCH_FAMILY])
         return false;
     c->level[LRS_MATCH_GIVEN] = (uint8_t)gl;
     c->level[LRS_MATCH_FAMILY] = (uint8_t)fl;

@@ -46,10 +46,10 @@ static enum lrs_err text_candidate(const struct lrs_match_candidate *c,
                                     (unsigned long long)c->uln, c->score);
 
     for (int f = 0; !err && f < LRS_MATCH_FIELD__COUNT; f++)
-        err = lrs_buf_addf(out, "  %-9s %+6.2f",
-                           lrs_match_level_name((enum lrs_match_field)f,
-                                                c->level[f]),
-                           c->weight[f]);
+        err = lrs_buf_addf(
+            out, "  %-9s %+6.2f",
+            lrs_match_level_name((enum lrs_match_field)f, c->level[f]),
+            c->weight[f]);
     if (!err && (c->flags & LRS_MATCH_CAND_SWAPPED))
         err = lrs_buf_addf(out, "  swapped %+.2f", c->swap_weight);
     if (!err && (c->flags & LRS_MATCH_CAND_MERGED))
@@ -69,23 +69,22 @@ enum lrs_err lrs_match_explain_text(const struct lrs_match_result *res,
 {
     enum lrs_err err;
 
-    err = lrs_buf_addf(out,
-                       "%s %s (exact >= %.2f, possible >= %.2f bits)\n"
-                       "blocks %llu, scored %llu, above possible %zu, "
-                       "oversized blocks %llu%s\n",
-                       lrs_match_code_name(res->code), describe(res->code),
-                       res->high, res->low,
-                       (unsigned long long)res->blocks_probed,
-                       (unsigned long long)res->candidates_scored,
-                       res->above_low,
-                       (unsigned long long)res->blocks_oversized,
-                       res->candidates_capped ? ", candidates capped" : "");
+    err = lrs_buf_addf(
+        out,
+        "%s %s (exact >= %.2f, possible >= %.2f bits)\n"
+        "blocks %llu, scored %llu, above possible %zu, "
+        "oversized blocks %llu%s\n",
+        lrs_match_code_name(res->code), describe(res->code), res->high,
+        res->low, (unsigned long long)res->blocks_probed,
+        (unsigned long long)res->candidates_scored, res->above_low,
+        (unsigned long long)res->blocks_oversized,
+        res->candidates_capped ? ", candidates capped" : "");
     if (err || !res->candidate_count)
         return err;
     err = lrs_buf_addf(out, "%-10s %7s", "uln", "score");
     for (int f = 0; !err && f < LRS_MATCH_FIELD__COUNT; f++)
-        err = lrs_buf_addf(out, f + 1 < LRS_MATCH_FIELD__COUNT ? "  %-16s"
-                                                               : "  %s",
+        err = lrs_buf_addf(out,
+                           f + 1 < LRS_MATCH_FIELD__COUNT ? "  %-16s" : "  %s",
                            lrs_match_field_name((enum lrs_match_field)f));
     if (!err)
         err = lrs_buf_addch(out, '\n');
@@ -99,27 +98,27 @@ static enum lrs_err json_candidate(const struct lrs_match_candidate *c,
 {
     bool first = true;
     enum lrs_err err = lrs_buf_addf(
-        out, "{\"uln\":\"%010llu\",\"matched_uln\":\"%010llu\",\"score\":%.4f,"
-             "\"swap_weight\":%.4f,\"flags\":[",
+        out,
+        "{\"uln\":\"%010llu\",\"matched_uln\":\"%010llu\",\"score\":%.4f,"
+        "\"swap_weight\":%.4f,\"flags\":[",
         (unsigned long long)c->uln, (unsigned long long)c->matched_uln,
         c->score, c->swap_weight);
 
     for (size_t i = 0; !err && i < LRS_ARRAY_LEN(flag_names); i++) {
         if (!(c->flags & flag_names[i].flag))
             continue;
-        err = lrs_buf_addf(out, "%s\"%s\"", first ? "" : ",",
-                           flag_names[i].name);
+        err =
+            lrs_buf_addf(out, "%s\"%s\"", first ? "" : ",", flag_names[i].name);
         first = false;
     }
     if (!err)
         err = lrs_buf_adds(out, "],\"fields\":{");
     for (int f = 0; !err && f < LRS_MATCH_FIELD__COUNT; f++)
-        err = lrs_buf_addf(out, "%s\"%s\":{\"level\":\"%s\",\"weight\":%.4f}",
-                           f ? "," : "",
-                           lrs_match_field_name((enum lrs_match_field)f),
-                           lrs_match_level_name((enum lrs_match_field)f,
-                                                c->level[f]),
-                           c->weight[f]);
+        err = lrs_buf_addf(
+            out, "%s\"%s\":{\"level\":\"%s\",\"weight\":%.4f}", f ? "," : "",
+            lrs_match_field_name((enum lrs_match_field)f),
+            lrs_match_level_name((enum lrs_match_field)f, c->level[f]),
+            c->weight[f]);
     if (!err)
         err = lrs_buf_adds(out, "}}");
     return err;

@@ -84,14 +84,12 @@ static enum lrs_err reserve_candidates(struct lrs_match_result *res, size_t n)
 /* The query                                                          */
 /* ------------------------------------------------------------------ */
 
-static enum lrs_err prep_name(struct lrs_str raw, const char *field,
-                              char *buf, struct nm *out,
-                              struct lrs_diag *diag)
+static enum lrs_err prep_name(struct lrs_str raw, const char *field, char *buf,
+                              struct nm *out, struct lrs_diag *diag)
 {
     size_t len;
     mpcode last;
-    const enum lrs_err err = lrs_name_normalise_to(raw, field, buf, &len,
-                                                   diag);
+    const enum lrs_err err = lrs_name_normalise_to(raw, field, buf, &len, diag);
 
     if (err)
         return err;
@@ -110,8 +108,7 @@ static enum lrs_err prep_query(const struct lrs_match_query *query,
 
     err = prep_name(query->given, "given_name", q->given, &q->g, diag);
     if (!err)
-        err = prep_name(query->middle, "middle_names", q->middle, &q->m,
-                        diag);
+        err = prep_name(query->middle, "middle_names", q->middle, &q->m, diag);
     if (!err)
         err = prep_name(query->family, "family_name", q->family, &q->f, diag);
     if (!err)
@@ -304,8 +301,8 @@ static void thresholds(const struct lrs_match_index *idx,
                        struct lrs_match_result *res)
 {
     const double active = (double)(idx->count - idx->merged);
-    const double n = active > idx->model.min_register ? active
-                                                      : idx->model.min_register;
+    const double n =
+        active > idx->model.min_register ? active : idx->model.min_register;
 
     res->high = log2(n) + idx->model.high;
     res->low = log2(n) + idx->model.low;
@@ -324,7 +321,8 @@ static void decide(const struct lrs_match_index *idx,
         res->candidate_count = 0;
     } else if (best->score >= res->high &&
                !(best->flags & LRS_MATCH_CAND_VETO) &&
-               (kept == 1 || res->candidates[1].score < best->score - m->margin)) {
+               (kept == 1 ||
+                res->candidates[1].score < best->score - m->margin)) {
         res->code = best->flags & LRS_MATCH_CAND_MERGED ? LRS_MATCH_LINKED
                                                         : LRS_MATCH_EXACT;
         res->candidate_count = 1;
@@ -369,8 +367,7 @@ static void intern_view(const struct lrs_match_index *idx, struct nm *n)
     n->id = id || !n->s.len ? id : NONE;
 }
 
-static enum lrs_err find_locked(const struct lrs_match_index *idx,
-                                struct pq *q,
+static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
                                 struct lrs_match_result *res)
 {
     struct plan plan;

@@ -247,8 +247,8 @@ static enum lrs_err reserve_learners(struct lrs_match_index *idx, size_t want)
         cap = NONE / KEY_SLOTS - 1;
     err = grow_array((void **)&idx->lrns, cap, sizeof *idx->lrns);
     if (!err)
-        err = grow_array((void **)&idx->next, cap * KEY_SLOTS,
-                         sizeof *idx->next);
+        err =
+            grow_array((void **)&idx->next, cap * KEY_SLOTS, sizeof *idx->next);
     if (!err)
         err = grow_array((void **)&idx->fp, cap * KEY_SLOTS, sizeof *idx->fp);
     if (err)
@@ -270,8 +270,7 @@ static bool model_valid(const struct lrs_match_model *m)
 }
 
 enum lrs_err lrs_match_index_new(const struct lrs_match_model *model,
-                                 size_t capacity,
-                                 struct lrs_match_index **out)
+                                 size_t capacity, struct lrs_match_index **out)
 {
     struct lrs_match_index *idx;
     enum lrs_err err;
@@ -337,8 +336,14 @@ void lrs_match_index_free(struct lrs_match_index *idx)
 /* Records                                                            */
 /* ------------------------------------------------------------------ */
 
-enum { P_GIVEN, P_MIDDLE, P_FAMILY, P_PREFERRED, P_FORMER, P__COUNT =
-       P_FORMER + LRS_MATCH_FORMER_MAX };
+enum {
+    P_GIVEN,
+    P_MIDDLE,
+    P_FAMILY,
+    P_PREFERRED,
+    P_FORMER,
+    P__COUNT = P_FORMER + LRS_MATCH_FORMER_MAX
+};
 
 /* A learner's names normalised, and its other fields checked. */
 struct prep {
@@ -349,16 +354,16 @@ struct prep {
 };
 
 static const char *const prep_field[P__COUNT] = {
-    "given_name", "middle_names", "family_name", "preferred_given_name",
-    "previous_family_name", "previous_family_name",
+    "given_name",           "middle_names",         "family_name",
+    "preferred_given_name", "previous_family_name", "previous_family_name",
 };
 
 static enum lrs_err prep_learner(const struct lrs_match_learner *l,
                                  struct prep *p, struct lrs_diag *diag)
 {
     const struct lrs_str raw[P__COUNT] = {
-        l->given, l->middle, l->family, l->preferred, l->former[0],
-        l->former[1],
+        l->given,     l->middle,    l->family,
+        l->preferred, l->former[0], l->former[1],
     };
     char uln[24];
     enum lrs_err err;

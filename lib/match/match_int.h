@@ -26,7 +26,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#define NONE UINT32_MAX
+#define NONE     UINT32_MAX
 #define DOB_NONE INT32_MIN
 
 /*
@@ -38,12 +38,12 @@ enum key_slot {
     SLOT_DF_LAST,       /* dob + last family token (double-barrelled) */
     SLOT_DF_FORMER0,    /* dob + former family name phonetic */
     SLOT_DF_FORMER1,
-    SLOT_PF,            /* postcode + family phonetic */
-    SLOT_GFY,           /* given + family phonetic + birth year */
-    SLOT_DG,            /* dob + given phonetic */
-    SLOT_PG,            /* postcode + given phonetic */
-    SLOT_DP,            /* dob + postcode */
-    SLOT_GFMD,          /* given + family phonetic + day and month */
+    SLOT_PF,   /* postcode + family phonetic */
+    SLOT_GFY,  /* given + family phonetic + birth year */
+    SLOT_DG,   /* dob + given phonetic */
+    SLOT_PG,   /* postcode + given phonetic */
+    SLOT_DP,   /* dob + postcode */
+    SLOT_GFMD, /* given + family phonetic + day and month */
     KEY_SLOTS
 };
 
@@ -63,24 +63,24 @@ typedef uint32_t mpcode;
 
 /* An interned normalised name. */
 struct name {
-    uint32_t off;           /* of the NUL-terminated text in the pool */
-    uint16_t len;           /* bytes */
-    uint16_t ntok;          /* tokens */
-    mpcode first[2];        /* primary and alternate code, first token */
-    mpcode last;            /* primary code of the last token */
-    uint32_t given_count;   /* learners with this given name */
-    uint32_t family_count;  /* learners with this family name */
+    uint32_t off;          /* of the NUL-terminated text in the pool */
+    uint16_t len;          /* bytes */
+    uint16_t ntok;         /* tokens */
+    mpcode first[2];       /* primary and alternate code, first token */
+    mpcode last;           /* primary code of the last token */
+    uint32_t given_count;  /* learners with this given name */
+    uint32_t family_count; /* learners with this family name */
 };
 
 struct names {
-    struct name *v;    /* owned; v[0] is the empty name */
+    struct name *v; /* owned; v[0] is the empty name */
     uint32_t count;
     uint32_t cap;
-    char *pool;        /* owned; the texts */
+    char *pool; /* owned; the texts */
     size_t pool_len;
     size_t pool_cap;
-    uint32_t *slots;   /* owned; open-addressed name ids, NONE = free */
-    size_t slot_mask;  /* slots - 1; a power of two minus one */
+    uint32_t *slots;  /* owned; open-addressed name ids, NONE = free */
+    size_t slot_mask; /* slots - 1; a power of two minus one */
 };
 
 /*
@@ -95,14 +95,14 @@ typedef uint64_t pcode;
 struct lrn {
     uint64_t uln;
     pcode postcode;
-    uint32_t given;    /* name ids; 0 = missing */
+    uint32_t given; /* name ids; 0 = missing */
     uint32_t middle;
     uint32_t family;
     uint32_t preferred;
     uint32_t former[LRS_MATCH_FORMER_MAX];
-    uint32_t master;   /* NONE, or the id it was merged into */
-    int32_t dob;       /* day number, DOB_NONE when missing */
-    uint8_t gender;    /* enum lrs_gender; 0 and 9 mean missing */
+    uint32_t master; /* NONE, or the id it was merged into */
+    int32_t dob;     /* day number, DOB_NONE when missing */
+    uint8_t gender;  /* enum lrs_gender; 0 and 9 mean missing */
 };
 
 #define INDEX_MAGIC 0x4d415443u /* "MATC" */
@@ -111,17 +111,17 @@ struct lrs_match_index {
     uint32_t magic;
     struct lrs_match_model model;
     pthread_rwlock_t lock;
-    struct lrn *lrns;        /* owned */
-    uint32_t count;          /* learners */
+    struct lrn *lrns; /* owned */
+    uint32_t count;   /* learners */
     uint32_t cap;
-    uint32_t merged;         /* learners with a master */
+    uint32_t merged; /* learners with a master */
     struct names names;
-    uint32_t *next;          /* owned; cap * KEY_SLOTS */
-    uint32_t *fp;            /* owned; cap * KEY_SLOTS */
-    uint32_t *heads;         /* owned; head_mask + 1 buckets */
+    uint32_t *next;  /* owned; cap * KEY_SLOTS */
+    uint32_t *fp;    /* owned; cap * KEY_SLOTS */
+    uint32_t *heads; /* owned; head_mask + 1 buckets */
     size_t head_mask;
-    uint64_t keys;           /* entries linked */
-    uint32_t *ulns;          /* owned; uln_mask + 1 slots of ids */
+    uint64_t keys;  /* entries linked */
+    uint32_t *ulns; /* owned; uln_mask + 1 slots of ids */
     size_t uln_mask;
     _Atomic uint64_t finds;
     _Atomic uint64_t oversized;
@@ -129,10 +129,10 @@ struct lrs_match_index {
 
 /* Learner-side view of a normalised name, for comparisons. */
 struct nm {
-    struct lrs_str s;  /* normalised text; len 0 = missing */
-    uint32_t id;       /* name id, or NONE when not in the name table */
-    mpcode first[2];   /* primary and alternate of the first token */
-    uint32_t count;    /* frequency in the role compared (0 for queries) */
+    struct lrs_str s; /* normalised text; len 0 = missing */
+    uint32_t id;      /* name id, or NONE when not in the name table */
+    mpcode first[2];  /* primary and alternate of the first token */
+    uint32_t count;   /* frequency in the role compared (0 for queries) */
 };
 
 /* A prepared query. */
@@ -141,10 +141,10 @@ struct pq {
     char middle[LRS_NAME_SIZE];
     char family[LRS_NAME_SIZE];
     char previous[LRS_NAME_SIZE];
-    struct nm g, m, f, p;  /* views of the four names */
-    mpcode f_last;         /* last family token, when two or more */
-    int32_t dob;           /* DOB_NONE when missing */
-    struct lrs_date date;  /* the same, as a date */
+    struct nm g, m, f, p; /* views of the four names */
+    mpcode f_last;        /* last family token, when two or more */
+    int32_t dob;          /* DOB_NONE when missing */
+    struct lrs_date date; /* the same, as a date */
     uint8_t gender;
     pcode postcode;
 };
@@ -152,8 +152,7 @@ struct pq {
 /* names.c */
 void lrs__names_release(struct names *n);
 enum lrs_err lrs__names_init(struct names *n);
-enum lrs_err lrs__names_intern(struct names *n, struct lrs_str s,
-                               uint32_t *id);
+enum lrs_err lrs__names_intern(struct names *n, struct lrs_str s, uint32_t *id);
 /* The id of `s`, or 0 (the empty name) when it is not interned. */
 uint32_t lrs__names_find(const struct names *n, struct lrs_str s);
 size_t lrs__names_bytes(const struct names *n);

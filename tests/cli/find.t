@@ -2,13 +2,23 @@
 # queries go through the match engine and lrs eval holds the answers to
 # the quality bounds: false links at most 0.05% of queries, missed links
 # at most 0.5% of those with a true match, reviews at most 3% (measured on
-# these seeds: 0 false, 0 missed, 1.2-1.7% reviews). Then single finds by
-# demographics and by ULN, the explanation, and usage errors.
+# these seeds: 0 false, 0 missed, 1.2-1.7% reviews). The register goes
+# through the store too (lrs init, lrs import learners, lrs find --db) and
+# gives the same answers. Then single finds by demographics and by ULN,
+# the explanation, and usage errors.
 $ lrs synth --learners 3000 --queries 1500 --seed 3 --out s > /dev/null
 $ lrs find --learners s/learners.csv --csv s/queries.csv --out s/results.csv
 $ head -1 s/results.csv
 id,code,uln,candidates,score
 $ lrs eval --truth s/truth.csv --results s/results.csv --max-false-link 0.05% --max-missed 0.5% --max-review 3% > /dev/null
+$ lrs init > /dev/null
+$ lrs import learners s/learners.csv
+imported 3000 learners (0 ULNs issued)
+$ lrs find --csv s/queries.csv --out s/store-results.csv
+$ cmp s/results.csv s/store-results.csv && echo same
+same
+$ lrs find --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE"
+WSRC0004 2931986320
 $ lrs synth --learners 3000 --queries 1500 --seed 5 --out t > /dev/null
 $ lrs find --learners t/learners.csv --csv t/queries.csv --out t/results.csv
 $ lrs eval --truth t/truth.csv --results t/results.csv --max-false-link 0.05% --max-missed 0.5% --max-review 3% > /dev/null
@@ -34,9 +44,9 @@ WSRC0001
 $ lrs find --learners s/learners.csv --uln 2931986321 --given Emma --family Morgan
 2> lrs: --uln: check digit is 1, expected 0
 ? 1
-$ lrs find --given Emma --family Morgan --dob 2010-09-28
-2> lrs: --learners FILE is required
-2> usage: lrs find --learners FILE (--uln ULN --given G --family F |
+$ lrs find --given Emma --family Morgan
+2> lrs: give --csv, or --uln with --given and --family, or --given, --family and --dob
+2> usage: lrs find [--db PATH | --learners FILE] (--uln ULN --given G --family F |
 2>                 --given G --family F --dob YYYY-MM-DD [--gender G]
 2>                 [--postcode PC] [--middle M] [--previous-family P] |
 2>                 --csv QUERIES [--out RESULTS]) [--json] [--explain]

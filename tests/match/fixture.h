@@ -49,8 +49,7 @@ static inline struct lrs_postcode fx_pc(const char *s)
 
     memset(&pc, 0, sizeof pc);
     if (s && *s)
-        assert_int_equal(lrs_postcode_parse(lrs_str_c(s), &pc, NULL),
-                         LRS_OK);
+        assert_int_equal(lrs_postcode_parse(lrs_str_c(s), &pc, NULL), LRS_OK);
     return pc;
 }
 
@@ -89,11 +88,9 @@ static inline void fx_insert(struct lrs_match_index *idx,
     assert_int_equal(lrs_match_index_insert(idx, &l, NULL, NULL), LRS_OK);
 }
 
-static inline struct lrs_match_query fx_query(const char *given,
-                                              const char *middle,
-                                              const char *family,
-                                              const char *dob, int gender,
-                                              const char *postcode)
+static inline struct lrs_match_query
+fx_query(const char *given, const char *middle, const char *family,
+         const char *dob, int gender, const char *postcode)
 {
     struct lrs_match_query q;
 
@@ -133,10 +130,8 @@ static inline void fx_assert_sane(const struct lrs_match_index *idx)
             assert_true(id < idx->count);
             lrs__lrn_keys(idx, &idx->lrns[id], keys);
             assert_true(keys[e % KEY_SLOTS] != 0);
-            assert_int_equal((size_t)keys[e % KEY_SLOTS] & idx->head_mask,
-                             b);
-            assert_int_equal(idx->fp[e],
-                             (uint32_t)(keys[e % KEY_SLOTS] >> 32));
+            assert_int_equal((size_t)keys[e % KEY_SLOTS] & idx->head_mask, b);
+            assert_int_equal(idx->fp[e], (uint32_t)(keys[e % KEY_SLOTS] >> 32));
             linked++;
         }
     }

@@ -58,10 +58,8 @@ static void test_compare__name_levels(void **state)
     (void)state;
     /* Normalised inputs, as the index holds them. */
     assert_int_equal(name_level("SMITH", "SMITH"), LRS_MATCH_NAME_EXACT);
-    assert_int_equal(name_level("SMITH JONES", "JONES"),
-                     LRS_MATCH_NAME_TOKEN);
-    assert_int_equal(name_level("JONES", "SMITH JONES"),
-                     LRS_MATCH_NAME_TOKEN);
+    assert_int_equal(name_level("SMITH JONES", "JONES"), LRS_MATCH_NAME_TOKEN);
+    assert_int_equal(name_level("JONES", "SMITH JONES"), LRS_MATCH_NAME_TOKEN);
     assert_int_equal(name_level("JONES SMITH", "SMITH JONES"),
                      LRS_MATCH_NAME_TOKEN);
     assert_int_equal(name_level("BOB", "ROBERT"), LRS_MATCH_NAME_VARIANT);
@@ -89,20 +87,17 @@ static void test_compare__level_names(void **state)
         lrs_match_level_name(LRS_MATCH_FAMILY, LRS_MATCH_NAME_FORMER),
         "former");
     assert_string_equal(
-        lrs_match_level_name(LRS_MATCH_DOB, LRS_MATCH_DOB_SWAPPED),
-        "swapped");
+        lrs_match_level_name(LRS_MATCH_DOB, LRS_MATCH_DOB_SWAPPED), "swapped");
     assert_string_equal(
         lrs_match_level_name(LRS_MATCH_POSTCODE, LRS_MATCH_POSTCODE_UNKNOWN),
         "unknown");
     assert_string_equal(lrs_match_level_name(LRS_MATCH_GENDER, 99), "?");
     assert_string_equal(lrs_match_field_name(LRS_MATCH_MIDDLE), "middle");
     assert_string_equal(lrs_match_code_name(LRS_MATCH_LINKED), "WSRC0022");
-    assert_string_equal(lrs_match_code_name(LRS_MATCH_TOO_MANY),
-                        "WSRC0002");
+    assert_string_equal(lrs_match_code_name(LRS_MATCH_TOO_MANY), "WSRC0002");
     for (unsigned f = 0; f < LRS_MATCH_FIELD__COUNT; f++)
         for (unsigned l = 0; l < LRS_MATCH_NAME__COUNT; l++)
-            assert_non_null(
-                lrs_match_level_name((enum lrs_match_field)f, l));
+            assert_non_null(lrs_match_level_name((enum lrs_match_field)f, l));
 }
 
 static void test_compare__default_model_is_sane(void **state)
@@ -117,9 +112,8 @@ static void test_compare__default_model_is_sane(void **state)
     assert_true(lrs_match_weight(m.family[LRS_MATCH_NAME_DIFFERENT]) < 0);
     assert_true(lrs_match_weight(m.dob[LRS_MATCH_DOB_DIFFERENT]) < 0);
     assert_true(fabs(lrs_match_weight(m.dob[LRS_MATCH_DOB_MISSING])) < 1e-9);
-    assert_true(
-        fabs(lrs_match_weight(m.postcode[LRS_MATCH_POSTCODE_UNKNOWN])) <
-        1e-9);
+    assert_true(fabs(lrs_match_weight(m.postcode[LRS_MATCH_POSTCODE_UNKNOWN])) <
+                1e-9);
     assert_true(fabs(lrs_match_weight(m.gender[LRS_MATCH_GENDER_MISSING])) <
                 1e-9);
     /* Closer levels weigh more. */
@@ -161,9 +155,9 @@ static void test_compare__dob_levels(void **state)
     (void)state;
     one_setup(&o, &ann);
     for (size_t i = 0; i < FX_LEN(v); i++) {
-        const struct lrs_match_candidate *c = scored(
-            &o, fx_query("Ann", "Marie", "Przybylski", v[i].dob, 2,
-                         "SW1A 1AA"));
+        const struct lrs_match_candidate *c =
+            scored(&o, fx_query("Ann", "Marie", "Przybylski", v[i].dob, 2,
+                                "SW1A 1AA"));
 
         assert_int_equal(c->level[LRS_MATCH_DOB], v[i].level);
     }
@@ -216,8 +210,8 @@ static void test_compare__postcode_levels(void **state)
     one_setup(&o, &ann);
     for (size_t i = 0; i < FX_LEN(v); i++) {
         const struct lrs_match_candidate *c =
-            scored(&o, fx_query("Ann", "Marie", "Przybylski", "2010-03-04",
-                                2, v[i].pc));
+            scored(&o, fx_query("Ann", "Marie", "Przybylski", "2010-03-04", 2,
+                                v[i].pc));
 
         assert_int_equal(c->level[LRS_MATCH_POSTCODE], v[i].level);
     }
@@ -236,8 +230,7 @@ static void test_compare__zz99_never_counts(void **state)
     (void)state;
     one_setup(&o, &nfa);
     c = scored(&o, fx_query("Kai", "", "Lowe", "2009-01-20", 1, "ZZ99 3VZ"));
-    assert_int_equal(c->level[LRS_MATCH_POSTCODE],
-                     LRS_MATCH_POSTCODE_UNKNOWN);
+    assert_int_equal(c->level[LRS_MATCH_POSTCODE], LRS_MATCH_POSTCODE_UNKNOWN);
     assert_true(fabs(c->weight[LRS_MATCH_POSTCODE]) < 1e-9);
     one_teardown(&o);
 }
@@ -275,19 +268,18 @@ static void test_compare__frequency_weighting(void **state)
     (void)state;
     assert_int_equal(lrs_match_index_new(NULL, 0, &idx), LRS_OK);
     for (unsigned i = 0; i < 3000; i++) {
-        struct fx_learner f = {10 + i, given, "", "Smith", "2008-06-01", 1,
-                               "LS1 1AA", NULL, NULL};
+        struct fx_learner f = {10 + i, given,     "",   "Smith", "2008-06-01",
+                               1,      "LS1 1AA", NULL, NULL};
 
         snprintf(given, sizeof given, "G%c%c%c", 'A' + i % 26,
                  'A' + i / 26 % 26, 'A' + i / 676);
         fx_insert(idx, &f);
     }
-    fx_insert(idx, &(struct fx_learner){5000, "Adam", "", "Przybylski",
-                                        "2008-06-02", 1, "LS1 1AB", NULL,
-                                        NULL});
-    fx_insert(idx, &(struct fx_learner){5001, "Adam", "", "Smith",
-                                        "2008-06-03", 1, "LS1 1AD", NULL,
-                                        NULL});
+    fx_insert(idx,
+              &(struct fx_learner){5000, "Adam", "", "Przybylski", "2008-06-02",
+                                   1, "LS1 1AB", NULL, NULL});
+    fx_insert(idx, &(struct fx_learner){5001, "Adam", "", "Smith", "2008-06-03",
+                                        1, "LS1 1AD", NULL, NULL});
     lrs_match_result_init(&res);
     q = fx_query("Adam", "", "Przybylski", "2008-06-02", 1, "LS1 1AB");
     assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
@@ -333,8 +325,8 @@ static void test_compare__middle_name_in_given(void **state)
 
     (void)state;
     one_setup(&o, &mary);
-    c = scored(&o, fx_query("Mary Anne", "", "Okafor", "2011-09-09", 2,
-                            "B1 1AA"));
+    c = scored(&o,
+               fx_query("Mary Anne", "", "Okafor", "2011-09-09", 2, "B1 1AA"));
     assert_int_equal(c->level[LRS_MATCH_GIVEN], LRS_MATCH_NAME_TOKEN);
     assert_int_equal(o.res.code, LRS_MATCH_EXACT);
     one_teardown(&o);

@@ -11,8 +11,7 @@ static struct lrs_match_result res;
 
 /* A small register: a family with twins, and some others. */
 static const struct fx_learner reg[] = {
-    {1, "Oliver", "James", "Hughes", "2010-05-14", 1, "CF10 1AA", NULL,
-     NULL},
+    {1, "Oliver", "James", "Hughes", "2010-05-14", 1, "CF10 1AA", NULL, NULL},
     {2, "Harry", "", "Hughes", "2010-05-14", 1, "CF10 1AA", NULL, NULL},
     {3, "Grace", "", "Hughes", "2012-09-02", 2, "CF10 1AA", NULL, NULL},
     {4, "Zoë", "", "O'Brien", "2009-02-11", 2, "BT7 1NN", NULL, NULL},
@@ -52,16 +51,15 @@ static void assert_exact(struct lrs_match_query q, unsigned n)
 static void test_find__exact_match(void **state)
 {
     (void)state;
-    assert_exact(fx_query("Oliver", "James", "Hughes", "2010-05-14", 1,
-                          "CF10 1AA"),
-                 1);
+    assert_exact(
+        fx_query("Oliver", "James", "Hughes", "2010-05-14", 1, "CF10 1AA"), 1);
     assert_true(res.candidates[0].score >= res.high);
     assert_true(res.blocks_probed > 0);
     assert_true(res.candidates_scored >= 1);
     /* Raw input is normalised: case, spaces, postcode form. */
-    assert_exact(fx_query("  OLIVER ", "james", "hughes", "2010-05-14", 1,
-                          "cf101aa"),
-                 1);
+    assert_exact(
+        fx_query("  OLIVER ", "james", "hughes", "2010-05-14", 1, "cf101aa"),
+        1);
 }
 
 /*
@@ -77,8 +75,7 @@ static void test_find__twins_never_linked(void **state)
     q = fx_query("Jacob", "", "Hughes", "2010-05-14", 1, "CF10 1AA");
     assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_NONE);
     assert_true(res.excluded >= 2);
-    assert_exact(fx_query("Harry", "", "Hughes", "2010-05-14", 1,
-                          "CF10 1AA"),
+    assert_exact(fx_query("Harry", "", "Hughes", "2010-05-14", 1, "CF10 1AA"),
                  2);
     /* A sibling: same family name and address, another birthday. */
     q = fx_query("Noah", "", "Hughes", "2014-01-30", 1, "CF10 1AA");
@@ -103,21 +100,18 @@ static void test_find__phonetic_given_is_vetoed(void **state)
 static void test_find__diacritics_apostrophes_hyphens(void **state)
 {
     (void)state;
-    assert_exact(fx_query("Zoe", "", "OBrien", "2009-02-11", 2, "BT7 1NN"),
-                 4);
+    assert_exact(fx_query("Zoe", "", "OBrien", "2009-02-11", 2, "BT7 1NN"), 4);
     assert_int_equal(res.candidates[0].level[LRS_MATCH_GIVEN],
                      LRS_MATCH_NAME_EXACT);
-    assert_exact(fx_query("ZOË", "", "o'brien", "2009-02-11", 2, "BT7 1NN"),
-                 4);
-    assert_exact(fx_query("Amelia", "Rose", "Smith Jones", "2011-07-30", 2,
-                          "M20 2RN"),
-                 5);
+    assert_exact(fx_query("ZOË", "", "o'brien", "2009-02-11", 2, "BT7 1NN"), 4);
+    assert_exact(
+        fx_query("Amelia", "Rose", "Smith Jones", "2011-07-30", 2, "M20 2RN"),
+        5);
     assert_int_equal(res.candidates[0].level[LRS_MATCH_FAMILY],
                      LRS_MATCH_NAME_EXACT);
     /* One part of the double-barrelled name. */
-    assert_exact(fx_query("Amelia", "Rose", "Jones", "2011-07-30", 2,
-                          "M20 2RN"),
-                 5);
+    assert_exact(
+        fx_query("Amelia", "Rose", "Jones", "2011-07-30", 2, "M20 2RN"), 5);
     assert_int_equal(res.candidates[0].level[LRS_MATCH_FAMILY],
                      LRS_MATCH_NAME_TOKEN);
 }
@@ -128,8 +122,7 @@ static void test_find__married_name_via_history(void **state)
     struct lrs_match_query q;
 
     (void)state;
-    assert_exact(fx_query("Chloe", "", "Walker", "2008-11-05", 2,
-                          "LS6 3BX"),
+    assert_exact(fx_query("Chloe", "", "Walker", "2008-11-05", 2, "LS6 3BX"),
                  6);
     assert_int_equal(res.candidates[0].level[LRS_MATCH_FAMILY],
                      LRS_MATCH_NAME_FORMER);
@@ -144,8 +137,7 @@ static void test_find__married_name_via_history(void **state)
 static void test_find__day_month_swap(void **state)
 {
     (void)state;
-    assert_exact(fx_query("Dylan", "", "Evans", "2009-07-04", 1, "SA1 1AA"),
-                 7);
+    assert_exact(fx_query("Dylan", "", "Evans", "2009-07-04", 1, "SA1 1AA"), 7);
     assert_int_equal(res.candidates[0].level[LRS_MATCH_DOB],
                      LRS_MATCH_DOB_SWAPPED);
 }
@@ -200,24 +192,19 @@ static void test_find__bad_input_names_field(void **state)
 static void test_find__by_uln(void **state)
 {
     (void)state;
-    assert_int_equal(lrs_match_index_find_uln(idx, fx_uln(4),
-                                              lrs_str_c("Zoe"),
-                                              lrs_str_c("O'Brien"), &res,
-                                              NULL),
+    assert_int_equal(lrs_match_index_find_uln(idx, fx_uln(4), lrs_str_c("Zoe"),
+                                              lrs_str_c("O'Brien"), &res, NULL),
                      LRS_OK);
     assert_int_equal(res.code, LRS_MATCH_EXACT);
     assert_int_equal(res.candidates[0].uln, fx_uln(4));
-    assert_int_equal(lrs_match_index_find_uln(idx, fx_uln(4),
-                                              lrs_str_c("Mary"),
-                                              lrs_str_c("O'Brien"), &res,
-                                              NULL),
+    assert_int_equal(lrs_match_index_find_uln(idx, fx_uln(4), lrs_str_c("Mary"),
+                                              lrs_str_c("O'Brien"), &res, NULL),
                      LRS_OK);
     assert_int_equal(res.code, LRS_MATCH_NONE);
     assert_int_equal(res.candidate_count, 1); /* the failure explained */
     assert_int_equal(lrs_match_index_find_uln(idx, fx_uln(999),
                                               lrs_str_c("Zoe"),
-                                              lrs_str_c("O'Brien"), &res,
-                                              NULL),
+                                              lrs_str_c("O'Brien"), &res, NULL),
                      LRS_OK);
     assert_int_equal(res.code, LRS_MATCH_NONE);
     assert_int_equal(res.candidate_count, 0);
@@ -237,8 +224,7 @@ static void test_find__possible_and_too_many(void **state)
 
         snprintf(pc, sizeof pc, "B%u 1AA", i + 1);
         fx_insert(big, &(struct fx_learner){100 + i, "Jack", "", "Smith",
-                                            "2009-03-03", 1, pc, NULL,
-                                            NULL});
+                                            "2009-03-03", 1, pc, NULL, NULL});
     }
     q = fx_query("Jack", "", "Smith", "2009-03-03", 1, "");
     assert_int_equal(fx_find(big, &q, &res), LRS_MATCH_TOO_MANY);
@@ -256,8 +242,7 @@ static void test_find__possible_and_too_many(void **state)
 
         snprintf(pc, sizeof pc, "B%u 1AA", i + 1);
         fx_insert(big, &(struct fx_learner){200 + i, "Jack", "", "Smith",
-                                            "2009-03-03", 1, pc, NULL,
-                                            NULL});
+                                            "2009-03-03", 1, pc, NULL, NULL});
     }
     q = fx_query("Jack", "", "Smith", "2009-03-03", 1, "");
     assert_int_equal(fx_find(big, &q, &res), LRS_MATCH_POSSIBLE);
@@ -280,9 +265,9 @@ static void test_find__oversized_blocks_counted(void **state)
     m.max_block = 5;
     assert_int_equal(lrs_match_index_new(&m, 0, &big), LRS_OK);
     for (unsigned i = 0; i < 20; i++)
-        fx_insert(big, &(struct fx_learner){300 + i, "Jack", "", "Smith",
-                                            "2009-03-03", 1, "B1 1AA", NULL,
-                                            NULL});
+        fx_insert(big,
+                  &(struct fx_learner){300 + i, "Jack", "", "Smith",
+                                       "2009-03-03", 1, "B1 1AA", NULL, NULL});
     q = fx_query("Jack", "", "Smith", "2009-03-03", 1, "B1 1AA");
     (void)fx_find(big, &q, &res);
     assert_true(res.blocks_oversized > 0);

@@ -26,8 +26,7 @@ static void test_index__insert_and_lookup(void **state)
     assert_int_equal(lrs_match_index_lookup(idx, fx_uln(2), &got),
                      LRS_ENOTFOUND);
     /* The same ULN again. */
-    assert_int_equal(lrs_match_index_insert(idx, &l, NULL, &d),
-                     LRS_ECONFLICT);
+    assert_int_equal(lrs_match_index_insert(idx, &l, NULL, &d), LRS_ECONFLICT);
     assert_string_equal(d.field, "uln");
     /* An invalid ULN and an invalid name are refused, naming the field. */
     l.uln = 1000000063u;
@@ -63,9 +62,9 @@ static void test_index__growth_keeps_invariants(void **state)
         snprintf(family, sizeof family, "F%u", i % 89);
         snprintf(dob, sizeof dob, "20%02u-%02u-%02u", i % 10, 1 + i % 12,
                  1 + i % 28);
-        fx_insert(idx, &(struct fx_learner){i, given, "", family, dob,
-                                            1 + (int)(i % 2), "B1 1AA",
-                                            NULL, NULL});
+        fx_insert(idx,
+                  &(struct fx_learner){i, given, "", family, dob,
+                                       1 + (int)(i % 2), "B1 1AA", NULL, NULL});
         if (i % 997 == 0)
             fx_assert_sane(idx);
     }
@@ -118,10 +117,10 @@ static void test_index__update_rekeys(void **state)
     assert_int_equal(res.candidates[0].level[LRS_MATCH_FAMILY],
                      LRS_MATCH_NAME_FORMER);
     /* The old date and postcode no longer block. */
-    assert_int_equal(idx->names.v[lrs__names_find(&idx->names,
-                                                  lrs_str_c("CLARKE"))]
-                         .family_count,
-                     0);
+    assert_int_equal(
+        idx->names.v[lrs__names_find(&idx->names, lrs_str_c("CLARKE"))]
+            .family_count,
+        0);
     q = fx_query("Zed", "", "Nobody", "2010-02-03", 2, "NE1 4ST");
     assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_NONE);
     assert_int_equal(res.candidates_scored, 0);
@@ -153,8 +152,7 @@ static void test_index__merge_answers_master(void **state)
     fx_insert(idx, &dup);
     fx_insert(idx, &third);
     lrs_match_result_init(&res);
-    assert_int_equal(lrs_match_index_merge(idx, fx_uln(2), fx_uln(1)),
-                     LRS_OK);
+    assert_int_equal(lrs_match_index_merge(idx, fx_uln(2), fx_uln(1)), LRS_OK);
     /* The merged record's own details: the master is answered. */
     q = fx_query("Amy", "", "Clark", "2010-02-03", 2, "NE1 4ST");
     assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_LINKED);
@@ -166,8 +164,7 @@ static void test_index__merge_answers_master(void **state)
     assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
     assert_int_equal(res.candidates[0].uln, fx_uln(1));
     /* Merging into a merged learner follows to its master. */
-    assert_int_equal(lrs_match_index_merge(idx, fx_uln(3), fx_uln(2)),
-                     LRS_OK);
+    assert_int_equal(lrs_match_index_merge(idx, fx_uln(3), fx_uln(2)), LRS_OK);
     assert_int_equal(idx->lrns[2].master, 0);
     /* Cycles and self-merges are refused. */
     assert_int_equal(lrs_match_index_merge(idx, fx_uln(1), fx_uln(3)),
@@ -179,10 +176,8 @@ static void test_index__merge_answers_master(void **state)
     lrs_match_index_stats(idx, &st);
     assert_int_equal(st.merged, 2);
     /* By ULN: the merged ULN answers the master. */
-    assert_int_equal(lrs_match_index_find_uln(idx, fx_uln(2),
-                                              lrs_str_c("Amy"),
-                                              lrs_str_c("Clark"), &res,
-                                              NULL),
+    assert_int_equal(lrs_match_index_find_uln(idx, fx_uln(2), lrs_str_c("Amy"),
+                                              lrs_str_c("Clark"), &res, NULL),
                      LRS_OK);
     assert_int_equal(res.code, LRS_MATCH_LINKED);
     assert_int_equal(res.candidates[0].uln, fx_uln(1));
@@ -202,8 +197,8 @@ static void test_index__bytes_per_learner(void **state)
     assert_int_equal(lrs_match_index_new(NULL, 20000, &idx), LRS_OK);
     for (unsigned i = 0; i < 20000; i++) {
         snprintf(given, sizeof given, "N%u", i % 500);
-        fx_insert(idx, &(struct fx_learner){i, given, "", "Ng", "2005-05-05",
-                                            1, "B1 1AA", NULL, NULL});
+        fx_insert(idx, &(struct fx_learner){i, given, "", "Ng", "2005-05-05", 1,
+                                            "B1 1AA", NULL, NULL});
     }
     lrs_match_index_stats(idx, &st);
     print_message("# %llu bytes per learner\n",
@@ -226,8 +221,8 @@ static void test_index__oom_loop(void **state)
         struct lrs_match_learner l;
         struct lrs_match_query q;
         static const struct fx_learner last = {
-            39, "Name39", "Middle", "Family", "2010-04-12", 2, "B1 1AA",
-            "Former", NULL,
+            39, "Name39", "Middle", "Family", "2010-04-12",
+            2,  "B1 1AA", "Former", NULL,
         };
         enum lrs_err err;
 
@@ -243,8 +238,7 @@ static void test_index__oom_loop(void **state)
             char given[16], dob[16];
 
             snprintf(given, sizeof given, "Name%u", i);
-            snprintf(dob, sizeof dob, "2010-%02u-%02u", 1 + i % 12,
-                     1 + i % 28);
+            snprintf(dob, sizeof dob, "2010-%02u-%02u", 1 + i % 12, 1 + i % 28);
             l = fx_learner(&(struct fx_learner){i, given, "Middle", "Family",
                                                 dob, 2, "B1 1AA", "Former",
                                                 NULL});

@@ -32,13 +32,10 @@ static void test_nickname__pairs_both_ways(void **state)
 static void test_nickname__curated_and_broad(void **state)
 {
     (void)state;
-    assert_int_equal(lrs__nickname(lrs_str_c("AMELIA"), lrs_str_c("AMY")),
-                     2);
+    assert_int_equal(lrs__nickname(lrs_str_c("AMELIA"), lrs_str_c("AMY")), 2);
     /* Only the broad list pairs these two distinct names. */
-    assert_int_equal(lrs__nickname(lrs_str_c("AMELIA"), lrs_str_c("EMILY")),
-                     1);
-    assert_int_equal(lrs__nickname(lrs_str_c("AMELIA"), lrs_str_c("ZED")),
-                     0);
+    assert_int_equal(lrs__nickname(lrs_str_c("AMELIA"), lrs_str_c("EMILY")), 1);
+    assert_int_equal(lrs__nickname(lrs_str_c("AMELIA"), lrs_str_c("ZED")), 0);
 }
 
 int main(void)

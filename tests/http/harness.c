@@ -163,7 +163,9 @@ static void write_token(struct harness *h)
     snprintf(h->bearer, sizeof h->bearer, "Authorization: Bearer %s", h->token);
     snprintf(h->token_file, sizeof h->token_file, "%s/operator.token", h->dir);
     f = fopen(h->token_file, "w");
-    if (!f || fprintf(f, "%s\n", h->token) < 0 || fclose(f) != 0)
+    if (!f)
+        kill_and_fail(h, "cannot create the operator token file");
+    if (fprintf(f, "%s\n", h->token) < 0 || fclose(f) != 0)
         kill_and_fail(h, "cannot write the operator token file");
 }
 
@@ -180,7 +182,16 @@ void harness_start(struct harness *h, const char *const *extra)
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(h->dir))
         fail_msg("harness: mkdtemp: %s", strerror(errno));
-    snprintf(h->db, sizeof h->db, "%s/lrs.db", h->dir);
+    /* With LRS_HTTP_STORE=pg (tests/pg/with-pg.sh sets the URL) the
+     * store is that PostgreSQL database, else an SQLite file here. */
+    if (getenv("LRS_HTTP_STORE") &&
+        strcmp(getenv("LRS_HTTP_STORE"), "pg") == 0) {
+        if (!getenv("LRS_TEST_PG_URL"))
+            fail_msg("harness: LRS_HTTP_STORE=pg needs LRS_TEST_PG_URL");
+        snprintf(h->db, sizeof h->db, "%s", getenv("LRS_TEST_PG_URL"));
+    } else {
+        snprintf(h->db, sizeof h->db, "%s/lrs.db", h->dir);
+    }
     snprintf(h->log, sizeof h->log, "%s/lrsd.log", h->dir);
     write_token(h);
     h->pid = spawn(h, bin, extra);

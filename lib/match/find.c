@@ -314,7 +314,8 @@ static void decide(const struct lrs_match_index *idx,
     const struct lrs_match_model *m = &idx->model;
     const struct lrs_match_candidate *best = res->candidates;
 
-    qsort(res->candidates, kept, sizeof *res->candidates, cmp_score);
+    if (kept > 1)
+        qsort(res->candidates, kept, sizeof *res->candidates, cmp_score);
     res->above_low = kept;
     if (kept == 0) {
         res->code = LRS_MATCH_NONE;

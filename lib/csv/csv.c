@@ -345,6 +345,28 @@ static enum lrs_err read_quoted(struct lrs_csv *c, size_t start,
     return c->err;
 }
 
+/* Append chunk[pos..pos+n) to the record, within the limits. */
+static enum lrs_err add_run(struct lrs_csv *c, size_t n, size_t start,
+                            size_t column, struct lrs_diag *diag)
+{
+    if (c->rec.len - start + n > c->opts.max_field_len ||
+        c->rec.len + n > c->opts.max_record_len) {
+        /* Let add_byte find the exact byte and say which limit. */
+        for (size_t i = 0; i < n; i++) {
+            const enum lrs_err err =
+                add_byte(c, c->chunk[c->pos + i], start, column, diag);
+
+            if (err)
+                return err;
+        }
+    } else if (lrs_buf_add(&c->rec, c->chunk + c->pos, n)) {
+        return LRS_ERR(LRS_ENOMEM);
+    }
+    c->pos += n;
+    c->consumed += n;
+    return LRS_OK;
+}
+
 /* Read one unquoted field; *term as for read_quoted. */
 static enum lrs_err read_plain(struct lrs_csv *c, size_t start,
                                size_t column, int *term,
@@ -353,8 +375,24 @@ static enum lrs_err read_plain(struct lrs_csv *c, size_t start,
     enum lrs_err err;
 
     for (;;) {
-        int ch = get(c);
+        int ch;
+        size_t n = 0;
 
+        /* Fast path: the run of ordinary bytes left in this chunk. */
+        while (c->pos + n < c->end) {
+            const char b = c->chunk[c->pos + n];
+
+            if (b == ',' || b == '\n' || b == '\r' || b == '"' || b == '\0')
+                break;
+            n++;
+        }
+        if (n) {
+            err = add_run(c, n, start, column, diag);
+            if (err)
+                return err;
+            continue;
+        }
+        ch = get(c);
         if (ch == '\r') {
             if (peek(c) != '\n')
                 return fail(c, LRS_EINVAL, c->line, column, diag,

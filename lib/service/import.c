@@ -137,7 +137,8 @@ static enum lrs_err import_row(struct import *im,
         if (err)
             return reject(im, rec->line, i + 1, &d, rec);
     }
-    err = lrs_service_learner_check(&l, &d);
+    /* Each field passed its rule above; only the required ones remain. */
+    err = lrs__service_learner_required(&l, &d);
     if (err)
         return reject(im, rec->line, column_of(im, d.field), &d, rec);
     issue = l.uln[0] == '\0';

@@ -238,6 +238,28 @@ static bool blank(const char *s)
     return lrs_str_trim(lrs_str_c(s)).len == 0;
 }
 
+enum lrs_err lrs__service_learner_required(const struct lrs_learner *l,
+                                           struct lrs_diag *diag)
+{
+    const struct lrs_date d = l->date_of_birth;
+
+    if (blank(l->given_name))
+        return missing("given_name", diag);
+    if (blank(l->family_name))
+        return missing("family_name", diag);
+    if (!lrs_date_valid(d.year, d.month, d.day)) {
+        lrs_diag_set(diag, "date_of_birth", "is missing or not a real date");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (l->gender != LRS_GENDER_NOT_KNOWN && l->gender != LRS_GENDER_MALE &&
+        l->gender != LRS_GENDER_FEMALE &&
+        l->gender != LRS_GENDER_NOT_SPECIFIED)
+        return missing("gender", diag);
+    if (l->postcode[0] == '\0')
+        return missing("postcode", diag);
+    return LRS_OK;
+}
+
 enum lrs_err lrs_service_learner_check(const struct lrs_learner *l,
                                        struct lrs_diag *diag)
 {
@@ -258,7 +280,6 @@ enum lrs_err lrs_service_learner_check(const struct lrs_learner *l,
 #undef T
     };
     struct lrs_postcode pc;
-    const struct lrs_date d = l->date_of_birth;
     enum lrs_err err;
 
     if (l->uln[0] && lrs_uln_check(lrs_str_c(l->uln), diag))
@@ -270,20 +291,9 @@ enum lrs_err lrs_service_learner_check(const struct lrs_learner *l,
         if (err)
             return err;
     }
-    if (blank(l->given_name))
-        return missing("given_name", diag);
-    if (blank(l->family_name))
-        return missing("family_name", diag);
-    if (!lrs_date_valid(d.year, d.month, d.day)) {
-        lrs_diag_set(diag, "date_of_birth", "is missing or not a real date");
-        return LRS_ERR(LRS_EINVAL);
-    }
-    if (l->gender != LRS_GENDER_NOT_KNOWN && l->gender != LRS_GENDER_MALE &&
-        l->gender != LRS_GENDER_FEMALE &&
-        l->gender != LRS_GENDER_NOT_SPECIFIED)
-        return missing("gender", diag);
-    if (l->postcode[0] == '\0')
-        return missing("postcode", diag);
+    err = lrs__service_learner_required(l, diag);
+    if (err)
+        return err;
     err = lrs_postcode_parse(lrs_str_c(l->postcode), &pc, diag);
     if (err)
         return err;

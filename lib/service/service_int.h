@@ -22,4 +22,12 @@ enum lrs_err lrs__service_audit(struct lrs_store *s,
                                 enum lrs_audit_action action, const char *uln,
                                 struct lrs_diag *diag);
 
+/**
+ * The part of lrs_service_learner_check() that lrs_learner_field_set()
+ * cannot do field by field: given and family name, date of birth, gender
+ * and postcode present. For learners built with lrs_learner_field_set().
+ */
+enum lrs_err lrs__service_learner_required(const struct lrs_learner *l,
+                                           struct lrs_diag *diag);
+
 #endif /* LRS_SERVICE_INT_H */

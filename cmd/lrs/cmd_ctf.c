@@ -71,6 +71,7 @@ static int show(const char *path)
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_ctf_reader *r;
     uint64_t n = 0;
+    enum lrs_err err = LRS_OK;
     int rc;
 
     rc = open_checked(path, &r, &h);
@@ -85,7 +86,10 @@ static int show(const char *path)
            or_dash(h->source_academic_year));
     printf("destination: %s/%s\n", or_dash(h->dest_lea),
            or_dash(h->dest_estab));
-    while ((rc = lrs_ctf_reader_next(r, &p, &d)) == LRS_OK && p) {
+    for (;;) {
+        err = lrs_ctf_reader_next(r, &p, &d);
+        if (err || !p)
+            break;
         n++;
         printf("%llu  %-13s  %-10s  %s, %s  %s  %s  %s\n",
                (unsigned long long)p->ordinal, or_dash(p->upn), or_dash(p->uln),
@@ -93,7 +97,7 @@ static int show(const char *path)
                or_dash(p->sex), or_dash(p->address.postcode));
     }
     lrs_ctf_reader_free(r);
-    if (rc != LRS_OK)
+    if (err != LRS_OK)
         return file_error(path, &d);
     printf("%llu pupil%s\n", (unsigned long long)n, n == 1 ? "" : "s");
     return CLI_OK;
@@ -155,6 +159,7 @@ static int validate(const char *path, struct lrs_date on, bool csv)
     struct lrs_ctf_reader *r;
     struct tally t = {0, 0, 0, 0};
     FILE *summary = csv ? stderr : stdout;
+    enum lrs_err err = LRS_OK;
     int rc;
 
     rc = open_checked(path, &r, &h);
@@ -163,10 +168,13 @@ static int validate(const char *path, struct lrs_date on, bool csv)
     if (csv)
         printf("pupil,line,upn,surname,forename,code,severity,field,"
                "message\n");
-    while ((rc = lrs_ctf_reader_next(r, &p, &d)) == LRS_OK && p) {
+    for (;;) {
+        err = lrs_ctf_reader_next(r, &p, &d);
+        if (err || !p)
+            break;
         lrs_ctf_findings_reset(&fs);
         if (lrs_ctf_validate_pupil(p, on, &fs) != LRS_OK) {
-            rc = LRS_ENOMEM;
+            err = LRS_ENOMEM;
             lrs_diag_set(&d, NULL, "out of memory");
             break;
         }
@@ -179,7 +187,7 @@ static int validate(const char *path, struct lrs_date on, bool csv)
     }
     lrs_ctf_findings_release(&fs);
     lrs_ctf_reader_free(r);
-    if (rc != LRS_OK)
+    if (err != LRS_OK)
         return file_error(path, &d);
     fprintf(summary,
             "%llu pupil%s: %llu ready, %llu blocked; %llu blocking "

@@ -209,6 +209,6 @@ enum lrs_err lrsd_metrics_write(struct lrs_buf *out)
         err = lrs_buf_addf(out, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n",
                            gauge_info[g].name, gauge_info[g].help,
                            gauge_info[g].name, gauge_info[g].name,
-                           (long long)lrsd_metrics_gauge_get(g));
+                           (long long)lrsd_metrics_gauge_get((enum lrsd_gauge)g));
     return err;
 }

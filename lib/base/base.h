@@ -60,6 +60,14 @@ void lrs__log(enum lrs_log_level level, const char *module, const char *fmt,
 
 #define LRS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* An intended fall-through between switch labels: gcc accepts a comment,
+ * clang (in C) only the attribute, so use this everywhere. */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 7)
+#define LRS_FALLTHROUGH __attribute__((fallthrough))
+#else
+#define LRS_FALLTHROUGH ((void)0)
+#endif
+
 #include "banned.h"
 
 #endif /* LRS_LIB_BASE_H */

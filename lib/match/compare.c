@@ -536,7 +536,7 @@ static bool vetoed(const struct lrs_match_index *idx, const struct pq *q,
     case LRS_MATCH_NAME_VARIANT:
         if (curated_variant(idx, q, c))
             break;
-        /* fall through */
+        LRS_FALLTHROUGH;
     case LRS_MATCH_NAME_JW_MID:
     case LRS_MATCH_NAME_ONE_EDIT:
         if (q->g.count >= 3 && (double)q->g.count >= common)

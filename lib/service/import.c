@@ -18,13 +18,13 @@
 #include "service/service_int.h"
 
 #define DEFAULT_PROGRESS_EVERY 10000
-#define DEFAULT_MAX_REJECTS 100
-#define EXPORT_FLUSH 65536
+#define DEFAULT_MAX_REJECTS    100
+#define EXPORT_FLUSH           65536
 
 /* The columns every import file must have (the issue's list). */
 static const enum lrs_learner_field required[] = {
-    LRS_FIELD_ULN,          LRS_FIELD_GIVEN_NAME,    LRS_FIELD_MIDDLE_NAMES,
-    LRS_FIELD_FAMILY_NAME,  LRS_FIELD_DATE_OF_BIRTH, LRS_FIELD_GENDER,
+    LRS_FIELD_ULN,         LRS_FIELD_GIVEN_NAME,    LRS_FIELD_MIDDLE_NAMES,
+    LRS_FIELD_FAMILY_NAME, LRS_FIELD_DATE_OF_BIRTH, LRS_FIELD_GENDER,
     LRS_FIELD_POSTCODE,
 };
 
@@ -33,8 +33,8 @@ struct import {
     const struct lrs_actor *actor;
     const struct lrs_import_opts *opts;
     struct lrs_import_result r;
-    struct lrs_diag first;            /* the first reject */
-    uint64_t max_rejects;             /* 0: no limit */
+    struct lrs_diag first; /* the first reject */
+    uint64_t max_rejects;  /* 0: no limit */
     enum lrs_learner_field col_field[LRS_FIELD__COUNT];
     size_t columns;
 };
@@ -91,11 +91,10 @@ static enum lrs_err read_header(struct import *im,
         enum lrs_learner_field f;
 
         if (lrs_learner_field_lookup(rec->fields[i], &f))
-            return bad_header(im, i + 1, diag, "unknown column '%.*s'",
-                              (int)(rec->fields[i].len < 40
-                                        ? rec->fields[i].len
-                                        : 40),
-                              rec->fields[i].ptr);
+            return bad_header(
+                im, i + 1, diag, "unknown column '%.*s'",
+                (int)(rec->fields[i].len < 40 ? rec->fields[i].len : 40),
+                rec->fields[i].ptr);
         if (seen[f])
             return bad_header(im, i + 1, diag, "column '%s' appears twice",
                               lrs_learner_field_name(f));
@@ -151,16 +150,15 @@ static enum lrs_err import_row(struct import *im,
         return err;
     im->r.imported++;
     im->r.issued += issue;
-    return lrs__service_audit(im->s, im->actor, LRS_AUDIT_IMPORT, l.uln,
-                              NULL);
+    return lrs__service_audit(im->s, im->actor, LRS_AUDIT_IMPORT, l.uln, NULL);
 }
 
 static enum lrs_err import_rows(struct import *im, struct lrs_csv *csv,
                                 struct lrs_diag *diag)
 {
     const struct lrs_import_opts *o = im->opts;
-    const uint64_t every = o->progress_every ? o->progress_every
-                                             : DEFAULT_PROGRESS_EVERY;
+    const uint64_t every =
+        o->progress_every ? o->progress_every : DEFAULT_PROGRESS_EVERY;
     struct lrs_csv_record rec;
     enum lrs_err err;
     bool eof;
@@ -179,8 +177,8 @@ static enum lrs_err import_rows(struct import *im, struct lrs_csv *csv,
         if (o->on_progress && im->r.rows % every == 0)
             o->on_progress(o->ctx, im->r.rows, lrs_csv_bytes(csv));
     }
-    if ((err == LRS_EINVAL || err == LRS_ELIMIT) && diag &&
-        diag->field && strcmp(diag->field, "csv") == 0 && o->on_reject)
+    if ((err == LRS_EINVAL || err == LRS_ELIMIT) && diag && diag->field &&
+        strcmp(diag->field, "csv") == 0 && o->on_reject)
         (void)o->on_reject(o->ctx, 0, 0, diag, NULL);
     if (!err && o->on_progress)
         o->on_progress(o->ctx, im->r.rows, lrs_csv_bytes(csv));
@@ -228,8 +226,7 @@ enum lrs_err lrs_service_import_learners(struct lrs_store *s,
     if (err == LRS_EINVAL && im.r.rejected && diag &&
         (!diag->field || strcmp(diag->field, "csv") != 0))
         *diag = im.first;
-    if (err && err != LRS_EINVAL && err != LRS_ELIMIT && diag &&
-        !diag->msg[0])
+    if (err && err != LRS_EINVAL && err != LRS_ELIMIT && diag && !diag->msg[0])
         lrs__service_store_err(s, err, diag);
     err = lrs__service_leave(s, own, err, diag);
 out:
@@ -245,11 +242,12 @@ out:
 /* Export                                                             */
 /* ------------------------------------------------------------------ */
 
-struct export {
+struct export
+{
     struct lrs_buf out;
     lrs_write_fn write;
     void *ctx;
-    char (*ulns)[LRS_ULN_SIZE]; /* learners written, for the audit */
+    char(*ulns)[LRS_ULN_SIZE]; /* learners written, for the audit */
     size_t count, cap;
 };
 
@@ -312,8 +310,7 @@ static enum lrs_err export_one(const struct lrs_learner *l, void *ctx)
 enum lrs_err lrs_service_export_learners(struct lrs_store *s,
                                          const struct lrs_actor *actor,
                                          lrs_write_fn write, void *write_ctx,
-                                         uint64_t *count,
-                                         struct lrs_diag *diag)
+                                         uint64_t *count, struct lrs_diag *diag)
 {
     struct export x;
     enum lrs_err err;
@@ -324,8 +321,10 @@ enum lrs_err lrs_service_export_learners(struct lrs_store *s,
     x.write = write;
     x.ctx = write_ctx;
     for (int f = 0; f < LRS_FIELD__COUNT; f++) {
-        err = lrs_csv_put(&x.out, lrs_str_c(lrs_learner_field_name(f)),
-                          f == 0);
+        err = lrs_csv_put(
+            &x.out,
+            lrs_str_c(lrs_learner_field_name((enum lrs_learner_field)f)),
+            f == 0);
         if (err)
             goto out;
     }
@@ -342,8 +341,7 @@ enum lrs_err lrs_service_export_learners(struct lrs_store *s,
     else if (err)
         lrs__service_store_err(s, err, diag);
     for (size_t i = 0; !err && i < x.count; i++)
-        err = lrs__service_audit(s, actor, LRS_AUDIT_EXPORT, x.ulns[i],
-                                 diag);
+        err = lrs__service_audit(s, actor, LRS_AUDIT_EXPORT, x.ulns[i], diag);
     err = lrs__service_leave(s, own, err, diag);
 out:
     if (!err && count)

@@ -188,7 +188,10 @@ static enum lrs_err on_reject(void *ctx, uint64_t line, size_t column,
     }
     if (!rec) {
         /* A malformed file: the reader's message already says where. */
-        if (line)
+        if (line && column)
+            cli_error("%s line %llu, column %zu: %s", ui->file,
+                      (unsigned long long)line, column, why->msg);
+        else if (line)
             cli_error("%s line %llu: %s", ui->file, (unsigned long long)line,
                       why->msg);
         else

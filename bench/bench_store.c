@@ -19,11 +19,11 @@
 static const struct lrs_actor actor = {0, 0, "bench"};
 
 static const char *const given[] = {"Oliver", "Amelia", "Muhammad", "Zoë",
-                                    "Siân", "Jack", "Isla", "Noah"};
-static const char *const family[] = {"Smith", "O'Brien", "Wiśniewska",
-                                     "Smith-Jones", "Patel", "Evans"};
-static const char *const postcodes[] = {"SW1A 1AA", "M1 1AE", "B33 8TH",
-                                        "CR2 6XH", "LS1 4AP", "EX4 3SR"};
+                                    "Siân",   "Jack",   "Isla",     "Noah"};
+static const char *const family[] = {"Smith",       "O'Brien", "Wiśniewska",
+                                     "Smith-Jones", "Patel",   "Evans"};
+static const char *const postcodes[] = {"SW1A 1AA", "M1 1AE",  "B33 8TH",
+                                        "CR2 6XH",  "LS1 4AP", "EX4 3SR"};
 
 /* A CSV of n learners; ULNs from a fixed key unless `blank`. */
 static int make_csv(struct lrs_buf *b, uint64_t n, bool blank)
@@ -42,8 +42,9 @@ static int make_csv(struct lrs_buf *b, uint64_t n, bool blank)
 
         if (!blank && lrs_uln_issue(&key, &counter, uln))
             return -1;
-        if (lrs_buf_addf(b, "%s,%s,,%s,20%02u-%02u-%02u,%u,%s,"
-                            "\"Flat %u, %u Mill Lane\",London\n",
+        if (lrs_buf_addf(b,
+                         "%s,%s,,%s,20%02u-%02u-%02u,%u,%s,"
+                         "\"Flat %u, %u Mill Lane\",London\n",
                          uln, given[i % 8], family[i % 6],
                          (unsigned)(8 + i % 6), (unsigned)(1 + i % 12),
                          (unsigned)(1 + i % 28), (unsigned)(1 + i % 2),
@@ -65,8 +66,8 @@ static struct lrs_store *fresh(const char *path)
     unlink(wal);
     snprintf(wal, sizeof wal, "%s-shm", path);
     unlink(wal);
-    if (lrs_store_open(path, LRS_STORE_OPEN_CREATE |
-                                 LRS_STORE_OPEN_NO_SCHEMA_CHECK,
+    if (lrs_store_open(path,
+                       LRS_STORE_OPEN_CREATE | LRS_STORE_OPEN_NO_SCHEMA_CHECK,
                        &s, &d) ||
         lrs_store_init(s, NULL)) {
         fprintf(stderr, "bench_store: cannot create %s: %s\n", path, d.msg);

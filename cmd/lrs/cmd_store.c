@@ -118,10 +118,10 @@ int cmd_init(int argc, char **argv)
 
 struct import_ui {
     const char *file;
-    FILE *rejects;          /* --skip-invalid: where rejected rows go */
-    struct lrs_buf line;    /* scratch for one rejects row */
-    bool tty;               /* progress bar on stderr */
-    uint64_t total_bytes;   /* input size, 0 if unknown */
+    FILE *rejects;        /* --skip-invalid: where rejected rows go */
+    struct lrs_buf line;  /* scratch for one rejects row */
+    bool tty;             /* progress bar on stderr */
+    uint64_t total_bytes; /* input size, 0 if unknown */
     uint64_t t0_ns;
     bool drew;
 };
@@ -162,8 +162,7 @@ static void on_progress(void *ctx, uint64_t rows, uint64_t bytes)
         const double bps = (double)bytes / secs;
         const double rest = (double)(ui->total_bytes - bytes) / bps;
 
-        snprintf(left, sizeof left, "%d:%02d", (int)rest / 60,
-                 (int)rest % 60);
+        snprintf(left, sizeof left, "%d:%02d", (int)rest / 60, (int)rest % 60);
         fprintf(stderr, "\rimporting: %3d%% %llu rows, %.0f rows/s, %s left ",
                 (int)(100.0 * (double)bytes / (double)ui->total_bytes),
                 (unsigned long long)rows, rate, left);
@@ -201,8 +200,8 @@ static enum lrs_err on_reject(void *ctx, uint64_t line, size_t column,
     if (column)
         snprintf(where, sizeof where, ", column %zu (%s)", column,
                  why->field ? why->field : "?");
-    cli_error("%s line %llu%s: %s", ui->file, (unsigned long long)line,
-              where, why->msg);
+    cli_error("%s line %llu%s: %s", ui->file, (unsigned long long)line, where,
+              why->msg);
     if (!ui->rejects)
         return LRS_OK;
     lrs_buf_reset(&ui->line);
@@ -211,14 +210,14 @@ static enum lrs_err on_reject(void *ctx, uint64_t line, size_t column,
     if (!err) {
         char msg[256];
 
-        snprintf(msg, sizeof msg, "line %llu%s: %s",
-                 (unsigned long long)line, where, why->msg);
+        snprintf(msg, sizeof msg, "line %llu%s: %s", (unsigned long long)line,
+                 where, why->msg);
         err = lrs_csv_put(&ui->line, lrs_str_c(msg), false);
     }
     if (!err)
         err = lrs_buf_addch(&ui->line, '\n');
-    if (!err && fwrite(ui->line.data, 1, ui->line.len, ui->rejects) !=
-                    ui->line.len)
+    if (!err &&
+        fwrite(ui->line.data, 1, ui->line.len, ui->rejects) != ui->line.len)
         err = LRS_EIO;
     return err;
 }
@@ -286,8 +285,7 @@ static int import_learners(const char *db, const char *file, bool skip,
         }
         ui.rejects = fopen(rejects_path, "w");
         if (!ui.rejects) {
-            cli_error("cannot create '%s': %s", rejects_path,
-                      strerror(errno));
+            cli_error("cannot create '%s': %s", rejects_path, strerror(errno));
             goto out;
         }
         rejects_header(ui.rejects, file);
@@ -300,8 +298,7 @@ static int import_learners(const char *db, const char *file, bool skip,
     o.progress_every = 20000;
     o.ctx = &ui;
     ui.t0_ns = now_ns();
-    err = lrs_service_import_learners(s, &cli_actor, read_fd, &fd, &o, &r,
-                                      &d);
+    err = lrs_service_import_learners(s, &cli_actor, read_fd, &fd, &o, &r, &d);
     if (ui.drew)
         fputc('\n', stderr);
     if (err == LRS_EINVAL) {
@@ -312,16 +309,15 @@ static int import_learners(const char *db, const char *file, bool skip,
         else
             cli_error("nothing imported: %s", d.msg);
     } else if (err) {
-        cli_error("nothing imported: %s", d.msg[0] ? d.msg
-                                                   : lrs_strerror(err));
+        cli_error("nothing imported: %s", d.msg[0] ? d.msg : lrs_strerror(err));
     } else {
         printf("imported %llu learner%s (%llu ULN%s issued)",
                (unsigned long long)r.imported, r.imported == 1 ? "" : "s",
                (unsigned long long)r.issued, r.issued == 1 ? "" : "s");
         if (skip)
             printf(", rejected %llu row%s (see '%s')",
-                   (unsigned long long)r.rejected,
-                   r.rejected == 1 ? "" : "s", rejects_path);
+                   (unsigned long long)r.rejected, r.rejected == 1 ? "" : "s",
+                   rejects_path);
         printf("\n");
         rc = CLI_OK;
     }
@@ -418,8 +414,8 @@ int cmd_export(int argc, char **argv)
             rc = CLI_FAIL;
         }
         if (rc == CLI_OK)
-            printf("exported %llu learner%s to '%s'\n",
-                   (unsigned long long)n, n == 1 ? "" : "s", file);
+            printf("exported %llu learner%s to '%s'\n", (unsigned long long)n,
+                   n == 1 ? "" : "s", file);
     } else if (fflush(stdout) != 0) {
         rc = CLI_FAIL;
     }
@@ -440,8 +436,8 @@ static void show_field(const char *name, const char *value)
 static void show_learner(const struct lrs_learner *l)
 {
     static const char *const status[] = {"active", "linked", "closed"};
-    static const char *const share[] = {
-        "0 (privacy notice not seen)", "1 (shares)", "2 (does not share)"};
+    static const char *const share[] = {"0 (privacy notice not seen)",
+                                        "1 (shares)", "2 (does not share)"};
     char dob[11];
 
     lrs_date_format(l->date_of_birth, dob);
@@ -458,11 +454,10 @@ static void show_learner(const struct lrs_learner *l)
     show_field("address_line2:", l->address_line2);
     show_field("address_line3:", l->address_town);
     show_field("address_line4:", l->address_county);
-    show_field("ability_to_share:",
-               (unsigned)l->ability_to_share < 3 ? share[l->ability_to_share]
-                                                 : "?");
-    show_field("status:",
-               (unsigned)l->status < 3 ? status[l->status] : "?");
+    show_field("ability_to_share:", (unsigned)l->ability_to_share < 3
+                                        ? share[l->ability_to_share]
+                                        : "?");
+    show_field("status:", (unsigned)l->status < 3 ? status[l->status] : "?");
     show_field("master_uln:", l->master_uln);
     printf("%-22s %d\n", "version:", (int)l->version);
 }

@@ -35,10 +35,10 @@ typedef enum lrs_err (*lrs_csv_read_fn)(void *ctx, char *buf, size_t cap,
 
 /** Limits and names; zero members take the defaults shown. */
 struct lrs_csv_opts {
-    const char *name;       /* input name in messages; NULL = "input" */
-    size_t max_field_len;   /* bytes per field; 0 = 4096 */
-    size_t max_fields;      /* fields per record; 0 = 256 */
-    size_t max_record_len;  /* bytes per record; 0 = 1 MiB */
+    const char *name;      /* input name in messages; NULL = "input" */
+    size_t max_field_len;  /* bytes per field; 0 = 4096 */
+    size_t max_fields;     /* fields per record; 0 = 256 */
+    size_t max_record_len; /* bytes per record; 0 = 1 MiB */
 };
 
 /** One record; `fields` borrowed until the next call on the reader. */
@@ -56,8 +56,7 @@ struct lrs_csv_record {
  * A reader pulling from `read(ctx, ...)`; `opts` may be NULL and is copied
  * (opts->name is borrowed for the reader's life). *out owned by the caller.
  */
-LRS_API LRS_NODISCARD enum lrs_err lrs_csv_new(lrs_csv_read_fn read,
-                                               void *ctx,
+LRS_API LRS_NODISCARD enum lrs_err lrs_csv_new(lrs_csv_read_fn read, void *ctx,
                                                const struct lrs_csv_opts *opts,
                                                struct lrs_csv **out);
 
@@ -102,8 +101,7 @@ LRS_API size_t lrs_utf8_count(struct lrs_str s);
  * Append `field` to `b` as one CSV field, preceded by a comma unless
  * `first`, quoted only when it holds a comma, quote, CR or LF.
  */
-LRS_API LRS_NODISCARD enum lrs_err lrs_csv_put(struct lrs_buf *b,
-                                               struct lrs_str field,
-                                               bool first);
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_csv_put(struct lrs_buf *b, struct lrs_str field, bool first);
 
 #endif /* LRS_CSV_H */

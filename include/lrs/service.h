@@ -33,20 +33,20 @@
 
 /** The learner fields that files and forms set, by their CSV names. */
 enum lrs_learner_field {
-    LRS_FIELD_ULN = 0,            /* "uln" */
-    LRS_FIELD_GIVEN_NAME,         /* "given_name" */
-    LRS_FIELD_MIDDLE_NAMES,       /* "middle_names" */
-    LRS_FIELD_FAMILY_NAME,        /* "family_name" */
-    LRS_FIELD_DATE_OF_BIRTH,      /* "date_of_birth" */
-    LRS_FIELD_GENDER,             /* "gender" */
-    LRS_FIELD_POSTCODE,           /* "postcode" */
+    LRS_FIELD_ULN = 0,              /* "uln" */
+    LRS_FIELD_GIVEN_NAME,           /* "given_name" */
+    LRS_FIELD_MIDDLE_NAMES,         /* "middle_names" */
+    LRS_FIELD_FAMILY_NAME,          /* "family_name" */
+    LRS_FIELD_DATE_OF_BIRTH,        /* "date_of_birth" */
+    LRS_FIELD_GENDER,               /* "gender" */
+    LRS_FIELD_POSTCODE,             /* "postcode" */
     LRS_FIELD_PREVIOUS_FAMILY_NAME, /* "previous_family_name" */
     LRS_FIELD_PREFERRED_GIVEN_NAME, /* "preferred_given_name" */
-    LRS_FIELD_ADDRESS_LINE1,      /* "address_line1" */
-    LRS_FIELD_ADDRESS_LINE2,      /* "address_line2" */
-    LRS_FIELD_ADDRESS_TOWN,       /* "address_line3" or "address_town" */
-    LRS_FIELD_ADDRESS_COUNTY,     /* "address_line4" or "address_county" */
-    LRS_FIELD_ABILITY_TO_SHARE,   /* "ability_to_share" */
+    LRS_FIELD_ADDRESS_LINE1,        /* "address_line1" */
+    LRS_FIELD_ADDRESS_LINE2,        /* "address_line2" */
+    LRS_FIELD_ADDRESS_TOWN,         /* "address_line3" or "address_town" */
+    LRS_FIELD_ADDRESS_COUNTY,       /* "address_line4" or "address_county" */
+    LRS_FIELD_ABILITY_TO_SHARE,     /* "ability_to_share" */
     LRS_FIELD__COUNT
 };
 
@@ -96,8 +96,7 @@ lrs_service_learner_check(const struct lrs_learner *l, struct lrs_diag *diag);
  * (diag field "uln").
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_service_learner_register(struct lrs_store *s,
-                             const struct lrs_actor *actor,
+lrs_service_learner_register(struct lrs_store *s, const struct lrs_actor *actor,
                              struct lrs_learner *l, struct lrs_diag *diag);
 
 /**
@@ -143,19 +142,20 @@ lrs_service_learner_merge(struct lrs_store *s, const struct lrs_actor *actor,
  * CSV itself was malformed, which stops the import). Return non-zero to
  * stop the import with that error.
  */
-typedef enum lrs_err (*lrs_import_reject_fn)(
-    void *ctx, uint64_t line, size_t column, const struct lrs_diag *why,
-    const struct lrs_csv_record *rec);
+typedef enum lrs_err (*lrs_import_reject_fn)(void *ctx, uint64_t line,
+                                             size_t column,
+                                             const struct lrs_diag *why,
+                                             const struct lrs_csv_record *rec);
 
 /** Progress: rows read so far and input bytes consumed. */
 typedef void (*lrs_import_progress_fn)(void *ctx, uint64_t rows,
                                        uint64_t bytes);
 
 struct lrs_import_opts {
-    const char *name;       /* input name for messages (e.g. file name) */
-    bool skip_invalid;      /* import the valid rows, reject the rest */
-    uint64_t max_rejects;   /* stop after this many rejects; 0 = 100 when
-                               !skip_invalid, unlimited when skip_invalid */
+    const char *name;     /* input name for messages (e.g. file name) */
+    bool skip_invalid;    /* import the valid rows, reject the rest */
+    uint64_t max_rejects; /* stop after this many rejects; 0 = 100 when
+                             !skip_invalid, unlimited when skip_invalid */
     lrs_import_reject_fn on_reject;     /* may be NULL */
     lrs_import_progress_fn on_progress; /* may be NULL */
     uint64_t progress_every;            /* rows between calls; 0 = 10000 */
@@ -163,10 +163,10 @@ struct lrs_import_opts {
 };
 
 struct lrs_import_result {
-    uint64_t rows;      /* data rows read (not counting the header) */
-    uint64_t imported;  /* learners inserted and committed */
-    uint64_t issued;    /* of which had a ULN issued (blank uln) */
-    uint64_t rejected;  /* rows rejected */
+    uint64_t rows;     /* data rows read (not counting the header) */
+    uint64_t imported; /* learners inserted and committed */
+    uint64_t issued;   /* of which had a ULN issued (blank uln) */
+    uint64_t rejected; /* rows rejected */
 };
 
 /**
@@ -185,13 +185,10 @@ struct lrs_import_result {
  * (quotes, field counts, UTF-8, limits) stops the import and imports
  * nothing either way. *result (may be NULL) is filled in all cases.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_service_import_learners(struct lrs_store *s,
-                            const struct lrs_actor *actor,
-                            lrs_csv_read_fn read, void *read_ctx,
-                            const struct lrs_import_opts *opts,
-                            struct lrs_import_result *result,
-                            struct lrs_diag *diag);
+LRS_API LRS_NODISCARD enum lrs_err lrs_service_import_learners(
+    struct lrs_store *s, const struct lrs_actor *actor, lrs_csv_read_fn read,
+    void *read_ctx, const struct lrs_import_opts *opts,
+    struct lrs_import_result *result, struct lrs_diag *diag);
 
 /** Write `len` bytes; LRS_EIO on failure. */
 typedef enum lrs_err (*lrs_write_fn)(void *ctx, const char *buf, size_t len);
@@ -203,8 +200,7 @@ typedef enum lrs_err (*lrs_write_fn)(void *ctx, const char *buf, size_t len);
  * *count (may be NULL) receives the number of learners.
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_service_export_learners(struct lrs_store *s,
-                            const struct lrs_actor *actor,
+lrs_service_export_learners(struct lrs_store *s, const struct lrs_actor *actor,
                             lrs_write_fn write, void *write_ctx,
                             uint64_t *count, struct lrs_diag *diag);
 

@@ -71,9 +71,9 @@ struct lrs_store;
  * learner has seen the privacy notice and agreed to share their record.
  */
 enum lrs_ability_to_share {
-    LRS_SHARE_NOT_SEEN = 0,    /* privacy notice not seen (the default) */
-    LRS_SHARE_YES = 1,         /* seen, and the learner shares */
-    LRS_SHARE_NO = 2,          /* seen, and the learner does not share */
+    LRS_SHARE_NOT_SEEN = 0, /* privacy notice not seen (the default) */
+    LRS_SHARE_YES = 1,      /* seen, and the learner shares */
+    LRS_SHARE_NO = 2,       /* seen, and the learner does not share */
 };
 
 /**
@@ -95,15 +95,15 @@ enum lrs_learner_status {
  * by the store). A plain struct in caller storage: copy it freely.
  */
 struct lrs_learner {
-    char uln[LRS_ULN_SIZE];                      /* "" = issue one */
-    char given_name[LRS_LEARNER_NAME_SIZE];      /* required */
-    char middle_names[LRS_LEARNER_NAME_SIZE];    /* MiddleOtherName */
-    char family_name[LRS_LEARNER_NAME_SIZE];     /* required */
+    char uln[LRS_ULN_SIZE];                   /* "" = issue one */
+    char given_name[LRS_LEARNER_NAME_SIZE];   /* required */
+    char middle_names[LRS_LEARNER_NAME_SIZE]; /* MiddleOtherName */
+    char family_name[LRS_LEARNER_NAME_SIZE];  /* required */
     char previous_family_name[LRS_LEARNER_NAME_SIZE];
     char preferred_given_name[LRS_LEARNER_NAME_SIZE];
-    struct lrs_date date_of_birth;               /* required */
-    enum lrs_gender gender;                      /* required */
-    char postcode[LRS_POSTCODE_MAX + 1];         /* canonical, or "" */
+    struct lrs_date date_of_birth;                 /* required */
+    enum lrs_gender gender;                        /* required */
+    char postcode[LRS_POSTCODE_MAX + 1];           /* canonical, or "" */
     char address_line1[LRS_LEARNER_ADDRESS_SIZE];  /* LastKnownAddressLine1 */
     char address_line2[LRS_LEARNER_ADDRESS_SIZE];  /* LastKnownAddressLine2 */
     char address_town[LRS_LEARNER_ADDRESS_SIZE];   /* LastKnownAddressTown */
@@ -111,11 +111,11 @@ struct lrs_learner {
     enum lrs_ability_to_share ability_to_share;
     enum lrs_learner_status status;
     char master_uln[LRS_ULN_SIZE]; /* LRS_LEARNER_LINKED: the master, else "" */
-    int32_t version;       /* VersionNumber: 1 on insert, +1 per update */
-    int64_t created_ms;    /* Unix time in ms (UTC), set by the store */
-    int64_t updated_ms;    /* Unix time in ms (UTC), set by the store */
-    int64_t created_by;    /* user id of the registering actor (0 system) */
-    int64_t created_org;   /* organisation id of the registering actor */
+    int32_t version;     /* VersionNumber: 1 on insert, +1 per update */
+    int64_t created_ms;  /* Unix time in ms (UTC), set by the store */
+    int64_t updated_ms;  /* Unix time in ms (UTC), set by the store */
+    int64_t created_by;  /* user id of the registering actor (0 system) */
+    int64_t created_org; /* organisation id of the registering actor */
 };
 
 /** Set every field of `l` to empty / zero, gender "not known". */
@@ -138,16 +138,19 @@ struct lrs_actor {
 };
 
 /** The actor of the command-line program: user 0, org 0, source "cli". */
-#define LRS_ACTOR_CLI {0, 0, "cli"}
+#define LRS_ACTOR_CLI                                                          \
+    {                                                                          \
+        0, 0, "cli"                                                            \
+    }
 
 /** What an audit row records. Stored by name (lrs_audit_action_name). */
 enum lrs_audit_action {
-    LRS_AUDIT_READ = 1,     /* a learner was read (show, lookup) */
-    LRS_AUDIT_REGISTER,     /* a learner was registered, ULN issued */
-    LRS_AUDIT_IMPORT,       /* a learner was inserted by a bulk import */
-    LRS_AUDIT_UPDATE,       /* a learner's details were amended */
-    LRS_AUDIT_MERGE,        /* a learner was linked to a master */
-    LRS_AUDIT_EXPORT,       /* a learner was written to an export */
+    LRS_AUDIT_READ = 1, /* a learner was read (show, lookup) */
+    LRS_AUDIT_REGISTER, /* a learner was registered, ULN issued */
+    LRS_AUDIT_IMPORT,   /* a learner was inserted by a bulk import */
+    LRS_AUDIT_UPDATE,   /* a learner's details were amended */
+    LRS_AUDIT_MERGE,    /* a learner was linked to a master */
+    LRS_AUDIT_EXPORT,   /* a learner was written to an export */
 };
 
 /** "read", "register", ... ; "unknown" for other values. Static. */
@@ -158,11 +161,11 @@ LRS_API const char *lrs_audit_action_name(enum lrs_audit_action a);
  * dates or postcodes (ARCHITECTURE.md Security).
  */
 struct lrs_audit {
-    int64_t id;                  /* assigned by the store, ascending */
-    int64_t at_ms;               /* Unix ms; 0 on append = now */
-    struct lrs_actor actor;      /* source borrowed from static storage */
+    int64_t id;             /* assigned by the store, ascending */
+    int64_t at_ms;          /* Unix ms; 0 on append = now */
+    struct lrs_actor actor; /* source borrowed from static storage */
     enum lrs_audit_action action;
-    char uln[LRS_ULN_SIZE];      /* the learner concerned, or "" */
+    char uln[LRS_ULN_SIZE]; /* the learner concerned, or "" */
 };
 
 /**
@@ -171,16 +174,16 @@ struct lrs_audit {
  * lrs_store_learner_update() whenever a name field changes.
  */
 struct lrs_name_change {
-    int64_t id;                                    /* ascending */
+    int64_t id; /* ascending */
     char uln[LRS_ULN_SIZE];
-    char given_name[LRS_LEARNER_NAME_SIZE];        /* before the change */
-    char middle_names[LRS_LEARNER_NAME_SIZE];      /* before the change */
-    char family_name[LRS_LEARNER_NAME_SIZE];       /* before the change */
+    char given_name[LRS_LEARNER_NAME_SIZE];           /* before the change */
+    char middle_names[LRS_LEARNER_NAME_SIZE];         /* before the change */
+    char family_name[LRS_LEARNER_NAME_SIZE];          /* before the change */
     char preferred_given_name[LRS_LEARNER_NAME_SIZE]; /* before */
-    int64_t changed_ms;                            /* Unix ms */
-    int64_t user_id;                               /* who */
-    int64_t org_id;                                /* on behalf of */
-    char reason[256];                              /* why, e.g. "deed poll" */
+    int64_t changed_ms;                               /* Unix ms */
+    int64_t user_id;                                  /* who */
+    int64_t org_id;                                   /* on behalf of */
+    char reason[256]; /* why, e.g. "deed poll" */
 };
 
 /* ------------------------------------------------------------------ */
@@ -350,8 +353,7 @@ typedef enum lrs_err (*lrs_store_audit_fn)(const struct lrs_audit *a,
  * index. Do not call other store functions on `s` from `fn`.
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_learner_scan(struct lrs_store *s, lrs_store_learner_fn fn,
-                       void *ctx);
+lrs_store_learner_scan(struct lrs_store *s, lrs_store_learner_fn fn, void *ctx);
 
 /**
  * Stream the name history to `fn` in ascending id (time) order: of the
@@ -376,9 +378,10 @@ lrs_store_audit_append(struct lrs_store *s, const struct lrs_audit *a);
  * Stream audit rows in ascending id order: those about `uln`, or all of
  * them when `uln` is NULL.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_audit_scan(struct lrs_store *s, const char *uln,
-                     lrs_store_audit_fn fn, void *ctx);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_audit_scan(struct lrs_store *s,
+                                                        const char *uln,
+                                                        lrs_store_audit_fn fn,
+                                                        void *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Statistics                                                         */
@@ -386,20 +389,20 @@ lrs_store_audit_scan(struct lrs_store *s, const char *uln,
 
 /** Counts for `lrs stats`. */
 struct lrs_store_stats {
-    int schema_version;        /* current schema version */
-    uint64_t learners;         /* all learner rows */
-    uint64_t active;           /* status LRS_LEARNER_ACTIVE */
-    uint64_t linked;           /* status LRS_LEARNER_LINKED */
-    uint64_t closed;           /* status LRS_LEARNER_CLOSED */
-    uint64_t name_changes;     /* rows of name history */
-    uint64_t merges;           /* rows of the merges table */
-    uint64_t audit_rows;       /* rows of the audit log */
-    uint64_t uln_counter;      /* next allocator counter */
-    uint64_t organisations;    /* rows of organisations */
+    int schema_version;     /* current schema version */
+    uint64_t learners;      /* all learner rows */
+    uint64_t active;        /* status LRS_LEARNER_ACTIVE */
+    uint64_t linked;        /* status LRS_LEARNER_LINKED */
+    uint64_t closed;        /* status LRS_LEARNER_CLOSED */
+    uint64_t name_changes;  /* rows of name history */
+    uint64_t merges;        /* rows of the merges table */
+    uint64_t audit_rows;    /* rows of the audit log */
+    uint64_t uln_counter;   /* next allocator counter */
+    uint64_t organisations; /* rows of organisations */
 };
 
 /** Fill `*out` with the counts. */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_stats(struct lrs_store *s, struct lrs_store_stats *out);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_stats(struct lrs_store *s,
+                                                   struct lrs_store_stats *out);
 
 #endif /* LRS_STORE_H */

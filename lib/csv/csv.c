@@ -29,7 +29,7 @@ struct lrs_csv {
     size_t *offs;         /* field i starts at rec.data + offs[i] */
     struct lrs_str *fields;
     size_t fields_cap;
-    enum lrs_err err;     /* sticky first error */
+    enum lrs_err err; /* sticky first error */
     struct lrs_diag err_diag;
 };
 
@@ -175,8 +175,7 @@ uint64_t lrs_csv_bytes(const struct lrs_csv *c)
 
 /* Remember and report an error at `line`, `column` (0: the whole record). */
 static enum lrs_err fail(struct lrs_csv *c, enum lrs_err err, uint64_t line,
-                         size_t column, struct lrs_diag *diag,
-                         const char *rule)
+                         size_t column, struct lrs_diag *diag, const char *rule)
 {
     if (column)
         lrs_diag_set(&c->err_diag, "csv", "%s line %llu, column %zu: %s",
@@ -201,8 +200,8 @@ static bool refill(struct lrs_csv *c)
     err = c->read(c->ctx, c->chunk, CHUNK_SIZE, &got);
     if (err) {
         c->err = err;
-        lrs_diag_set(&c->err_diag, "csv", "cannot read %s: %s",
-                     c->opts.name, lrs_strerror(err));
+        lrs_diag_set(&c->err_diag, "csv", "cannot read %s: %s", c->opts.name,
+                     lrs_strerror(err));
         return false;
     }
     if (got == 0) {
@@ -278,8 +277,7 @@ static enum lrs_err start_field(struct lrs_csv *c, size_t n,
     char msg[64];
 
     if (n >= c->opts.max_fields) {
-        snprintf(msg, sizeof msg, "more than %zu fields",
-                 c->opts.max_fields);
+        snprintf(msg, sizeof msg, "more than %zu fields", c->opts.max_fields);
         return fail(c, LRS_ELIMIT, c->line, n + 1, diag, msg);
     }
     if (n >= c->fields_cap) {
@@ -304,9 +302,8 @@ static enum lrs_err start_field(struct lrs_csv *c, size_t n,
  * Read one quoted field (the opening quote consumed). On return *term is
  * the byte after the closing quote: ',', '\n' or -1.
  */
-static enum lrs_err read_quoted(struct lrs_csv *c, size_t start,
-                                size_t column, int *term,
-                                struct lrs_diag *diag)
+static enum lrs_err read_quoted(struct lrs_csv *c, size_t start, size_t column,
+                                int *term, struct lrs_diag *diag)
 {
     const uint64_t first_line = c->line;
     enum lrs_err err;
@@ -368,9 +365,8 @@ static enum lrs_err add_run(struct lrs_csv *c, size_t n, size_t start,
 }
 
 /* Read one unquoted field; *term as for read_quoted. */
-static enum lrs_err read_plain(struct lrs_csv *c, size_t start,
-                               size_t column, int *term,
-                               struct lrs_diag *diag)
+static enum lrs_err read_plain(struct lrs_csv *c, size_t start, size_t column,
+                               int *term, struct lrs_diag *diag)
 {
     enum lrs_err err;
 
@@ -420,8 +416,7 @@ static enum lrs_err finish(struct lrs_csv *c, size_t n, uint64_t line,
 
     for (size_t i = 0; i < n; i++) {
         const size_t end = i + 1 < n ? c->offs[i + 1] : c->rec.len;
-        const struct lrs_str f = {c->rec.data + c->offs[i],
-                                  end - c->offs[i]};
+        const struct lrs_str f = {c->rec.data + c->offs[i], end - c->offs[i]};
         const size_t bad = utf8_bad_at(f);
 
         if (bad != f.len) {

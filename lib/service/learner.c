@@ -106,15 +106,15 @@ static enum lrs_err set_text(char *dst, size_t size, struct lrs_str v,
 static enum lrs_err set_name(char *dst, struct lrs_str v, const char *field,
                              struct lrs_diag *diag)
 {
-    return set_text(dst, LRS_LEARNER_NAME_SIZE, v, LRS_LEARNER_NAME_MAX,
-                    field, diag);
+    return set_text(dst, LRS_LEARNER_NAME_SIZE, v, LRS_LEARNER_NAME_MAX, field,
+                    diag);
 }
 
-static enum lrs_err set_address(char *dst, struct lrs_str v,
-                                const char *field, struct lrs_diag *diag)
+static enum lrs_err set_address(char *dst, struct lrs_str v, const char *field,
+                                struct lrs_diag *diag)
 {
-    return set_text(dst, LRS_LEARNER_ADDRESS_SIZE, v,
-                    LRS_LEARNER_ADDRESS_MAX, field, diag);
+    return set_text(dst, LRS_LEARNER_ADDRESS_SIZE, v, LRS_LEARNER_ADDRESS_MAX,
+                    field, diag);
 }
 
 static enum lrs_err missing(const char *field, struct lrs_diag *diag)
@@ -252,8 +252,7 @@ enum lrs_err lrs__service_learner_required(const struct lrs_learner *l,
         return LRS_ERR(LRS_EINVAL);
     }
     if (l->gender != LRS_GENDER_NOT_KNOWN && l->gender != LRS_GENDER_MALE &&
-        l->gender != LRS_GENDER_FEMALE &&
-        l->gender != LRS_GENDER_NOT_SPECIFIED)
+        l->gender != LRS_GENDER_FEMALE && l->gender != LRS_GENDER_NOT_SPECIFIED)
         return missing("gender", diag);
     if (l->postcode[0] == '\0')
         return missing("postcode", diag);
@@ -267,7 +266,8 @@ enum lrs_err lrs_service_learner_check(const struct lrs_learner *l,
         enum lrs_learner_field f;
         size_t off, size;
     } texts[] = {
-#define T(f, m) {f, offsetof(struct lrs_learner, m), sizeof(((struct lrs_learner *)0)->m)}
+#define T(f, m)                                                                \
+    {f, offsetof(struct lrs_learner, m), sizeof(((struct lrs_learner *)0)->m)}
         T(LRS_FIELD_GIVEN_NAME, given_name),
         T(LRS_FIELD_MIDDLE_NAMES, middle_names),
         T(LRS_FIELD_FAMILY_NAME, family_name),
@@ -327,8 +327,8 @@ enum lrs_err lrs__service_enter(struct lrs_store *s, bool *own,
     return LRS_OK;
 }
 
-enum lrs_err lrs__service_leave(struct lrs_store *s, bool own,
-                                enum lrs_err err, struct lrs_diag *diag)
+enum lrs_err lrs__service_leave(struct lrs_store *s, bool own, enum lrs_err err,
+                                struct lrs_diag *diag)
 {
     if (!own)
         return err;
@@ -407,8 +407,7 @@ enum lrs_err lrs_service_learner_register(struct lrs_store *s,
         return err;
     err = lrs_store_learner_insert(s, actor, &row);
     if (err == LRS_ECONFLICT)
-        lrs_diag_set(diag, "uln", "learner %s is already registered",
-                     row.uln);
+        lrs_diag_set(diag, "uln", "learner %s is already registered", row.uln);
     else if (err)
         lrs__service_store_err(s, err, diag);
     if (!err)
@@ -454,12 +453,10 @@ enum lrs_err lrs_service_learner_get(struct lrs_store *s,
     return LRS_OK;
 }
 
-enum lrs_err lrs_service_learner_update(struct lrs_store *s,
-                                        const struct lrs_actor *actor,
-                                        struct lrs_learner *l,
-                                        int32_t expected_version,
-                                        const char *reason,
-                                        struct lrs_diag *diag)
+enum lrs_err
+lrs_service_learner_update(struct lrs_store *s, const struct lrs_actor *actor,
+                           struct lrs_learner *l, int32_t expected_version,
+                           const char *reason, struct lrs_diag *diag)
 {
     struct lrs_learner row = *l;
     enum lrs_err err;
@@ -488,12 +485,10 @@ enum lrs_err lrs_service_learner_update(struct lrs_store *s,
     return err;
 }
 
-enum lrs_err lrs_service_learner_merge(struct lrs_store *s,
-                                       const struct lrs_actor *actor,
-                                       struct lrs_str merged_uln,
-                                       struct lrs_str master_uln,
-                                       const char *reason,
-                                       struct lrs_diag *diag)
+enum lrs_err
+lrs_service_learner_merge(struct lrs_store *s, const struct lrs_actor *actor,
+                          struct lrs_str merged_uln, struct lrs_str master_uln,
+                          const char *reason, struct lrs_diag *diag)
 {
     char merged[LRS_ULN_SIZE], master[LRS_ULN_SIZE];
     enum lrs_err err;

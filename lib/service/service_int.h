@@ -11,8 +11,8 @@
 enum lrs_err lrs__service_enter(struct lrs_store *s, bool *own,
                                 struct lrs_diag *diag);
 /** Close what lrs__service_enter opened: commit if !err, else roll back. */
-enum lrs_err lrs__service_leave(struct lrs_store *s, bool own,
-                                enum lrs_err err, struct lrs_diag *diag);
+enum lrs_err lrs__service_leave(struct lrs_store *s, bool own, enum lrs_err err,
+                                struct lrs_diag *diag);
 /** Put the store's message into `diag` (field "db") and return err. */
 enum lrs_err lrs__service_store_err(struct lrs_store *s, enum lrs_err err,
                                     struct lrs_diag *diag);

@@ -14,19 +14,19 @@
 
 #include <time.h>
 
-#define STORE_MAGIC 0x53544f52u /* "STOR" */
+#define STORE_MAGIC     0x53544f52u /* "STOR" */
 #define BUSY_TIMEOUT_MS 5000
 #define MAX_MERGE_LINKS 16
 
 struct lrs_store {
     uint32_t magic;
     const struct lrs_store_ops *ops;
-    void *e;                 /* the engine's connection, owned */
-    char *url;               /* owned copy, for messages */
-    bool in_txn;             /* a transaction is open (either kind) */
-    bool user_txn;           /* ... opened by lrs_store_begin() */
+    void *e;       /* the engine's connection, owned */
+    char *url;     /* owned copy, for messages */
+    bool in_txn;   /* a transaction is open (either kind) */
+    bool user_txn; /* ... opened by lrs_store_begin() */
     bool key_loaded;
-    struct lrs_uln_key key;  /* cached once read */
+    struct lrs_uln_key key; /* cached once read */
     char errmsg[256];
 };
 
@@ -139,7 +139,8 @@ static enum lrs_err issue_uln(struct lrs_store *s, char uln[LRS_ULN_SIZE])
         next = c;
         err = lrs_uln_issue(&s->key, &next, uln);
         if (err)
-            return failedf(s, err, "cannot issue a ULN: counter %llu is "
+            return failedf(s, err,
+                           "cannot issue a ULN: counter %llu is "
                            "past the end of the ULN space",
                            (unsigned long long)c);
         if (next != c + 1)
@@ -254,7 +255,8 @@ enum lrs_err lrs_store_open(const char *url, unsigned flags,
 #else
         lrs_diag_set(diag, "db",
                      "cannot open store '%s': this lrs was built without "
-                     "PostgreSQL support", url);
+                     "PostgreSQL support",
+                     url);
         err = LRS_ERR(LRS_EINVAL);
         goto out;
 #endif
@@ -476,8 +478,8 @@ enum lrs_err lrs_store_learner_get(struct lrs_store *s, const char *uln,
         err = get_one(s, master, &row);
         if (err == LRS_ENOTFOUND)
             return failedf(s, LRS_ECORRUPT,
-                           "learner %s is linked to missing master %s",
-                           uln, master);
+                           "learner %s is linked to missing master %s", uln,
+                           master);
     }
     if (!err)
         *out = row;
@@ -561,8 +563,10 @@ enum lrs_err lrs_store_learner_update(struct lrs_store *s,
     }
     err = s->ops->learner_update(s->e, &row, expected_version);
     if (err == LRS_ECONFLICT)
-        failedf(s, err, "learner %s changed while it was being updated; "
-                "fetch it again", row.uln);
+        failedf(s, err,
+                "learner %s changed while it was being updated; "
+                "fetch it again",
+                row.uln);
     else if (err)
         failed(s, err, "update a learner");
 out:
@@ -575,8 +579,7 @@ out:
 enum lrs_err lrs_store_learner_merge(struct lrs_store *s,
                                      const struct lrs_actor *actor,
                                      const char *merged_uln,
-                                     const char *master_uln,
-                                     const char *reason,
+                                     const char *master_uln, const char *reason,
                                      struct lrs_diag *diag)
 {
     struct lrs_learner merged, master;
@@ -602,8 +605,7 @@ enum lrs_err lrs_store_learner_merge(struct lrs_store *s,
     if (master.status == LRS_LEARNER_LINKED) {
         lrs_diag_set(diag, "uln", "master %s is itself linked to %s",
                      master.uln, master.master_uln);
-        err = failedf(s, LRS_EINVAL, "master %s is itself linked",
-                      master.uln);
+        err = failedf(s, LRS_EINVAL, "master %s is itself linked", master.uln);
         goto out;
     }
     if (merged.status == LRS_LEARNER_LINKED) {
@@ -644,10 +646,8 @@ enum lrs_err lrs_store_learner_scan(struct lrs_store *s,
     return err;
 }
 
-enum lrs_err lrs_store_name_history_scan(struct lrs_store *s,
-                                         const char *uln,
-                                         lrs_store_name_change_fn fn,
-                                         void *ctx)
+enum lrs_err lrs_store_name_history_scan(struct lrs_store *s, const char *uln,
+                                         lrs_store_name_change_fn fn, void *ctx)
 {
     enum lrs_err err;
 
@@ -740,4 +740,37 @@ enum lrs_err lrs__store_reset(struct lrs_store *s)
     if (err)
         return failed(s, err, "reset the store");
     return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Internal (accounts.c)                                              */
+/* ------------------------------------------------------------------ */
+
+enum lrs_err lrs__store_txn_enter(struct lrs_store *s, bool *own)
+{
+    CHECK(s);
+    return txn_enter(s, own);
+}
+
+enum lrs_err lrs__store_txn_leave(struct lrs_store *s, bool own,
+                                  enum lrs_err err)
+{
+    return txn_leave(s, own, err);
+}
+
+enum lrs_err lrs__store_failed(struct lrs_store *s, enum lrs_err err,
+                               const char *what)
+{
+    return failed(s, err, what);
+}
+
+enum lrs_err lrs__store_failedf(struct lrs_store *s, enum lrs_err err,
+                                const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    va_end(ap);
+    return LRS_ERR(err);
 }

@@ -29,9 +29,8 @@ static enum lrs_err read_all(const char *text, size_t len, char *out,
         if (err || eof)
             break;
         for (size_t i = 0; i < r.count; i++)
-            n += (size_t)snprintf(out + n, cap - n, "%s%.*s",
-                                  i ? "|" : "", (int)r.fields[i].len,
-                                  r.fields[i].ptr);
+            n += (size_t)snprintf(out + n, cap - n, "%s%.*s", i ? "|" : "",
+                                  (int)r.fields[i].len, r.fields[i].ptr);
         n += (size_t)snprintf(out + n, cap - n, "@%llu\n",
                               (unsigned long long)r.line);
     }
@@ -48,7 +47,8 @@ static enum lrs_err read_all(const char *text, size_t len, char *out,
 
 static void test_csv__reads_plain_and_quoted(void **state)
 {
-    static const char in[] = "\xef\xbb\xbf" "a,b,c\r\n"
+    static const char in[] = "\xef\xbb\xbf"
+                             "a,b,c\r\n"
                              "1,\"x, \"\"y\"\"\",\n"
                              "2,\"two\nlines\",z";
     char out[256];
@@ -101,8 +101,9 @@ static void test_csv__errors_name_line_column_rule(void **state)
          "t.csv line 2, column 2: invalid UTF-8 at byte 1 of the field"},
         {"a,b\n1,0123456789A\n", LRS_ELIMIT,
          "t.csv line 2, column 2: field longer than 10 bytes"},
-        {"a,b,c,d,e\n", LRS_ELIMIT, "t.csv line 1, column 5: more than 4 "
-                                    "fields"},
+        {"a,b,c,d,e\n", LRS_ELIMIT,
+         "t.csv line 1, column 5: more than 4 "
+         "fields"},
     };
     const struct lrs_csv_opts o = {"t.csv", 10, 4, 0};
 
@@ -111,9 +112,9 @@ static void test_csv__errors_name_line_column_rule(void **state)
         char out[256];
         struct lrs_diag d = LRS_DIAG_INIT;
 
-        assert_int_equal(read_all(v[i].in, strlen(v[i].in), out, sizeof out,
-                                  &d, &o),
-                         v[i].err);
+        assert_int_equal(
+            read_all(v[i].in, strlen(v[i].in), out, sizeof out, &d, &o),
+            v[i].err);
         assert_string_equal(d.field, "csv");
         assert_string_equal(d.msg, v[i].msg);
     }

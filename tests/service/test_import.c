@@ -15,7 +15,7 @@
 
 static const struct lrs_actor actor = {0, 0, "test"};
 
-#define HEADER                                                               \
+#define HEADER                                                                 \
     "uln,given_name,middle_names,family_name,date_of_birth,gender,postcode\n"
 
 struct rejects {
@@ -32,8 +32,8 @@ static enum lrs_err on_reject(void *ctx, uint64_t line, size_t column,
     (void)rec;
     if (r->n < 8)
         snprintf(r->text[r->n], sizeof r->text[0], "%llu:%zu:%s:%s",
-                 (unsigned long long)line, column,
-                 why->field ? why->field : "", why->msg);
+                 (unsigned long long)line, column, why->field ? why->field : "",
+                 why->msg);
     r->n++;
     return LRS_OK;
 }
@@ -51,8 +51,8 @@ static enum lrs_err import(struct lrs_store *s, const char *csv, bool skip,
     o.skip_invalid = skip;
     o.on_reject = on_reject;
     o.ctx = rj;
-    return lrs_service_import_learners(s, &actor, lrs_csv_mem_read, &m, &o,
-                                       res, d);
+    return lrs_service_import_learners(s, &actor, lrs_csv_mem_read, &m, &o, res,
+                                       d);
 }
 
 static uint64_t learners(struct lrs_store *s, uint64_t *audit)
@@ -74,7 +74,8 @@ static void test_import__valid_file_imports_all(void **state)
     uint64_t audit;
 
     (void)state;
-    assert_int_equal(import(s, HEADER
+    assert_int_equal(import(s,
+                            HEADER
                             "1000000043,Ann,,Smith,2010-01-02,2,SW1A 1AA\n"
                             ",Bob,Lee,Jones,31/12/2009,M,m1 1ae\n"
                             "\"1748529632\",\"O'Brien, Siân\",,Ó,2011-03-04,"
@@ -99,7 +100,8 @@ static void test_import__one_bad_row_imports_nothing(void **state)
     uint64_t audit;
 
     (void)state;
-    assert_int_equal(import(s, HEADER
+    assert_int_equal(import(s,
+                            HEADER
                             "1000000043,Ann,,Smith,2010-01-02,2,SW1A 1AA\n"
                             "1748529631,Bob,,Jones,2010-01-02,1,M1 1AE\n"
                             ",Cat,,Jones,2010-02-30,2,M1 1AE\n"
@@ -108,8 +110,7 @@ static void test_import__one_bad_row_imports_nothing(void **state)
                             false, &r, &rj, &d),
                      LRS_EINVAL);
     assert_int_equal(rj.n, 4);
-    assert_string_equal(rj.text[0],
-                        "3:1:uln:check digit is 1, expected 2");
+    assert_string_equal(rj.text[0], "3:1:uln:check digit is 1, expected 2");
     assert_non_null(strstr(rj.text[1], "4:5:date_of_birth:"));
     assert_string_equal(rj.text[2], "5:4:family_name:is missing");
     assert_string_equal(rj.text[3],
@@ -130,7 +131,8 @@ static void test_import__skip_invalid_keeps_good_rows(void **state)
     struct lrs_diag d = LRS_DIAG_INIT;
 
     (void)state;
-    assert_int_equal(import(s, HEADER
+    assert_int_equal(import(s,
+                            HEADER
                             "1000000043,Ann,,Smith,2010-01-02,2,SW1A 1AA\n"
                             ",Bob,,Jones,2010-01-02,X,M1 1AE\n"
                             ",Cat,,Jones,2010-01-02,2,NOT A PC\n"
@@ -207,14 +209,12 @@ static void test_import__export_round_trips(void **state)
                ",Bob,,\"O\"\"Neil\",2010-01-02,1,M1 1AE,,,,,,,0\n",
                false, &r, &rj, &d),
         LRS_OK);
-    assert_int_equal(lrs_service_export_learners(s, &actor, to_buf, &a, &n,
-                                                 &d),
+    assert_int_equal(lrs_service_export_learners(s, &actor, to_buf, &a, &n, &d),
                      LRS_OK);
     assert_int_equal(n, 2);
     t = factory_new_store();
     assert_int_equal(import(t, a.data, false, &r, &rj, &d), LRS_OK);
-    assert_int_equal(lrs_service_export_learners(t, &actor, to_buf, &b, &n,
-                                                 &d),
+    assert_int_equal(lrs_service_export_learners(t, &actor, to_buf, &b, &n, &d),
                      LRS_OK);
     assert_string_equal(a.data, b.data);
     assert_non_null(strstr(a.data, "\"Flat 3, 27 Mill Lane\""));

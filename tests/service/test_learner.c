@@ -28,8 +28,7 @@ static void valid(struct lrs_learner *l)
     lrs_learner_init(l);
     assert_int_equal(set(l, LRS_FIELD_GIVEN_NAME, "Zoë", &d), LRS_OK);
     assert_int_equal(set(l, LRS_FIELD_FAMILY_NAME, "O'Brien", &d), LRS_OK);
-    assert_int_equal(set(l, LRS_FIELD_DATE_OF_BIRTH, "2010-02-28", &d),
-                     LRS_OK);
+    assert_int_equal(set(l, LRS_FIELD_DATE_OF_BIRTH, "2010-02-28", &d), LRS_OK);
     assert_int_equal(set(l, LRS_FIELD_GENDER, "F", &d), LRS_OK);
     assert_int_equal(set(l, LRS_FIELD_POSTCODE, "sw1a1aa", &d), LRS_OK);
 }
@@ -50,11 +49,10 @@ static void test_learner__field_rules(void **state)
          "given_name", "must be at most 35 characters, got 36"},
         {LRS_FIELD_FAMILY_NAME, "Smith\tJones", "family_name",
          "must not contain control characters (byte 6)"},
-        {LRS_FIELD_FAMILY_NAME, "Sm\xc3", "family_name",
-         "is not valid UTF-8"},
+        {LRS_FIELD_FAMILY_NAME, "Sm\xc3", "family_name", "is not valid UTF-8"},
         {LRS_FIELD_ADDRESS_LINE1,
-         "123456789012345678901234567890123456789012345678901",
-         "address_line1", "must be at most 50 characters, got 51"},
+         "123456789012345678901234567890123456789012345678901", "address_line1",
+         "must be at most 50 characters, got 51"},
         {LRS_FIELD_DATE_OF_BIRTH, "", "date_of_birth", "is missing"},
         {LRS_FIELD_DATE_OF_BIRTH, "31/12/2009", NULL, NULL},
         {LRS_FIELD_GENDER, "", "gender", "is missing"},
@@ -91,9 +89,9 @@ static void test_learner__field_names_round_trip(void **state)
 
     (void)state;
     for (int i = 0; i < LRS_FIELD__COUNT; i++) {
-        assert_int_equal(lrs_learner_field_lookup(
-                             lrs_str_c(lrs_learner_field_name(i)), &f),
-                         LRS_OK);
+        assert_int_equal(
+            lrs_learner_field_lookup(lrs_str_c(lrs_learner_field_name(i)), &f),
+            LRS_OK);
         assert_int_equal(f, i);
     }
     assert_int_equal(lrs_learner_field_lookup(LRS_STR("address_town"), &f),
@@ -161,9 +159,9 @@ static void test_learner__register_get_update_are_audited(void **state)
     assert_int_equal(a.last, LRS_AUDIT_REGISTER);
     assert_string_equal(a.uln, l.uln);
 
-    assert_int_equal(lrs_service_learner_get(s, &actor, lrs_str_c(l.uln),
-                                             &got, &linked, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_service_learner_get(s, &actor, lrs_str_c(l.uln), &got, &linked, &d),
+        LRS_OK);
     assert_false(linked);
     assert_string_equal(got.family_name, "O'Brien");
     memset(&a, 0, sizeof a);
@@ -173,14 +171,14 @@ static void test_learner__register_get_update_are_audited(void **state)
 
     /* Stale version: refused, clear error, nothing changes. */
     snprintf(got.family_name, sizeof got.family_name, "Murphy");
-    assert_int_equal(lrs_service_learner_update(s, &actor, &got, 7,
-                                                "deed poll", &d),
-                     LRS_ECONFLICT);
+    assert_int_equal(
+        lrs_service_learner_update(s, &actor, &got, 7, "deed poll", &d),
+        LRS_ECONFLICT);
     assert_string_equal(d.field, "version");
     assert_non_null(strstr(d.msg, "has version 1, not 7"));
-    assert_int_equal(lrs_service_learner_update(s, &actor, &got, 1,
-                                                "deed poll", &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_service_learner_update(s, &actor, &got, 1, "deed poll", &d),
+        LRS_OK);
     assert_int_equal(got.version, 2);
     memset(&a, 0, sizeof a);
     assert_int_equal(lrs_store_audit_scan(s, l.uln, on_audit, &a), LRS_OK);
@@ -188,14 +186,12 @@ static void test_learner__register_get_update_are_audited(void **state)
     assert_int_equal(a.last, LRS_AUDIT_UPDATE);
 
     /* Bad and unknown ULNs. */
-    assert_int_equal(lrs_service_learner_get(s, &actor,
-                                             LRS_STR("1748529631"), &got,
-                                             NULL, &d),
+    assert_int_equal(lrs_service_learner_get(s, &actor, LRS_STR("1748529631"),
+                                             &got, NULL, &d),
                      LRS_EINVAL);
     assert_string_equal(d.field, "uln");
-    assert_int_equal(lrs_service_learner_get(s, &actor,
-                                             LRS_STR("1748529632"), &got,
-                                             NULL, &d),
+    assert_int_equal(lrs_service_learner_get(s, &actor, LRS_STR("1748529632"),
+                                             &got, NULL, &d),
                      LRS_ENOTFOUND);
     assert_string_equal(d.msg, "no learner has ULN 1748529632");
     lrs_store_free(s);
@@ -234,9 +230,9 @@ static void test_learner__merged_uln_resolves_to_master(void **state)
                                                lrs_str_c(a.uln), "duplicate",
                                                &d),
                      LRS_OK);
-    assert_int_equal(lrs_service_learner_get(s, &actor, lrs_str_c(b.uln),
-                                             &got, &linked, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_service_learner_get(s, &actor, lrs_str_c(b.uln), &got, &linked, &d),
+        LRS_OK);
     assert_true(linked);
     assert_string_equal(got.uln, a.uln);
     lrs_store_free(s);

@@ -98,7 +98,7 @@ static enum lrs_err on_audit(const struct lrs_audit *a, void *ctx)
     return LRS_OK;
 }
 
-#define ROUNDS 5
+#define ROUNDS   5
 #define MAX_ACKS 20000
 
 static void test_crash__killed_registrations_lose_nothing(void **state)
@@ -161,7 +161,7 @@ static void test_crash__killed_registrations_lose_nothing(void **state)
                            acked + i * LRS_ULN_LEN, LRS_ULN_LEN) != 0);
 }
 
-#define PROCS 4
+#define PROCS    4
 #define PER_PROC 150
 
 static void test_crash__processes_never_share_a_uln(void **state)
@@ -218,8 +218,8 @@ static _Noreturn void importer(const char *csv, size_t len)
 
     if (lrs_store_open(factory_url(), 0, &s, &d))
         _exit(3);
-    if (lrs_service_import_learners(s, &actor, lrs_csv_mem_read, &m, NULL,
-                                    NULL, &d))
+    if (lrs_service_import_learners(s, &actor, lrs_csv_mem_read, &m, NULL, NULL,
+                                    &d))
         _exit(4);
     lrs_store_free(s);
     _exit(0);
@@ -236,8 +236,9 @@ static void test_crash__killed_import_is_all_or_nothing(void **state)
                                         "postcode\n"),
                      LRS_OK);
     for (int i = 0; i < rows; i++)
-        assert_int_equal(lrs_buf_addf(&csv, ",Given%d,,Family,2010-01-%02d,"
-                                            "1,M1 1AE\n",
+        assert_int_equal(lrs_buf_addf(&csv,
+                                      ",Given%d,,Family,2010-01-%02d,"
+                                      "1,M1 1AE\n",
                                       i, 1 + i % 28),
                          LRS_OK);
     for (int round = 0; round < 3; round++) {
@@ -258,8 +259,7 @@ static void test_crash__killed_import_is_all_or_nothing(void **state)
         waitpid(pid, &status, 0);
         s = factory_connect();
         assert_int_equal(lrs_store_stats(s, &st), LRS_OK);
-        assert_int_equal(lrs_store_audit_scan(s, NULL, on_audit, &c),
-                         LRS_OK);
+        assert_int_equal(lrs_store_audit_scan(s, NULL, on_audit, &c), LRS_OK);
         assert_true(st.learners == 0 || st.learners == (uint64_t)rows);
         assert_int_equal(c.audit_import, st.learners);
         lrs_store_free(s);

@@ -82,8 +82,7 @@ static void test_store__uninitialised_is_refused(void **state)
 
     (void)state;
     assert_int_equal(lrs__store_reset(s), LRS_OK);
-    assert_int_equal(lrs_store_open(factory_url(), 0, &t, &d),
-                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_store_open(factory_url(), 0, &t, &d), LRS_ENOTFOUND);
     assert_null(t);
     assert_string_equal(d.field, "db");
     assert_non_null(strstr(d.msg, "not initialised; run 'lrs init'"));
@@ -97,7 +96,8 @@ static void test_store__insert_and_get_round_trip(void **state)
 
     (void)state;
     make(&l, "1000000043", "Siân", "O'Brien-Jones");
-    snprintf(l.previous_family_name, sizeof l.previous_family_name, "Wiśniewska");
+    snprintf(l.previous_family_name, sizeof l.previous_family_name,
+             "Wiśniewska");
     snprintf(l.preferred_given_name, sizeof l.preferred_given_name, "Sia");
     assert_int_equal(lrs_store_learner_insert(s, &actor, &l), LRS_OK);
     assert_int_equal(l.version, 1);
@@ -271,13 +271,11 @@ static void test_store__update_checks_version_and_keeps_names(void **state)
     /* The right version: the old names go to the history. */
     got.family_name[0] = '\0';
     snprintf(got.family_name, sizeof got.family_name, "Jones");
-    assert_int_equal(lrs_store_learner_update(s, &actor, &got, 2,
-                                              "deed poll"),
+    assert_int_equal(lrs_store_learner_update(s, &actor, &got, 2, "deed poll"),
                      LRS_OK);
     assert_int_equal(got.version, 3);
-    assert_int_equal(lrs_store_name_history_scan(s, "1000000043", count_name,
-                                                 &n),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_store_name_history_scan(s, "1000000043", count_name, &n), LRS_OK);
     assert_int_equal(n.count, 1);
     assert_string_equal(n.last.family_name, "Smith");
     assert_string_equal(n.last.given_name, "Ann");
@@ -316,24 +314,24 @@ static void test_store__merge_links_and_resolves(void **state)
     assert_int_equal(got.status, LRS_LEARNER_LINKED);
     assert_string_equal(got.master_uln, "1000000043");
     assert_int_equal(got.version, 2);
-    assert_int_equal(lrs_store_learner_get(s, "1748529632",
-                                           LRS_STORE_GET_RESOLVE, &got),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_store_learner_get(s, "1748529632", LRS_STORE_GET_RESOLVE, &got),
+        LRS_OK);
     assert_string_equal(got.uln, "1000000043");
     /* Already linked; into itself; into a linked master; missing. */
-    assert_int_equal(lrs_store_learner_merge(s, &actor, "1748529632",
-                                             "1026893096", "", &d),
-                     LRS_ECONFLICT);
-    assert_int_equal(lrs_store_learner_merge(s, &actor, "1026893096",
-                                             "1026893096", "", &d),
-                     LRS_EINVAL);
+    assert_int_equal(
+        lrs_store_learner_merge(s, &actor, "1748529632", "1026893096", "", &d),
+        LRS_ECONFLICT);
+    assert_int_equal(
+        lrs_store_learner_merge(s, &actor, "1026893096", "1026893096", "", &d),
+        LRS_EINVAL);
     assert_string_equal(d.field, "uln");
-    assert_int_equal(lrs_store_learner_merge(s, &actor, "1026893096",
-                                             "1748529632", "", &d),
-                     LRS_EINVAL);
-    assert_int_equal(lrs_store_learner_merge(s, &actor, "1026893096",
-                                             "6936002314", "", &d),
-                     LRS_ENOTFOUND);
+    assert_int_equal(
+        lrs_store_learner_merge(s, &actor, "1026893096", "1748529632", "", &d),
+        LRS_EINVAL);
+    assert_int_equal(
+        lrs_store_learner_merge(s, &actor, "1026893096", "6936002314", "", &d),
+        LRS_ENOTFOUND);
     assert_int_equal(lrs_store_stats(s, &st), LRS_OK);
     assert_int_equal(st.linked, 1);
     assert_int_equal(st.active, 2);
@@ -431,7 +429,7 @@ static void test_store__audit_rows_append_and_filter(void **state)
 }
 
 /* ULN uniqueness under concurrency: N connections issuing at once. */
-#define THREADS 4
+#define THREADS    4
 #define PER_THREAD 100
 
 struct worker {

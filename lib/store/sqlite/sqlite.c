@@ -41,15 +41,15 @@ enum stmt_id {
     S__COUNT
 };
 
-#define LEARNER_COLS                                                         \
-    "uln, given_name, middle_names, family_name, previous_family_name,"     \
-    " preferred_given_name, date_of_birth, gender, postcode,"               \
-    " address_line1, address_line2, address_town, address_county,"          \
-    " ability_to_share, status, master_uln, version, created_ms,"           \
+#define LEARNER_COLS                                                           \
+    "uln, given_name, middle_names, family_name, previous_family_name,"        \
+    " preferred_given_name, date_of_birth, gender, postcode,"                  \
+    " address_line1, address_line2, address_town, address_county,"             \
+    " ability_to_share, status, master_uln, version, created_ms,"              \
     " updated_ms, created_by, created_org"
 
-#define NAME_COLS                                                            \
-    "id, uln, given_name, middle_names, family_name, preferred_given_name," \
+#define NAME_COLS                                                              \
+    "id, uln, given_name, middle_names, family_name, preferred_given_name,"    \
     " changed_ms, user_id, org_id, reason"
 
 #define AUDIT_COLS "id, at_ms, user_id, org_id, source, action, uln"
@@ -174,8 +174,8 @@ static sqlite3_stmt *stmt(struct engine *e, enum stmt_id id, int *rc)
         sqlite3_clear_bindings(st);
         return st;
     }
-    *rc = sqlite3_prepare_v3(e->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                             &st, NULL);
+    *rc = sqlite3_prepare_v3(e->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
+                             NULL);
     if (*rc != SQLITE_OK)
         return NULL;
     e->stmt[id] = st;
@@ -315,8 +315,7 @@ static enum lrs_err read_learner(struct engine *e, sqlite3_stmt *st,
     col_text(st, 10, l->address_line2, sizeof l->address_line2);
     col_text(st, 11, l->address_town, sizeof l->address_town);
     col_text(st, 12, l->address_county, sizeof l->address_county);
-    l->ability_to_share =
-        (enum lrs_ability_to_share)sqlite3_column_int(st, 13);
+    l->ability_to_share = (enum lrs_ability_to_share)sqlite3_column_int(st, 13);
     l->status = (enum lrs_learner_status)sqlite3_column_int(st, 14);
     uln_text(sqlite3_column_int64(st, 15), l->master_uln);
     l->version = sqlite3_column_int(st, 16);
@@ -357,13 +356,12 @@ static void e_close(void *ep)
  * make a bulk import of random ULNs about 40% faster than 4 KiB (fewer
  * B-tree splits); 32 KiB is slower again (docs/PERFORMANCE.md).
  */
-static const char pragmas[] =
-    "PRAGMA page_size = 16384;"
-    "PRAGMA journal_mode = WAL;"
-    "PRAGMA synchronous = FULL;"
-    "PRAGMA foreign_keys = ON;"
-    "PRAGMA cache_size = -262144;"
-    "PRAGMA temp_store = MEMORY;";
+static const char pragmas[] = "PRAGMA page_size = 16384;"
+                              "PRAGMA journal_mode = WAL;"
+                              "PRAGMA synchronous = FULL;"
+                              "PRAGMA foreign_keys = ON;"
+                              "PRAGMA cache_size = -262144;"
+                              "PRAGMA temp_store = MEMORY;";
 
 /*
  * Before SQLite starts: no memory statistics, whose global mutex every
@@ -550,8 +548,7 @@ static enum lrs_err e_uln_key_put(void *ep, const struct lrs_uln_key *key)
 
     if (!st)
         return fail_rc(e, rc);
-    sqlite3_bind_blob(st, 1, key->bytes, (int)sizeof key->bytes,
-                      SQLITE_STATIC);
+    sqlite3_bind_blob(st, 1, key->bytes, (int)sizeof key->bytes, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
@@ -574,8 +571,9 @@ static enum lrs_err counter_query(struct engine *e, enum stmt_id id,
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
         if (rc == SQLITE_DONE)
-            return fail_msg(e, LRS_ECORRUPT, "the ULN allocator row is "
-                                             "missing");
+            return fail_msg(e, LRS_ECORRUPT,
+                            "the ULN allocator row is "
+                            "missing");
         return fail_rc(e, rc);
     }
     v = sqlite3_column_int64(st, 0);
@@ -708,8 +706,7 @@ static enum lrs_err e_learner_update(void *ep, const struct lrs_learner *l,
     return LRS_OK;
 }
 
-static enum lrs_err e_learner_scan(void *ep, lrs_store_learner_fn fn,
-                                   void *ctx)
+static enum lrs_err e_learner_scan(void *ep, lrs_store_learner_fn fn, void *ctx)
 {
     struct engine *e = ep;
     struct lrs_learner l;
@@ -788,8 +785,7 @@ static enum lrs_err e_name_change_scan(void *ep, const char *uln,
         col_text(st, 2, c.given_name, sizeof c.given_name);
         col_text(st, 3, c.middle_names, sizeof c.middle_names);
         col_text(st, 4, c.family_name, sizeof c.family_name);
-        col_text(st, 5, c.preferred_given_name,
-                 sizeof c.preferred_given_name);
+        col_text(st, 5, c.preferred_given_name, sizeof c.preferred_given_name);
         c.changed_ms = sqlite3_column_int64(st, 6);
         c.user_id = sqlite3_column_int64(st, 7);
         c.org_id = sqlite3_column_int64(st, 8);
@@ -855,8 +851,7 @@ static enum lrs_err e_audit_insert(void *ep, const struct lrs_audit *a)
 static enum lrs_audit_action action_from_name(const char *name)
 {
     for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_EXPORT; a++)
-        if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) ==
-            0)
+        if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
             return (enum lrs_audit_action)a;
     return (enum lrs_audit_action)0;
 }

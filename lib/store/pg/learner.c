@@ -276,13 +276,72 @@ enum lrs_err lrs__pg_uln_key_put(void *e, const struct lrs_uln_key *key)
     return err;
 }
 
-static enum lrs_err counter_query(struct pg *p, enum pg_stmt st,
-                                  uint64_t *counter)
+/*
+ * Counters come from the sequence in blocks, one round trip for up to
+ * PG_COUNTER_BLOCK_MAX of them: the first block of a connection is one
+ * counter, and each next block twice the last, so a lone registration
+ * takes one and a bulk import soon takes 256 at a time. A counter taken
+ * is this connection's alone; those not handed out when it closes are
+ * never used (as with any sequence, a gap, not a duplicate).
+ */
+static enum lrs_err counter_refill(struct pg *p)
 {
+    struct pg_params pp;
+    PGresult *res;
+    int n;
+    enum lrs_err err;
+
+    lrs__pg_params_init(&pp);
+    lrs__pg_param_i64(&pp, (int64_t)p->ctr_block);
+    err = lrs__pg_run(p, PG_COUNTER_BLOCK, &pp, &res);
+    if (err)
+        return err;
+    n = PQntuples(res);
+    if (n < 1 || (size_t)n > p->ctr_block)
+        err = lrs__pg_fail(p, LRS_EIO, "the ULN sequence gave %d values",
+                           n);
+    p->ctr_at = p->ctr_len = 0;
+    for (int i = 0; !err && i < n; i++) {
+        int64_t v;
+
+        err = lrs__pg_get_i64(p, res, i, 0, 0, INT64_MAX, &v);
+        if (!err)
+            p->ctr[p->ctr_len++] = (uint64_t)v;
+    }
+    PQclear(res);
+    if (p->ctr_block < PG_COUNTER_BLOCK_MAX)
+        p->ctr_block *= 2;
+    return err;
+}
+
+enum lrs_err lrs__pg_uln_counter_next(void *e, uint64_t *counter)
+{
+    struct pg *p = e;
+
+    if (p->ctr_at == p->ctr_len) {
+        const enum lrs_err err = counter_refill(p);
+
+        if (err)
+            return err;
+    }
+    *counter = p->ctr[p->ctr_at++];
+    return LRS_OK;
+}
+
+/* The next counter this connection would hand out: one it holds, or the
+ * sequence's next value. */
+enum lrs_err lrs__pg_uln_counter_peek(void *e, uint64_t *counter)
+{
+    struct pg *p = e;
     PGresult *res;
     int64_t v = 0;
-    enum lrs_err err = lrs__pg_run(p, st, NULL, &res);
+    enum lrs_err err;
 
+    if (p->ctr_at < p->ctr_len) {
+        *counter = p->ctr[p->ctr_at];
+        return LRS_OK;
+    }
+    err = lrs__pg_run(p, PG_COUNTER_PEEK, NULL, &res);
     if (err)
         return err;
     if (PQntuples(res) != 1)
@@ -295,14 +354,10 @@ static enum lrs_err counter_query(struct pg *p, enum pg_stmt st,
     return err;
 }
 
-enum lrs_err lrs__pg_uln_counter_next(void *e, uint64_t *counter)
+void lrs__pg_counter_drop(struct pg *p)
 {
-    return counter_query(e, PG_COUNTER_NEXT, counter);
-}
-
-enum lrs_err lrs__pg_uln_counter_peek(void *e, uint64_t *counter)
-{
-    return counter_query(e, PG_COUNTER_PEEK, counter);
+    p->ctr_at = p->ctr_len = 0;
+    p->ctr_block = 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -527,9 +582,46 @@ enum lrs_err lrs__pg_merge_insert(void *e, const struct lrs__merge *m)
     return lrs__pg_do(p, PG_MERGE_INSERT, &pp);
 }
 
-enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a)
+/*
+ * Audit rows. Inside a transaction (where store.c makes every write) they
+ * are kept as COPY text and sent PG_AUDIT_BATCH at a time, and before the
+ * COMMIT and before the log is read: an audited action costs one round
+ * trip less, and a bulk import sends its audit rows in a few COPYs. A
+ * row the server refuses then fails the commit, so the action it audits
+ * is undone with it, as if the insert itself had failed.
+ */
+static const char audit_copy[] =
+    "COPY audit_log (at_ms, user_id, org_id, source, action, uln)"
+    " FROM STDIN";
+
+/* Append `s` as a COPY text field: backslash, tab, LF and CR escaped. */
+static enum lrs_err copy_field(struct lrs_buf *b, const char *s)
 {
-    struct pg *p = e;
+    enum lrs_err err = LRS_OK;
+
+    for (; *s && !err; s++) {
+        switch (*s) {
+        case '\\':
+            err = lrs_buf_adds(b, "\\\\");
+            break;
+        case '\t':
+            err = lrs_buf_adds(b, "\\t");
+            break;
+        case '\n':
+            err = lrs_buf_adds(b, "\\n");
+            break;
+        case '\r':
+            err = lrs_buf_adds(b, "\\r");
+            break;
+        default:
+            err = lrs_buf_addch(b, *s);
+        }
+    }
+    return err;
+}
+
+static enum lrs_err audit_now(struct pg *p, const struct lrs_audit *a)
+{
     struct pg_params pp;
 
     lrs__pg_params_init(&pp);
@@ -542,10 +634,73 @@ enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a)
     return lrs__pg_do(p, PG_AUDIT_INSERT, &pp);
 }
 
+enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a)
+{
+    struct pg *p = e;
+    const size_t mark = p->audit.len;
+    enum lrs_err err;
+
+    p->errmsg[0] = '\0';
+    if (!lrs__pg_in_txn(p))
+        return audit_now(p, a);
+    err = lrs_buf_addf(&p->audit, "%lld\t%lld\t%lld\t",
+                       (long long)a->at_ms, (long long)a->actor.user_id,
+                       (long long)a->actor.org_id);
+    err = err ? err : copy_field(&p->audit, a->actor.source ? a->actor.source
+                                                            : "");
+    err = err ? err : lrs_buf_addch(&p->audit, '\t');
+    err = err ? err : copy_field(&p->audit, lrs_audit_action_name(a->action));
+    err = err ? err : lrs_buf_addf(&p->audit, "\t%s\n",
+                                   uln_ok(a->uln) ? a->uln : "\\N");
+    if (err) {
+        lrs_buf_truncate(&p->audit, mark);
+        return lrs__pg_fail(p, err, "cannot buffer an audit row");
+    }
+    if (++p->audit_rows >= PG_AUDIT_BATCH)
+        return lrs__pg_audit_flush(p);
+    return LRS_OK;
+}
+
+enum lrs_err lrs__pg_audit_flush(struct pg *p)
+{
+    PGresult *res;
+    enum lrs_err err = LRS_OK;
+
+    if (!p->audit_rows)
+        return LRS_OK;
+    res = PQexec(p->conn, audit_copy);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        err = lrs__pg_fail_result(p, res);
+        PQclear(res);
+        lrs__pg_audit_drop(p);
+        return err;
+    }
+    PQclear(res);
+    LRS_ASSERT(p->audit.len <= INT_MAX);
+    if (PQputCopyData(p->conn, p->audit.data, (int)p->audit.len) != 1 ||
+        PQputCopyEnd(p->conn, NULL) != 1)
+        err = lrs__pg_fail_result(p, NULL);
+    /* Read every result to get the connection out of the COPY. */
+    while ((res = PQgetResult(p->conn)) != NULL) {
+        if (!err && PQresultStatus(res) != PGRES_COMMAND_OK)
+            err = lrs__pg_fail_result(p, res);
+        PQclear(res);
+    }
+    lrs__pg_audit_drop(p);
+    return err;
+}
+
+void lrs__pg_audit_drop(struct pg *p)
+{
+    lrs_buf_reset(&p->audit);
+    p->audit_rows = 0;
+}
+
 static enum lrs_audit_action action_from_name(const char *name)
 {
     for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_EXPORT; a++) {
-        if (strcmp(name, lrs_audit_action_name(a)) == 0)
+        if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) ==
+            0)
             return (enum lrs_audit_action)a;
     }
     return (enum lrs_audit_action)0;
@@ -587,6 +742,10 @@ enum lrs_err lrs__pg_audit_scan(void *e, const char *uln,
         PG_AUDIT_SCAN_ALL, PG_AUDIT_SCAN_FETCH, PG_AUDIT_SCAN_CLOSE,
         NULL, audit_row, &cb,
     };
+    enum lrs_err err = lrs__pg_audit_flush(e);
+
+    if (err)
+        return err;
 
     if (uln) {
         if (!uln_ok(uln))
@@ -612,8 +771,10 @@ enum lrs_err lrs__pg_stats(void *e, struct lrs_store_stats *out)
         &out->audit_rows, &out->organisations,
     };
     PGresult *res;
-    enum lrs_err err = lrs__pg_run(p, PG_STATS, NULL, &res);
+    enum lrs_err err = lrs__pg_audit_flush(p);
 
+    if (!err)
+        err = lrs__pg_run(p, PG_STATS, NULL, &res);
     if (err)
         return err;
     if (PQntuples(res) != 1)

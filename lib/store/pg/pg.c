@@ -46,7 +46,14 @@ static const char *const sql[PG_STMT__COUNT] = {
     [PG_BEGIN] = "BEGIN ISOLATION LEVEL READ COMMITTED",
     [PG_COMMIT] = "COMMIT",
     [PG_ROLLBACK] = "ROLLBACK",
-    [PG_SCHEMA_EXISTS] = "SELECT to_regclass('schema_version') IS NOT NULL",
+    /* The catalog read with this statement's snapshot, not to_regclass():
+     * that consults a cache that can miss a table another `lrs init`
+     * committed while we waited for PG_MIGRATE_LOCK. */
+    [PG_SCHEMA_EXISTS] = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+                         " JOIN pg_catalog.pg_namespace n"
+                         " ON n.oid = c.relnamespace"
+                         " WHERE n.nspname = current_schema()"
+                         " AND c.relname = 'schema_version')",
     [PG_SCHEMA_GET] = "SELECT version FROM schema_version",
     [PG_SCHEMA_SET] = "INSERT INTO schema_version (id, version)"
                       " VALUES (1, $1) ON CONFLICT (id)"
@@ -58,7 +65,8 @@ static const char *const sql[PG_STMT__COUNT] = {
                    " WHERE id = 1 AND key IS NOT NULL",
     [PG_KEY_PUT] = "UPDATE uln_allocator SET key = $1"
                    " WHERE id = 1 AND key IS NULL",
-    [PG_COUNTER_NEXT] = "SELECT nextval('uln_counter')",
+    [PG_COUNTER_BLOCK] = "SELECT nextval('uln_counter')"
+                         " FROM generate_series(1, $1)",
     [PG_COUNTER_PEEK] = "SELECT CASE WHEN is_called THEN last_value + 1"
                         " ELSE last_value END FROM uln_counter",
     [PG_LEARNER_EXISTS] = "SELECT 1 FROM learners WHERE uln = $1",
@@ -193,7 +201,7 @@ static enum lrs_err map_sqlstate(const char *state)
 }
 
 /* Map a failed result (or none: `res` NULL) to an error and a message. */
-static enum lrs_err fail_result(struct pg *p, const PGresult *res)
+enum lrs_err lrs__pg_fail_result(struct pg *p, const PGresult *res)
 {
     const char *state, *msg;
     char *colon;
@@ -307,7 +315,7 @@ static enum lrs_err prepare(struct pg *p, enum pg_stmt st)
         (state && strcmp(state, "42P05") == 0))
         p->prepared[st] = true;
     else
-        err = fail_result(p, res);
+        err = lrs__pg_fail_result(p, res);
     PQclear(res);
     return err;
 }
@@ -337,7 +345,7 @@ enum lrs_err lrs__pg_run(struct pg *p, enum pg_stmt st,
         *out = res;
         return LRS_OK;
     default:
-        err = fail_result(p, res);
+        err = lrs__pg_fail_result(p, res);
         PQclear(res);
         return err;
     }
@@ -361,7 +369,7 @@ enum lrs_err lrs__pg_exec_sql(struct pg *p, const char *text)
     p->errmsg[0] = '\0';
     if (PQresultStatus(res) != PGRES_COMMAND_OK &&
         PQresultStatus(res) != PGRES_TUPLES_OK)
-        err = fail_result(p, res);
+        err = lrs__pg_fail_result(p, res);
     PQclear(res);
     return err;
 }
@@ -401,6 +409,8 @@ static enum lrs_err pg_open(const char *url, unsigned flags, int busy_ms,
     p = lrs_calloc(1, sizeof *p);
     if (!p)
         return LRS_ERR(LRS_ENOMEM);
+    lrs_buf_init(&p->audit, 0);
+    p->ctr_block = 1;
     p->conn = PQconnectdb(url);
     if (!p->conn) {
         lrs_free(p);
@@ -449,6 +459,7 @@ static void pg_close(void *e)
     /* The server rolls back an open transaction when the connection
      * ends. */
     PQfinish(p->conn);
+    lrs_buf_release(&p->audit);
     LRS_POISON(p, sizeof *p);
     lrs_free(p);
 }
@@ -478,6 +489,7 @@ static void pg_rollback(void *e)
     struct pg *p = e;
     char keep[sizeof p->errmsg];
 
+    lrs__pg_audit_drop(p);
     if (!lrs__pg_in_txn(p))
         return;
     /* Keep the message of the failure that led here. */
@@ -496,6 +508,11 @@ static enum lrs_err pg_commit(void *e)
         pg_rollback(p);
         return lrs__pg_fail(p, LRS_EIO, "the transaction was aborted by an "
                             "earlier error and has been rolled back");
+    }
+    err = lrs__pg_audit_flush(p);
+    if (err) {
+        pg_rollback(p);
+        return err;
     }
     err = lrs__pg_run(p, PG_COMMIT, NULL, &res);
     /* COMMIT of a failed transaction succeeds with the tag ROLLBACK. */

@@ -26,7 +26,7 @@ enum pg_stmt {
     PG_MIGRATE_LOCK,
     PG_KEY_GET,
     PG_KEY_PUT,
-    PG_COUNTER_NEXT,
+    PG_COUNTER_BLOCK,
     PG_COUNTER_PEEK,
     PG_LEARNER_EXISTS,
     PG_LEARNER_INSERT,
@@ -52,12 +52,23 @@ enum pg_stmt {
 
 /** Rows fetched per round trip by the scans (bounded memory). */
 #define PG_SCAN_BATCH 1000
+/** Most ULN counters taken from the sequence in one round trip. */
+#define PG_COUNTER_BLOCK_MAX 256
+/** Audit rows buffered in a transaction before they are sent. */
+#define PG_AUDIT_BATCH 1000
 
 /** One connection: the engine object handed to store.c. */
 struct pg {
     PGconn *conn;                      /* owned */
     bool prepared[PG_STMT__COUNT];     /* prepared on this connection */
     char errmsg[256];                  /* last failure, "" if none */
+    /* Counters taken from the sequence and not yet handed out:
+     * ctr[ctr_at .. ctr_len). The next block is ctr_block long. */
+    uint64_t ctr[PG_COUNTER_BLOCK_MAX];
+    size_t ctr_at, ctr_len, ctr_block;
+    /* Audit rows of the open transaction not yet sent, as COPY text. */
+    struct lrs_buf audit;
+    size_t audit_rows;
 };
 
 /** Parameters of one statement, as text (NULL = SQL NULL). */
@@ -96,6 +107,10 @@ enum lrs_err lrs__pg_exec_sql(struct pg *p, const char *sql);
 /** Forget every prepared statement (after DEALLOCATE ALL). */
 void lrs__pg_forget_prepared(struct pg *p);
 
+/** Map a failed result (NULL: none, e.g. a lost connection) to an error
+ *  and record its message. */
+enum lrs_err lrs__pg_fail_result(struct pg *p, const PGresult *res);
+
 /** Record a message of our own in p->errmsg and return `err`. */
 enum lrs_err lrs__pg_fail(struct pg *p, enum lrs_err err, const char *fmt,
                           ...) LRS_PRINTF(3, 4);
@@ -115,6 +130,12 @@ enum lrs_err lrs__pg_migrate(void *e, int from, int to);
 enum lrs_err lrs__pg_reset(void *e);
 
 /* learner.c */
+/** Send the buffered audit rows (before COMMIT and audit reads). */
+enum lrs_err lrs__pg_audit_flush(struct pg *p);
+/** Forget the buffered audit rows (ROLLBACK). */
+void lrs__pg_audit_drop(struct pg *p);
+/** Forget the counters taken but not handed out (reset). */
+void lrs__pg_counter_drop(struct pg *p);
 enum lrs_err lrs__pg_uln_key_get(void *e, struct lrs_uln_key *key);
 enum lrs_err lrs__pg_uln_key_put(void *e, const struct lrs_uln_key *key);
 enum lrs_err lrs__pg_uln_counter_next(void *e, uint64_t *counter);

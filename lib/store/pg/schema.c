@@ -291,6 +291,8 @@ enum lrs_err lrs__pg_reset(void *e)
     struct pg *p = e;
     enum lrs_err err = lrs__pg_exec_sql(p, drop_all);
 
+    lrs__pg_audit_drop(p);
+    lrs__pg_counter_drop(p);
     /* The statements name dropped tables: prepare them anew. */
     if (!err)
         err = lrs__pg_exec_sql(p, "DEALLOCATE ALL");

@@ -730,6 +730,12 @@ void *lrs__store_engine(const struct lrs_store *s)
     return s->e;
 }
 
+void lrs__store_set_ops(struct lrs_store *s, const struct lrs_store_ops *ops)
+{
+    CHECK(s);
+    s->ops = ops;
+}
+
 enum lrs_err lrs__store_reset(struct lrs_store *s)
 {
     enum lrs_err err;

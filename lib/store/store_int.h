@@ -165,6 +165,12 @@ extern const struct lrs_store_ops lrs__store_pg_ops;
 /** The engine and connection behind a public store (for tests). */
 const struct lrs_store_ops *lrs__store_ops(const struct lrs_store *s);
 void *lrs__store_engine(const struct lrs_store *s);
+/**
+ * Replace the engine's operations with `ops` working on the same connection
+ * object (tests only: a faulty vtable that fails its nth call and otherwise
+ * calls the real one).
+ */
+void lrs__store_set_ops(struct lrs_store *s, const struct lrs_store_ops *ops);
 
 /**
  * Drop everything and leave an empty database (tests only): the contract

@@ -4,6 +4,9 @@
 # and the errors for a missing or uninitialised store. ULNs issued by the
 # store are random (a keyed permutation), so issued ones are only counted,
 # and the allocator counter (which skips about 1 in 11) is not shown.
+# Then an import killed with SIGKILL half-way leaves none of it or all of
+# it (with one audit row per learner), and a store with a newer schema is
+# refused by every command, lrs init included.
 # golden.py reads comments only before the first command, so all are here.
 $ lrs show 1000000043 --db nosuch.db
 2> lrs: cannot open store 'nosuch.db': no such database; run 'lrs init'
@@ -91,3 +94,15 @@ $ printf 'uln,given_name,middle_names,family_name,date_of_birth,gender,postcode\
 ? 1
 $ lrs import learners
 ? 2
+$ lrs synth --learners 100000 --queries 1 --seed 5 --out syn > /dev/null && lrs init --db k.db > /dev/null
+$ lrs import learners syn/learners.csv --db k.db & p=$!; sleep 0.5; kill -9 $p; wait $p; n=$(lrs stats --db k.db | sed -n 's/^learners: *//p'); a=$(lrs stats --db k.db | sed -n 's/^audit rows: *//p'); if [ "$n" = 0 ] || [ "$n" = 100000 ]; then [ "$a" = "$n" ] && echo "all or nothing"; fi
+all or nothing
+$ lrs import learners syn/learners.csv --db k.db > /dev/null 2>&1; lrs stats --db k.db | sed -n 's/^learners: *//p'
+100000
+$ python3 -c "import sqlite3; c = sqlite3.connect('k.db'); c.execute('PRAGMA user_version = 2'); c.commit()"
+$ lrs stats --db k.db
+2> lrs: store 'k.db' has schema version 2, newer than this program's 1; upgrade lrs
+? 1
+$ lrs init --db k.db
+2> lrs: store 'k.db' has schema version 2, newer than this program's 1; upgrade lrs
+? 1

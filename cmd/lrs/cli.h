@@ -40,6 +40,7 @@ int cmd_uln(int argc, char **argv);
 int cmd_upn(int argc, char **argv);
 int cmd_postcode(int argc, char **argv);
 int cmd_ctf(int argc, char **argv);
+int cmd_school(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_init(int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
     {"upn", cmd_upn, "check Unique Pupil Numbers"},
     {"postcode", cmd_postcode, "check and normalise postcodes"},
     {"ctf", cmd_ctf, "show or validate a Common Transfer File"},
+    {"school", cmd_school, "the school side: ULN-request CTF, import, census"},
     {"synth", cmd_synth, "write a synthetic register, queries and truth"},
     {"eval", cmd_eval, "score match results against a truth file"},
     {"init", cmd_init, "create the register or upgrade its schema"},

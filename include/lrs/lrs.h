@@ -10,6 +10,7 @@
 #include <lrs/ctf.h>
 #include <lrs/ids.h>
 #include <lrs/match.h>
+#include <lrs/school.h>
 #include <lrs/service.h>
 #include <lrs/store.h>
 #include <lrs/synth.h>

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define THREADS 8
+#define THREADS    8
 #define PER_THREAD 150
 /* Rows per FETCH of the engine's scans (PG_SCAN_BATCH, lib/store/pg). */
 #define PG_SCAN_BATCH_TEST 1000
@@ -140,8 +140,7 @@ static void test_pg__concurrent_registrations_never_share_a_uln(void **state)
     for (int i = 0; i < THREADS; i++) {
         pthread_join(t[i], NULL);
         if (w[i].err)
-            fail_msg("worker %d: %s: %s", i, lrs_strerror(w[i].err),
-                     w[i].msg);
+            fail_msg("worker %d: %s: %s", i, lrs_strerror(w[i].err), w[i].msg);
         committed += (uint64_t)w[i].committed;
         for (int j = 0; j < PER_THREAD; j++)
             memcpy(all[n++], w[i].ulns[j], LRS_ULN_SIZE);
@@ -291,8 +290,7 @@ static void test_pg__refused_connection_is_eio(void **state)
     struct lrs_diag d = LRS_DIAG_INIT;
 
     (void)state;
-    assert_int_equal(lrs_store_open("postgresql://127.0.0.1:1/none", 0, &s,
-                                    &d),
+    assert_int_equal(lrs_store_open("postgresql://127.0.0.1:1/none", 0, &s, &d),
                      LRS_EIO);
     assert_null(s);
     assert_non_null(strstr(d.msg, "cannot open store"));
@@ -310,8 +308,7 @@ static void test_pg__lock_timeout_is_ebusy(void **state)
     assert_int_equal(lrs_store_learner_insert(a, &actor, &l), LRS_OK);
     m = l;
     assert_int_equal(lrs_store_begin(a), LRS_OK);
-    assert_int_equal(lrs_store_learner_update(a, &actor, &l, 1, NULL),
-                     LRS_OK);
+    assert_int_equal(lrs_store_learner_update(a, &actor, &l, 1, NULL), LRS_OK);
     snprintf(m.family_name, sizeof m.family_name, "Jones");
     assert_int_equal(lrs_store_learner_update(b, &actor, &m, 1, "test"),
                      LRS_EBUSY);
@@ -424,8 +421,7 @@ static void test_pg__concurrent_init_creates_one_schema(void **state)
     for (int i = 0; i < 4; i++) {
         pthread_join(t[i], NULL);
         if (in[i].err)
-            fail_msg("init %d: %s: %s", i, lrs_strerror(in[i].err),
-                     in[i].msg);
+            fail_msg("init %d: %s: %s", i, lrs_strerror(in[i].err), in[i].msg);
         assert_int_equal(in[i].r.to_version, LRS_STORE_SCHEMA_VERSION);
         keys += in[i].r.key_created;
     }

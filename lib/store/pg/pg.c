@@ -30,14 +30,14 @@
 /* Statements                                                         */
 /* ------------------------------------------------------------------ */
 
-#define LEARNER_COLS                                                        \
-    "uln, given_name, middle_names, family_name, previous_family_name,"    \
-    " preferred_given_name, date_of_birth, gender, postcode,"              \
-    " address_line1, address_line2, address_town, address_county,"         \
-    " ability_to_share, status, master_uln, version, created_ms,"          \
+#define LEARNER_COLS                                                           \
+    "uln, given_name, middle_names, family_name, previous_family_name,"        \
+    " preferred_given_name, date_of_birth, gender, postcode,"                  \
+    " address_line1, address_line2, address_town, address_county,"             \
+    " ability_to_share, status, master_uln, version, created_ms,"              \
     " updated_ms, created_by, created_org"
-#define NAME_COLS                                                           \
-    "id, uln, given_name, middle_names, family_name,"                      \
+#define NAME_COLS                                                              \
+    "id, uln, given_name, middle_names, family_name,"                          \
     " preferred_given_name, changed_ms, user_id, org_id, reason"
 #define AUDIT_COLS "id, at_ms, user_id, org_id, source, action, uln"
 
@@ -74,8 +74,7 @@ static const char *const sql[PG_STMT__COUNT] = {
         "INSERT INTO learners (" LEARNER_COLS ") VALUES ($1, $2, $3, $4,"
         " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
         " $19, $20, $21) ON CONFLICT DO NOTHING",
-    [PG_LEARNER_GET] =
-        "SELECT " LEARNER_COLS " FROM learners WHERE uln = $1",
+    [PG_LEARNER_GET] = "SELECT " LEARNER_COLS " FROM learners WHERE uln = $1",
     [PG_LEARNER_UPDATE] =
         "UPDATE learners SET given_name = $2, middle_names = $3,"
         " family_name = $4, previous_family_name = $5,"
@@ -116,22 +115,20 @@ static const char *const sql[PG_STMT__COUNT] = {
                           " WHERE uln = $1 ORDER BY id",
     [PG_AUDIT_SCAN_FETCH] = "FETCH 1000 FROM lrs_audit",
     [PG_AUDIT_SCAN_CLOSE] = "CLOSE lrs_audit",
-    [PG_STATS] =
-        "SELECT count(*), count(*) FILTER (WHERE status = 0),"
-        " count(*) FILTER (WHERE status = 1),"
-        " count(*) FILTER (WHERE status = 2),"
-        " (SELECT count(*) FROM name_history),"
-        " (SELECT count(*) FROM merges),"
-        " (SELECT count(*) FROM audit_log),"
-        " (SELECT count(*) FROM organisations) FROM learners",
+    [PG_STATS] = "SELECT count(*), count(*) FILTER (WHERE status = 0),"
+                 " count(*) FILTER (WHERE status = 1),"
+                 " count(*) FILTER (WHERE status = 2),"
+                 " (SELECT count(*) FROM name_history),"
+                 " (SELECT count(*) FROM merges),"
+                 " (SELECT count(*) FROM audit_log),"
+                 " (SELECT count(*) FROM organisations) FROM learners",
 };
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                             */
 /* ------------------------------------------------------------------ */
 
-enum lrs_err lrs__pg_fail(struct pg *p, enum lrs_err err, const char *fmt,
-                          ...)
+enum lrs_err lrs__pg_fail(struct pg *p, enum lrs_err err, const char *fmt, ...)
 {
     va_list ap;
 
@@ -180,9 +177,9 @@ static enum lrs_err map_sqlstate(const char *state)
         const char *state;
         enum lrs_err err;
     } map[] = {
-        {"40001", LRS_EBUSY},     {"40P01", LRS_EBUSY},
-        {"55P03", LRS_EBUSY},     {"23505", LRS_ECONFLICT},
-        {"53200", LRS_ENOMEM},    {"XX001", LRS_ECORRUPT},
+        {"40001", LRS_EBUSY},    {"40P01", LRS_EBUSY},
+        {"55P03", LRS_EBUSY},    {"23505", LRS_ECONFLICT},
+        {"53200", LRS_ENOMEM},   {"XX001", LRS_ECORRUPT},
         {"XX002", LRS_ECORRUPT},
     };
 
@@ -337,8 +334,8 @@ enum lrs_err lrs__pg_run(struct pg *p, enum pg_stmt st,
     }
     snprintf(name, sizeof name, "lrs%d", (int)st);
     res = PQexecPrepared(p->conn, name, n, n ? params->values : NULL,
-                         n ? params->lengths : NULL,
-                         n ? params->formats : NULL, 0);
+                         n ? params->lengths : NULL, n ? params->formats : NULL,
+                         0);
     switch (PQresultStatus(res)) {
     case PGRES_COMMAND_OK:
     case PGRES_TUPLES_OK:
@@ -424,8 +421,10 @@ static enum lrs_err pg_open(const char *url, unsigned flags, int busy_ms,
     }
     PQsetNoticeProcessor(p->conn, quiet, NULL);
     if (PQserverVersion(p->conn) < 100000) {
-        lrs_diag_set(diag, "db", "PostgreSQL 10 or later is needed, the "
-                     "server is version %d", PQserverVersion(p->conn));
+        lrs_diag_set(diag, "db",
+                     "PostgreSQL 10 or later is needed, the "
+                     "server is version %d",
+                     PQserverVersion(p->conn));
         err = LRS_ERR(LRS_EIO);
         goto out;
     }
@@ -506,7 +505,8 @@ static enum lrs_err pg_commit(void *e)
 
     if (PQtransactionStatus(p->conn) == PQTRANS_INERROR) {
         pg_rollback(p);
-        return lrs__pg_fail(p, LRS_EIO, "the transaction was aborted by an "
+        return lrs__pg_fail(p, LRS_EIO,
+                            "the transaction was aborted by an "
                             "earlier error and has been rolled back");
     }
     err = lrs__pg_audit_flush(p);

@@ -23,8 +23,8 @@ enum stmt_id {
     S_ROLLBACK,
     S_KEY_GET,
     S_KEY_PUT,
-    S_COUNTER_NEXT,
-    S_COUNTER_PEEK,
+    S_COUNTER_GET,
+    S_COUNTER_SET,
     S_EXISTS,
     S_INSERT,
     S_GET,
@@ -62,9 +62,8 @@ static const char *const sql[S__COUNT] = {
                   " WHERE id = 1 AND key IS NOT NULL",
     [S_KEY_PUT] = "UPDATE uln_allocator SET key = ?1"
                   " WHERE id = 1 AND key IS NULL",
-    [S_COUNTER_NEXT] = "UPDATE uln_allocator SET counter = counter + 1"
-                       " WHERE id = 1 RETURNING counter - 1",
-    [S_COUNTER_PEEK] = "SELECT counter FROM uln_allocator WHERE id = 1",
+    [S_COUNTER_GET] = "SELECT counter FROM uln_allocator WHERE id = 1",
+    [S_COUNTER_SET] = "UPDATE uln_allocator SET counter = ?1 WHERE id = 1",
     [S_EXISTS] = "SELECT 1 FROM learners WHERE uln = ?1",
     [S_INSERT] = "INSERT INTO learners (" LEARNER_COLS ") VALUES (?1, ?2,"
                  " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
@@ -113,6 +112,13 @@ struct engine {
     sqlite3 *db;
     sqlite3_stmt *stmt[S__COUNT];
     char msg[256];
+    /* The ULN counter within a write transaction: read once, advanced
+     * here, written back just before COMMIT. BEGIN IMMEDIATE holds the
+     * write lock throughout, so no other connection can allocate in
+     * between; a rollback just forgets it. */
+    bool counter_cached;   /* counter_next is the allocator's value */
+    bool counter_dirty;    /* ... and is ahead of the stored one */
+    uint64_t counter_next; /* the next counter to hand out */
 };
 
 /* ------------------------------------------------------------------ */
@@ -490,16 +496,45 @@ static enum lrs_err e_reset(void *ep)
 /* Transactions and the allocator                                     */
 /* ------------------------------------------------------------------ */
 
+static void forget_counter(struct engine *e)
+{
+    e->counter_cached = false;
+    e->counter_dirty = false;
+}
+
 static enum lrs_err e_begin(void *ep)
 {
+    forget_counter(ep);
     return run(ep, S_BEGIN);
+}
+
+/* Write the counter advanced in this transaction back to its row. */
+static enum lrs_err store_counter(struct engine *e)
+{
+    int rc;
+    sqlite3_stmt *st;
+
+    if (!e->counter_dirty)
+        return LRS_OK;
+    st = stmt(e, S_COUNTER_SET, &rc);
+    if (!st)
+        return fail_rc(e, rc);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)e->counter_next);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return fail_rc(e, rc);
+    return LRS_OK;
 }
 
 static enum lrs_err e_commit(void *ep)
 {
     struct engine *e = ep;
-    const enum lrs_err err = run(e, S_COMMIT);
+    enum lrs_err err = store_counter(e);
 
+    if (!err)
+        err = run(e, S_COMMIT);
+    forget_counter(e);
     if (err && !sqlite3_get_autocommit(e->db))
         sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
     return err;
@@ -508,6 +543,8 @@ static enum lrs_err e_commit(void *ep)
 static void e_rollback(void *ep)
 {
     struct engine *e = ep;
+
+    forget_counter(e);
 
     /* Statements still stepping (an abandoned scan) would keep the
      * transaction open; reset them first. */
@@ -588,14 +625,33 @@ static enum lrs_err counter_query(struct engine *e, enum stmt_id id,
     return LRS_OK;
 }
 
+/* Called in a write transaction (store_int.h); see struct engine. */
 static enum lrs_err e_uln_counter_next(void *ep, uint64_t *counter)
 {
-    return counter_query(ep, S_COUNTER_NEXT, counter);
+    struct engine *e = ep;
+
+    if (!e->counter_cached) {
+        const enum lrs_err err =
+            counter_query(e, S_COUNTER_GET, &e->counter_next);
+
+        if (err)
+            return err;
+        e->counter_cached = true;
+    }
+    *counter = e->counter_next++;
+    e->counter_dirty = true;
+    return LRS_OK;
 }
 
 static enum lrs_err e_uln_counter_peek(void *ep, uint64_t *counter)
 {
-    return counter_query(ep, S_COUNTER_PEEK, counter);
+    struct engine *e = ep;
+
+    if (e->counter_cached) {
+        *counter = e->counter_next;
+        return LRS_OK;
+    }
+    return counter_query(e, S_COUNTER_GET, counter);
 }
 
 /* ------------------------------------------------------------------ */

@@ -4,6 +4,7 @@
 #ifndef LRS_LRS_H
 #define LRS_LRS_H
 
+#include <lrs/accounts.h>
 #include <lrs/auth.h>
 #include <lrs/base.h>
 #include <lrs/csv.h>

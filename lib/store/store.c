@@ -747,3 +747,36 @@ enum lrs_err lrs__store_reset(struct lrs_store *s)
         return failed(s, err, "reset the store");
     return LRS_OK;
 }
+
+/* ------------------------------------------------------------------ */
+/* Internal (accounts.c)                                              */
+/* ------------------------------------------------------------------ */
+
+enum lrs_err lrs__store_txn_enter(struct lrs_store *s, bool *own)
+{
+    CHECK(s);
+    return txn_enter(s, own);
+}
+
+enum lrs_err lrs__store_txn_leave(struct lrs_store *s, bool own,
+                                  enum lrs_err err)
+{
+    return txn_leave(s, own, err);
+}
+
+enum lrs_err lrs__store_failed(struct lrs_store *s, enum lrs_err err,
+                               const char *what)
+{
+    return failed(s, err, what);
+}
+
+enum lrs_err lrs__store_failedf(struct lrs_store *s, enum lrs_err err,
+                                const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+    va_end(ap);
+    return LRS_ERR(err);
+}

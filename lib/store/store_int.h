@@ -28,6 +28,7 @@
 #ifndef LRS_STORE_INT_H
 #define LRS_STORE_INT_H
 
+#include <lrs/accounts.h>
 #include <lrs/store.h>
 
 /** One merge, as recorded in the merges table. */
@@ -154,6 +155,57 @@ struct lrs_store_ops {
 
     /** Fill every count of `out` except schema_version and uln_counter. */
     enum lrs_err (*stats)(void *e, struct lrs_store_stats *out);
+    /* -------- accounts (lib/store/<engine>/accounts.c) -------- */
+
+    /** Insert `o` (checked by accounts.c); set o->id. LRS_ECONFLICT on a
+     *  duplicate identifier, with the transaction still usable. */
+    enum lrs_err (*org_insert)(void *e, struct lrs_org *o);
+    /** Read organisation `id`; LRS_ENOTFOUND when none. */
+    enum lrs_err (*org_get)(void *e, int64_t id, struct lrs_org *out);
+    /** Read the organisation of the one identifier `ref` sets. */
+    enum lrs_err (*org_find)(void *e, const struct lrs_org_ref *ref,
+                             struct lrs_org *out);
+    /** Stream organisations in id order. */
+    enum lrs_err (*org_scan)(void *e, lrs_store_org_fn fn, void *ctx);
+    /** Insert user `u` and one user_roles row per role bit (names from
+     *  lrs__store_role_name); set u->id. LRS_ECONFLICT: login in use. */
+    enum lrs_err (*user_insert)(void *e, struct lrs_user *u);
+    /** Read a user with its roles: by `login` when not NULL, else `id`. */
+    enum lrs_err (*user_get)(void *e, int64_t id, const char *login,
+                             struct lrs_user *out);
+    /** Write password_hash, disabled, must_change_password and the
+     *  agreement of user u->id; LRS_ENOTFOUND when there is none. */
+    enum lrs_err (*user_update)(void *e, const struct lrs_user *u);
+    /** Insert `t`; set t->id. LRS_ECONFLICT: the hash is stored. */
+    enum lrs_err (*token_insert)(void *e, struct lrs_token *t);
+    /** Read the token with `hash`; LRS_ENOTFOUND when none. */
+    enum lrs_err (*token_get)(void *e, const uint8_t *hash,
+                              struct lrs_token *out);
+    /** Set revoked_ms = at_ms on token `id` of `user_id` where it is not
+     *  revoked yet; LRS_ENOTFOUND when the user has no token `id`. */
+    enum lrs_err (*token_revoke)(void *e, int64_t user_id, int64_t id,
+                                 int64_t at_ms);
+    /** Stream the tokens of `user_id` in id order. */
+    enum lrs_err (*token_scan)(void *e, int64_t user_id,
+                               lrs_store_token_fn fn, void *ctx);
+    /** Insert a session row. */
+    enum lrs_err (*session_insert)(void *e, const struct lrs_session_row *r);
+    /** Read session `id`; LRS_ENOTFOUND when none. */
+    enum lrs_err (*session_get)(void *e, const uint8_t *id,
+                                struct lrs_session_row *out);
+    /** Revoke (revoked_ms = at_ms, where not yet revoked) session `id`,
+     *  or with `id` NULL every session of `user_id`. LRS_ENOTFOUND when
+     *  `id` names no session. */
+    enum lrs_err (*session_revoke)(void *e, const uint8_t *id,
+                                   int64_t user_id, int64_t at_ms);
+    /** Read setting `name` (see lrs_store_setting_get). */
+    enum lrs_err (*setting_get)(void *e, const char *name, void *buf,
+                                size_t cap, size_t *len);
+    /** Insert setting `name`; LRS_ECONFLICT when it exists, with the
+     *  transaction still usable. */
+    enum lrs_err (*setting_insert)(void *e, const char *name,
+                                   const void *value, size_t len);
+
 };
 
 /** The engines compiled in. */
@@ -180,5 +232,29 @@ enum lrs_err lrs__store_reset(struct lrs_store *s);
 
 /** Now, in Unix milliseconds (UTC). */
 int64_t lrs__store_now_ms(void);
+
+/* For lib/store/accounts.c: store.c's transaction and message helpers. */
+
+/** Open a transaction unless one is open; *own: close it with _leave. */
+enum lrs_err lrs__store_txn_enter(struct lrs_store *s, bool *own);
+/** Commit (err == LRS_OK) or roll back a transaction `own`ed; returns
+ *  err, or the commit's error. */
+enum lrs_err lrs__store_txn_leave(struct lrs_store *s, bool own,
+                                  enum lrs_err err);
+/** Record "cannot WHAT: engine message" as the store's message. */
+enum lrs_err lrs__store_failed(struct lrs_store *s, enum lrs_err err,
+                               const char *what);
+/** Record a message of our own. */
+enum lrs_err lrs__store_failedf(struct lrs_store *s, enum lrs_err err,
+                                const char *fmt, ...) LRS_PRINTF(3, 4);
+
+/** The user_roles.role name of one role bit, or NULL (accounts.c). */
+const char *lrs__store_role_name(unsigned bit);
+/** The role bits of a comma-separated list of role names ("" is 0). */
+unsigned lrs__store_role_bits(const char *names);
+/** "yyyy..." ten digits of an integer ULN, "" when out of range. */
+void lrs__store_uln_text(int64_t v, char out[LRS_ULN_SIZE]);
+/** The integer of a ten-digit ULN, or 0 when `uln` is not one. */
+int64_t lrs__store_uln_int(const char *uln);
 
 #endif /* LRS_STORE_INT_H */

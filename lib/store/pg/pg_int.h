@@ -159,4 +159,31 @@ enum lrs_err lrs__pg_audit_scan(void *e, const char *uln,
                                 lrs_store_audit_fn fn, void *ctx);
 enum lrs_err lrs__pg_stats(void *e, struct lrs_store_stats *out);
 
+/* accounts.c: the account ops of lrs__store_pg_ops. */
+enum lrs_err lrs__pg_org_insert(void *e, struct lrs_org *o);
+enum lrs_err lrs__pg_org_get(void *e, int64_t id, struct lrs_org *out);
+enum lrs_err lrs__pg_org_find(void *e, const struct lrs_org_ref *ref,
+                              struct lrs_org *out);
+enum lrs_err lrs__pg_org_scan(void *e, lrs_store_org_fn fn, void *ctx);
+enum lrs_err lrs__pg_user_insert(void *e, struct lrs_user *u);
+enum lrs_err lrs__pg_user_get(void *e, int64_t id, const char *login,
+                              struct lrs_user *out);
+enum lrs_err lrs__pg_user_update(void *e, const struct lrs_user *u);
+enum lrs_err lrs__pg_token_insert(void *e, struct lrs_token *t);
+enum lrs_err lrs__pg_token_get(void *e, const uint8_t *hash,
+                               struct lrs_token *out);
+enum lrs_err lrs__pg_token_revoke(void *e, int64_t user_id, int64_t id,
+                                  int64_t at_ms);
+enum lrs_err lrs__pg_token_scan(void *e, int64_t user_id,
+                                lrs_store_token_fn fn, void *ctx);
+enum lrs_err lrs__pg_session_insert(void *e, const struct lrs_session_row *r);
+enum lrs_err lrs__pg_session_get(void *e, const uint8_t *id,
+                                 struct lrs_session_row *out);
+enum lrs_err lrs__pg_session_revoke(void *e, const uint8_t *id,
+                                    int64_t user_id, int64_t at_ms);
+enum lrs_err lrs__pg_setting_get(void *e, const char *name, void *buf,
+                                 size_t cap, size_t *len);
+enum lrs_err lrs__pg_setting_insert(void *e, const char *name,
+                                    const void *value, size_t len);
+
 #endif /* LRS_STORE_PG_INT_H */

@@ -210,9 +210,38 @@ static const char *const v1[] = {
     NULL,
 };
 
+/* Version 2: accounts (lrs/accounts.h), as SQLite's version 2. */
+static const char *const v2[] = {
+    "ALTER TABLE users"
+    " ADD COLUMN must_change_password integer NOT NULL DEFAULT 0,"
+    " ADD COLUMN agreement_version integer NOT NULL DEFAULT 0,"
+    " ADD COLUMN agreement_ms bigint NOT NULL DEFAULT 0,"
+    " ADD COLUMN uln bigint",
+    "CREATE UNIQUE INDEX users_uln ON users (uln) WHERE uln IS NOT NULL",
+    "CREATE INDEX users_org ON users (org_id)",
+    "ALTER TABLE api_tokens"
+    " ADD COLUMN label text NOT NULL DEFAULT '',"
+    " ADD COLUMN revoked_ms bigint",
+    "CREATE INDEX api_tokens_user ON api_tokens (user_id, id)",
+    "CREATE TABLE sessions ("
+    " id bytea PRIMARY KEY CHECK (octet_length(id) = 16),"
+    " user_id bigint NOT NULL REFERENCES users(id),"
+    " created_ms bigint NOT NULL,"
+    " expires_ms bigint NOT NULL,"
+    " revoked_ms bigint,"
+    " addr text NOT NULL DEFAULT '')",
+    "CREATE INDEX sessions_user ON sessions (user_id)",
+    "CREATE TABLE settings ("
+    " name text PRIMARY KEY,"
+    " value bytea NOT NULL)",
+    "ALTER TABLE audit_log ADD COLUMN addr text NOT NULL DEFAULT ''",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     NULL, /* version 0: the empty database */
     v1,
+    v2,
 };
 
 /* The schema_version table is the engine's own, outside the numbered
@@ -226,7 +255,8 @@ static const char bootstrap[] =
 static const char drop_all[] =
     "DROP TABLE IF EXISTS schema_version, organisations, users, user_roles,"
     " api_tokens, learners, name_history, merges, batch_jobs, batch_rows,"
-    " exceptions, achievements, plr_shares, audit_log, uln_allocator"
+    " exceptions, achievements, plr_shares, audit_log, uln_allocator,"
+    " sessions, settings"
     " CASCADE;"
     "DROP SEQUENCE IF EXISTS uln_counter";
 

@@ -191,9 +191,42 @@ static const char *const v1[] = {
     NULL,
 };
 
+/* Version 2: accounts (lrs/accounts.h). Users gain the must-change
+ * flag, the accepted agreement and, for a learner account, its ULN; API
+ * tokens a label and revocation; sessions are kept so that signing out
+ * revokes one on every lrsd; settings hold values every lrsd shares (the
+ * session signing key); audit rows get the client's address. */
+static const char *const v2[] = {
+    "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL"
+    " DEFAULT 0",
+    "ALTER TABLE users ADD COLUMN agreement_version INTEGER NOT NULL"
+    " DEFAULT 0",
+    "ALTER TABLE users ADD COLUMN agreement_ms INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE users ADD COLUMN uln INTEGER",
+    "CREATE UNIQUE INDEX users_uln ON users (uln) WHERE uln IS NOT NULL",
+    "CREATE INDEX users_org ON users (org_id)",
+    "ALTER TABLE api_tokens ADD COLUMN label TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE api_tokens ADD COLUMN revoked_ms INTEGER",
+    "CREATE INDEX api_tokens_user ON api_tokens (user_id, id)",
+    "CREATE TABLE sessions ("
+    " id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " created_ms INTEGER NOT NULL,"
+    " expires_ms INTEGER NOT NULL,"
+    " revoked_ms INTEGER,"
+    " addr TEXT NOT NULL DEFAULT '') WITHOUT ROWID",
+    "CREATE INDEX sessions_user ON sessions (user_id)",
+    "CREATE TABLE settings ("
+    " name TEXT PRIMARY KEY,"
+    " value BLOB NOT NULL) WITHOUT ROWID",
+    "ALTER TABLE audit_log ADD COLUMN addr TEXT NOT NULL DEFAULT ''",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     NULL, /* version 0: the empty database */
     v1,
+    v2,
 };
 
 _Static_assert(LRS_ARRAY_LEN(migrations) == LRS_STORE_SCHEMA_VERSION + 1,

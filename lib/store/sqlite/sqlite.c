@@ -1002,4 +1002,37 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .audit_insert = e_audit_insert,
     .audit_scan = e_audit_scan,
     .stats = e_stats,
+    /* accounts */
+    .org_insert = lrs__sqlite_org_insert,
+    .org_get = lrs__sqlite_org_get,
+    .org_find = lrs__sqlite_org_find,
+    .org_scan = lrs__sqlite_org_scan,
+    .user_insert = lrs__sqlite_user_insert,
+    .user_get = lrs__sqlite_user_get,
+    .user_update = lrs__sqlite_user_update,
+    .token_insert = lrs__sqlite_token_insert,
+    .token_get = lrs__sqlite_token_get,
+    .token_revoke = lrs__sqlite_token_revoke,
+    .token_scan = lrs__sqlite_token_scan,
+    .session_insert = lrs__sqlite_session_insert,
+    .session_get = lrs__sqlite_session_get,
+    .session_revoke = lrs__sqlite_session_revoke,
+    .setting_get = lrs__sqlite_setting_get,
+    .setting_insert = lrs__sqlite_setting_insert,
 };
+
+/* For accounts.c (sqlite_int.h). */
+struct sqlite3 *lrs__sqlite_db(void *ep)
+{
+    return ((struct engine *)ep)->db;
+}
+
+enum lrs_err lrs__sqlite_fail(void *ep, int rc)
+{
+    return fail_rc(ep, rc);
+}
+
+enum lrs_err lrs__sqlite_fail_msg(void *ep, enum lrs_err err, const char *msg)
+{
+    return fail_msg(ep, err, msg);
+}

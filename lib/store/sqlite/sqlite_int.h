@@ -13,4 +13,41 @@
  */
 const char *const *lrs__sqlite_migration(int version);
 
+/* sqlite.c, for accounts.c: the connection and its message. */
+struct sqlite3;
+/** The SQLite connection of engine object `e`. */
+struct sqlite3 *lrs__sqlite_db(void *e);
+/** Record the connection's message for `rc`; return its lrs_err. */
+enum lrs_err lrs__sqlite_fail(void *e, int rc);
+/** Record `msg`; return `err`. */
+enum lrs_err lrs__sqlite_fail_msg(void *e, enum lrs_err err, const char *msg);
+
+/* accounts.c: the account ops of lrs__store_sqlite_ops. */
+enum lrs_err lrs__sqlite_org_insert(void *e, struct lrs_org *o);
+enum lrs_err lrs__sqlite_org_get(void *e, int64_t id, struct lrs_org *out);
+enum lrs_err lrs__sqlite_org_find(void *e, const struct lrs_org_ref *ref,
+                                  struct lrs_org *out);
+enum lrs_err lrs__sqlite_org_scan(void *e, lrs_store_org_fn fn, void *ctx);
+enum lrs_err lrs__sqlite_user_insert(void *e, struct lrs_user *u);
+enum lrs_err lrs__sqlite_user_get(void *e, int64_t id, const char *login,
+                                  struct lrs_user *out);
+enum lrs_err lrs__sqlite_user_update(void *e, const struct lrs_user *u);
+enum lrs_err lrs__sqlite_token_insert(void *e, struct lrs_token *t);
+enum lrs_err lrs__sqlite_token_get(void *e, const uint8_t *hash,
+                                   struct lrs_token *out);
+enum lrs_err lrs__sqlite_token_revoke(void *e, int64_t user_id, int64_t id,
+                                      int64_t at_ms);
+enum lrs_err lrs__sqlite_token_scan(void *e, int64_t user_id,
+                                    lrs_store_token_fn fn, void *ctx);
+enum lrs_err lrs__sqlite_session_insert(void *e,
+                                        const struct lrs_session_row *r);
+enum lrs_err lrs__sqlite_session_get(void *e, const uint8_t *id,
+                                     struct lrs_session_row *out);
+enum lrs_err lrs__sqlite_session_revoke(void *e, const uint8_t *id,
+                                        int64_t user_id, int64_t at_ms);
+enum lrs_err lrs__sqlite_setting_get(void *e, const char *name, void *buf,
+                                     size_t cap, size_t *len);
+enum lrs_err lrs__sqlite_setting_insert(void *e, const char *name,
+                                        const void *value, size_t len);
+
 #endif /* LRS_STORE_SQLITE_INT_H */

@@ -102,7 +102,8 @@ lrs_service_learner_register(struct lrs_store *s, const struct lrs_actor *actor,
 /**
  * Fetch the learner with ULN `uln` (validated: LRS_EINVAL, field "uln"),
  * following merges to the master (WSRC0022: then out->uln is the master
- * and *linked is true; `linked` may be NULL), and audit READ of `uln`.
+ * and *linked is true; `linked` may be NULL), and audit READ of `uln`
+ * (and of the master when a link was followed).
  * LRS_ENOTFOUND when no learner has that ULN.
  */
 LRS_API LRS_NODISCARD enum lrs_err

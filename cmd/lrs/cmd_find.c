@@ -9,6 +9,10 @@
  * CSV file (--learners, the format of `lrs synth`'s learners.csv). The CSV
  * readers here are small RFC 4180 ones that find their columns by header
  * name.
+ *
+ * `lrs train` lives here too: it builds the same index and writes the
+ * model estimated from it (lrs_match_model_estimate()) to a model file,
+ * which `lrs find --model` reads.
  */
 #include "cli.h"
 
@@ -20,7 +24,8 @@ static const char find_usage[] =
     "lrs find [--db PATH | --learners FILE] (--uln ULN --given G --family F |\n"
     "                --given G --family F --dob YYYY-MM-DD [--gender G]\n"
     "                [--postcode PC] [--middle M] [--previous-family P] |\n"
-    "                --csv QUERIES [--out RESULTS]) [--json] [--explain]";
+    "                --csv QUERIES [--out RESULTS]) [--model FILE] [--json]\n"
+    "                [--explain]";
 
 static const char find_help[] =
     "Find a learner: by ULN and names (learnerByULN), or by demographics\n"
@@ -41,6 +46,8 @@ static const char find_help[] =
     "                      'lrs eval'; default standard output\n"
     "    --json            print the answer as JSON\n"
     "    --explain         print each candidate's field levels and weights\n"
+    "    --model FILE      the model written by 'lrs train' (default: the\n"
+    "                      shipped one)\n"
     "    --high BITS       exact-match offset of the model (default 6)\n"
     "    --low BITS        possible-match offset of the model (default -4)\n"
     "\n"
@@ -383,6 +390,67 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* Model files                                                        */
+/* ------------------------------------------------------------------ */
+
+static bool read_model(const char *path, struct lrs_match_model *out)
+{
+    struct csv file;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    enum lrs_err err;
+
+    if (!csv_open(&file, path))
+        return false;
+    err = lrs_match_model_read((struct lrs_str){file.data, file.len}, out, &d);
+    csv_close(&file);
+    if (err) {
+        cli_error("%s: %s", path, d.msg);
+        return false;
+    }
+    return true;
+}
+
+/* Write `model` to `path` through a temporary file renamed into place. */
+static bool write_model(const char *path, const struct lrs_match_model *model,
+                        const char *comment)
+{
+    struct lrs_buf b = LRS_BUF_INIT, tmp = LRS_BUF_INIT;
+    FILE *f = NULL;
+    bool ok = false;
+
+    if (lrs_buf_adds(&b, comment) || lrs_match_model_write(model, &b) ||
+        lrs_buf_addf(&tmp, "%s.tmp", path)) {
+        cli_error("cannot write the model: out of memory");
+        goto out;
+    }
+    f = fopen(tmp.data, "w");
+    if (!f || fwrite(b.data, 1, b.len, f) != b.len) {
+        cli_error("cannot write '%s': %s", tmp.data, strerror(errno));
+        goto out;
+    }
+    if (fclose(f)) {
+        f = NULL;
+        cli_error("cannot write '%s': %s", tmp.data, strerror(errno));
+        goto out;
+    }
+    f = NULL;
+    if (rename(tmp.data, path)) {
+        cli_error("cannot rename '%s' to '%s': %s", tmp.data, path,
+                  strerror(errno));
+        goto out;
+    }
+    ok = true;
+out:
+    if (f)
+        fclose(f);
+    if (!ok && tmp.len)
+        remove(tmp.data);
+    lrs_buf_release(&b);
+    lrs_buf_release(&tmp);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ */
 /* Answers                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -533,7 +601,7 @@ out:
 
 struct find_opts {
     const char *learners, *csv, *out, *uln, *given, *middle, *family, *previous,
-        *dob, *gender, *postcode, *high, *low, *db;
+        *dob, *gender, *postcode, *high, *low, *db, *model;
     bool json, explain;
 };
 
@@ -557,6 +625,7 @@ static int parse_args(int argc, char **argv, struct find_opts *o)
         {"--postcode", offsetof(struct find_opts, postcode)},
         {"--high", offsetof(struct find_opts, high)},
         {"--low", offsetof(struct find_opts, low)},
+        {"--model", offsetof(struct find_opts, model)},
     };
 
     memset(o, 0, sizeof *o);
@@ -672,6 +741,8 @@ int cmd_find(int argc, char **argv)
     if (rc != CLI_OK)
         return rc;
     lrs_match_model_default(&model);
+    if (o.model && !read_model(o.model, &model))
+        return CLI_FAIL;
     if (!offset(o.high, "--high", &model.high) ||
         !offset(o.low, "--low", &model.low))
         return CLI_USAGE;
@@ -690,6 +761,201 @@ int cmd_find(int argc, char **argv)
         rc = find_csv(idx, o.csv, o.out);
     else
         rc = find_one(idx, &o);
+    lrs_match_index_free(idx);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* lrs train                                                          */
+/* ------------------------------------------------------------------ */
+
+static const char train_usage[] =
+    "lrs train [--db PATH | --learners FILE] --out MODEL [--seed N]\n"
+    "                [--pairs N] [--sample N]";
+
+static const char train_help[] =
+    "Estimate the match model from the register (docs/matching.md,\n"
+    "\"Training\"): u of each comparison level from random pairs of\n"
+    "learners, m by expectation-maximisation over the pairs that blocking\n"
+    "brings together, both held near the shipped defaults. Writes the\n"
+    "model file that 'lrs find --model' reads, and prints each level's\n"
+    "weight before and after. A register of fewer than 1,000 learners\n"
+    "gets the shipped model.\n"
+    "\n"
+    "    --db PATH         the store (default $LRS_DB, else ./var/lrs.db)\n"
+    "    --learners FILE   instead of a store, a register CSV (as for\n"
+    "                      'lrs find')\n"
+    "    --out MODEL       the model file to write\n"
+    "    --seed N          sampling seed (default 1)\n"
+    "    --pairs N         random pairs for u (default 1000000)\n"
+    "    --sample N        learners whose blocks feed EM (default 100000)\n";
+
+struct train_opts {
+    const char *db, *learners, *out, *seed, *pairs, *sample;
+};
+
+static int train_args(int argc, char **argv, struct train_opts *o)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } opts[] = {
+        {"--db", offsetof(struct train_opts, db)},
+        {"--learners", offsetof(struct train_opts, learners)},
+        {"--out", offsetof(struct train_opts, out)},
+        {"--seed", offsetof(struct train_opts, seed)},
+        {"--pairs", offsetof(struct train_opts, pairs)},
+        {"--sample", offsetof(struct train_opts, sample)},
+    };
+
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        bool known = false;
+
+        if (cli_is_help(argv[i]))
+            return cli_usage(train_usage, train_help);
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !known; k++) {
+            if (strcmp(argv[i], opts[k].name) != 0)
+                continue;
+            if (i + 1 >= argc) {
+                cli_error("%s needs a value", opts[k].name);
+                return cli_usage(train_usage, NULL);
+            }
+            *(const char **)((char *)o + opts[k].off) = argv[++i];
+            known = true;
+        }
+        if (!known) {
+            cli_error("unknown option '%s'", argv[i]);
+            return cli_usage(train_usage, NULL);
+        }
+    }
+    if (o->learners && o->db) {
+        cli_error("give --db or --learners, not both");
+        return cli_usage(train_usage, NULL);
+    }
+    if (!o->out) {
+        cli_error("give --out MODEL");
+        return cli_usage(train_usage, NULL);
+    }
+    return CLI_OK;
+}
+
+static bool count_opt(const char *s, const char *name, uint64_t min,
+                      uint64_t max, uint64_t *out)
+{
+    if (!s)
+        return true;
+    if (lrs_parse_u64(lrs_str_c(s), min, max, out)) {
+        cli_error("%s must be a whole number from %llu to %llu, got '%s'", name,
+                  (unsigned long long)min, (unsigned long long)max, s);
+        return false;
+    }
+    return true;
+}
+
+static void print_report(const struct lrs_match_train_report *r,
+                         const struct lrs_match_train_opts *o)
+{
+    if (r->fallback) {
+        printf("%llu learners, fewer than %llu: the shipped model is "
+               "written\n",
+               (unsigned long long)r->learners,
+               (unsigned long long)o->min_learners);
+        return;
+    }
+    printf("trained on %llu learners: u from %llu random pairs; m by EM "
+           "over %llu blocked pairs of %llu learners (%llu patterns; %llu "
+           "left out by the twin rule)\n",
+           (unsigned long long)r->learners, (unsigned long long)r->u_pairs,
+           (unsigned long long)r->em_pairs, (unsigned long long)r->em_learners,
+           (unsigned long long)r->em_patterns,
+           (unsigned long long)r->em_excluded);
+    printf("EM: %u iterations%s, %.1f expected matches (%.4f of the "
+           "pairs), %.1f%% of them possible matches to the shipped model\n",
+           r->iterations, r->converged ? ", converged" : ", not converged",
+           r->matches, r->match_share, 100 * r->agreement);
+    if (r->m_default)
+        printf("m kept at the shipped values: %s\n",
+               r->matches < o->min_matches
+                   ? "too few matches"
+                   : "EM's matches are not what the shipped model calls "
+                     "matches (a register without duplicates?)");
+    printf("%u values held at a cap\n", r->clamped);
+}
+
+/* Each trained level's weight, shipped and trained, in bits. */
+static void print_weights(const struct lrs_match_model *m)
+{
+    struct lrs_match_model d;
+    const struct lrs_match_mu *a[] = {m->given, m->middle, m->family,
+                                      m->dob,   m->gender, m->postcode};
+    const struct lrs_match_mu *b[] = {d.given, d.middle, d.family,
+                                      d.dob,   d.gender, d.postcode};
+
+    lrs_match_model_default(&d);
+    printf("%-20s %8s %8s %8s %8s\n", "level", "m", "u", "bits", "shipped");
+    for (unsigned f = 0; f < LRS_MATCH_FIELD__COUNT; f++) {
+        const enum lrs_match_field field = (enum lrs_match_field)f;
+
+        for (unsigned l = 0; l < LRS_MATCH_LEVEL_MAX; l++) {
+            const char *name = lrs_match_level_name(field, l);
+            char key[40];
+
+            if (strcmp(name, "?") == 0 || strcmp(name, "missing") == 0 ||
+                strcmp(name, "unknown") == 0 ||
+                (f <= LRS_MATCH_MIDDLE && strcmp(name, "former") == 0))
+                continue;
+            snprintf(key, sizeof key, "%s.%s", lrs_match_field_name(field),
+                     name);
+            printf("%-20s %8.4g %8.4g %+8.2f %+8.2f\n", key, a[f][l].m,
+                   a[f][l].u, lrs_match_weight(a[f][l]),
+                   lrs_match_weight(b[f][l]));
+        }
+    }
+}
+
+int cmd_train(int argc, char **argv)
+{
+    struct train_opts o;
+    struct lrs_match_train_opts to;
+    struct lrs_match_train_report rep;
+    struct lrs_match_model model;
+    struct lrs_match_index *idx = NULL;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    char comment[128];
+    enum lrs_err err;
+    int rc = train_args(argc, argv, &o);
+
+    if (rc != CLI_OK)
+        return rc;
+    lrs_match_train_opts_default(&to);
+    if (!count_opt(o.seed, "--seed", 0, UINT64_MAX, &to.seed) ||
+        !count_opt(o.pairs, "--pairs", 1000, 1ull << 32, &to.u_pairs) ||
+        !count_opt(o.sample, "--sample", 1, UINT32_MAX, &to.em_learners))
+        return CLI_USAGE;
+    err = lrs_match_index_new(NULL, 0, &idx);
+    if (err) {
+        cli_error("cannot create the index: %s", lrs_strerror(err));
+        return CLI_FAIL;
+    }
+    if (o.learners ? !load_learners(idx, o.learners)
+                   : !load_store(idx, db_url(o.db))) {
+        rc = CLI_FAIL;
+        goto out;
+    }
+    err = lrs_match_model_estimate(idx, &to, &model, &rep, &d);
+    if (err) {
+        cli_error("cannot train: %s%s%s", lrs_strerror(err),
+                  d.msg[0] ? ": " : "", d.msg);
+        rc = CLI_FAIL;
+        goto out;
+    }
+    print_report(&rep, &to);
+    print_weights(&model);
+    snprintf(comment, sizeof comment, "# lrs train: %llu learners, seed %llu\n",
+             (unsigned long long)rep.learners, (unsigned long long)to.seed);
+    rc = write_model(o.out, &model, comment) ? CLI_OK : CLI_FAIL;
+out:
     lrs_match_index_free(idx);
     return rc;
 }

@@ -25,6 +25,7 @@ static const struct cli_command commands[] = {
     {"show", cmd_show, "show one learner by ULN"},
     {"stats", cmd_stats, "count the register"},
     {"find", cmd_find, "find a learner by ULN or by demographics"},
+    {"train", cmd_train, "estimate the match model from the register"},
     {"serve", cmd_serve, "run the HTTP service (lrsd; see lrsd --help)"},
 };
 

@@ -203,6 +203,39 @@ LRS_API void lrs_match_model_default(struct lrs_match_model *model);
 /** The weight log2(m/u) of `mu`, in bits. */
 LRS_API double lrs_match_weight(struct lrs_match_mu mu);
 
+/**
+ * Check every value of `model`: each m and u in (0, 1], jw_mid <= jw_high,
+ * high - low >= margin, and the ranges of docs/matching.md ("Model
+ * file"). LRS_EINVAL with diag naming the key (e.g. "given.exact.m").
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_match_model_check(const struct lrs_match_model *model,
+                      struct lrs_diag *diag);
+
+/**
+ * Append `model` to `out` as the model file: a comment, the line
+ * "lrs-match-model 1", then one "key value" line per parameter in a fixed
+ * order (docs/matching.md, "Model file"). Numbers are written in the
+ * shortest form that reads back exactly, so the text is stable. The
+ * levels fixed by definition (missing; given and middle "former") are
+ * not written. On error `out` may hold part of the text.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_match_model_write(const struct lrs_match_model *model, struct lrs_buf *out);
+
+/**
+ * Parse a model file into *out (untouched on error). Strict: the version
+ * line first (blank lines and lines starting with '#' are skipped
+ * anywhere), then every key exactly once, "key value" with one space,
+ * plain decimal numbers, no control characters; then
+ * lrs_match_model_check(). LRS_EINVAL with diag naming the key ("model"
+ * for a line with no known key, "version" for the header) and a message
+ * that starts with the line number ("line 7: ...").
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_match_model_read(struct lrs_str text, struct lrs_match_model *out,
+                     struct lrs_diag *diag);
+
 /* ------------------------------------------------------------------ */
 /* Records                                                            */
 /* ------------------------------------------------------------------ */
@@ -406,9 +439,98 @@ struct lrs_match_stats {
 LRS_API void lrs_match_index_stats(const struct lrs_match_index *idx,
                                    struct lrs_match_stats *out);
 
-/** The model in use, borrowed from `idx` for its life. */
+/**
+ * The model in use, borrowed from `idx` until lrs_match_index_set_model()
+ * or its free; not to be read while another thread sets the model.
+ */
 LRS_API const struct lrs_match_model *
 lrs_match_index_model(const struct lrs_match_index *idx);
+
+/**
+ * Replace the model of `idx` with a copy of `model` (a trained one, say),
+ * taking the lock exclusively. LRS_EINVAL (diag names the key) when
+ * lrs_match_model_check() fails; the index then keeps its model.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_match_index_set_model(struct lrs_match_index *idx,
+                          const struct lrs_match_model *model,
+                          struct lrs_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* Training                                                           */
+/* ------------------------------------------------------------------ */
+
+/**
+ * How lrs_match_model_estimate() trains (docs/matching.md, "Training").
+ * lrs_match_train_opts_default() fills the values in brackets.
+ */
+struct lrs_match_train_opts {
+    uint64_t seed;           /* of the deterministic sampling (1) */
+    uint64_t u_pairs;        /* random learner pairs compared for u
+                                (1,000,000) */
+    uint64_t em_learners;    /* learners sampled whose blocks give the EM
+                                pairs (100,000) */
+    unsigned max_iterations; /* EM iterations at most (30) */
+    double tolerance;        /* EM stops when no m moves more (1e-5) */
+    uint64_t min_learners;   /* a smaller register gets the shipped
+                                defaults (1,000) */
+    double min_matches;      /* fewer expected matches among the EM pairs:
+                                m stays at the defaults (50) */
+    double min_agreement;    /* smaller share of EM's matches in pairs the
+                                shipped model scores at least its possible
+                                threshold: m stays at the defaults (0.9) */
+    double m_prior;          /* pseudo-matches holding m towards the
+                                defaults (100) */
+    double u_prior;          /* pseudo-pairs holding u towards the
+                                defaults (10,000) */
+    double max_shift;        /* bits a level's weight may move from the
+                                default: m and u each stay within a factor
+                                2^(max_shift/2) of theirs (4) */
+};
+
+/** Fill `opts` with the defaults. */
+LRS_API void lrs_match_train_opts_default(struct lrs_match_train_opts *opts);
+
+/** What a training did. */
+struct lrs_match_train_report {
+    uint64_t learners;    /* in the index */
+    bool fallback;        /* fewer than min_learners: defaults returned */
+    uint64_t u_pairs;     /* random pairs compared */
+    uint64_t em_learners; /* learners whose blocks were read */
+    uint64_t em_pairs;    /* blocked pairs given to EM */
+    uint64_t em_excluded; /* blocked pairs left out by the twin rule
+                             (given names different: never a match) */
+    uint64_t em_patterns; /* distinct level patterns among em_pairs */
+    unsigned iterations;  /* EM iterations run */
+    bool converged;       /* EM stopped by the tolerance */
+    double match_share;   /* EM's share of em_pairs that match */
+    double matches;       /* expected matches among em_pairs */
+    double agreement;     /* share of those the shipped model scores at
+                             least its possible-match threshold */
+    bool m_default;       /* matches < min_matches or agreement <
+                             min_agreement: m kept at the defaults */
+    unsigned clamped;     /* m and u values held at their cap */
+};
+
+/**
+ * Estimate the m and u of every level from the learners of `idx`
+ * (Fellegi-Sunter with conditional independence): u from random pairs
+ * of learners, m by expectation-maximisation over the pairs that
+ * blocking brings together, starting from and smoothed towards the
+ * shipped defaults, each kept within max_shift bits of them
+ * (docs/matching.md, "Training"). *model receives the model of `idx`
+ * with the trained m and u (the levels fixed by definition, the swap
+ * weight, the thresholds and the frequency settings are copied, not
+ * trained). A register smaller than min_learners gives the shipped m
+ * and u. Deterministic for a given index, options and seed. `opts` may
+ * be NULL (defaults); `report` may be NULL. Takes the index's lock
+ * shared: finds may run meanwhile, inserts wait. LRS_EINVAL (diag names
+ * the option) for options out of range; LRS_ENOMEM.
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_match_model_estimate(
+    const struct lrs_match_index *idx, const struct lrs_match_train_opts *opts,
+    struct lrs_match_model *model, struct lrs_match_train_report *report,
+    struct lrs_diag *diag);
 
 /**
  * The index id of `uln`; LRS_ENOTFOUND when the index has no such

@@ -41,7 +41,7 @@ static void name_defaults(struct lrs_match_mu *v, bool family)
     set(&v[LRS_MATCH_NAME_JW_MID], 0.015, 0.01);
     set(&v[LRS_MATCH_NAME_ONE_EDIT], 0.02, 0.004);
     set(&v[LRS_MATCH_NAME_PHONETIC], 0.01, family ? 0.004 : 0.005);
-    set(&v[LRS_MATCH_NAME_INITIAL], 0.005, 0.005 * 0.07);
+    set(&v[LRS_MATCH_NAME_INITIAL], 0.005, 0.00035); /* 0.005 x 0.07 */
     set(&v[LRS_MATCH_NAME_DIFFERENT], family ? 0.03 : 0.02,
         family ? 0.98 : 0.95);
     set(&v[LRS_MATCH_NAME_MISSING], 1, 1);

@@ -368,30 +368,46 @@ static void intern_view(const struct lrs_match_index *idx, struct nm *n)
     n->id = id || !n->s.len ? id : NONE;
 }
 
+enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
+                        struct lrs_match_result *res, const uint32_t **ids,
+                        size_t *count)
+{
+    struct plan plan;
+    const enum lrs_err err = reserve_ids(res, idx->model.max_candidates);
+
+    if (err)
+        return err;
+    res->blocks_probed = 0;
+    res->blocks_oversized = 0;
+    res->candidates_capped = false;
+    make_plan(q, &plan);
+    *count = collect(idx, &plan, res);
+    *ids = ((struct scratch *)res->scratch)->ids;
+    return LRS_OK;
+}
+
 static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
                                 struct lrs_match_result *res)
 {
-    struct plan plan;
+    const uint32_t *ids;
     size_t n, kept = 0;
     bool merged = false;
     enum lrs_err err;
 
     thresholds(idx, res);
-    err = reserve_ids(res, idx->model.max_candidates);
-    if (err)
-        return err;
     intern_view(idx, &q->g);
     intern_view(idx, &q->m);
     intern_view(idx, &q->f);
     intern_view(idx, &q->p);
     q->g.count = q->g.id == NONE ? 0 : idx->names.v[q->g.id].given_count;
-    make_plan(q, &plan);
-    n = collect(idx, &plan, res);
+    err = lrs__block(idx, q, res, &ids, &n);
+    if (err)
+        return err;
     res->candidates_scored = n;
     for (size_t i = 0; i < n; i++) {
         struct lrs_match_candidate c;
 
-        lrs__score(idx, q, ((struct scratch *)res->scratch)->ids[i], &c);
+        lrs__score(idx, q, ids[i], &c);
         if (c.level[LRS_MATCH_GIVEN] == LRS_MATCH_NAME_DIFFERENT) {
             res->excluded++; /* the twin rule */
             continue;

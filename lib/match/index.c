@@ -261,14 +261,6 @@ static enum lrs_err reserve_learners(struct lrs_match_index *idx, size_t want)
 /* Life cycle                                                         */
 /* ------------------------------------------------------------------ */
 
-static bool model_valid(const struct lrs_match_model *m)
-{
-    return m->high - m->low >= m->margin && m->margin >= 0 &&
-           m->max_possible >= 1 && m->max_block >= 1 &&
-           m->max_candidates >= 1 && m->max_candidates <= 1u << 24 &&
-           m->name_u_floor > 0 && m->name_prior >= 0 && m->min_register >= 1;
-}
-
 enum lrs_err lrs_match_index_new(const struct lrs_match_model *model,
                                  size_t capacity, struct lrs_match_index **out)
 {
@@ -283,7 +275,7 @@ enum lrs_err lrs_match_index_new(const struct lrs_match_model *model,
         idx->model = *model;
     else
         lrs_match_model_default(&idx->model);
-    if (!model_valid(&idx->model)) {
+    if (lrs_match_model_check(&idx->model, NULL)) {
         lrs_free(idx);
         return LRS_ERR(LRS_EINVAL);
     }
@@ -580,4 +572,19 @@ const struct lrs_match_model *
 lrs_match_index_model(const struct lrs_match_index *idx)
 {
     return &idx->model;
+}
+
+enum lrs_err lrs_match_index_set_model(struct lrs_match_index *idx,
+                                       const struct lrs_match_model *model,
+                                       struct lrs_diag *diag)
+{
+    const enum lrs_err err = lrs_match_model_check(model, diag);
+
+    LRS_ASSERT(idx->magic == INDEX_MAGIC);
+    if (err)
+        return err;
+    pthread_rwlock_wrlock(&idx->lock);
+    idx->model = *model;
+    pthread_rwlock_unlock(&idx->lock);
+    return LRS_OK;
 }

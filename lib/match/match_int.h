@@ -173,6 +173,15 @@ unsigned lrs__name_level(const struct lrs_match_model *model,
 double lrs__name_weight(const struct lrs_match_index *idx, bool family,
                         unsigned level, uint32_t count);
 
+/* find.c: the distinct learner ids of the blocks of `q`, in ascending
+ * order, into the scratch of `res` (*ids valid until its next use). */
+enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
+                        struct lrs_match_result *res, const uint32_t **ids,
+                        size_t *count);
+
+/* model.c: the levels fixed by definition (missing: m = u = 1). */
+void lrs__model_fixed(struct lrs_match_model *m);
+
 /* index.c */
 int lrs__lrn_keys(const struct lrs_match_index *idx, const struct lrn *l,
                   uint64_t keys[KEY_SLOTS]);

@@ -49,7 +49,8 @@ $ lrs find --given Emma --family Morgan
 2> usage: lrs find [--db PATH | --learners FILE] (--uln ULN --given G --family F |
 2>                 --given G --family F --dob YYYY-MM-DD [--gender G]
 2>                 [--postcode PC] [--middle M] [--previous-family P] |
-2>                 --csv QUERIES [--out RESULTS]) [--json] [--explain]
+2>                 --csv QUERIES [--out RESULTS]) [--model FILE] [--json]
+2>                 [--explain]
 ? 2
 $ lrs find --learners s/learners.csv --given Emma --family Morgan --dob 2010-02-30
 2> lrs: date_of_birth: day 30 does not exist in February 2010

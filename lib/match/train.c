@@ -1,0 +1,578 @@
+/*
+ * train.c - estimating m and u from the register (`lrs train`).
+ *
+ * u: the level distribution of random pairs of learners. Two learners
+ * drawn at random are almost surely two people, so the share of pairs at
+ * a level is P(level | different people) (Fellegi and Sunter 1969; the
+ * way Splink estimates u).
+ *
+ * m: expectation-maximisation over the pairs that blocking brings
+ * together (Winkler, "Using the EM algorithm for weight computation in
+ * the Fellegi-Sunter model of record linkage", 1988). Blocked pairs are a
+ * mixture of matches and non-matches; with the fields independent within
+ * each class, EM finds the share of matches, the match distribution m of
+ * each field and the non-match distribution of the blocked pairs. The
+ * last is not the u of the model: blocked non-matches agree far more
+ * often than random ones (they share a key by construction), which is
+ * why it is estimated separately and thrown away. The match distribution
+ * is unbiased as long as blocking finds almost every true pair.
+ *
+ * Pairs whose given names are "different" are left out of EM: the twin
+ * rule never lets them match (docs/matching.md, "Decisions"), and in a
+ * register without duplicates twins and siblings would otherwise become
+ * the match class. m of given "different" therefore stays at its default.
+ *
+ * Pairs are reduced to counts of level patterns (one level per field), so
+ * each EM iteration costs the number of distinct patterns, not of pairs.
+ *
+ * Guard rails, so that a small or odd register cannot produce absurd
+ * weights: below min_learners the shipped defaults are returned; m stays
+ * at the defaults when EM finds fewer than min_matches matches, or when
+ * less than min_agreement of them are pairs the shipped model would at
+ * least call possible matches (agreement(), below); both
+ * estimates are smoothed towards the defaults (m_prior pseudo-matches,
+ * u_prior pseudo-pairs); and each m and u is held within a factor
+ * 2^(max_shift/2) of its default.
+ */
+#include "base/base.h"
+
+#include "match/match_int.h"
+
+#include <math.h>
+
+#define FIELDS LRS_MATCH_FIELD__COUNT
+#define LEVELS LRS_MATCH_LEVEL_MAX
+
+/* Levels per field, in the order of enum lrs_match_field. */
+static const unsigned level_count[FIELDS] = {
+    LRS_MATCH_NAME__COUNT, LRS_MATCH_NAME__COUNT,   LRS_MATCH_NAME__COUNT,
+    LRS_MATCH_DOB__COUNT,  LRS_MATCH_GENDER__COUNT, LRS_MATCH_POSTCODE__COUNT,
+};
+
+#define PATTERNS                                                               \
+    (LRS_MATCH_NAME__COUNT * LRS_MATCH_NAME__COUNT * LRS_MATCH_NAME__COUNT *   \
+     LRS_MATCH_DOB__COUNT * LRS_MATCH_GENDER__COUNT *                          \
+     LRS_MATCH_POSTCODE__COUNT)
+
+static const unsigned missing_level[FIELDS] = {
+    LRS_MATCH_NAME_MISSING,   LRS_MATCH_NAME_MISSING,
+    LRS_MATCH_NAME_MISSING,   LRS_MATCH_DOB_MISSING,
+    LRS_MATCH_GENDER_MISSING, LRS_MATCH_POSTCODE_UNKNOWN,
+};
+
+void lrs_match_train_opts_default(struct lrs_match_train_opts *o)
+{
+    o->seed = 1;
+    o->u_pairs = 1000000;
+    o->em_learners = 100000;
+    o->max_iterations = 30;
+    o->tolerance = 1e-5;
+    o->min_learners = 1000;
+    o->min_matches = 50;
+    o->min_agreement = 0.9;
+    o->m_prior = 100;
+    o->u_prior = 10000;
+    o->max_shift = 4;
+}
+
+static struct lrs_match_mu *field_mu(struct lrs_match_model *m, unsigned f)
+{
+    switch (f) {
+    case LRS_MATCH_GIVEN:
+        return m->given;
+    case LRS_MATCH_MIDDLE:
+        return m->middle;
+    case LRS_MATCH_FAMILY:
+        return m->family;
+    case LRS_MATCH_DOB:
+        return m->dob;
+    case LRS_MATCH_GENDER:
+        return m->gender;
+    default:
+        return m->postcode;
+    }
+}
+
+/*
+ * Whether level `l` of field `f` has an m and u to estimate: not missing,
+ * and not the given and middle "former" level, which never occurs.
+ */
+static bool trained(unsigned f, unsigned l)
+{
+    if (l == missing_level[f])
+        return false;
+    return !(f <= LRS_MATCH_MIDDLE && l == LRS_MATCH_NAME_FORMER);
+}
+
+/* Whether EM estimates m of level `l` of field `f`. */
+static bool em_level(unsigned f, unsigned l)
+{
+    return trained(f, l) &&
+           !(f == LRS_MATCH_GIVEN && l == LRS_MATCH_NAME_DIFFERENT);
+}
+
+static uint64_t next_rand(uint64_t *state)
+{
+    /* splitmix64 (Steele, Lea and Flood, 2014). */
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* Round to 4 significant digits, so that the model file stays readable. */
+static double round4(double v)
+{
+    const double scale = pow(10, 3 - floor(log10(v)));
+
+    return round(v * scale) / scale;
+}
+
+/* Hold `v` within a factor `f` of `def` and in (0, 1]; count a clamp. */
+static double clamp(double v, double def, double f, unsigned *clamped)
+{
+    const double lo = def / f, hi = def * f < 1 ? def * f : 1;
+
+    if (v < lo || v > hi) {
+        (*clamped)++;
+        return v < lo ? lo : hi;
+    }
+    return v;
+}
+
+static enum lrs_err check_opts(const struct lrs_match_train_opts *o,
+                               struct lrs_diag *diag)
+{
+    const char *bad = NULL;
+
+    if (o->u_pairs < 1000 || o->u_pairs > (1ull << 32))
+        bad = "u_pairs";
+    else if (o->em_learners < 1)
+        bad = "em_learners";
+    else if (o->max_iterations < 1 || o->max_iterations > 1000)
+        bad = "max_iterations";
+    else if (!(o->tolerance > 0 && o->tolerance < 1))
+        bad = "tolerance";
+    else if (o->min_learners < 2)
+        bad = "min_learners";
+    else if (!(o->min_matches >= 0) || !(o->m_prior >= 0) || !(o->u_prior >= 0))
+        bad = !(o->min_matches >= 0) ? "min_matches"
+              : !(o->m_prior >= 0)   ? "m_prior"
+                                     : "u_prior";
+    else if (!(o->min_agreement >= 0 && o->min_agreement <= 1))
+        bad = "min_agreement";
+    else if (!(o->max_shift >= 0 && o->max_shift <= 40))
+        bad = "max_shift";
+    if (!bad)
+        return LRS_OK;
+    lrs_diag_set(diag, bad, "training option %s is out of range", bad);
+    return LRS_ERR(LRS_EINVAL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pairs                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Learner `id` as a query, its names viewed in the name table. */
+static void query_of(const struct lrs_match_index *idx, uint32_t id,
+                     struct pq *q)
+{
+    const struct lrn *r = &idx->lrns[id];
+
+    lrs__name_view(&idx->names, r->given, false, &q->g);
+    lrs__name_view(&idx->names, r->middle, false, &q->m);
+    lrs__name_view(&idx->names, r->family, true, &q->f);
+    lrs__name_view(&idx->names, 0, true, &q->p);
+    q->f_last = idx->names.v[r->family].last;
+    q->dob = r->dob;
+    if (r->dob != DOB_NONE)
+        q->date = lrs_date_from_days(r->dob);
+    else
+        q->date = (struct lrs_date){0, 0, 0};
+    q->gender = r->gender;
+    q->postcode = r->postcode;
+}
+
+static size_t pattern_of(const struct lrs_match_candidate *c)
+{
+    size_t p = 0;
+
+    for (unsigned f = 0; f < FIELDS; f++)
+        p = p * level_count[f] + c->level[f];
+    return p;
+}
+
+static void levels_of(size_t p, unsigned lv[FIELDS])
+{
+    for (unsigned f = FIELDS; f-- > 0;) {
+        lv[f] = (unsigned)(p % level_count[f]);
+        p /= level_count[f];
+    }
+}
+
+/* Count the levels of `pairs` random pairs into cnt. */
+static void sample_u(const struct lrs_match_index *idx, uint64_t pairs,
+                     uint64_t seed, double cnt[FIELDS][LEVELS + 1])
+{
+    uint64_t state = seed ^ 0x75u;
+
+    for (uint64_t i = 0; i < pairs; i++) {
+        const uint32_t a = (uint32_t)(next_rand(&state) % idx->count);
+        uint32_t b = (uint32_t)(next_rand(&state) % (idx->count - 1));
+        struct lrs_match_candidate c;
+        struct pq q;
+
+        b += b >= a; /* a distinct second learner */
+        query_of(idx, a, &q);
+        lrs__score(idx, &q, b, &c);
+        for (unsigned f = 0; f < FIELDS; f++)
+            cnt[f][c.level[f]] += 1;
+    }
+}
+
+/* Whether learner `id` is among the EM sample (about em/count of all). */
+static bool sampled(uint32_t id, uint64_t seed, uint64_t em, uint32_t count)
+{
+    uint64_t state = seed ^ ((uint64_t)id << 20);
+
+    return em >= count || next_rand(&state) % count < em;
+}
+
+/* Count the level patterns of the blocked pairs into pat[]. */
+static enum lrs_err collect_pairs(const struct lrs_match_index *idx,
+                                  const struct lrs_match_train_opts *o,
+                                  double *pat,
+                                  struct lrs_match_train_report *rep)
+{
+    struct lrs_match_result res;
+    enum lrs_err err = LRS_OK;
+
+    lrs_match_result_init(&res);
+    for (uint32_t a = 0; a < idx->count && !err; a++) {
+        const uint32_t *ids;
+        size_t n;
+        struct pq q;
+
+        if (!sampled(a, o->seed, o->em_learners, idx->count))
+            continue;
+        rep->em_learners++;
+        query_of(idx, a, &q);
+        err = lrs__block(idx, &q, &res, &ids, &n);
+        for (size_t i = 0; !err && i < n; i++) {
+            const uint32_t b = ids[i];
+            struct lrs_match_candidate c;
+
+            /* Each pair once: from its lower end when both are sampled. */
+            if (b == a ||
+                (b < a && sampled(b, o->seed, o->em_learners, idx->count)))
+                continue;
+            lrs__score(idx, &q, b, &c);
+            if (c.level[LRS_MATCH_GIVEN] == LRS_MATCH_NAME_DIFFERENT) {
+                rep->em_excluded++;
+                continue;
+            }
+            pat[pattern_of(&c)] += 1;
+            rep->em_pairs++;
+        }
+    }
+    lrs_match_result_release(&res);
+    return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* EM                                                                 */
+/* ------------------------------------------------------------------ */
+
+struct em {
+    size_t count;  /* distinct patterns */
+    uint32_t *pat; /* owned: the patterns */
+    double *n;     /* owned: pairs with each */
+    double total;  /* pairs */
+    double p;      /* share of matches */
+    double m[FIELDS][LEVELS + 1];
+    double b[FIELDS][LEVELS + 1]; /* non-matches among blocked pairs */
+};
+
+/* Normalise v over the EM levels of field f, with a tiny floor. */
+static void normalise(unsigned f, double v[LEVELS + 1])
+{
+    double sum = 0;
+
+    for (unsigned l = 0; l < level_count[f]; l++)
+        if (em_level(f, l))
+            sum += v[l] + 1e-9;
+    for (unsigned l = 0; l < level_count[f]; l++)
+        v[l] = em_level(f, l) && sum > 0 ? (v[l] + 1e-9) / sum : 1;
+}
+
+/* One E and M step; returns the largest change of an m. */
+static double em_step(struct em *e)
+{
+    double m[FIELDS][LEVELS + 1] = {{0}}, b[FIELDS][LEVELS + 1] = {{0}};
+    double matched = 0, delta = 0;
+
+    for (size_t k = 0; k < e->count; k++) {
+        unsigned lv[FIELDS];
+        double pm = e->p, pb = 1 - e->p, g;
+
+        levels_of(e->pat[k], lv);
+        for (unsigned f = 0; f < FIELDS; f++) {
+            if (!em_level(f, lv[f]))
+                continue;
+            pm *= e->m[f][lv[f]];
+            pb *= e->b[f][lv[f]];
+        }
+        g = pm + pb > 0 ? pm / (pm + pb) : 0;
+        matched += g * e->n[k];
+        for (unsigned f = 0; f < FIELDS; f++) {
+            m[f][lv[f]] += g * e->n[k];
+            b[f][lv[f]] += (1 - g) * e->n[k];
+        }
+    }
+    for (unsigned f = 0; f < FIELDS; f++) {
+        normalise(f, m[f]);
+        normalise(f, b[f]);
+        for (unsigned l = 0; l < level_count[f]; l++) {
+            const double d = fabs(m[f][l] - e->m[f][l]);
+
+            delta = d > delta ? d : delta;
+            e->m[f][l] = m[f][l];
+            e->b[f][l] = b[f][l];
+        }
+    }
+    e->p = matched / e->total;
+    return delta;
+}
+
+/* Start: m from the defaults, blocked non-matches as all blocked pairs. */
+static void em_start(struct em *e, const struct lrs_match_model *def)
+{
+    struct lrs_match_model *d = (struct lrs_match_model *)def;
+
+    memset(e->b, 0, sizeof e->b);
+    for (unsigned f = 0; f < FIELDS; f++)
+        for (unsigned l = 0; l < level_count[f]; l++)
+            e->m[f][l] = field_mu(d, f)[l].m;
+    for (size_t k = 0; k < e->count; k++) {
+        unsigned lv[FIELDS];
+
+        levels_of(e->pat[k], lv);
+        for (unsigned f = 0; f < FIELDS; f++)
+            e->b[f][lv[f]] += e->n[k];
+    }
+    for (unsigned f = 0; f < FIELDS; f++) {
+        normalise(f, e->m[f]);
+        normalise(f, e->b[f]);
+    }
+    e->p = 0.05;
+}
+
+static enum lrs_err em_run(const double *pat, const struct lrs_match_model *def,
+                           const struct lrs_match_train_opts *o, struct em *e,
+                           struct lrs_match_train_report *rep)
+{
+    for (size_t k = 0; k < PATTERNS; k++)
+        e->count += pat[k] > 0;
+    rep->em_patterns = e->count;
+    if (!e->count)
+        return LRS_OK;
+    e->pat = lrs_calloc(e->count, sizeof *e->pat);
+    e->n = lrs_calloc(e->count, sizeof *e->n);
+    if (!e->pat || !e->n)
+        return LRS_ERR(LRS_ENOMEM);
+    e->count = 0;
+    for (size_t k = 0; k < PATTERNS; k++) {
+        if (pat[k] > 0) {
+            e->pat[e->count] = (uint32_t)k;
+            e->n[e->count++] = pat[k];
+            e->total += pat[k];
+        }
+    }
+    em_start(e, def);
+    while (rep->iterations < o->max_iterations) {
+        rep->iterations++;
+        if (em_step(e) < o->tolerance) {
+            rep->converged = true;
+            break;
+        }
+    }
+    rep->match_share = e->p;
+    rep->matches = e->p * e->total;
+    return LRS_OK;
+}
+
+/*
+ * The share of EM's expected matches that lie in pairs the shipped model
+ * scores at least `low` bits (its possible-match threshold): in a
+ * register without duplicates EM takes some cluster of different people
+ * (a shared birthday and given name, say) for the matches, and the
+ * shipped model, which knows what a match looks like, disagrees.
+ */
+static double agreement(const struct em *e, const struct lrs_match_model *def,
+                        double low)
+{
+    struct lrs_match_model *d = (struct lrs_match_model *)def;
+    double agree = 0, all = 0;
+
+    for (size_t k = 0; k < e->count; k++) {
+        unsigned lv[FIELDS];
+        double pm = e->p, pb = 1 - e->p, score = 0, g;
+
+        levels_of(e->pat[k], lv);
+        for (unsigned f = 0; f < FIELDS; f++) {
+            score += lrs_match_weight(field_mu(d, f)[lv[f]]);
+            if (!em_level(f, lv[f]))
+                continue;
+            pm *= e->m[f][lv[f]];
+            pb *= e->b[f][lv[f]];
+        }
+        g = pm + pb > 0 ? pm / (pm + pb) : 0;
+        all += g * e->n[k];
+        if (score >= low)
+            agree += g * e->n[k];
+    }
+    return all > 0 ? agree / all : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The model                                                          */
+/* ------------------------------------------------------------------ */
+
+/* m of field f: EM's distribution smoothed towards the defaults. */
+static void set_m(struct lrs_match_model *out,
+                  const struct lrs_match_model *def, const struct em *e,
+                  unsigned f, const struct lrs_match_train_opts *o,
+                  double matches, unsigned *clamped)
+{
+    struct lrs_match_model *d = (struct lrs_match_model *)def;
+    const struct lrs_match_mu *dm = field_mu(d, f);
+    const double factor = pow(2, o->max_shift / 2);
+    double prior[LEVELS + 1], mass = 1;
+
+    for (unsigned l = 0; l < level_count[f]; l++)
+        prior[l] = dm[l].m;
+    normalise(f, prior);
+    /* Given "different" is not in EM: its default share stays out. */
+    if (f == LRS_MATCH_GIVEN)
+        mass = 1 - dm[LRS_MATCH_NAME_DIFFERENT].m;
+    for (unsigned l = 0; l < level_count[f]; l++) {
+        double v;
+
+        if (!em_level(f, l))
+            continue;
+        v = (matches * e->m[f][l] + o->m_prior * prior[l]) /
+            (matches + o->m_prior);
+        v = clamp(round4(mass * v), dm[l].m, factor, clamped);
+        field_mu(out, f)[l].m = v;
+    }
+}
+
+/* u of field f from the random-pair counts, smoothed and held. */
+static void set_u(struct lrs_match_model *out,
+                  const struct lrs_match_model *def,
+                  const double cnt[LEVELS + 1], unsigned f,
+                  const struct lrs_match_train_opts *o, unsigned *clamped)
+{
+    struct lrs_match_model *d = (struct lrs_match_model *)def;
+    const struct lrs_match_mu *du = field_mu(d, f);
+    const double factor = pow(2, o->max_shift / 2);
+    double pairs = 0;
+
+    for (unsigned l = 0; l < level_count[f]; l++)
+        if (trained(f, l))
+            pairs += cnt[l];
+    for (unsigned l = 0; l < level_count[f]; l++) {
+        double v;
+
+        if (!trained(f, l))
+            continue;
+        v = (cnt[l] + o->u_prior * du[l].u) / (pairs + o->u_prior);
+        field_mu(out, f)[l].u = clamp(round4(v), du[l].u, factor, clamped);
+    }
+}
+
+static enum lrs_err estimate(const struct lrs_match_index *idx,
+                             const struct lrs_match_train_opts *o,
+                             struct lrs_match_model *out,
+                             struct lrs_match_train_report *rep)
+{
+    struct lrs_match_model def;
+    double cnt[FIELDS][LEVELS + 1] = {{0}};
+    double *pat = NULL;
+    struct em e;
+    enum lrs_err err;
+
+    memset(&e, 0, sizeof e);
+    lrs_match_model_default(&def);
+    pat = lrs_calloc(PATTERNS, sizeof *pat);
+    if (!pat)
+        return LRS_ERR(LRS_ENOMEM);
+    sample_u(idx, o->u_pairs, o->seed, cnt);
+    rep->u_pairs = o->u_pairs;
+    err = collect_pairs(idx, o, pat, rep);
+    if (!err)
+        err = em_run(pat, &def, o, &e, rep);
+    if (err)
+        goto out;
+    if (e.count) {
+        const double n = (double)idx->count > def.min_register
+                             ? (double)idx->count
+                             : def.min_register;
+
+        rep->agreement = agreement(&e, &def, log2(n) + def.low);
+    }
+    rep->m_default =
+        rep->matches < o->min_matches || rep->agreement < o->min_agreement;
+    for (unsigned f = 0; f < FIELDS; f++) {
+        set_u(out, &def, cnt[f], f, o, &rep->clamped);
+        if (!rep->m_default)
+            set_m(out, &def, &e, f, o, rep->matches, &rep->clamped);
+    }
+out:
+    lrs_free(pat);
+    lrs_free(e.pat);
+    lrs_free(e.n);
+    return err;
+}
+
+enum lrs_err lrs_match_model_estimate(const struct lrs_match_index *idx,
+                                      const struct lrs_match_train_opts *opts,
+                                      struct lrs_match_model *model,
+                                      struct lrs_match_train_report *report,
+                                      struct lrs_diag *diag)
+{
+    struct lrs_match_index *w = (struct lrs_match_index *)idx;
+    struct lrs_match_train_opts o;
+    struct lrs_match_train_report rep;
+    struct lrs_match_model out, def;
+    enum lrs_err err = LRS_OK;
+
+    LRS_ASSERT(idx->magic == INDEX_MAGIC);
+    if (opts)
+        o = *opts;
+    else
+        lrs_match_train_opts_default(&o);
+    err = check_opts(&o, diag);
+    if (err)
+        return err;
+    memset(&rep, 0, sizeof rep);
+    lrs_match_model_default(&def);
+    pthread_rwlock_rdlock(&w->lock);
+    out = idx->model;
+    /* Start from the shipped m and u: the anchor of every training. */
+    for (unsigned f = 0; f < FIELDS; f++)
+        memcpy(field_mu(&out, f), field_mu(&def, f),
+               level_count[f] * sizeof(struct lrs_match_mu));
+    rep.learners = idx->count;
+    rep.fallback = idx->count < o.min_learners;
+    if (!rep.fallback)
+        err = estimate(idx, &o, &out, &rep);
+    pthread_rwlock_unlock(&w->lock);
+    if (err)
+        return err;
+    *model = out;
+    if (report)
+        *report = rep;
+    return LRS_OK;
+}

@@ -178,15 +178,30 @@ static bool parse_years(const char *s, uint32_t *out)
     return *out != 0;
 }
 
+/* Print `s` left-aligned in `width` characters (UTF-8 aware). */
+static void pad(const char *s, size_t width)
+{
+    size_t n = 0;
+
+    fputs(s, stdout);
+    for (const char *c = s; *c; c++)
+        n += ((unsigned char)*c & 0xc0) != 0x80;
+    for (; n < width; n++)
+        putchar(' ');
+}
+
 static void print_entry(const struct lrs_school_log_entry *e)
 {
-    char name[80];
+    char name[80], line[24] = "-";
 
     snprintf(name, sizeof name, "%s, %s", *e->surname ? e->surname : "-",
              *e->forename ? e->forename : "-");
-    printf("%-5llu %-13s  %-24s %-8s %-5s %s",
-           (unsigned long long)e->roster_line, *e->upn ? e->upn : "-", name,
-           lrs_school_severity_name(e->severity), e->code, e->message);
+    if (e->roster_line)
+        snprintf(line, sizeof line, "%llu", (unsigned long long)e->roster_line);
+    printf("%-5s %-13s  ", line, *e->upn ? e->upn : "-");
+    pad(name, 24);
+    printf(" %-8s %-5s %s", lrs_school_severity_name(e->severity), e->code,
+           e->message);
     if (e->severity == LRS_SCHOOL_CHANGE)
         printf(" [%s: '%s' -> '%s']", e->field, e->old_value, e->new_value);
     putchar('\n');
@@ -334,15 +349,16 @@ static void print_census(const struct lrs_school_census *c,
     for (size_t i = 0; i < c->item_count; i++) {
         const struct lrs_school_census_item *it = &c->items[i];
         const struct lrs_school_pupil *p = lrs_school_roster_pupil(r, it->row);
-        char name[80], age[8] = "-";
+        char name[80], age[16] = "-";
 
         snprintf(name, sizeof name, "%s, %s", p->field[LRS_SCHOOL_SURNAME],
                  p->field[LRS_SCHOOL_FORENAME]);
         if (it->age >= 0)
             snprintf(age, sizeof age, "%d", it->age);
-        printf("%-5llu %-13s  %-24s year %-3s age %-3s %s\n",
-               (unsigned long long)p->line,
-               *p->field[LRS_SCHOOL_UPN] ? p->field[LRS_SCHOOL_UPN] : "-", name,
+        printf("%-5llu %-13s  ", (unsigned long long)p->line,
+               *p->field[LRS_SCHOOL_UPN] ? p->field[LRS_SCHOOL_UPN] : "-");
+        pad(name, 24);
+        printf(" year %-3s age %-3s %s\n",
                *p->field[LRS_SCHOOL_NC_YEAR] ? p->field[LRS_SCHOOL_NC_YEAR]
                                              : "-",
                age, it->reason);

@@ -556,6 +556,9 @@ enum lrs_err lrs_store_learner_update(struct lrs_store *s,
     row.created_ms = old.created_ms;
     row.created_by = old.created_by;
     row.created_org = old.created_org;
+    /* Links change only through lrs_store_learner_merge(). */
+    row.status = old.status;
+    memcpy(row.master_uln, old.master_uln, sizeof row.master_uln);
     if (names_differ(&old, &row)) {
         err = record_names(s, actor, &old, row.updated_ms, reason);
         if (err)

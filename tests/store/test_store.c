@@ -286,6 +286,13 @@ static void test_store__update_checks_version_and_keeps_names(void **state)
     assert_int_equal(lrs_store_name_history_scan(s, NULL, count_name, &n),
                      LRS_OK);
     assert_int_equal(n.count, 1);
+    /* Status and links are not the caller's to change here. */
+    got.status = LRS_LEARNER_LINKED;
+    snprintf(got.master_uln, sizeof got.master_uln, "1748529632");
+    assert_int_equal(lrs_store_learner_update(s, &actor, &got, 3, NULL),
+                     LRS_OK);
+    assert_int_equal(got.status, LRS_LEARNER_ACTIVE);
+    assert_string_equal(got.master_uln, "");
     /* Missing learner. */
     make(&u, "1748529632", "X", "Y");
     assert_int_equal(lrs_store_learner_update(s, &actor, &u, 1, NULL),

@@ -29,6 +29,7 @@
 #define LRS_STORE_INT_H
 
 #include <lrs/accounts.h>
+#include <lrs/batch.h>
 #include <lrs/store.h>
 
 /** One merge, as recorded in the merges table. */
@@ -206,6 +207,56 @@ struct lrs_store_ops {
     enum lrs_err (*setting_insert)(void *e, const char *name,
                                    const void *value, size_t len);
 
+
+    /* -------- batch (lib/store/<engine>/batch.c, lrs/batch.h) -------- */
+
+    /** Insert job `j` (status queued) with its input; set j->id.
+     *  LRS_ECONFLICT when (org_id, sha256) exists, the transaction still
+     *  usable. */
+    enum lrs_err (*job_insert)(void *e, struct lrs_job *j, const void *input,
+                               size_t len);
+    /** Read job `id`, or with `sha256` not NULL the job of (org, sha256).
+     *  LRS_ENOTFOUND when none. */
+    enum lrs_err (*job_get)(void *e, int64_t id, int64_t org,
+                            const char *sha256, struct lrs_job *out);
+    /** Replace `out` with a blob; LRS_ENOTFOUND: no job or SQL NULL. */
+    enum lrs_err (*job_blob)(void *e, int64_t id, enum lrs_job_blob which,
+                             struct lrs_buf *out);
+    /** Atomically take job `id` (not done), or with id 0 the oldest queued
+     *  or running job with updated_ms < stale_before; make it running for
+     *  `worker` at `now_ms`. LRS_ENOTFOUND when there is none. */
+    enum lrs_err (*job_claim)(void *e, int64_t id, const char *worker,
+                              int64_t now_ms, int64_t stale_before,
+                              struct lrs_job *out);
+    /** Write status, counts, checkpoint, claimed_by, error, updated_ms. */
+    enum lrs_err (*job_update)(void *e, const struct lrs_job *j);
+    /** Write the three output blobs of job `id`. */
+    enum lrs_err (*job_outputs)(void *e, int64_t id, const struct lrs_buf *ctf,
+                                const struct lrs_buf *csv,
+                                const struct lrs_buf *html);
+    /** Stream jobs of `org` (-1: all), newest first. */
+    enum lrs_err (*job_scan)(void *e, int64_t org, lrs_store_job_fn fn,
+                             void *ctx);
+    /** Insert rows; LRS_ECONFLICT on a duplicate (job, ordinal). */
+    enum lrs_err (*job_rows_insert)(void *e, const struct lrs_job_row *rows,
+                                    size_t count);
+    /** Set uln of one row; LRS_ENOTFOUND when it does not exist. */
+    enum lrs_err (*job_row_set_uln)(void *e, const struct lrs_job_row *r);
+    /** Stream the rows of a job in ordinal order. */
+    enum lrs_err (*job_row_scan)(void *e, int64_t job_id,
+                                 lrs_store_job_row_fn fn, void *ctx);
+    /** Insert an exception; set x->id. */
+    enum lrs_err (*exception_insert)(void *e, struct lrs_exception *x);
+    /** Read exception `id`, its candidates into `cand`. */
+    enum lrs_err (*exception_get)(void *e, int64_t id,
+                                  struct lrs_exception *out,
+                                  struct lrs_buf *cand);
+    /** Write the resolution where status is open; LRS_ECONFLICT if not. */
+    enum lrs_err (*exception_resolve)(void *e, const struct lrs_exception *x);
+    /** Stream exceptions passing `f` in id order. */
+    enum lrs_err (*exception_scan)(void *e,
+                                   const struct lrs_exception_filter *f,
+                                   lrs_store_exception_fn fn, void *ctx);
 };
 
 /** The engines compiled in. */

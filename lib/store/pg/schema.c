@@ -238,10 +238,65 @@ static const char *const v2[] = {
     NULL,
 };
 
+/* Version 3: the S2S batch, as SQLite's version 3 (docs/batch.md): the
+ * placeholders of version 1 replaced by the tables the service uses. */
+static const char *const v3[] = {
+    "DROP TABLE exceptions, batch_rows, batch_jobs",
+    "CREATE TABLE batch_jobs ("
+    " " ID
+    " org_id bigint NOT NULL REFERENCES organisations(id),"
+    " user_id bigint NOT NULL,"
+    " status text NOT NULL"
+    "  CHECK (status IN ('queued','running','done','failed')),"
+    " file_name text NOT NULL DEFAULT '',"
+    " sha256 text NOT NULL CHECK (char_length(sha256) = 64),"
+    " rows_total bigint NOT NULL DEFAULT 0,"
+    " rows_done bigint NOT NULL DEFAULT 0,"
+    " checkpoint bigint NOT NULL DEFAULT 0,"
+    " claimed_by text NOT NULL DEFAULT '',"
+    " created_ms bigint NOT NULL,"
+    " updated_ms bigint NOT NULL,"
+    " error text NOT NULL DEFAULT '',"
+    " input bytea NOT NULL,"
+    " returned_ctf bytea,"
+    " report_csv bytea,"
+    " report_html bytea,"
+    " UNIQUE (org_id, sha256))",
+    "CREATE INDEX batch_jobs_status ON batch_jobs (status, id)",
+    "CREATE TABLE batch_rows ("
+    " job_id bigint NOT NULL REFERENCES batch_jobs(id),"
+    " ordinal bigint NOT NULL CHECK (ordinal >= 1),"
+    " upn text NOT NULL DEFAULT '',"
+    " code text NOT NULL,"
+    " uln bigint,"
+    " exception_id bigint,"
+    " PRIMARY KEY (job_id, ordinal))",
+    "CREATE TABLE exceptions ("
+    " " ID
+    " job_id bigint NOT NULL REFERENCES batch_jobs(id),"
+    " org_id bigint NOT NULL,"
+    " ordinal bigint NOT NULL,"
+    " code text NOT NULL,"
+    " status text NOT NULL DEFAULT 'open'"
+    "  CHECK (status IN ('open','resolved')),"
+    " reason text NOT NULL DEFAULT '',"
+    " candidates text NOT NULL DEFAULT '',"
+    " created_ms bigint NOT NULL,"
+    " resolved_uln bigint,"
+    " resolved_new integer NOT NULL DEFAULT 0,"
+    " resolved_by bigint,"
+    " resolved_ms bigint,"
+    " resolution_reason text NOT NULL DEFAULT '',"
+    " UNIQUE (job_id, ordinal))",
+    "CREATE INDEX exceptions_status ON exceptions (org_id, status, id)",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     NULL, /* version 0: the empty database */
     v1,
     v2,
+    v3,
 };
 
 /* The schema_version table is the engine's own, outside the numbered

@@ -223,10 +223,72 @@ static const char *const v2[] = {
     NULL,
 };
 
+/*
+ * Version 3: the S2S batch (docs/batch.md). Version 1's batch_jobs,
+ * batch_rows and exceptions were placeholders no release ever wrote to;
+ * they are replaced by the tables the batch service uses. The input CTF is
+ * a blob of its job (one source of truth, in every backup, visible to
+ * every node of a shared PostgreSQL store); the outputs are blobs too.
+ */
+static const char *const v3[] = {
+    "DROP TABLE exceptions",
+    "DROP TABLE batch_rows",
+    "DROP TABLE batch_jobs",
+    "CREATE TABLE batch_jobs ("
+    " id INTEGER PRIMARY KEY,"
+    " org_id INTEGER NOT NULL REFERENCES organisations(id),"
+    " user_id INTEGER NOT NULL,"
+    " status TEXT NOT NULL"
+    "  CHECK (status IN ('queued','running','done','failed')),"
+    " file_name TEXT NOT NULL DEFAULT '',"
+    " sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+    " rows_total INTEGER NOT NULL DEFAULT 0,"
+    " rows_done INTEGER NOT NULL DEFAULT 0,"
+    " checkpoint INTEGER NOT NULL DEFAULT 0,"
+    " claimed_by TEXT NOT NULL DEFAULT '',"
+    " created_ms INTEGER NOT NULL,"
+    " updated_ms INTEGER NOT NULL,"
+    " error TEXT NOT NULL DEFAULT '',"
+    " input BLOB NOT NULL,"
+    " returned_ctf BLOB,"
+    " report_csv BLOB,"
+    " report_html BLOB,"
+    " UNIQUE (org_id, sha256))",
+    "CREATE INDEX batch_jobs_status ON batch_jobs (status, id)",
+    "CREATE TABLE batch_rows ("
+    " job_id INTEGER NOT NULL REFERENCES batch_jobs(id),"
+    " ordinal INTEGER NOT NULL CHECK (ordinal >= 1),"
+    " upn TEXT NOT NULL DEFAULT '',"
+    " code TEXT NOT NULL,"
+    " uln INTEGER,"
+    " exception_id INTEGER,"
+    " PRIMARY KEY (job_id, ordinal)) WITHOUT ROWID",
+    "CREATE TABLE exceptions ("
+    " id INTEGER PRIMARY KEY,"
+    " job_id INTEGER NOT NULL REFERENCES batch_jobs(id),"
+    " org_id INTEGER NOT NULL,"
+    " ordinal INTEGER NOT NULL,"
+    " code TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'open'"
+    "  CHECK (status IN ('open','resolved')),"
+    " reason TEXT NOT NULL DEFAULT '',"
+    " candidates TEXT NOT NULL DEFAULT '',"
+    " created_ms INTEGER NOT NULL,"
+    " resolved_uln INTEGER,"
+    " resolved_new INTEGER NOT NULL DEFAULT 0,"
+    " resolved_by INTEGER,"
+    " resolved_ms INTEGER,"
+    " resolution_reason TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (job_id, ordinal))",
+    "CREATE INDEX exceptions_status ON exceptions (org_id, status, id)",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     NULL, /* version 0: the empty database */
     v1,
     v2,
+    v3,
 };
 
 _Static_assert(LRS_ARRAY_LEN(migrations) == LRS_STORE_SCHEMA_VERSION + 1,

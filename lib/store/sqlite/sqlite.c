@@ -1019,6 +1019,20 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .session_revoke = lrs__sqlite_session_revoke,
     .setting_get = lrs__sqlite_setting_get,
     .setting_insert = lrs__sqlite_setting_insert,
+    .job_insert = lrs__sqlite_job_insert,
+    .job_get = lrs__sqlite_job_get,
+    .job_blob = lrs__sqlite_job_blob,
+    .job_claim = lrs__sqlite_job_claim,
+    .job_update = lrs__sqlite_job_update,
+    .job_outputs = lrs__sqlite_job_outputs,
+    .job_scan = lrs__sqlite_job_scan,
+    .job_rows_insert = lrs__sqlite_job_rows_insert,
+    .job_row_set_uln = lrs__sqlite_job_row_set_uln,
+    .job_row_scan = lrs__sqlite_job_row_scan,
+    .exception_insert = lrs__sqlite_exception_insert,
+    .exception_get = lrs__sqlite_exception_get,
+    .exception_resolve = lrs__sqlite_exception_resolve,
+    .exception_scan = lrs__sqlite_exception_scan,
 };
 
 /* For accounts.c (sqlite_int.h). */

@@ -50,4 +50,40 @@ enum lrs_err lrs__sqlite_setting_get(void *e, const char *name, void *buf,
 enum lrs_err lrs__sqlite_setting_insert(void *e, const char *name,
                                         const void *value, size_t len);
 
+/* batch.c: the batch ops (store_int.h). */
+enum lrs_err lrs__sqlite_job_insert(void *e, struct lrs_job *j,
+                                    const void *input, size_t len);
+enum lrs_err lrs__sqlite_job_get(void *e, int64_t id, int64_t org,
+                                 const char *sha256, struct lrs_job *out);
+enum lrs_err lrs__sqlite_job_blob(void *e, int64_t id,
+                                  enum lrs_job_blob which,
+                                  struct lrs_buf *out);
+enum lrs_err lrs__sqlite_job_claim(void *e, int64_t id, const char *worker,
+                                   int64_t now_ms, int64_t stale_before,
+                                   struct lrs_job *out);
+enum lrs_err lrs__sqlite_job_update(void *e, const struct lrs_job *j);
+enum lrs_err lrs__sqlite_job_outputs(void *e, int64_t id,
+                                     const struct lrs_buf *ctf,
+                                     const struct lrs_buf *csv,
+                                     const struct lrs_buf *html);
+enum lrs_err lrs__sqlite_job_scan(void *e, int64_t org, lrs_store_job_fn fn,
+                                  void *ctx);
+enum lrs_err lrs__sqlite_job_rows_insert(void *e,
+                                         const struct lrs_job_row *rows,
+                                         size_t count);
+enum lrs_err lrs__sqlite_job_row_set_uln(void *e,
+                                         const struct lrs_job_row *r);
+enum lrs_err lrs__sqlite_job_row_scan(void *e, int64_t job_id,
+                                      lrs_store_job_row_fn fn, void *ctx);
+enum lrs_err lrs__sqlite_exception_insert(void *e, struct lrs_exception *x);
+enum lrs_err lrs__sqlite_exception_get(void *e, int64_t id,
+                                       struct lrs_exception *out,
+                                       struct lrs_buf *cand);
+enum lrs_err lrs__sqlite_exception_resolve(void *e,
+                                           const struct lrs_exception *x);
+enum lrs_err lrs__sqlite_exception_scan(void *e,
+                                        const struct lrs_exception_filter *f,
+                                        lrs_store_exception_fn fn,
+                                        void *ctx);
+
 #endif /* LRS_STORE_SQLITE_INT_H */

@@ -315,8 +315,9 @@ lrs_store_learner_get(struct lrs_store *s, const char *uln, unsigned flags,
  * preferred given name changed, the names as they were are appended to the
  * name history with `actor`, now and `reason` (may be NULL: ""), in the
  * same transaction. On success l->version is expected_version + 1 and
- * l->updated_ms is now; created_* keep their stored values (and are copied
- * into `l`). On error `l` is unchanged.
+ * l->updated_ms is now; created_*, status and master_uln keep their stored
+ * values (and are copied into `l`: links change only through
+ * lrs_store_learner_merge()). On error `l` is unchanged.
  */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_learner_update(struct lrs_store *s, const struct lrs_actor *actor,

@@ -454,6 +454,68 @@ static void test_pg__reset_and_init_again(void **state)
     lrs_store_free(s);
 }
 
+/* ------------------------------------------------------------------ */
+/* Out of memory                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Open, insert a learner, append an audit row (kept for COPY) and commit. */
+static enum lrs_err oom_round(void)
+{
+    const struct lrs_actor actor = {0, 0, "test"};
+    struct lrs_store *s = NULL;
+    struct lrs_learner l;
+    struct lrs_audit a;
+    enum lrs_err err = lrs_store_open(url(), 0, &s, NULL);
+
+    if (err)
+        return err;
+    err = lrs_store_begin(s);
+    learner(&l, "Ann");
+    if (!err)
+        err = lrs_store_learner_insert(s, &actor, &l);
+    memset(&a, 0, sizeof a);
+    a.actor = actor;
+    a.action = LRS_AUDIT_REGISTER;
+    memcpy(a.uln, l.uln, sizeof a.uln);
+    if (!err)
+        err = lrs_store_audit_append(s, &a);
+    if (!err)
+        err = lrs_store_commit(s);
+    else if (lrs_store_in_transaction(s))
+        lrs_store_rollback(s);
+    lrs_store_free(s);
+    return err;
+}
+
+/* OOM loop (STYLE.md): fail the nth allocation, n = 1, 2, ...: each round
+ * succeeds or fails with LRS_ENOMEM, and leaves nothing allocated. */
+static void test_pg__oom_loop(void **state)
+{
+    unsigned long n;
+
+    (void)state;
+    lrs_store_free(fresh());
+    for (n = 1;; n++) {
+        enum lrs_err err;
+        int failed;
+        long live;
+
+        test_alloc_fail_at(n);
+        err = oom_round();
+        failed = test_alloc_failed();
+        live = test_alloc_live();
+        test_alloc_reset();
+        assert_int_equal(live, 0);
+        if (!failed) {
+            assert_int_equal(err, LRS_OK);
+            break;
+        }
+        if (err != LRS_OK && err != LRS_ENOMEM)
+            fail_msg("allocation %lu: %s", n, lrs_strerror(err));
+    }
+    assert_true(n > 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_pg__scan_crosses_batches_and_stops_early),
         cmocka_unit_test(test_pg__concurrent_init_creates_one_schema),
         cmocka_unit_test(test_pg__reset_and_init_again),
+        cmocka_unit_test(test_pg__oom_loop),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,8 @@ int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_exceptions(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 #endif /* LRS_CLI_H */

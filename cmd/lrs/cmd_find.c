@@ -296,54 +296,6 @@ out:
     return ok;
 }
 
-/* A learner of the store into the index; merges are kept for later. */
-struct load {
-    struct lrs_match_index *idx;
-    uint64_t (*merges)[2]; /* owned: merged ULN, master ULN */
-    size_t merge_count, merge_cap;
-    struct lrs_diag diag;
-    char uln[LRS_ULN_SIZE];
-};
-
-static enum lrs_err load_one(const struct lrs_learner *sl, void *ctx)
-{
-    struct load *ld = ctx;
-    struct lrs_match_learner l = {0};
-    uint64_t master;
-    enum lrs_err err;
-
-    if (sl->status == LRS_LEARNER_CLOSED)
-        return LRS_OK;
-    memcpy(ld->uln, sl->uln, sizeof ld->uln);
-    if (!parse_uln(lrs_str_c(sl->uln), &l.uln, &ld->diag) ||
-        !parse_postcode(lrs_str_c(sl->postcode), &l.postcode, &ld->diag))
-        return LRS_EINVAL;
-    l.given = lrs_str_c(sl->given_name);
-    l.middle = lrs_str_c(sl->middle_names);
-    l.family = lrs_str_c(sl->family_name);
-    l.preferred = lrs_str_c(sl->preferred_given_name);
-    l.former[0] = lrs_str_c(sl->previous_family_name);
-    l.dob = sl->date_of_birth;
-    l.gender = sl->gender;
-    err = lrs_match_index_insert(ld->idx, &l, NULL, &ld->diag);
-    if (err || sl->status != LRS_LEARNER_LINKED)
-        return err;
-    if (!parse_uln(lrs_str_c(sl->master_uln), &master, &ld->diag))
-        return LRS_EINVAL;
-    if (ld->merge_count == ld->merge_cap) {
-        const size_t cap = ld->merge_cap ? 2 * ld->merge_cap : 64;
-        void *p = lrs_realloc(ld->merges, cap * sizeof *ld->merges);
-
-        if (!p)
-            return LRS_ENOMEM;
-        ld->merges = p;
-        ld->merge_cap = cap;
-    }
-    ld->merges[ld->merge_count][0] = l.uln;
-    ld->merges[ld->merge_count++][1] = master;
-    return LRS_OK;
-}
-
 static const char *db_url(const char *opt)
 {
     const char *env = getenv("LRS_DB");
@@ -353,38 +305,29 @@ static const char *db_url(const char *opt)
     return env && *env ? env : "./var/lrs.db";
 }
 
-/* Build the index from every learner of the store. */
-static bool load_store(struct lrs_match_index *idx, const char *url)
+/*
+ * Replace *idx with an index of every learner of the store, with the same
+ * model (lrs_service_index_load: name history, merges, closed left out).
+ */
+static bool load_store(struct lrs_match_index **idx, const char *url)
 {
     struct lrs_store *s = NULL;
-    struct load ld = {0};
-    enum lrs_err err;
-    bool ok = false;
+    struct lrs_match_index *fresh = NULL;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    bool ok;
 
-    ld.idx = idx;
-    if (lrs_store_open(url, 0, &s, &ld.diag)) {
-        cli_error("%s", ld.diag.msg);
+    if (lrs_store_open(url, 0, &s, &d)) {
+        cli_error("%s", d.msg);
         return false;
     }
-    err = lrs_store_learner_scan(s, load_one, &ld);
-    if (err) {
-        cli_error("cannot index learner %s: %s%s%s", ld.uln, lrs_strerror(err),
-                  ld.diag.msg[0] ? ": " : "",
-                  ld.diag.msg[0] ? ld.diag.msg : lrs_store_errmsg(s));
-        goto out;
+    ok = lrs_service_index_load(s, lrs_match_index_model(*idx), &fresh,
+                                &d) == LRS_OK;
+    if (ok) {
+        lrs_match_index_free(*idx);
+        *idx = fresh;
+    } else {
+        cli_error("cannot index the register: %s", d.msg);
     }
-    for (size_t i = 0; i < ld.merge_count; i++) {
-        err = lrs_match_index_merge(idx, ld.merges[i][0], ld.merges[i][1]);
-        if (err) {
-            cli_error("cannot link %llu to %llu: %s",
-                      (unsigned long long)ld.merges[i][0],
-                      (unsigned long long)ld.merges[i][1], lrs_strerror(err));
-            goto out;
-        }
-    }
-    ok = true;
-out:
-    lrs_free(ld.merges);
     lrs_store_free(s);
     return ok;
 }
@@ -755,7 +698,7 @@ int cmd_find(int argc, char **argv)
         return CLI_FAIL;
     }
     if (o.learners ? !load_learners(idx, o.learners)
-                   : !load_store(idx, db_url(o.db)))
+                   : !load_store(&idx, db_url(o.db)))
         rc = CLI_FAIL;
     else if (o.csv)
         rc = find_csv(idx, o.csv, o.out);
@@ -939,7 +882,7 @@ int cmd_train(int argc, char **argv)
         return CLI_FAIL;
     }
     if (o.learners ? !load_learners(idx, o.learners)
-                   : !load_store(idx, db_url(o.db))) {
+                   : !load_store(&idx, db_url(o.db))) {
         rc = CLI_FAIL;
         goto out;
     }

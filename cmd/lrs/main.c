@@ -26,6 +26,8 @@ static const struct cli_command commands[] = {
     {"stats", cmd_stats, "count the register"},
     {"find", cmd_find, "find a learner by ULN or by demographics"},
     {"train", cmd_train, "estimate the match model from the register"},
+    {"batch", cmd_batch, "return ULNs for the pupils of a CTF (S2S)"},
+    {"exceptions", cmd_exceptions, "list or resolve batch exceptions"},
     {"serve", cmd_serve, "run the HTTP service (lrsd; see lrsd --help)"},
 };
 

@@ -205,4 +205,24 @@ lrs_service_export_learners(struct lrs_store *s, const struct lrs_actor *actor,
                             lrs_write_fn write, void *write_ctx,
                             uint64_t *count, struct lrs_diag *diag);
 
+/* ------------------------------------------------------------------ */
+/* The match index                                                    */
+/* ------------------------------------------------------------------ */
+
+struct lrs_match_index; /* lrs/match.h */
+struct lrs_match_model; /* lrs/match.h */
+
+/**
+ * Build a match index (lrs/match.h) with `model` (NULL: the defaults) of
+ * every learner of the store: active and linked ones (closed ones are
+ * never answered), each with its former family names (the name history,
+ * most recent first, then previous_family_name), and every merge linked
+ * to its master. *out is owned (lrs_match_index_free()). LRS_EINVAL with
+ * the learner's ULN in `diag` when a stored record cannot be indexed.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_index_load(struct lrs_store *s,
+                       const struct lrs_match_model *model,
+                       struct lrs_match_index **out, struct lrs_diag *diag);
+
 #endif /* LRS_SERVICE_H */

@@ -30,4 +30,13 @@ enum lrs_err lrs__service_audit(struct lrs_store *s,
 enum lrs_err lrs__service_learner_required(const struct lrs_learner *l,
                                            struct lrs_diag *diag);
 
+struct lrs_match_learner; /* lrs/match.h */
+/**
+ * A stored learner as the match index takes it (index.c); slices borrow
+ * from `sl`. LRS_EINVAL for a stored ULN or postcode that does not parse.
+ */
+enum lrs_err lrs__service_match_learner(const struct lrs_learner *sl,
+                                        struct lrs_match_learner *out,
+                                        struct lrs_diag *diag);
+
 #endif /* LRS_SERVICE_INT_H */

@@ -1,0 +1,242 @@
+/*
+ * index.c - build the match index from the store (lrs_service_index_load).
+ *
+ * Two passes over the store, both streamed: the name history first, kept
+ * in memory as each learner's former family names (the history is small:
+ * one row per amendment), then every learner, inserted with those names,
+ * and last the merges, linked once every record is in. Closed learners
+ * are left out: they must never be answered. docs/matching.md.
+ */
+#include "base/base.h"
+
+#include "service/service_int.h"
+
+#include <lrs/match.h>
+
+/* Former family names of one learner, most recent first. */
+struct former {
+    uint64_t uln; /* 0: an empty slot */
+    char name[LRS_MATCH_FORMER_MAX][LRS_LEARNER_NAME_SIZE];
+};
+
+struct load {
+    struct lrs_match_index *idx;
+    struct former *map; /* open addressing, cap a power of two */
+    size_t map_count, map_cap;
+    uint64_t (*merges)[2]; /* merged ULN, master ULN */
+    size_t merge_count, merge_cap;
+    struct lrs_diag *diag;
+    char uln[LRS_ULN_SIZE]; /* the learner being loaded, for messages */
+};
+
+static uint64_t uln_num(const char *uln)
+{
+    uint64_t v = 0;
+
+    for (const char *p = uln; *p; p++)
+        v = v * 10 + (uint64_t)(*p - '0');
+    return v;
+}
+
+static size_t slot_of(uint64_t uln, size_t cap)
+{
+    return (size_t)((uln * 0x9e3779b97f4a7c15u) >> 20) & (cap - 1);
+}
+
+static struct former *map_find(struct load *ld, uint64_t uln, bool add)
+{
+    size_t i;
+
+    if (add && (ld->map_count + 1) * 2 > ld->map_cap) {
+        const size_t cap = ld->map_cap ? ld->map_cap * 2 : 64;
+        struct former *m = lrs_calloc(cap, sizeof *m);
+
+        if (!m)
+            return NULL;
+        for (size_t k = 0; k < ld->map_cap; k++) {
+            if (!ld->map[k].uln)
+                continue;
+            i = slot_of(ld->map[k].uln, cap);
+            while (m[i].uln)
+                i = (i + 1) & (cap - 1);
+            m[i] = ld->map[k];
+        }
+        lrs_free(ld->map);
+        ld->map = m;
+        ld->map_cap = cap;
+    }
+    if (!ld->map_cap)
+        return NULL;
+    i = slot_of(uln, ld->map_cap);
+    while (ld->map[i].uln && ld->map[i].uln != uln)
+        i = (i + 1) & (ld->map_cap - 1);
+    if (ld->map[i].uln == uln)
+        return &ld->map[i];
+    if (!add)
+        return NULL;
+    ld->map[i].uln = uln;
+    ld->map_count++;
+    return &ld->map[i];
+}
+
+/* A name change: the family name it replaced becomes the most recent
+ * former one (the scan runs oldest first). */
+static enum lrs_err add_change(const struct lrs_name_change *c, void *ctx)
+{
+    struct load *ld = ctx;
+    struct former *f;
+
+    if (!c->family_name[0])
+        return LRS_OK;
+    f = map_find(ld, uln_num(c->uln), true);
+    if (!f)
+        return LRS_ERR(LRS_ENOMEM);
+    if (strcmp(f->name[0], c->family_name) == 0)
+        return LRS_OK;
+    memmove(f->name[1], f->name[0], sizeof f->name[0]);
+    snprintf(f->name[0], sizeof f->name[0], "%s", c->family_name);
+    return LRS_OK;
+}
+
+static enum lrs_err add_merge(struct load *ld, uint64_t merged,
+                              uint64_t master)
+{
+    if (ld->merge_count == ld->merge_cap) {
+        const size_t cap = ld->merge_cap ? 2 * ld->merge_cap : 64;
+        void *p = lrs_realloc(ld->merges, cap * sizeof *ld->merges);
+
+        if (!p)
+            return LRS_ERR(LRS_ENOMEM);
+        ld->merges = p;
+        ld->merge_cap = cap;
+    }
+    ld->merges[ld->merge_count][0] = merged;
+    ld->merges[ld->merge_count++][1] = master;
+    return LRS_OK;
+}
+
+enum lrs_err lrs__service_match_learner(const struct lrs_learner *sl,
+                                        struct lrs_match_learner *out,
+                                        struct lrs_diag *diag)
+{
+    enum lrs_err err;
+
+    memset(out, 0, sizeof *out);
+    err = lrs_uln_check(lrs_str_c(sl->uln), diag);
+    if (err)
+        return err;
+    out->uln = uln_num(sl->uln);
+    if (sl->postcode[0]) {
+        err = lrs_postcode_parse(lrs_str_c(sl->postcode), &out->postcode,
+                                 diag);
+        if (err)
+            return err;
+    }
+    out->given = lrs_str_c(sl->given_name);
+    out->middle = lrs_str_c(sl->middle_names);
+    out->family = lrs_str_c(sl->family_name);
+    out->preferred = lrs_str_c(sl->preferred_given_name);
+    out->former[0] = lrs_str_c(sl->previous_family_name);
+    out->dob = sl->date_of_birth;
+    out->gender = sl->gender;
+    return LRS_OK;
+}
+
+/* Fill the former names of `l`: the history, most recent first, then the
+ * previous_family_name of the record; never the current name twice. */
+static void add_former(struct load *ld, const struct lrs_learner *sl,
+                       struct lrs_match_learner *l)
+{
+    const struct former *f = map_find(ld, l->uln, false);
+    size_t n = 0;
+
+    l->former[0] = l->former[1] = (struct lrs_str){"", 0};
+    for (size_t i = 0; f && i < LRS_MATCH_FORMER_MAX; i++) {
+        if (f->name[i][0] && strcmp(f->name[i], sl->family_name) != 0)
+            l->former[n++] = lrs_str_c(f->name[i]);
+    }
+    if (n < LRS_MATCH_FORMER_MAX && sl->previous_family_name[0] &&
+        strcmp(sl->previous_family_name, sl->family_name) != 0 &&
+        (n == 0 || !lrs_str_eq(l->former[0],
+                               lrs_str_c(sl->previous_family_name))))
+        l->former[n] = lrs_str_c(sl->previous_family_name);
+}
+
+static enum lrs_err add_learner(const struct lrs_learner *sl, void *ctx)
+{
+    struct load *ld = ctx;
+    struct lrs_match_learner l;
+    enum lrs_err err;
+
+    if (sl->status == LRS_LEARNER_CLOSED)
+        return LRS_OK;
+    memcpy(ld->uln, sl->uln, sizeof ld->uln);
+    err = lrs__service_match_learner(sl, &l, ld->diag);
+    if (err)
+        return err;
+    add_former(ld, sl, &l);
+    err = lrs_match_index_insert(ld->idx, &l, NULL, ld->diag);
+    if (err || sl->status != LRS_LEARNER_LINKED)
+        return err;
+    err = lrs_uln_check(lrs_str_c(sl->master_uln), ld->diag);
+    if (err)
+        return err;
+    return add_merge(ld, l.uln, uln_num(sl->master_uln));
+}
+
+enum lrs_err lrs_service_index_load(struct lrs_store *s,
+                                    const struct lrs_match_model *model,
+                                    struct lrs_match_index **out,
+                                    struct lrs_diag *diag)
+{
+    struct lrs_store_stats st;
+    struct load ld;
+    enum lrs_err err;
+
+    *out = NULL;
+    memset(&ld, 0, sizeof ld);
+    ld.diag = diag;
+    err = lrs_store_stats(s, &st);
+    if (err)
+        return lrs__service_store_err(s, err, diag);
+    err = lrs_match_index_new(model, (size_t)st.learners, &ld.idx);
+    if (err) {
+        lrs_diag_set(diag, "model", "cannot create the index: %s",
+                     lrs_strerror(err));
+        return err;
+    }
+    err = lrs_store_name_history_scan(s, NULL, add_change, &ld);
+    if (err) {
+        lrs__service_store_err(s, err, diag);
+        goto out;
+    }
+    err = lrs_store_learner_scan(s, add_learner, &ld);
+    if (err) {
+        if (!diag || !diag->msg[0])
+            lrs__service_store_err(s, err, diag);
+        else if (ld.uln[0]) {
+            char why[sizeof diag->msg];
+
+            memcpy(why, diag->msg, sizeof why);
+            lrs_diag_set(diag, diag->field, "learner %s: %s", ld.uln, why);
+        }
+        goto out;
+    }
+    for (size_t i = 0; !err && i < ld.merge_count; i++) {
+        err = lrs_match_index_merge(ld.idx, ld.merges[i][0], ld.merges[i][1]);
+        if (err)
+            lrs_diag_set(diag, "uln", "cannot link %llu to %llu: %s",
+                         (unsigned long long)ld.merges[i][0],
+                         (unsigned long long)ld.merges[i][1],
+                         lrs_strerror(err));
+    }
+out:
+    lrs_free(ld.map);
+    lrs_free(ld.merges);
+    if (err) {
+        lrs_match_index_free(ld.idx);
+        return err;
+    }
+    *out = ld.idx;
+    return LRS_OK;
+}

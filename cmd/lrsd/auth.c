@@ -14,14 +14,19 @@
  * The principal then needs one of the route's roles, and must have
  * accepted the user agreement unless the route exists to accept it.
  *
- * NEEDSWORK: users, their roles and their API tokens live in the store,
- * whose account operations are still to come (docs/server.md). Until then
- * the one principal lrsd knows is the operator token of
- * --operator-token-file: user 0 of organisation 0 (the LRS), role LRS
- * operator, as the command-line program acts for the system.
+ * Users, their roles and API tokens live in the store (lrs/accounts.h):
+ * a token is looked up by its SHA-256, a cookie's nonce names a session
+ * row (revoked by signing out, a password change or disabling the user),
+ * and the user is read afresh on every request, so a disabled user or a
+ * changed role takes effect at once on every lrsd. The operator token of
+ * --operator-token-file, when given, is also accepted: user 0 of
+ * organisation 0 (the LRS), role LRS operator, as the command-line
+ * program acts for the system.
  */
 #include "lrsd.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -46,40 +51,109 @@ static bool deny(struct lrsd_req *r, unsigned status, const char *code,
     return false;
 }
 
+/* Fill r->who from user `u`; false (replied) when it may not act. */
+static bool from_user(struct lrsd_req *r, const struct lrs_user *u)
+{
+    if (u->disabled)
+        return deny(r, 401, "LRSD0401", NULL, "this account is disabled");
+    r->who.user_id = u->id;
+    r->who.org_id = u->org_id;
+    r->who.roles = u->roles;
+    r->who.agreed = u->agreement_version >= LRSD_AGREEMENT_VERSION;
+    r->who.must_change_password = u->must_change_password;
+    snprintf(r->who.login, sizeof r->who.login, "%s", u->login);
+    snprintf(r->who.uln, sizeof r->who.uln, "%s", u->uln);
+    return true;
+}
+
+/* A store error while checking credentials: 503, logged. */
+static bool store_down(struct lrsd_req *r)
+{
+    char q[200];
+
+    lrsd_log(LRS_LOG_ERROR, "auth", r->id, "cannot check credentials",
+             "error=%s",
+             lrsd_log_quote(r->store ? lrs_store_errmsg(r->store) : "",
+                            q, sizeof q));
+    lrsd_reply_error(r, 503, "LRSD0503", NULL, "the store is not available");
+    return false;
+}
+
 /* The principal of an API token, or false (replied). */
 static bool by_token(struct lrsd_req *r, const char *token)
 {
     uint8_t hash[LRS_AUTH_TOKEN_HASH_LEN];
+    struct lrs_store *s;
+    struct lrs_token t;
+    struct lrs_user u;
+    enum lrs_err err;
 
     if (lrs_auth_token_hash(lrs_str_c(token), hash) != LRS_OK)
         return deny(r, 401, "LRSD0401", NULL, "the API token is malformed");
+    memset(&r->who, 0, sizeof r->who);
     if (lrsd_app.have_operator_token &&
         lrs_auth_equal(hash, lrsd_app.operator_token_hash, sizeof hash)) {
-        memset(&r->who, 0, sizeof r->who);
         r->who.roles = LRS_ROLE_OPERATOR;
         r->who.agreed = true;
         return true;
     }
-    return deny(r, 401, "LRSD0401", NULL, "the API token is not valid");
+    s = lrsd_store(r);
+    if (!s)
+        return false;
+    err = lrs_store_token_get_by_hash(s, hash, &t);
+    if (err == LRS_ENOTFOUND)
+        return deny(r, 401, "LRSD0401", NULL, "the API token is not valid");
+    if (err)
+        return store_down(r);
+    if (t.revoked_ms)
+        return deny(r, 401, "LRSD0401", NULL, "the API token was revoked");
+    if (t.expires_ms && t.expires_ms <= now_ms())
+        return deny(r, 401, "LRSD0401", NULL, "the API token has expired");
+    err = lrs_store_user_get(s, t.user_id, &u);
+    if (err == LRS_ENOTFOUND)
+        return deny(r, 401, "LRSD0401", NULL, "the API token is not valid");
+    if (err)
+        return store_down(r);
+    return from_user(r, &u);
 }
 
 /* The principal of a session cookie, or false (replied). */
 static bool by_cookie(struct lrsd_req *r, const char *cookie)
 {
-    struct lrs_session s;
+    struct lrs_session_row row;
+    struct lrs_session sess;
+    struct lrs_store *s;
+    struct lrs_user u;
     enum lrs_err err;
 
     err = lrs_auth_session_decode(&lrsd_app.session_key, lrs_str_c(cookie),
-                                  now_ms(), &s);
+                                  now_ms(), &sess);
     if (err == LRS_ENOTFOUND)
         return deny(r, 401, "LRSD0401", NULL,
                     "the session has expired; sign in again");
     if (err)
         return deny(r, 401, "LRSD0401", NULL, "the session is not valid");
-    /* NEEDSWORK: load user s.user_id (roles, organisation, agreement,
-     * disabled) from the store once it has account operations. */
-    return deny(r, 401, "LRSD0401", NULL,
-                "user accounts are not available in this build");
+    s = lrsd_store(r);
+    if (!s)
+        return false;
+    err = lrs_store_session_get(s, sess.nonce, &row);
+    if (err == LRS_ENOTFOUND || (!err && (row.revoked_ms ||
+                                          row.user_id != sess.user_id)))
+        return deny(r, 401, "LRSD0401", NULL,
+                    "the session has ended; sign in again");
+    if (err)
+        return store_down(r);
+    err = lrs_store_user_get(s, sess.user_id, &u);
+    if (err == LRS_ENOTFOUND)
+        return deny(r, 401, "LRSD0401", NULL, "the session is not valid");
+    if (err)
+        return store_down(r);
+    memset(&r->who, 0, sizeof r->who);
+    if (!from_user(r, &u))
+        return false;
+    r->who.by_session = true;
+    r->who.session = sess;
+    return true;
 }
 
 static bool csrf_ok(struct lrsd_req *r)
@@ -123,6 +197,10 @@ bool lrsd_authorize(struct lrsd_req *r)
     if (!r->who.agreed && !(route->flags & LRSD_ROUTE_NO_AGREEMENT))
         return deny(r, 403, "LRSD0403", "agreement",
                     "accept the user agreement first");
+    if (r->who.must_change_password &&
+        !(route->flags & LRSD_ROUTE_NO_AGREEMENT))
+        return deny(r, 403, "LRSD0403", "password",
+                    "choose a new password first");
     return true;
 }
 
@@ -149,4 +227,40 @@ struct lrs_store *lrsd_store(struct lrsd_req *r)
 struct lrs_actor lrsd_actor(const struct lrsd_req *r)
 {
     return (struct lrs_actor){r->who.user_id, r->who.org_id, "http"};
+}
+
+#define KEY_SETTING "session_key"
+
+enum lrs_err lrsd_session_key_load(struct lrs_diag *diag)
+{
+    struct lrs_auth_key k;
+    struct lrs_store *s = NULL;
+    size_t len = 0;
+    enum lrs_err err = lrsd_db_get(lrsd_app.db, &s, diag);
+
+    if (err)
+        return err;
+    err = lrs_store_setting_get(s, KEY_SETTING, k.bytes, sizeof k.bytes, &len);
+    if (err == LRS_ENOTFOUND) {
+        /* First start of this register: make the key. Another lrsd may
+         * make one at the same moment; the first stored wins, and the
+         * loser reads it back. */
+        lrs_auth_key_generate(&k);
+        err = lrs_store_setting_add(s, KEY_SETTING, k.bytes, sizeof k.bytes);
+        if (err == LRS_ECONFLICT)
+            err = lrs_store_setting_get(s, KEY_SETTING, k.bytes,
+                                        sizeof k.bytes, &len);
+        else
+            len = sizeof k.bytes;
+    }
+    if (!err && len != sizeof k.bytes)
+        err = LRS_ECORRUPT;
+    if (err)
+        lrs_diag_set(diag, "db", "cannot load the session key: %s",
+                     lrs_store_errmsg(s)[0] ? lrs_store_errmsg(s)
+                                            : lrs_strerror(err));
+    else
+        lrsd_app.session_key = k;
+    lrsd_db_put(lrsd_app.db, s);
+    return err;
 }

@@ -141,6 +141,28 @@ void lrsd_h_learner_get(struct lrsd_req *r)
     reply_learner(r, 200, &l, linked, uln);
 }
 
+/* GET /api/v1/me/learner: a learner account reads its own record. */
+void lrsd_h_learner_me(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    struct lrs_store *s;
+    struct lrs_learner l;
+    bool linked = false;
+    enum lrs_err err;
+
+    s = lrsd_store(r);
+    if (!s)
+        return;
+    err = lrs_service_learner_get(s, &actor, lrs_str_c(r->who.uln), &l,
+                                  &linked, &d);
+    if (err) {
+        reply_service_err(r, err, &d);
+        return;
+    }
+    reply_learner(r, 200, &l, linked, r->who.uln);
+}
+
 /* Whether two names are equal once normalised (O'Brien = OBRIEN). */
 static bool same_name(const char *a, const char *b)
 {

@@ -56,6 +56,7 @@ struct lrsd_config {
     bool init_store;          /* create and migrate the store first */
     const char *operator_token_file; /* holds the operator token, or NULL */
     unsigned search_per_minute;      /* demographic searches a user a minute */
+    unsigned signin_per_minute;      /* sign-in attempts a login a minute */
     enum lrs_log_level log_level;    /* lowest level written to stderr */
 };
 
@@ -111,7 +112,9 @@ enum lrsd_method {
 /** Route flags. */
 enum lrsd_route_flags {
     LRSD_ROUTE_UPLOAD = 1u << 0,       /* body may reach upload_max_len */
-    LRSD_ROUTE_NO_AGREEMENT = 1u << 1, /* allowed before the agreement */
+    LRSD_ROUTE_NO_AGREEMENT = 1u << 1, /* allowed before the agreement
+                                        * and before a forced password
+                                        * change */
 };
 
 #define LRSD_MAX_PARAMS 4
@@ -163,9 +166,17 @@ struct lrsd_principal {
     int64_t org_id;             /* organisations.id; 0 is the LRS */
     unsigned roles;             /* bits of enum lrs_role */
     bool agreed;                /* has accepted the user agreement */
+    bool must_change_password;  /* a reset password: change it first */
     bool by_session;            /* a cookie (CSRF applies), not a token */
     struct lrs_session session; /* the cookie's content when by_session */
+    char login[LRS_LOGIN_MAX + 1]; /* "" for the operator token */
+    char uln[LRS_ULN_SIZE];     /* a learner account's own ULN, or "" */
 };
+
+/** The version of the user agreement a user must have accepted. */
+#define LRSD_AGREEMENT_VERSION 1
+/** How long a session lasts: 8 hours (a working day). */
+#define LRSD_SESSION_TTL_MS (8 * 3600 * 1000)
 
 /** One HTTP request, from its headers to the completion callback. */
 struct lrsd_req {
@@ -186,6 +197,7 @@ struct lrsd_req {
     struct lrs_arena arena;    /* per-request memory */
     struct lrsd_principal who; /* set when the route has roles */
     struct lrs_store *store;   /* borrowed from the pool, or NULL */
+    char addr[46];             /* the client's address, text */
 };
 
 /** The text of path parameter `i`, NUL-terminated in the arena. */
@@ -325,6 +337,11 @@ struct lrsd_app {
     bool have_operator_token;        /* operator_token_hash is set */
     uint8_t operator_token_hash[LRS_AUTH_TOKEN_HASH_LEN];
     struct lrs_ratelimit *search_limit; /* demographic searches per user */
+    struct lrs_ratelimit *signin_limit; /* sign-in attempts per login */
+    bool secure_cookies;                /* cookies get Secure */
+    /* Verified when the login is unknown, so that an unknown login and a
+     * wrong password take the same time. */
+    char dummy_hash[LRS_AUTH_HASH_SIZE];
 };
 
 extern struct lrsd_app lrsd_app;
@@ -343,6 +360,10 @@ bool lrsd_authorize(struct lrsd_req *r);
  *  response is queued); on failure replies 503 and returns NULL. */
 struct lrs_store *lrsd_store(struct lrsd_req *r);
 
+/** Load or create the session signing key kept in the store's settings
+ *  (so sessions outlive a restart and work on every node). */
+LRS_NODISCARD enum lrs_err lrsd_session_key_load(struct lrs_diag *diag);
+
 /** The audit actor of the request: its principal, source "http". */
 struct lrs_actor lrsd_actor(const struct lrsd_req *r);
 
@@ -357,5 +378,14 @@ void lrsd_h_session_create(struct lrsd_req *r);
 void lrsd_h_learner_get(struct lrsd_req *r);
 void lrsd_h_learner_by_uln(struct lrsd_req *r);
 void lrsd_h_learner_amend(struct lrsd_req *r);
+void lrsd_h_learner_me(struct lrsd_req *r);
+void lrsd_h_session_get(struct lrsd_req *r);
+void lrsd_h_session_delete(struct lrsd_req *r);
+void lrsd_h_password_change(struct lrsd_req *r);
+void lrsd_h_agreement_get(struct lrsd_req *r);
+void lrsd_h_agreement_accept(struct lrsd_req *r);
+void lrsd_h_tokens_list(struct lrsd_req *r);
+void lrsd_h_token_create(struct lrsd_req *r);
+void lrsd_h_token_revoke(struct lrsd_req *r);
 
 #endif /* LRSD_H */

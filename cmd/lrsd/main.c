@@ -25,6 +25,7 @@ static const char usage_text[] =
     "            [--drain S] [--max-connections N] [--secure-cookies]\n"
     "            [--log-level debug|info|warn|error] [--init]\n"
     "            [--operator-token-file PATH] [--search-rate N]\n"
+    "            [--signin-rate N]\n"
     "       lrsd --version | --help\n";
 
 static const char help_text[] =
@@ -47,7 +48,9 @@ static const char help_text[] =
     "                         a file holding an API token (lrst_...) that\n"
     "                         acts as the LRS operator\n"
     "  --search-rate N        demographic searches a user may make a\n"
-    "                         minute (60)\n\n"
+    "                         minute (60)\n"
+    "  --signin-rate N        sign-in attempts a login may make a minute\n"
+    "                         (10)\n\n"
     "lrsd speaks plain HTTP; put it behind a TLS reverse proxy for any\n"
     "traffic that leaves the machine (docs/server.md).\n";
 
@@ -165,6 +168,9 @@ static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
         else if (strcmp(opt, "--search-rate") == 0 &&
                  (ok = parse_num(val, 1, 1000000, &n)))
             cfg->search_per_minute = (unsigned)n;
+        else if (strcmp(opt, "--signin-rate") == 0 &&
+                 (ok = parse_num(val, 1, 1000000, &n)))
+            cfg->signin_per_minute = (unsigned)n;
         else if (strcmp(opt, "--log-level") == 0)
             ok = parse_level(val, &cfg->log_level);
         else if (ok) {
@@ -216,19 +222,32 @@ static bool app_init(const struct lrsd_config *cfg)
         fprintf(stderr, "lrsd: cannot initialise libsodium\n");
         return false;
     }
-    /* NEEDSWORK: a key kept in the store would let sessions outlive a
-     * restart and be shared by several lrsd nodes. */
-    lrs_auth_key_generate(&lrsd_app.session_key);
+    lrsd_app.secure_cookies = cfg->secure_cookies;
+    /* An unknown login is checked against this, as long as a real one. */
+    if (lrs_auth_password_hash(LRS_STR("no such user, no such password"),
+                               LRS_AUTH_COST_INTERACTIVE,
+                               lrsd_app.dummy_hash) != LRS_OK) {
+        fprintf(stderr, "lrsd: out of memory\n");
+        return false;
+    }
     if (cfg->operator_token_file &&
         !load_operator_token(cfg->operator_token_file))
         return false;
     if (lrs_ratelimit_new(cfg->search_per_minute, cfg->search_per_minute,
-                          &lrsd_app.search_limit) != LRS_OK) {
+                          &lrsd_app.search_limit) != LRS_OK ||
+        lrs_ratelimit_new(cfg->signin_per_minute, cfg->signin_per_minute,
+                          &lrsd_app.signin_limit) != LRS_OK) {
         fprintf(stderr, "lrsd: out of memory\n");
         return false;
     }
     if (lrsd_db_open(cfg->db, cfg->init_store, cfg->threads + 1, &lrsd_app.db,
                      &d) != LRS_OK) {
+        fprintf(stderr, "lrsd: %s\n", d.msg);
+        return false;
+    }
+    /* Kept in the store, so sessions outlive a restart and every lrsd of
+     * one register accepts them. */
+    if (lrsd_session_key_load(&d) != LRS_OK) {
         fprintf(stderr, "lrsd: %s\n", d.msg);
         return false;
     }
@@ -239,6 +258,7 @@ static void app_release(void)
 {
     lrsd_db_free(lrsd_app.db);
     lrs_ratelimit_free(lrsd_app.search_limit);
+    lrs_ratelimit_free(lrsd_app.signin_limit);
     memset(&lrsd_app, 0, sizeof lrsd_app);
 }
 

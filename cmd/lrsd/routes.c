@@ -17,14 +17,27 @@
 #define SCHOOL   (LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN)
 #define AO       LRS_ROLE_AO_USER
 #define OPERATOR LRS_ROLE_OPERATOR
+#define LEARNER  LRS_ROLE_LEARNER
+#define ANYONE   LRS_ROLE_ALL
+#define STAFF    (SCHOOL | AO | OPERATOR)
+#define FIRST    LRSD_ROUTE_NO_AGREEMENT
 
 const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/healthz", lrsd_h_healthz, PUBLIC, 0},
     {LRSD_HEAD, "/healthz", lrsd_h_healthz, PUBLIC, 0},
     {LRSD_GET, "/metrics", lrsd_h_metrics, PUBLIC, 0},
     {LRSD_GET, "/api/v1/version", lrsd_h_version, PUBLIC, 0},
-    {LRSD_POST, "/api/v1/session", lrsd_h_session_create, PUBLIC,
-     LRSD_ROUTE_NO_AGREEMENT},
+    {LRSD_POST, "/api/v1/session", lrsd_h_session_create, PUBLIC, FIRST},
+    {LRSD_GET, "/api/v1/session", lrsd_h_session_get, ANYONE, FIRST},
+    {LRSD_DELETE, "/api/v1/session", lrsd_h_session_delete, ANYONE, FIRST},
+    {LRSD_POST, "/api/v1/session/password", lrsd_h_password_change, ANYONE,
+     FIRST},
+    {LRSD_GET, "/api/v1/agreement", lrsd_h_agreement_get, ANYONE, FIRST},
+    {LRSD_POST, "/api/v1/agreement", lrsd_h_agreement_accept, ANYONE, FIRST},
+    {LRSD_GET, "/api/v1/tokens", lrsd_h_tokens_list, STAFF, 0},
+    {LRSD_POST, "/api/v1/tokens", lrsd_h_token_create, STAFF, 0},
+    {LRSD_DELETE, "/api/v1/tokens/{id}", lrsd_h_token_revoke, STAFF, 0},
+    {LRSD_GET, "/api/v1/me/learner", lrsd_h_learner_me, LEARNER, 0},
     {LRSD_GET, "/api/v1/learners/{uln}", lrsd_h_learner_get, OPERATOR, 0},
     {LRSD_PATCH, "/api/v1/learners/{uln}", lrsd_h_learner_amend,
      SCHOOL | OPERATOR, 0},

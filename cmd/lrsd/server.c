@@ -102,6 +102,24 @@ static size_t body_limit(const struct lrsd_server *srv, size_t route)
     return srv->cfg.json_max_len;
 }
 
+/* The client's address as text into out (size 46), "" when unknown. */
+static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)
+                               ->sin_addr,
+                  out, (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)
+                                ->sin6_addr,
+                  out, (socklen_t)size);
+}
+
 static struct lrsd_req *req_new(struct lrsd_server *srv,
                                 struct MHD_Connection *conn, const char *url,
                                 const char *method)
@@ -117,6 +135,7 @@ static struct lrsd_req *req_new(struct lrsd_server *srv,
     r->method = method;
     r->path = url;
     r->start_ns = now_ns();
+    client_addr(conn, r->addr, sizeof r->addr);
     low = atomic_fetch_add_explicit(&srv->next_id, 1, memory_order_relaxed);
     snprintf(r->id, sizeof r->id, "%08x%08x", (unsigned)srv->id_prefix,
              (unsigned)low);
@@ -321,6 +340,7 @@ void lrsd_config_init(struct lrsd_config *cfg)
     cfg->max_connections = 1000;
     cfg->log_level = LRS_LOG_INFO;
     cfg->search_per_minute = 60;
+    cfg->signin_per_minute = 10;
 }
 
 /* Fill `ss` from cfg->host and cfg->port; 0 when the host is not numeric. */

@@ -67,10 +67,10 @@ static void test_route__wrong_method_is_405_with_allow(void **state)
     assert_string_equal(allow, "GET, HEAD");
     http_resp_release(&res);
 
-    http_get(&srv, "/api/v1/session", &res);
+    http_get(&srv, "/api/v1/tokens/5", &res);
     http_assert_error(&res, 405, "LRSD0405", NULL);
     assert_true(http_header(&res, "Allow", allow, sizeof allow));
-    assert_non_null(strstr(allow, "POST"));
+    assert_string_equal(allow, "DELETE");
     http_resp_release(&res);
 }
 
@@ -119,7 +119,7 @@ static void test_json__missing_field_is_named(void **state)
 
     (void)state;
     http_post_json(&srv, "/api/v1/session", "{\"password\":\"x\"}", &res);
-    http_assert_error(&res, 400, "WSEC0001", "username");
+    http_assert_error(&res, 400, "WSEC0001", "login");
     http_resp_release(&res);
 
     http_post_json(&srv, "/api/v1/session",
@@ -191,7 +191,7 @@ static void test_limit__just_under_is_parsed(void **state)
     /* Exactly the limit: accepted and parsed (then the field is missing). */
     http_request(&srv, "POST", "/api/v1/session", "application/json", body, len,
                  NULL, &res);
-    http_assert_error(&res, 400, "WSEC0001", "username");
+    http_assert_error(&res, 400, "WSEC0001", "login");
     http_resp_release(&res);
     lrs_free(body);
 }

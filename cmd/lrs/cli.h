@@ -53,5 +53,8 @@ int cmd_train(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_exceptions(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 
 #endif /* LRS_CLI_H */

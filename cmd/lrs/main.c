@@ -29,6 +29,9 @@ static const struct cli_command commands[] = {
     {"batch", cmd_batch, "return ULNs for the pupils of a CTF (S2S)"},
     {"exceptions", cmd_exceptions, "list or resolve batch exceptions"},
     {"serve", cmd_serve, "run the HTTP service (lrsd; see lrsd --help)"},
+    {"org", cmd_org, "add or list organisations"},
+    {"user", cmd_user, "add users, reset passwords, disable users"},
+    {"token", cmd_token, "make an API token for a user"},
 };
 
 int cli_is_help(const char *arg)

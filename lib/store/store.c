@@ -195,6 +195,53 @@ static bool is_pg_url(const char *url)
            strncmp(url, "postgresql://", 13) == 0;
 }
 
+/*
+ * The URL as messages show it: a password in a PostgreSQL URL, in the
+ * user-information part ("user:secret@") or as a "password=" parameter,
+ * becomes "***", so that no error message or log line ever carries it.
+ * Returns an owned string, or NULL on ENOMEM.
+ */
+static char *display_url(const char *url)
+{
+    struct lrs_buf b = LRS_BUF_INIT;
+    const char *p = url, *at, *colon, *slash;
+    bool ok = true;
+
+    if (!is_pg_url(url))
+        return lrs_strndup(url, strlen(url));
+    p = strstr(url, "://") + 3;
+    slash = strchr(p, '/');
+    at = strchr(p, '@');
+    if (at && slash && at > slash)
+        at = NULL;
+    colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+    if (colon) {
+        ok = !lrs_buf_add(&b, url, (size_t)(colon - url) + 1) &&
+             !lrs_buf_adds(&b, "***");
+        p = at;
+    } else {
+        p = url;
+    }
+    while (ok && *p) {
+        const char *pw = strstr(p, "password=");
+
+        if (!pw || (pw != url && pw[-1] != '?' && pw[-1] != '&')) {
+            ok = !lrs_buf_adds(&b, p);
+            break;
+        }
+        ok = !lrs_buf_add(&b, p, (size_t)(pw - p) + 9) &&
+             !lrs_buf_adds(&b, "***");
+        p = pw + 9;
+        while (*p && *p != '&')
+            p++;
+    }
+    if (!ok) {
+        lrs_buf_release(&b);
+        return NULL;
+    }
+    return lrs_buf_take(&b, NULL);
+}
+
 static enum lrs_err check_schema(struct lrs_store *s, struct lrs_diag *diag)
 {
     int v = 0;
@@ -244,7 +291,7 @@ enum lrs_err lrs_store_open(const char *url, unsigned flags,
     if (!s)
         return LRS_ERR(LRS_ENOMEM);
     s->magic = STORE_MAGIC;
-    s->url = lrs_strndup(url, strlen(url));
+    s->url = display_url(url);
     if (!s->url) {
         err = LRS_ERR(LRS_ENOMEM);
         goto out;
@@ -256,7 +303,7 @@ enum lrs_err lrs_store_open(const char *url, unsigned flags,
         lrs_diag_set(diag, "db",
                      "cannot open store '%s': this lrs was built without "
                      "PostgreSQL support",
-                     url);
+                     s->url);
         err = LRS_ERR(LRS_EINVAL);
         goto out;
 #endif
@@ -265,7 +312,7 @@ enum lrs_err lrs_store_open(const char *url, unsigned flags,
     }
     err = s->ops->open(url, flags, BUSY_TIMEOUT_MS, &s->e, &d);
     if (err) {
-        lrs_diag_set(diag, "db", "cannot open store '%s': %s", url,
+        lrs_diag_set(diag, "db", "cannot open store '%s': %s", s->url,
                      d.msg[0] ? d.msg : lrs_strerror(err));
         goto out;
     }

@@ -175,7 +175,7 @@ static unsigned long env_number(const char *name)
 
 static const char batch_usage[] =
     "lrs batch IN.xml --out OUT.xml --report REPORT.csv [--html REPORT.html]\n"
-    "                 [--db DB] [--org ID]\n"
+    "                 [--db DB] [--org ID] [--on YYYY-MM-DD]\n"
     "   or: lrs batch list [--db DB] [--org ID]";
 
 static const char batch_help[] =
@@ -188,13 +188,14 @@ static const char batch_help[] =
     "    --report FILE  CSV of every pupil without a ULN and why\n"
     "    --html FILE    the same as a printable page, with the totals\n"
     "    --org ID       the sending organisation (default 0, the LRS)\n"
+    "    --on DATE      take ages on this day (default: the upload's)\n"
     "\n"
     "The same file sent again by the same organisation is the same job:\n"
     "its ULNs are returned again and nobody is registered twice. After a\n"
     "crash, the same command resumes the job from its last commit.\n";
 
 struct batch_opts {
-    const char *in, *out, *report, *html, *db, *org;
+    const char *in, *out, *report, *html, *db, *org, *on;
     bool list;
 };
 
@@ -216,6 +217,8 @@ static int batch_args(int argc, char **argv, struct batch_opts *o)
             slot = &o->db;
         else if (strcmp(argv[i], "--org") == 0)
             slot = &o->org;
+        else if (strcmp(argv[i], "--on") == 0)
+            slot = &o->on;
         if (slot) {
             if (i + 1 == argc) {
                 cli_error("%s needs a value", argv[i]);
@@ -307,6 +310,11 @@ static int batch_run(struct lrs_store *s, const struct batch_opts *o,
     pr.kill_after = env_number("LRS_BATCH_KILL_AFTER");
     memset(&bo, 0, sizeof bo);
     bo.chunk = env_number("LRS_BATCH_CHUNK");
+    if (o->on && lrs_date_parse(lrs_str_c(o->on), 0, "--on", &bo.on, &d)) {
+        cli_error("--on: %s", d.msg);
+        lrs_match_index_free(idx);
+        return CLI_USAGE;
+    }
     bo.on_progress = on_progress;
     bo.on_commit = on_commit;
     bo.ctx = &pr;

@@ -437,12 +437,11 @@ static enum lrs_err decide(struct run *r, const struct lrs_ctf_pupil *p,
     case LRS_MATCH_POSSIBLE:
     case LRS_MATCH_TOO_MANY:
         set_code(o, lrs_match_code_name(r->res.code));
-        reasonf(o, "%zu %s", r->res.candidate_count,
+        reasonf(o, "%s %zu; choose the learner or register a new one",
                 r->res.code == LRS_MATCH_POSSIBLE
-                    ? "possible matches; choose the learner or register a "
-                      "new one"
-                    : "best of too many matches; choose the learner or "
-                      "register a new one");
+                    ? "possible matches:"
+                    : "too many matches, the best:",
+                r->res.candidate_count);
         o->exception = true;
         return explain(r, o);
     case LRS_MATCH_NONE:

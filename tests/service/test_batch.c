@@ -1,0 +1,342 @@
+/*
+ * test_batch.c - the S2S batch service (lib/service/batch.c, index.c):
+ * each outcome of docs/batch.md, chunked commits and resuming, the same
+ * file twice, outputs, and resolving exceptions. The store comes from
+ * tests/store/factory.c (`test_service_batch pg` runs on PostgreSQL).
+ */
+#include "testutil.h"
+
+#include "factory.h"
+
+#include <lrs/batch.h>
+#include <lrs/match.h>
+#include <lrs/service.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct lrs_actor actor = {5, 0, "test"};
+
+/* Register: Ann Smith (twin sister Beth not registered), Carl Jones. */
+static void seed(struct lrs_store *s, char ann[LRS_ULN_SIZE],
+                 char carl[LRS_ULN_SIZE])
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_learner l;
+
+    lrs_learner_init(&l);
+    snprintf(l.given_name, sizeof l.given_name, "Ann");
+    snprintf(l.family_name, sizeof l.family_name, "Smith");
+    l.date_of_birth = (struct lrs_date){2010, 3, 4};
+    l.gender = LRS_GENDER_FEMALE;
+    snprintf(l.postcode, sizeof l.postcode, "BS1 4DJ");
+    assert_int_equal(lrs_service_learner_register(s, &actor, &l, &d), LRS_OK);
+    memcpy(ann, l.uln, LRS_ULN_SIZE);
+    lrs_learner_init(&l);
+    snprintf(l.given_name, sizeof l.given_name, "Carl");
+    snprintf(l.family_name, sizeof l.family_name, "Jones");
+    l.date_of_birth = (struct lrs_date){2009, 7, 8};
+    l.gender = LRS_GENDER_MALE;
+    snprintf(l.postcode, sizeof l.postcode, "M1 1AE");
+    assert_int_equal(lrs_service_learner_register(s, &actor, &l, &d), LRS_OK);
+    memcpy(carl, l.uln, LRS_ULN_SIZE);
+}
+
+static void pupil(struct lrs_buf *b, const char *upn, const char *uln,
+                  const char *surname, const char *forename, const char *dob,
+                  const char *sex, const char *postcode)
+{
+    assert_int_equal(
+        lrs_buf_addf(b,
+                     "<Pupil><UPN>%s</UPN>%s%s%s<Surname>%s</Surname>"
+                     "<Forename>%s</Forename><DOB>%s</DOB><Sex>%s</Sex>"
+                     "<Address><AddressLines><AddressLine1>1 High St"
+                     "</AddressLine1></AddressLines>%s%s%s</Address>"
+                     "</Pupil>\n",
+                     upn, uln[0] ? "<UniqueLearnerNumber>" : "", uln,
+                     uln[0] ? "</UniqueLearnerNumber>" : "", surname,
+                     forename, dob, sex, postcode[0] ? "<PostCode>" : "",
+                     postcode, postcode[0] ? "</PostCode>" : ""),
+        LRS_OK);
+}
+
+/* The CTF of the tests: one pupil per outcome. */
+static void ctf(struct lrs_buf *b, const char *ann, const char *carl)
+{
+    char bad[LRS_ULN_SIZE];
+
+    memcpy(bad, carl, sizeof bad);
+    bad[9] = bad[9] == '0' ? '1' : '0';
+    assert_int_equal(
+        lrs_buf_adds(b, "<?xml version=\"1.0\"?><CTfile><Header>"
+                        "<CTFversion>25.0</CTFversion><SourceSchool><LEA>801"
+                        "</LEA><Estab>2000</Estab></SourceSchool></Header>"
+                        "<CTFpupilData>\n"),
+        LRS_OK);
+    /* 1 exact, 2 twin: new, 3 new, 4 no postcode, 5 bad UPN, 6 sent ULN,
+     * 7 sent ULN of someone else, 8 sent invalid ULN, 9 too young, 10 the
+     * new pupil of row 3 again (found, not registered twice). */
+    pupil(b, "H801200001001", "", "Smith", "Ann", "2010-03-04", "F",
+          "BS1 4DJ");
+    pupil(b, "B801200005001", "", "Smith", "Beth", "2010-03-04", "F",
+          "BS1 4DJ");
+    pupil(b, "G80120000101A", "", "Patel", "Dev", "2011-01-02", "M",
+          "LS1 1AA");
+    pupil(b, "H801200001001", "", "Brown", "Eve", "2011-01-02", "F", "");
+    pupil(b, "Z801200001001", "", "Green", "Fay", "2011-01-02", "F",
+          "LS1 1AA");
+    pupil(b, "H801200001001", carl, "Jones", "Carl", "2009-07-08", "M",
+          "M1 1AE");
+    pupil(b, "H801200001001", ann, "Jones", "Carl", "2009-07-08", "M",
+          "M1 1AE");
+    pupil(b, "H801200001001", bad, "Jones", "Carl", "2009-07-08", "M",
+          "M1 1AE");
+    pupil(b, "H801200001001", "", "Young", "Gus", "2020-01-01", "M",
+          "LS1 1AA");
+    pupil(b, "H801200001001", "", "Patel", "Dev", "2011-01-02", "M",
+          "LS1 1AA");
+    assert_int_equal(lrs_buf_adds(b, "</CTFpupilData></CTfile>\n"), LRS_OK);
+}
+
+static enum lrs_err collect(const struct lrs_job_row *r, void *ctx)
+{
+    struct lrs_buf *b = ctx;
+
+    return lrs_buf_addf(b, "%s%s ", r->code,
+                        r->uln[0] ? "+" : r->exception_id ? "!" : "-");
+}
+
+struct fixture {
+    struct lrs_store *s;
+    struct lrs_match_index *idx;
+    char ann[LRS_ULN_SIZE], carl[LRS_ULN_SIZE];
+    struct lrs_buf file;
+    struct lrs_job job;
+};
+
+static void setup(struct fixture *f)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    bool existing;
+
+    memset(f, 0, sizeof *f);
+    f->s = factory_new_store();
+    seed(f->s, f->ann, f->carl);
+    lrs_buf_init(&f->file, 0);
+    ctf(&f->file, f->ann, f->carl);
+    assert_int_equal(lrs_service_batch_submit(f->s, &actor, "ctf.xml",
+                                              f->file.data, f->file.len,
+                                              &f->job, &existing, &d),
+                     LRS_OK);
+    assert_false(existing);
+    assert_int_equal(lrs_service_index_load(f->s, NULL, &f->idx, &d), LRS_OK);
+}
+
+static void teardown(struct fixture *f)
+{
+    lrs_match_index_free(f->idx);
+    lrs_buf_release(&f->file);
+    lrs_store_free(f->s);
+}
+
+static const struct lrs_date on = {2026, 9, 1};
+
+static void test_batch__each_outcome(void **state)
+{
+    struct fixture f;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_batch_opts o = {0};
+    struct lrs_batch_totals t;
+    struct lrs_buf rows = LRS_BUF_INIT, out = LRS_BUF_INIT;
+    struct lrs_job j;
+
+    (void)state;
+    setup(&f);
+    o.chunk = 3;
+    o.on = on;
+    assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o,
+                                           &t, &d),
+                     LRS_OK);
+    assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &rows),
+                     LRS_OK);
+    assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
+                                   "RC011! WSVRC001+ WSVRC005! WSEC0136! "
+                                   "RC013! WSRC0004+ ");
+    assert_int_equal(t.pupils, 10);
+    assert_int_equal(t.count[LRS_BATCH_NEW], 2);
+    assert_int_equal(t.count[LRS_BATCH_EXISTING], 3);
+    assert_int_equal(t.count[LRS_BATCH_NOT_FOUND], 2);
+    assert_int_equal(t.count[LRS_BATCH_REJECTED], 3);
+    assert_int_equal(t.exceptions_open, 5);
+    assert_int_equal(lrs_store_job_get(f.s, f.job.id, &j), LRS_OK);
+    assert_int_equal(j.status, LRS_JOB_DONE);
+    assert_int_equal(j.rows_done, 10);
+    assert_int_equal(j.checkpoint, 10);
+    assert_int_equal(j.rows_total, 10);
+    /* The returned CTF carries the ULNs; the report the rest. */
+    assert_int_equal(lrs_store_job_blob(f.s, f.job.id, LRS_JOB_RETURNED_CTF,
+                                        &out),
+                     LRS_OK);
+    assert_non_null(strstr(out.data, f.ann));
+    assert_non_null(strstr(out.data, "<SupplierID>openlrs</SupplierID>"));
+    assert_int_equal(lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_CSV,
+                                        &out),
+                     LRS_OK);
+    assert_non_null(strstr(out.data, "4,H801200001001,Brown,Eve,2011-01-02,"
+                                     "RC010,rejected,"));
+    assert_null(strstr(out.data, ",Ann,"));
+    assert_int_equal(lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_HTML,
+                                        &out),
+                     LRS_OK);
+    assert_non_null(strstr(out.data, "<td>Eve Brown</td>"));
+    lrs_buf_release(&rows);
+    lrs_buf_release(&out);
+    teardown(&f);
+}
+
+static void test_batch__resume_and_send_twice(void **state)
+{
+    struct fixture f;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_batch_opts o = {0};
+    struct lrs_buf a = LRS_BUF_INIT, b = LRS_BUF_INIT;
+    struct lrs_store_stats st1, st2;
+    struct lrs_job j, again;
+    bool existing;
+
+    (void)state;
+    setup(&f);
+    o.chunk = 4;
+    o.on = on;
+    /* A worker claimed it and died: the run takes the job over. */
+    assert_int_equal(lrs_store_job_claim(f.s, f.job.id, "dead", 0, &j),
+                     LRS_OK);
+    assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o,
+                                           NULL, &d),
+                     LRS_OK);
+    assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &a),
+                     LRS_OK);
+    assert_int_equal(lrs_store_stats(f.s, &st1), LRS_OK);
+    /* The same bytes: the same job, done; running it changes nothing. */
+    assert_int_equal(lrs_service_batch_submit(f.s, &actor, "again.xml",
+                                              f.file.data, f.file.len,
+                                              &again, &existing, &d),
+                     LRS_OK);
+    assert_true(existing);
+    assert_int_equal(again.id, f.job.id);
+    assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, again.id, &o,
+                                           NULL, &d),
+                     LRS_OK);
+    assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &b),
+                     LRS_OK);
+    assert_string_equal(a.data, b.data);
+    assert_int_equal(lrs_store_stats(f.s, &st2), LRS_OK);
+    assert_int_equal(st1.learners, st2.learners);
+    assert_int_equal(st2.learners, 4);
+    lrs_buf_release(&a);
+    lrs_buf_release(&b);
+    teardown(&f);
+}
+
+static void test_batch__malformed_file_fails_the_job(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_match_index *idx = NULL;
+    struct lrs_job j;
+    struct lrs_store_stats st;
+    static const char bad[] = "<CTfile><Header></Header><CTFpupilData>"
+                              "<Pupil><UPN>H801200001001</UPN>"
+                              "<Surname>A</Surname></Pupil>";
+    bool existing;
+
+    (void)state;
+    assert_int_equal(lrs_service_batch_submit(s, &actor, "bad.xml", bad,
+                                              sizeof bad - 1, &j, &existing,
+                                              &d),
+                     LRS_OK);
+    assert_int_equal(lrs_service_index_load(s, NULL, &idx, &d), LRS_OK);
+    assert_int_not_equal(lrs_service_batch_run(s, idx, &actor, j.id, NULL,
+                                               NULL, &d),
+                         LRS_OK);
+    assert_int_equal(lrs_store_job_get(s, j.id, &j), LRS_OK);
+    assert_int_equal(j.status, LRS_JOB_FAILED);
+    assert_true(j.error[0] != '\0');
+    assert_int_equal(j.rows_done, 0);
+    assert_int_equal(lrs_store_stats(s, &st), LRS_OK);
+    assert_int_equal(st.learners, 0);
+    lrs_match_index_free(idx);
+    lrs_store_free(s);
+}
+
+static enum lrs_err first_open(const struct lrs_exception *x, void *ctx)
+{
+    struct lrs_exception *out = ctx;
+
+    if (out->id == 0 && strcmp(x->code, "RC011") != 0 &&
+        strcmp(x->code, "RC013") != 0 && strcmp(x->code, "RC010") != 0)
+        *out = *x;
+    return LRS_OK;
+}
+
+static void test_batch__resolve_flows_into_the_returned_ctf(void **state)
+{
+    struct fixture f;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_batch_opts o = {0};
+    struct lrs_exception_filter flt = {0, -1, LRS_EXCEPTION_OPEN};
+    struct lrs_exception x;
+    struct lrs_buf out = LRS_BUF_INIT;
+    char uln[LRS_ULN_SIZE];
+
+    (void)state;
+    setup(&f);
+    o.on = on;
+    assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o,
+                                           NULL, &d),
+                     LRS_OK);
+    memset(&x, 0, sizeof x);
+    flt.job_id = f.job.id;
+    assert_int_equal(lrs_store_exception_scan(f.s, &flt, first_open, &x),
+                     LRS_OK);
+    assert_string_equal(x.code, "WSVRC005");
+    /* A reason is required; a ULN must exist. */
+    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
+                                                   f.carl, "", NULL, uln, &d),
+                     LRS_EINVAL);
+    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
+                                                   "1000000043", "same", NULL,
+                                                   uln, &d),
+                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
+                                                   f.carl, "same pupil", NULL,
+                                                   uln, &d),
+                     LRS_OK);
+    assert_string_equal(uln, f.carl);
+    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
+                                                   f.carl, "again", NULL, uln,
+                                                   &d),
+                     LRS_ECONFLICT);
+    assert_int_equal(lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_CSV,
+                                        &out),
+                     LRS_OK);
+    assert_null(strstr(out.data, "WSVRC005"));
+    lrs_buf_release(&out);
+    teardown(&f);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_batch__each_outcome),
+        cmocka_unit_test(test_batch__resume_and_send_twice),
+        cmocka_unit_test(test_batch__malformed_file_fails_the_job),
+        cmocka_unit_test(test_batch__resolve_flows_into_the_returned_ctf),
+    };
+    int rc;
+
+    factory_setup(argc, argv);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    factory_teardown();
+    return rc;
+}

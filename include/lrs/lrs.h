@@ -12,6 +12,7 @@
 #include <lrs/ctf.h>
 #include <lrs/ids.h>
 #include <lrs/match.h>
+#include <lrs/plr.h>
 #include <lrs/school.h>
 #include <lrs/service.h>
 #include <lrs/store.h>

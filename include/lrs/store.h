@@ -151,6 +151,12 @@ enum lrs_audit_action {
     LRS_AUDIT_UPDATE,   /* a learner's details were amended */
     LRS_AUDIT_MERGE,    /* a learner was linked to a master */
     LRS_AUDIT_EXPORT,   /* a learner was written to an export */
+    /* The PLR (lrs/plr.h). */
+    LRS_AUDIT_VERIFY,     /* a learner's names were verified */
+    LRS_AUDIT_PLR_READ,   /* a learner's PLR was read */
+    LRS_AUDIT_RESULT,     /* a learning event was stored or replaced */
+    LRS_AUDIT_SHARE,      /* a share was created or revoked */
+    LRS_AUDIT_SHARE_VIEW, /* a share was opened */
 };
 
 /** "read", "register", ... ; "unknown" for other values. Static. */
@@ -191,7 +197,7 @@ struct lrs_name_change {
 /* ------------------------------------------------------------------ */
 
 /** The schema version this program writes (lib/store migrations). */
-#define LRS_STORE_SCHEMA_VERSION 3
+#define LRS_STORE_SCHEMA_VERSION 4
 
 enum lrs_store_open_flags {
     /** Create the database if missing (`lrs init`); otherwise a missing

@@ -181,6 +181,16 @@ const char *lrs_audit_action_name(enum lrs_audit_action a)
         return "merge";
     case LRS_AUDIT_EXPORT:
         return "export";
+    case LRS_AUDIT_VERIFY:
+        return "verify";
+    case LRS_AUDIT_PLR_READ:
+        return "plr_read";
+    case LRS_AUDIT_RESULT:
+        return "result";
+    case LRS_AUDIT_SHARE:
+        return "share";
+    case LRS_AUDIT_SHARE_VIEW:
+        return "share_view";
     }
     return "unknown";
 }

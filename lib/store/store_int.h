@@ -30,6 +30,7 @@
 
 #include <lrs/accounts.h>
 #include <lrs/batch.h>
+#include <lrs/plr.h>
 #include <lrs/store.h>
 
 /** One merge, as recorded in the merges table. */
@@ -257,6 +258,49 @@ struct lrs_store_ops {
     enum lrs_err (*exception_scan)(void *e,
                                    const struct lrs_exception_filter *f,
                                    lrs_store_exception_fn fn, void *ctx);
+
+    /* -------- plr (lib/store/<engine>/plr.c, lrs/plr.h) -------- */
+
+    /** Read the achievement with the key fields of `key` (ao_ukprn, uln,
+     *  subject_code, award_date); LRS_ENOTFOUND when none. */
+    enum lrs_err (*achievement_find)(void *e,
+                                     const struct lrs_achievement *key,
+                                     struct lrs_achievement *out);
+    /** Insert `a` and set a->id; LRS_ECONFLICT (transaction usable) when
+     *  its key exists. */
+    enum lrs_err (*achievement_insert)(void *e, struct lrs_achievement *a);
+    /** Overwrite achievement a->id with every field but loaded_ms;
+     *  LRS_ENOTFOUND when none. */
+    enum lrs_err (*achievement_update)(void *e,
+                                       const struct lrs_achievement *a);
+    /** Stream the achievements of `uln` by award date, then id. */
+    enum lrs_err (*achievement_scan)(void *e, const char *uln,
+                                     lrs_store_achievement_fn fn, void *ctx);
+    /** Append a grade change (c->id and c->uln ignored). */
+    enum lrs_err (*grade_change_insert)(void *e,
+                                        const struct lrs_grade_change *c);
+    /** Stream the grade changes of learner `uln` in id order. */
+    enum lrs_err (*grade_change_scan)(void *e, const char *uln,
+                                      lrs_store_grade_change_fn fn,
+                                      void *ctx);
+    /** Read the entry with the key fields of `key`; LRS_ENOTFOUND. */
+    enum lrs_err (*entry_find)(void *e, const struct lrs_entry *key,
+                               struct lrs_entry *out);
+    /** Insert (en->id 0: set it) or overwrite entry en->id. */
+    enum lrs_err (*entry_put)(void *e, struct lrs_entry *en);
+    /** Stream entries of `ao` (and `school` unless NULL) in id order. */
+    enum lrs_err (*entry_scan)(void *e, const char *ao, const char *school,
+                               unsigned flags, lrs_store_entry_fn fn,
+                               void *ctx);
+    /** Set sent_ms of entry `id`; LRS_ENOTFOUND when none. */
+    enum lrs_err (*entry_mark_sent)(void *e, int64_t id, int64_t sent_ms);
+    /** Insert a share and set sh->id; LRS_ECONFLICT: hash exists. */
+    enum lrs_err (*share_insert)(void *e, struct lrs_share *sh);
+    /** Read share `id`, or by `hash` when not NULL; LRS_ENOTFOUND. */
+    enum lrs_err (*share_get)(void *e, int64_t id, const uint8_t *hash,
+                              struct lrs_share *out);
+    /** Write revoked_ms, views, last_view_ms; LRS_ENOTFOUND when none. */
+    enum lrs_err (*share_update)(void *e, const struct lrs_share *sh);
 };
 
 /** The engines compiled in. */

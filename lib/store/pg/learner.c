@@ -698,7 +698,7 @@ void lrs__pg_audit_drop(struct pg *p)
 
 static enum lrs_audit_action action_from_name(const char *name)
 {
-    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_EXPORT; a++) {
+    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_SHARE_VIEW; a++) {
         if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) ==
             0)
             return (enum lrs_audit_action)a;

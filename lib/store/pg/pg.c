@@ -589,4 +589,18 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     .exception_get = lrs__pg_exception_get,
     .exception_resolve = lrs__pg_exception_resolve,
     .exception_scan = lrs__pg_exception_scan,
+    /* plr */
+    .achievement_find = lrs__pg_achievement_find,
+    .achievement_insert = lrs__pg_achievement_insert,
+    .achievement_update = lrs__pg_achievement_update,
+    .achievement_scan = lrs__pg_achievement_scan,
+    .grade_change_insert = lrs__pg_grade_change_insert,
+    .grade_change_scan = lrs__pg_grade_change_scan,
+    .entry_find = lrs__pg_entry_find,
+    .entry_put = lrs__pg_entry_put,
+    .entry_scan = lrs__pg_entry_scan,
+    .entry_mark_sent = lrs__pg_entry_mark_sent,
+    .share_insert = lrs__pg_share_insert,
+    .share_get = lrs__pg_share_get,
+    .share_update = lrs__pg_share_update,
 };

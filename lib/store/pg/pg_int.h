@@ -218,4 +218,35 @@ enum lrs_err lrs__pg_exception_scan(void *e,
                                     const struct lrs_exception_filter *f,
                                     lrs_store_exception_fn fn, void *ctx);
 
+/* plr.c: the PLR ops (store_int.h) and their migration. */
+/** The statements of the PLR migration (NULL-terminated). */
+extern const char *const lrs__pg_plr_migration[];
+enum lrs_err lrs__pg_achievement_find(void *e,
+                                          const struct lrs_achievement *key,
+                                          struct lrs_achievement *out);
+enum lrs_err lrs__pg_achievement_insert(void *e,
+                                            struct lrs_achievement *a);
+enum lrs_err lrs__pg_achievement_update(void *e,
+                                            const struct lrs_achievement *a);
+enum lrs_err lrs__pg_achievement_scan(void *e, const char *uln,
+                                          lrs_store_achievement_fn fn,
+                                          void *ctx);
+enum lrs_err lrs__pg_grade_change_insert(void *e,
+                                             const struct lrs_grade_change *c);
+enum lrs_err lrs__pg_grade_change_scan(void *e, const char *uln,
+                                           lrs_store_grade_change_fn fn,
+                                           void *ctx);
+enum lrs_err lrs__pg_entry_find(void *e, const struct lrs_entry *key,
+                                    struct lrs_entry *out);
+enum lrs_err lrs__pg_entry_put(void *e, struct lrs_entry *en);
+enum lrs_err lrs__pg_entry_scan(void *e, const char *ao,
+                                    const char *school, unsigned flags,
+                                    lrs_store_entry_fn fn, void *ctx);
+enum lrs_err lrs__pg_entry_mark_sent(void *e, int64_t id,
+                                         int64_t sent_ms);
+enum lrs_err lrs__pg_share_insert(void *e, struct lrs_share *sh);
+enum lrs_err lrs__pg_share_get(void *e, int64_t id, const uint8_t *hash,
+                                   struct lrs_share *out);
+enum lrs_err lrs__pg_share_update(void *e, const struct lrs_share *sh);
+
 #endif /* LRS_STORE_PG_INT_H */

@@ -297,6 +297,7 @@ static const char *const *const migrations[] = {
     v1,
     v2,
     v3,
+    lrs__pg_plr_migration,
 };
 
 /* The schema_version table is the engine's own, outside the numbered
@@ -310,7 +311,7 @@ static const char bootstrap[] =
 static const char drop_all[] =
     "DROP TABLE IF EXISTS schema_version, organisations, users, user_roles,"
     " api_tokens, learners, name_history, merges, batch_jobs, batch_rows,"
-    " exceptions, achievements, plr_shares, audit_log, uln_allocator,"
+    " exceptions, achievements, plr_shares, grade_history, exam_entries, audit_log, uln_allocator,"
     " sessions, settings"
     " CASCADE;"
     "DROP SEQUENCE IF EXISTS uln_counter";

@@ -289,6 +289,7 @@ static const char *const *const migrations[] = {
     v1,
     v2,
     v3,
+    lrs__sqlite_plr_migration,
 };
 
 _Static_assert(LRS_ARRAY_LEN(migrations) == LRS_STORE_SCHEMA_VERSION + 1,

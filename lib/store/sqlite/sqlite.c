@@ -119,6 +119,7 @@ struct engine {
     bool counter_cached;   /* counter_next is the allocator's value */
     bool counter_dirty;    /* ... and is ahead of the stored one */
     uint64_t counter_next; /* the next counter to hand out */
+    void *plr; /* plr.c's statements (lrs__sqlite_plr_close) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -349,6 +350,7 @@ static void e_close(void *ep)
 
     if (!e)
         return;
+    lrs__sqlite_plr_close(e);
     finalize_all(e);
     if (e->db && !sqlite3_get_autocommit(e->db))
         sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
@@ -906,7 +908,7 @@ static enum lrs_err e_audit_insert(void *ep, const struct lrs_audit *a)
 
 static enum lrs_audit_action action_from_name(const char *name)
 {
-    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_EXPORT; a++)
+    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_SHARE_VIEW; a++)
         if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
             return (enum lrs_audit_action)a;
     return (enum lrs_audit_action)0;
@@ -1033,6 +1035,20 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .exception_get = lrs__sqlite_exception_get,
     .exception_resolve = lrs__sqlite_exception_resolve,
     .exception_scan = lrs__sqlite_exception_scan,
+    /* plr */
+    .achievement_find = lrs__sqlite_achievement_find,
+    .achievement_insert = lrs__sqlite_achievement_insert,
+    .achievement_update = lrs__sqlite_achievement_update,
+    .achievement_scan = lrs__sqlite_achievement_scan,
+    .grade_change_insert = lrs__sqlite_grade_change_insert,
+    .grade_change_scan = lrs__sqlite_grade_change_scan,
+    .entry_find = lrs__sqlite_entry_find,
+    .entry_put = lrs__sqlite_entry_put,
+    .entry_scan = lrs__sqlite_entry_scan,
+    .entry_mark_sent = lrs__sqlite_entry_mark_sent,
+    .share_insert = lrs__sqlite_share_insert,
+    .share_get = lrs__sqlite_share_get,
+    .share_update = lrs__sqlite_share_update,
 };
 
 /* For accounts.c (sqlite_int.h). */
@@ -1049,4 +1065,11 @@ enum lrs_err lrs__sqlite_fail(void *ep, int rc)
 enum lrs_err lrs__sqlite_fail_msg(void *ep, enum lrs_err err, const char *msg)
 {
     return fail_msg(ep, err, msg);
+}
+
+/* For plr.c (sqlite_int.h): its statement cache lives with the
+ * connection and is finalized before it closes. */
+void **lrs__sqlite_plr_state(void *ep)
+{
+    return &((struct engine *)ep)->plr;
 }

@@ -184,7 +184,7 @@ int main(void)
 
     t0 = bench_now_ns();
     if (lrs_school_roster_csv(r, &b) ||
-        lrs_school_write_atomic(roster, lrs_buf_str(&b), &d))
+        lrs_file_write_atomic(roster, lrs_buf_str(&b), &d))
         die(roster, &d);
     bench_report("school roster write 2k", lrs_school_roster_count(r),
                  bench_now_ns() - t0);

@@ -112,7 +112,7 @@ static bool save(const char *path, const struct lrs_buf *b)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
 
-    if (lrs_school_write_atomic(path, lrs_buf_str(b), &d) != LRS_OK) {
+    if (lrs_file_write_atomic(path, lrs_buf_str(b), &d) != LRS_OK) {
         cli_error("%s", d.msg);
         return false;
     }

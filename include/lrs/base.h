@@ -232,6 +232,54 @@ typedef void (*lrs_log_fn)(enum lrs_log_level level, const char *module,
 LRS_API void lrs_log_set(lrs_log_fn fn, void *ctx,
                          enum lrs_log_level min_level);
 
+/* ------------------------------------------------------------------ */
+/* Output files                                                       */
+/* ------------------------------------------------------------------ */
+
+/**
+ * An output file that appears whole or not at all. Open writes to a new
+ * temporary file beside `path` (mode 0600: outputs hold personal data);
+ * commit flushes it to disk, renames it over `path` and syncs the
+ * directory; release before commit removes it, leaving `path` as it was.
+ * When `path` already exists and is not a regular file (a device such as
+ * /dev/null or /dev/stdout, a FIFO), it is opened and written directly:
+ * there is nothing to replace, and renaming over a device would destroy
+ * it. Initialise with LRS_FILE_OUT_INIT. Not thread-safe.
+ */
+struct lrs_file_out {
+    int fd;     /* write here (write(2) or lrs_file_out_write); -1: none */
+    char *path; /* owned: the target path */
+    char *tmp;  /* owned: the temporary file, NULL when writing directly */
+};
+
+#define LRS_FILE_OUT_INIT {-1, NULL, NULL}
+
+/**
+ * Start writing `path`. Diagnostics use field "file" and name the path:
+ * "cannot create a file beside 'x': Permission denied".
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_file_out_open(struct lrs_file_out *o,
+                                                     const char *path,
+                                                     struct lrs_diag *diag);
+/** Write all `len` bytes (retrying short writes); LRS_EIO with a diag. */
+LRS_API LRS_NODISCARD enum lrs_err lrs_file_out_write(struct lrs_file_out *o,
+                                                      const void *ptr,
+                                                      size_t len,
+                                                      struct lrs_diag *diag);
+/**
+ * Make the file durable and put it in place, then release `o`. On error
+ * the temporary file is removed, `path` is unchanged, and `o` released.
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_file_out_commit(struct lrs_file_out *o,
+                                                       struct lrs_diag *diag);
+/** Abandon an uncommitted file (removing the temporary); no-op if none. */
+LRS_API void lrs_file_out_release(struct lrs_file_out *o);
+
+/** Write `data` to `path` atomically in one call (open, write, commit). */
+LRS_API LRS_NODISCARD enum lrs_err lrs_file_write_atomic(const char *path,
+                                                         struct lrs_str data,
+                                                         struct lrs_diag *diag);
+
 /** The library's version, e.g. "0.1.0". */
 LRS_API const char *lrs_version(void);
 

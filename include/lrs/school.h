@@ -8,7 +8,7 @@
  * twice is refused with a diagnostic naming the line, the column and the
  * rule, and nothing is produced. Every operation works on a roster in
  * memory; output files are written whole or not at all
- * (lrs_school_write_atomic()).
+ * (lrs_file_write_atomic() of lrs/base.h).
  *
  * - Export (lrs_school_export()) selects pupils, checks each as a ULN
  *   request (lrs_ctf_validate_pupil()), writes the request CTF and fills a
@@ -132,15 +132,6 @@ lrs_school_roster_pupil(const struct lrs_school_roster *r, size_t i);
  */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_school_roster_csv(const struct lrs_school_roster *r, struct lrs_buf *out);
-
-/**
- * Write `data` to `path` atomically: a temporary file beside it (mode
- * 0600, the content is personal data), fsync, rename over `path`, fsync
- * of the directory. On failure `path` is untouched (LRS_EIO, with `diag`).
- */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_school_write_atomic(const char *path, struct lrs_str data,
-                        struct lrs_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* Logs                                                               */

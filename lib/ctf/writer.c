@@ -2,11 +2,12 @@
  * writer.c - the CTF the LRS returns, streamed with libxml2's
  * xmlTextWriter (no document tree), written atomically.
  *
- * The output goes to a temporary file beside the target (mkstemp, so mode
- * 0600), through an xmlOutputBuffer whose write callback loops on write(2)
- * and remembers the first I/O error. Commit ends the document, flushes,
- * fsyncs, renames over the target and fsyncs the directory, so a reader of
- * the target sees the old file or the whole new one, never a part.
+ * The output is a struct lrs_file_out (lib/base/file.c: a temporary file
+ * beside the target, mode 0600, renamed over it at commit), written through
+ * an xmlOutputBuffer whose write callback loops on write(2) and remembers
+ * the first I/O error. Commit ends the document, flushes and commits the
+ * file, so a reader of the target sees the old file or the whole new one,
+ * never a part.
  *
  * Every string is checked to be valid UTF-8 of XML characters before
  * anything of its pupil is written, so a pupil is written whole or not at
@@ -17,7 +18,6 @@
 
 #include "ctf/ctf_int.h"
 
-#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,10 +27,7 @@
 
 struct lrs_ctf_writer {
     unsigned magic;
-    int fd;                       /* the temporary file; -1 once closed */
-    char *path;                   /* owned: the target */
-    char *tmp_path;               /* owned: the temporary file */
-    char *dir_path;               /* owned: the directory of path */
+    struct lrs_file_out file;     /* the output, whole or not at all */
     xmlTextWriterPtr xw;          /* owned */
     bool use_gender;              /* write <Gender>, not <Sex> (CTF < 25) */
     struct lrs__ctf_xml_err xerr; /* libxml2's first error */
@@ -51,7 +48,7 @@ static int out_write(void *ctx, const char *buf, int len)
     if (w->io_errno)
         return -1;
     while (done < (size_t)len) {
-        const ssize_t n = write(w->fd, buf + done, (size_t)len - done);
+        const ssize_t n = write(w->file.fd, buf + done, (size_t)len - done);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -92,7 +89,7 @@ static enum lrs_err fail(struct lrs_ctf_writer *w, enum lrs_err err,
 static enum lrs_err fail_xml(struct lrs_ctf_writer *w)
 {
     if (w->io_errno)
-        return fail(w, LRS_EIO, "ctf", "cannot write '%s': %s", w->tmp_path,
+        return fail(w, LRS_EIO, "ctf", "cannot write '%s': %s", w->file.path,
                     strerror(w->io_errno));
     if (w->xerr.set && !w->xerr.nomem)
         return fail(w, LRS_EINVAL, "ctf", "cannot write XML: %s", w->xerr.msg);
@@ -248,30 +245,8 @@ static enum lrs_err write_header(struct lrs_ctf_writer *w,
 /* Life cycle                                                         */
 /* ------------------------------------------------------------------ */
 
-/* The directory holding `path`, owned, or NULL on ENOMEM. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (!slash)
-        return lrs_strndup(".", 1);
-    return lrs_strndup(path, slash == path ? 1 : (size_t)(slash - path));
-}
-
-/* fsync a directory, so that a rename in it is durable. */
-static int sync_dir(const char *dir)
-{
-    int fd, rc;
-
-    fd = open(dir, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-static void writer_free(struct lrs_ctf_writer *w, bool remove_tmp)
+/* Free the writer; an uncommitted output file is removed. */
+static void writer_free(struct lrs_ctf_writer *w)
 {
     struct lrs__ctf_guard g;
 
@@ -280,40 +255,21 @@ static void writer_free(struct lrs_ctf_writer *w, bool remove_tmp)
         xmlFreeTextWriter(w->xw);
         lrs__ctf_guard_leave(&g);
     }
-    if (w->fd >= 0)
-        close(w->fd);
-    if (remove_tmp && w->tmp_path)
-        unlink(w->tmp_path);
-    lrs_free(w->path);
-    lrs_free(w->tmp_path);
-    lrs_free(w->dir_path);
+    lrs_file_out_release(&w->file);
     LRS_POISON(w, sizeof *w);
     lrs_free(w);
 }
 
-/* Create the temporary file and the xmlTextWriter over it. */
-static enum lrs_err writer_create(struct lrs_ctf_writer *w)
+/* Create the output file and the xmlTextWriter over it. */
+static enum lrs_err writer_create(struct lrs_ctf_writer *w, const char *path)
 {
-    struct lrs_buf b = LRS_BUF_INIT;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const enum lrs_err err = lrs_file_out_open(&w->file, path, &d);
     xmlOutputBufferPtr out;
 
-    if (lrs_buf_addf(&b, "%s.tmp.XXXXXX", w->path)) {
-        lrs_buf_release(&b);
-        return fail(w, LRS_ENOMEM, NULL, "out of memory");
-    }
-    w->tmp_path = lrs_buf_take(&b, NULL);
-    if (!w->tmp_path)
-        return fail(w, LRS_ENOMEM, NULL, "out of memory");
-    w->fd = mkstemp(w->tmp_path);
-    if (w->fd < 0) {
-        const int e = errno;
-
-        lrs_free(w->tmp_path);
-        w->tmp_path = NULL;
-        return fail(w, LRS_EIO, "ctf", "cannot create a file beside '%s': %s",
-                    w->path, strerror(e));
-    }
-    (void)fcntl(w->fd, F_SETFD, FD_CLOEXEC);
+    if (err)
+        return fail(w, err, err == LRS_ENOMEM ? NULL : "ctf", "%s",
+                    err == LRS_ENOMEM ? "out of memory" : d.msg);
     out = xmlOutputBufferCreateIO(out_write, out_close, w, NULL);
     if (!out)
         return fail(w, LRS_ENOMEM, NULL, "out of memory");
@@ -346,26 +302,19 @@ enum lrs_err lrs_ctf_writer_open(const char *path,
         return LRS_ERR(LRS_ENOMEM);
     }
     w->magic = WRITER_MAGIC;
-    w->fd = -1;
+    w->file = (struct lrs_file_out)LRS_FILE_OUT_INIT;
     /* CTF 25 renamed Gender to Sex (DOMAIN.md). */
     w->use_gender = header->ctf_version && *header->ctf_version &&
                     strtol(header->ctf_version, NULL, 10) < 25;
-    w->path = lrs_strndup(path, strlen(path));
-    w->dir_path = dir_of(path);
-    if (!w->path || !w->dir_path) {
-        err = fail(w, LRS_ENOMEM, NULL, "out of memory");
-        goto out;
-    }
     lrs__ctf_xml_init();
     lrs__ctf_guard_enter(&g, &w->xerr);
-    err = writer_create(w);
+    err = writer_create(w, path);
     if (!err)
         err = write_header(w, header);
     lrs__ctf_guard_leave(&g);
-out:
     if (err) {
         (void)sticky(w, diag);
-        writer_free(w, true);
+        writer_free(w);
         return err;
     }
     *out = w;
@@ -539,8 +488,9 @@ enum lrs_err lrs_ctf_writer_commit(struct lrs_ctf_writer *w,
                                    struct lrs_diag *diag)
 {
     struct lrs__ctf_guard g;
+    struct lrs_diag d = LRS_DIAG_INIT;
     enum lrs_err err;
-    int rc, e;
+    int rc;
 
     LRS_ASSERT(w && w->magic == WRITER_MAGIC);
     if (w->err)
@@ -553,31 +503,12 @@ enum lrs_err lrs_ctf_writer_commit(struct lrs_ctf_writer *w,
         (void)fail_xml(w);
         goto out;
     }
-    rc = fsync(w->fd);
-    e = errno;
-    if (close(w->fd) != 0 && rc == 0) {
-        rc = -1;
-        e = errno;
-    }
-    w->fd = -1;
-    if (rc != 0) {
-        (void)fail(w, LRS_EIO, "ctf", "cannot sync '%s': %s", w->tmp_path,
-                   strerror(e));
-        goto out;
-    }
-    if (rename(w->tmp_path, w->path) != 0) {
-        (void)fail(w, LRS_EIO, "ctf", "cannot rename to '%s': %s", w->path,
-                   strerror(errno));
-        goto out;
-    }
-    lrs_free(w->tmp_path);
-    w->tmp_path = NULL;
-    /* The file is in place; a failed directory sync only weakens
-     * durability, so it is not an error. */
-    (void)sync_dir(w->dir_path);
+    err = lrs_file_out_commit(&w->file, &d);
+    if (err)
+        (void)fail(w, err, "ctf", "%s", d.msg);
 out:
     err = sticky(w, diag);
-    writer_free(w, true);
+    writer_free(w);
     return err;
 }
 
@@ -586,5 +517,5 @@ void lrs_ctf_writer_free(struct lrs_ctf_writer *w)
     if (!w)
         return;
     LRS_ASSERT(w->magic == WRITER_MAGIC);
-    writer_free(w, true);
+    writer_free(w);
 }

@@ -3,7 +3,9 @@
  * learner, single-thread searches per second and their latency
  * percentiles.
  *
- * Usage: bench_match [LEARNERS] (default 1,000,000). Learners are made up
+ * Usage: bench_match [--learners N] [--queries N] (default 1,000,000
+ * learners and 100,000 queries; docs/PERFORMANCE.md records a run at
+ * --learners 10000000, which needs about 3 GB of memory). Learners are made up
  * here from syllable tables (2,000 family names with a skewed
  * draw, a few hundred given names, birthdays over seven years,
  * postcodes over ~20,000 sectors); queries are copies of register learners
@@ -14,6 +16,7 @@
 
 #include <lrs/lrs.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,25 +164,54 @@ static void corrupt(struct person *p, unsigned kind)
     }
 }
 
+/* --learners N and --queries N; a bare number is the learners. */
+static bool parse_args(int argc, char **argv, unsigned *n, unsigned *queries)
+{
+    for (int i = 1; i < argc; i++) {
+        unsigned *to = n;
+        const char *v = argv[i];
+        char *end;
+        unsigned long x;
+
+        if (strcmp(argv[i], "--learners") == 0 ||
+            strcmp(argv[i], "--queries") == 0) {
+            if (i + 1 >= argc)
+                return false;
+            to = argv[i][2] == 'q' ? queries : n;
+            v = argv[++i];
+        }
+        x = strtoul(v, &end, 10);
+        if (end == v || *end || x == 0 || x > 100000000u)
+            return false;
+        *to = (unsigned)x;
+    }
+    return true;
+}
+
 int main(int argc, char **argv)
 {
-    const unsigned n =
-        argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 1000000u;
-    const unsigned queries = 100000;
-    struct person *people = calloc(n, sizeof *people);
-    uint64_t *lat = calloc(queries, sizeof *lat);
+    unsigned n = 1000000u, queries = 100000u;
+    struct person *people;
+    uint64_t *lat;
     struct lrs_match_index *idx;
     struct lrs_match_result res;
     struct lrs_match_stats st;
     uint64_t t0, codes[23] = {0};
 
-    if (!people || !lat || !n) {
+    if (!parse_args(argc, argv, &n, &queries)) {
+        fprintf(stderr, "usage: bench_match [--learners N] [--queries N]\n");
+        return 2;
+    }
+    people = calloc(n, sizeof *people);
+    lat = calloc(queries, sizeof *lat);
+    if (!people || !lat) {
         fprintf(stderr, "bench_match: cannot allocate\n");
         return 1;
     }
     for (unsigned i = 0; i < n; i++)
         make_person(&people[i]);
-    if (lrs_match_index_new(NULL, 0, &idx)) {
+    /* The store loader knows the count; so does this. */
+    if (lrs_match_index_new(NULL, n, &idx)) {
         fprintf(stderr, "bench_match: cannot create the index\n");
         return 1;
     }
@@ -244,6 +276,22 @@ int main(int argc, char **argv)
     lrs_match_index_stats(idx, &st);
     printf("match find: %llu oversized blocks\n",
            (unsigned long long)st.blocks_oversized);
+    {
+        struct lrs_match_model model;
+        struct lrs_match_train_report rep;
+
+        t0 = bench_now_ns();
+        if (lrs_match_model_estimate(idx, NULL, &model, &rep, NULL)) {
+            fprintf(stderr, "bench_match: training failed\n");
+            return 1;
+        }
+        printf("match train: %.2f s (%llu random pairs, %llu blocked pairs "
+               "of %llu learners, %u EM iterations)\n",
+               (double)(bench_now_ns() - t0) / 1e9,
+               (unsigned long long)rep.u_pairs,
+               (unsigned long long)rep.em_pairs,
+               (unsigned long long)rep.em_learners, rep.iterations);
+    }
     lrs_match_result_release(&res);
     lrs_match_index_free(idx);
     free(people);

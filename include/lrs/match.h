@@ -29,7 +29,9 @@
  * Thread-safety: the index holds a read-write lock. Any number of threads
  * may call lrs_match_index_find() (and the other read-only functions) at
  * once; insert, update and merge take the lock exclusively and wait for
- * running finds. Each thread needs its own lrs_match_result.
+ * running finds. Writers are preferred (on glibc): once an insert waits,
+ * new finds wait behind it, so a stream of finds cannot starve inserts.
+ * Each thread needs its own lrs_match_result.
  */
 #ifndef LRS_MATCH_H
 #define LRS_MATCH_H

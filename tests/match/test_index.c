@@ -1,9 +1,13 @@
 /*
  * test_index.c - the learner index (lib/match/index.c): insert, lookup,
  * growth and re-linking, amendment with re-keying, merges, statistics,
- * and the OOM loop. The invariant check runs after every mutation.
+ * the OOM loop, and finds running in several threads while another
+ * inserts. The invariant check runs after every mutation.
  */
 #include "fixture.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
 
 static const struct fx_learner amy = {
     1, "Amy", "", "Clarke", "2010-02-03", 2, "NE1 4ST", NULL, NULL,
@@ -272,6 +276,129 @@ static void test_index__oom_loop(void **state)
     test_alloc_reset();
 }
 
+/* ------------------------------------------------------------------ */
+/* Threads                                                            */
+/* ------------------------------------------------------------------ */
+
+#define T_BASE    2000  /* learners before the threads start */
+#define T_INSERTS 20000 /* learners the writer adds meanwhile */
+#define T_READERS 4
+
+struct shared {
+    struct lrs_match_index *idx;
+    atomic_bool done;     /* the writer has finished */
+    atomic_uint wrong;    /* finds that did not answer their learner */
+    atomic_uint failures; /* calls that returned an error */
+    atomic_uint finds;
+};
+
+/* Learner n: a family name of its own, so that it is an exact match. */
+static struct lrs_match_learner t_learner(unsigned n, char given[16],
+                                          char family[24], char pc[12])
+{
+    static const char *const syl[] = {"ka", "lo", "mi", "ne", "ru",
+                                      "sa", "ti", "vo", "we", "zu"};
+    struct lrs_match_learner l;
+
+    snprintf(given, 16, "%s%sa", syl[n % 10], syl[n / 10 % 10]);
+    snprintf(family, 24, "%s%s%s%s%s", syl[n % 10], syl[n / 10 % 10],
+             syl[n / 100 % 10], syl[n / 1000 % 10], syl[n / 10000 % 10]);
+    snprintf(pc, 12, "NE%u %uAB", 1 + n % 40, n / 40 % 10);
+    memset(&l, 0, sizeof l);
+    l.uln = fx_uln(n);
+    l.given = lrs_str_c(given);
+    l.family = lrs_str_c(family);
+    l.dob = lrs_date_from_days(lrs_date_to_days((struct lrs_date){2008, 1, 1}) +
+                               (int32_t)(n % 2500));
+    l.gender = (enum lrs_gender)(1 + n % 2);
+    if (lrs_postcode_parse(lrs_str_c(pc), &l.postcode, NULL))
+        memset(&l.postcode, 0, sizeof l.postcode);
+    return l;
+}
+
+static void *reader(void *arg)
+{
+    struct shared *sh = arg;
+    struct lrs_match_result res;
+    unsigned n = 0;
+
+    lrs_match_result_init(&res);
+    while (!atomic_load(&sh->done) || n < 500) {
+        char g[16], f[24], pc[12];
+        const unsigned k = (n * 7919u) % T_BASE;
+        const struct lrs_match_learner l = t_learner(k, g, f, pc);
+        struct lrs_match_query q;
+
+        memset(&q, 0, sizeof q);
+        q.given = l.given;
+        q.family = l.family;
+        q.dob = l.dob;
+        q.gender = l.gender;
+        q.postcode = l.postcode;
+        if (lrs_match_index_find(sh->idx, &q, &res, NULL))
+            atomic_fetch_add(&sh->failures, 1);
+        else if (res.code != LRS_MATCH_EXACT || res.candidates[0].uln != l.uln)
+            atomic_fetch_add(&sh->wrong, 1);
+        atomic_fetch_add(&sh->finds, 1);
+        n++;
+    }
+    lrs_match_result_release(&res);
+    return NULL;
+}
+
+static void *writer(void *arg)
+{
+    struct shared *sh = arg;
+
+    for (unsigned n = T_BASE; n < T_BASE + T_INSERTS; n++) {
+        char g[16], f[24], pc[12];
+        const struct lrs_match_learner l = t_learner(n, g, f, pc);
+
+        if (lrs_match_index_insert(sh->idx, &l, NULL, NULL))
+            atomic_fetch_add(&sh->failures, 1);
+    }
+    atomic_store(&sh->done, true);
+    return NULL;
+}
+
+/*
+ * The documented locking (lrs/match.h): finds share the lock, an insert
+ * takes it exclusively, so finds never see a half-grown index. Run under
+ * the sanitizer build, where a stale pointer after a re-link would show.
+ */
+static void test_index__finds_while_inserting(void **state)
+{
+    struct shared sh;
+    pthread_t r[T_READERS], w;
+    struct lrs_match_stats st;
+
+    (void)state;
+    memset(&sh, 0, sizeof sh);
+    atomic_init(&sh.done, false);
+    assert_int_equal(lrs_match_index_new(NULL, 0, &sh.idx), LRS_OK);
+    for (unsigned n = 0; n < T_BASE; n++) {
+        char g[16], f[24], pc[12];
+        const struct lrs_match_learner l = t_learner(n, g, f, pc);
+
+        assert_int_equal(lrs_match_index_insert(sh.idx, &l, NULL, NULL),
+                         LRS_OK);
+    }
+    for (int i = 0; i < T_READERS; i++)
+        assert_int_equal(pthread_create(&r[i], NULL, reader, &sh), 0);
+    assert_int_equal(pthread_create(&w, NULL, writer, &sh), 0);
+    assert_int_equal(pthread_join(w, NULL), 0);
+    for (int i = 0; i < T_READERS; i++)
+        assert_int_equal(pthread_join(r[i], NULL), 0);
+    assert_int_equal(atomic_load(&sh.failures), 0);
+    assert_int_equal(atomic_load(&sh.wrong), 0);
+    assert_true(atomic_load(&sh.finds) >= T_READERS * 500);
+    lrs_match_index_stats(sh.idx, &st);
+    assert_int_equal(st.learners, T_BASE + T_INSERTS);
+    assert_int_equal(st.finds, atomic_load(&sh.finds));
+    fx_assert_sane(sh.idx);
+    lrs_match_index_free(sh.idx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_index__merge_answers_master),
         cmocka_unit_test(test_index__bytes_per_learner),
         cmocka_unit_test(test_index__oom_loop),
+        cmocka_unit_test(test_index__finds_while_inserting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

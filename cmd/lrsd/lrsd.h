@@ -58,6 +58,7 @@ struct lrsd_config {
     unsigned search_per_minute;      /* demographic searches a user a minute */
     unsigned signin_per_minute;      /* sign-in attempts a login a minute */
     enum lrs_log_level log_level;    /* lowest level written to stderr */
+    const char *web_root;            /* --web-root, or NULL (docs/web.md) */
 };
 
 /** Defaults: 1 MiB JSON, 64 MiB uploads, 30 s idle, 30 s drain. */

@@ -11,6 +11,7 @@
  * requests were cut off at the end of the drain, 2 for a usage error.
  */
 #include "lrsd.h"
+#include "pages.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ static const char usage_text[] =
     "            [--log-level debug|info|warn|error] [--init]\n"
     "            [--operator-token-file PATH] [--search-rate N]\n"
     "            [--signin-rate N]\n"
+    "            [--web-root DIR]\n"
     "       lrsd --version | --help\n";
 
 static const char help_text[] =
@@ -50,7 +52,9 @@ static const char help_text[] =
     "  --search-rate N        demographic searches a user may make a\n"
     "                         minute (60)\n"
     "  --signin-rate N        sign-in attempts a login may make a minute\n"
-    "                         (10)\n\n"
+    "                         (10)\n"
+    "  --web-root DIR         the web pages' files (docs/web.md); found\n"
+    "                         beside the program when not given\n\n"
     "lrsd speaks plain HTTP; put it behind a TLS reverse proxy for any\n"
     "traffic that leaves the machine (docs/server.md).\n";
 
@@ -165,6 +169,8 @@ static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
             cfg->max_connections = (unsigned)n;
         else if (strcmp(opt, "--operator-token-file") == 0)
             cfg->operator_token_file = val;
+        else if (strcmp(opt, "--web-root") == 0)
+            cfg->web_root = val;
         else if (strcmp(opt, "--search-rate") == 0 &&
                  (ok = parse_num(val, 1, 1000000, &n)))
             cfg->search_per_minute = (unsigned)n;
@@ -245,6 +251,7 @@ static bool app_init(const struct lrsd_config *cfg)
         fprintf(stderr, "lrsd: %s\n", d.msg);
         return false;
     }
+    lrsd_web_init(cfg->web_root);
     /* Kept in the store, so sessions outlive a restart and every lrsd of
      * one register accepts them. */
     if (lrsd_session_key_load(&d) != LRS_OK) {
@@ -256,6 +263,7 @@ static bool app_init(const struct lrsd_config *cfg)
 
 static void app_release(void)
 {
+    lrsd_web_release();
     lrsd_db_free(lrsd_app.db);
     lrs_ratelimit_free(lrsd_app.search_limit);
     lrs_ratelimit_free(lrsd_app.signin_limit);

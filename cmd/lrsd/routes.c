@@ -9,6 +9,7 @@
  * of parsing the headers. docs/api.md lists the same routes for people.
  */
 #include "lrsd.h"
+#include "pages.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +44,24 @@ const struct lrsd_route lrsd_routes[] = {
      SCHOOL | OPERATOR, 0},
     {LRSD_POST, "/api/v1/learners/by-uln", lrsd_h_learner_by_uln,
      SCHOOL | AO | OPERATOR, 0},
+    /* The web pages (pages.h): public here, each checks its own roles
+     * and sends the browser to sign in rather than answer 401. */
+    {LRSD_GET, "/", lrsd_p_root, PUBLIC, 0},
+    {LRSD_GET, "/sign-in", lrsd_p_sign_in, PUBLIC, 0},
+    {LRSD_POST, "/sign-in", lrsd_p_sign_in_post, PUBLIC, 0},
+    {LRSD_POST, "/sign-out", lrsd_p_sign_out, PUBLIC, 0},
+    {LRSD_GET, "/agreement", lrsd_p_agreement, PUBLIC, 0},
+    {LRSD_POST, "/agreement", lrsd_p_agreement_post, PUBLIC, 0},
+    {LRSD_GET, "/welcome", lrsd_p_welcome, PUBLIC, 0},
+    {LRSD_GET, "/learners/find", lrsd_p_find, PUBLIC, 0},
+    {LRSD_POST, "/learners/find", lrsd_p_find_post, PUBLIC, 0},
+    {LRSD_GET, "/learners/register", lrsd_p_register, PUBLIC, 0},
+    {LRSD_POST, "/learners/register", lrsd_p_register_post, PUBLIC, 0},
+    {LRSD_GET, "/learners/{uln}", lrsd_p_learner, PUBLIC, 0},
+    {LRSD_GET, "/learners/{uln}/amend", lrsd_p_amend, PUBLIC, 0},
+    {LRSD_POST, "/learners/{uln}/amend", lrsd_p_amend_post, PUBLIC, 0},
+    {LRSD_GET, "/assets/{file}", lrsd_p_asset, PUBLIC, 0},
+    {LRSD_GET, "/assets/{dir}/{file}", lrsd_p_asset, PUBLIC, 0},
 };
 
 const size_t lrsd_route_count = LRSD_LEN(lrsd_routes);

@@ -1,0 +1,221 @@
+/*
+ * pages.h - the web pages of lrsd: server-rendered HTML in the GOV.UK
+ * style, for people in a browser (docs/web.md).
+ *
+ *   html.c            the HTML builder (every inserted value escaped), the
+ *                     page template and the GOV.UK components
+ *   pages_form.c      urlencoded form bodies, the page session (sign-in
+ *                     cookie, CSRF, agreement), redirects
+ *   pages.c           sign in and out, the user agreement, welcome
+ *   pages_learners.c  find, view, amend and register learners
+ *   pages_index.c     the match index that searches use
+ *   web_assets.c      the web root and the GOV.UK Frontend files
+ *
+ * The pages are a second face of the same service: they call the same
+ * lrs_service_*() functions as the JSON API, check every field on the
+ * server, and never trust anything the browser sends. They need no
+ * JavaScript: GOV.UK Frontend's script only enhances them.
+ *
+ * Page routes are public in the route table (roles 0), so that a request
+ * without a session is sent to the sign-in page instead of answered with
+ * a JSON 401; each handler calls page_begin_auth() with its roles.
+ *
+ * Threads: as lrsd.h. A struct page belongs to its request's thread; the
+ * match index (pages_index.c) locks itself.
+ */
+#ifndef LRSD_PAGES_H
+#define LRSD_PAGES_H
+
+#include "lrsd.h"
+
+#include <lrs/accounts.h>
+#include <lrs/auth.h>
+#include <lrs/match.h>
+
+/* ------------------------------------------------------------------ */
+/* Set-up (web_assets.c)                                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Find the web root (docs/web.md: `web_root` from --web-root (borrowed
+ * for the call), else share/openlrs/web
+ * beside the program's bin/, else the source tree's web/ the build came
+ * from) and keep the settings. Logs where the assets are, or a warning
+ * when GOV.UK Frontend is missing (the pages then work unstyled).
+ */
+void lrsd_web_init(const char *web_root);
+
+/** Free the match index of the pages. */
+void lrsd_web_release(void);
+
+/* ------------------------------------------------------------------ */
+/* HTML (html.c)                                                      */
+/* ------------------------------------------------------------------ */
+
+/** One field error: the field's id (the input's id) and its message. */
+struct page_error {
+    const char *field; /* static or arena; the id of the input */
+    char msg[160];     /* what is wrong and how to fix it */
+};
+
+#define PAGE_ERRORS_MAX 12
+
+/** A page being built, in the request's arena and one buffer. */
+struct page {
+    struct lrsd_req *r;            /* borrowed */
+    struct lrs_buf out;            /* the HTML, owned */
+    bool oom;                      /* an append failed: answer 500 */
+    bool signed_in;                /* a valid session */
+    struct lrsd_principal who;     /* when signed_in */
+    char csrf[LRS_AUTH_CSRF_SIZE]; /* the session's CSRF token */
+    struct page_error errors[PAGE_ERRORS_MAX];
+    size_t error_count;
+};
+
+/**
+ * Append to the page: `fmt` is trusted HTML (a literal) and every value
+ * it inserts is escaped, so a value cannot become markup. Conversions:
+ * %s (a string, escaped; NULL is ""), %d (int), %u (unsigned), %ld
+ * (long), %lld (long long), %zu (size_t), %% ; and %H for HTML that the
+ * caller built with these same functions (never for input).
+ */
+void ph(struct page *p, const char *fmt, ...);
+
+/** Start a page with `title` (the task of the page). */
+void page_head(struct page *p, const char *title);
+
+/** Finish the page and send it with `status`. */
+void page_send(struct page *p, unsigned status);
+
+/** Release the page's buffer (after page_send or instead of it). */
+void page_release(struct page *p);
+
+/** Add an error for `field` (printf-formatted, not HTML). */
+void page_error(struct page *p, const char *field, const char *fmt, ...)
+    LRS_PRINTF(3, 4);
+
+/** The error of `field`, or NULL. */
+const char *page_field_error(const struct page *p, const char *field);
+
+/** The error summary, when there are errors. */
+void page_error_summary(struct page *p);
+
+/** A text input: id and name `name`, its label, hint (may be NULL). */
+void page_input(struct page *p, const char *name, const char *label,
+                const char *hint, const char *value, const char *extra_class,
+                const char *autocomplete);
+
+/** A date input named name-day, name-month, name-year. */
+void page_date_input(struct page *p, const char *name, const char *legend,
+                     const char *hint, const char *day, const char *month,
+                     const char *year);
+
+/** The gender radios (codes 1, 2, 9, 0). */
+void page_gender_radios(struct page *p, const char *name, const char *value);
+
+/** The hidden CSRF field of a form. */
+void page_csrf_field(struct page *p);
+
+/** A notification banner: success or important. */
+void page_banner(struct page *p, bool success, const char *heading,
+                 const char *text);
+
+/** A summary list row. Call between ph("<dl ...>") and "</dl>". */
+void page_summary_row(struct page *p, const char *key, const char *value);
+
+/* ------------------------------------------------------------------ */
+/* Forms and sessions (pages_form.c)                                  */
+/* ------------------------------------------------------------------ */
+
+/** A parsed application/x-www-form-urlencoded body. */
+struct page_form {
+    size_t count;
+    struct {
+        const char *name;  /* arena */
+        const char *value; /* arena, decoded, trimmed of outer spaces */
+    } fields[32];
+};
+
+/**
+ * Parse the request body as a form into `f` (strings in the arena).
+ * False when it is not a form, is malformed or has too many fields.
+ */
+bool page_form_parse(struct lrsd_req *r, struct page_form *f);
+
+/** The value of `name` ("" when absent). */
+const char *page_form_get(const struct page_form *f, const char *name);
+
+/** A query-string argument, or NULL. */
+const char *page_query(struct lrsd_req *r, const char *name);
+
+/** Bits of enum lrs_role for the page roles below. */
+#define PAGE_SCHOOL   (LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN)
+#define PAGE_AO       LRS_ROLE_AO_USER
+#define PAGE_OPERATOR LRS_ROLE_OPERATOR
+
+enum page_auth_flags {
+    PAGE_AUTH_NO_AGREEMENT = 1u << 0, /* allowed before the agreement */
+    PAGE_AUTH_OPTIONAL = 1u << 1,     /* a session is not required */
+};
+
+/**
+ * Start a page for a signed-in person with one of `roles`: reads the
+ * session cookie, checks the CSRF field of a POST (`form` must then be
+ * parsed), the role and the agreement. When it is not allowed it answers
+ * itself (a redirect to sign in or to the agreement, or a 403 page) and
+ * returns false.
+ */
+bool page_begin_auth(struct page *p, struct lrsd_req *r, unsigned roles,
+                     unsigned flags, const struct page_form *form);
+
+/** Answer 303 See Other to `location` (a local path). */
+void page_redirect(struct lrsd_req *r, const char *location);
+
+/** Set the session cookie for `s`; NULL clears it. */
+void page_set_session_cookie(struct lrsd_req *r, const struct lrs_session *s);
+
+/** The store connection of a page request, or NULL (answered 503). */
+struct lrs_store *page_store(struct page *p);
+
+/** Answer a whole error page ("Sorry, there is a problem ..."). */
+void page_fail(struct page *p, unsigned status, const char *title,
+               const char *text);
+
+/* ------------------------------------------------------------------ */
+/* The match index (pages_index.c)                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Run a demographic find with `q` into `res` against the shared index,
+ * building it from the store `s` on first use. Errors as
+ * lrs_match_index_find() plus the store's.
+ */
+LRS_NODISCARD enum lrs_err page_index_find(struct lrs_store *s,
+                                           const struct lrs_match_query *q,
+                                           struct lrs_match_result *res,
+                                           struct lrs_diag *diag);
+
+/** Tell the index about a registered or amended learner (if built). */
+void page_index_put(const struct lrs_learner *l, bool is_new);
+
+/* ------------------------------------------------------------------ */
+/* Handlers                                                           */
+/* ------------------------------------------------------------------ */
+
+void lrsd_p_root(struct lrsd_req *r);
+void lrsd_p_sign_in(struct lrsd_req *r);
+void lrsd_p_sign_in_post(struct lrsd_req *r);
+void lrsd_p_sign_out(struct lrsd_req *r);
+void lrsd_p_agreement(struct lrsd_req *r);
+void lrsd_p_agreement_post(struct lrsd_req *r);
+void lrsd_p_welcome(struct lrsd_req *r);
+void lrsd_p_find(struct lrsd_req *r);
+void lrsd_p_find_post(struct lrsd_req *r);
+void lrsd_p_learner(struct lrsd_req *r);
+void lrsd_p_amend(struct lrsd_req *r);
+void lrsd_p_amend_post(struct lrsd_req *r);
+void lrsd_p_register(struct lrsd_req *r);
+void lrsd_p_register_post(struct lrsd_req *r);
+void lrsd_p_asset(struct lrsd_req *r);
+
+#endif /* LRSD_PAGES_H */

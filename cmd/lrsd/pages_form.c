@@ -1,0 +1,269 @@
+/*
+ * pages_form.c - form bodies, page sessions, CSRF, redirects.
+ *
+ * A page session is the same signed cookie as the API's (lrs/auth.h,
+ * cmd/lrsd/auth.c): lrs_session=v1...; HttpOnly; SameSite=Strict, whose
+ * nonce is a session row in the store (revoked by signing out, a password
+ * change or disabling the user), and whose user is read afresh on every
+ * request. Every form that changes something carries the session's CSRF
+ * token in a hidden field "csrf", checked here before the handler runs: a
+ * cookie travels with any request the browser makes, the token only with
+ * our own forms.
+ *
+ * NEEDSWORK: load_session() repeats the cookie checks of auth.c's
+ * by_cookie(), which answers in JSON; one function that only decides,
+ * shared by both, would keep them from drifting apart.
+ */
+#include "pages.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------------ */
+/* Forms                                                              */
+/* ------------------------------------------------------------------ */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decode `len` bytes of a urlencoded name or value into the arena. */
+static char *decode(struct lrs_arena *a, const char *s, size_t len)
+{
+    char *out = lrs_arena_alloc(a, len + 1);
+    size_t n = 0;
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '+') {
+            out[n++] = ' ';
+        } else if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 &&
+                   hexval(s[i + 2]) >= 0) {
+            out[n++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else if (s[i] == '%') {
+            return NULL;
+        } else {
+            out[n++] = s[i];
+        }
+    }
+    out[n] = '\0';
+    /* A NUL inside a value would cut it short unseen: refuse it. */
+    if (strlen(out) != n)
+        return NULL;
+    return out;
+}
+
+bool page_form_parse(struct lrsd_req *r, struct page_form *f)
+{
+    const char *ct = lrsd_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *s = r->body.data, *end = s + r->body.len;
+
+    f->count = 0;
+    if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return false;
+    while (s < end) {
+        const char *amp = memchr(s, '&', (size_t)(end - s));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(s, '=', (size_t)(stop - s));
+        char *name, *value;
+        struct lrs_str v;
+
+        if (stop == s) {
+            s = stop + 1;
+            continue;
+        }
+        if (!eq || f->count == LRSD_LEN(f->fields))
+            return false;
+        name = decode(&r->arena, s, (size_t)(eq - s));
+        value = decode(&r->arena, eq + 1, (size_t)(stop - eq - 1));
+        if (!name || !value)
+            return false;
+        v = lrs_str_trim(lrs_str_c(value));
+        value = lrs_arena_strndup(&r->arena, v.ptr, v.len);
+        if (!value)
+            return false;
+        f->fields[f->count].name = name;
+        f->fields[f->count++].value = value;
+        s = amp ? amp + 1 : end;
+    }
+    return true;
+}
+
+const char *page_form_get(const struct page_form *f, const char *name)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->fields[i].name, name) == 0)
+            return f->fields[i].value;
+    return "";
+}
+
+const char *page_query(struct lrsd_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ------------------------------------------------------------------ */
+/* Cookies and redirects                                              */
+/* ------------------------------------------------------------------ */
+
+void page_redirect(struct lrsd_req *r, const char *location)
+{
+    static const char body[] = "See other\n";
+
+    lrsd_reply_data(r, 303, "text/plain; charset=utf-8", body, sizeof body - 1);
+    lrsd_reply_header(r, MHD_HTTP_HEADER_LOCATION, location);
+}
+
+void page_set_session_cookie(struct lrsd_req *r, const struct lrs_session *s)
+{
+    char v[LRS_AUTH_SESSION_SIZE], c[LRS_AUTH_SESSION_SIZE + 128];
+
+    if (s)
+        lrs_auth_session_encode(&lrsd_app.session_key, s, v);
+    snprintf(c, sizeof c,
+             "lrs_session=%s; Path=/; Max-Age=%lld; HttpOnly; "
+             "SameSite=Strict%s",
+             s ? v : "",
+             s ? (long long)((s->expires_ms - s->issued_ms) / 1000) : 0LL,
+             lrsd_app.secure_cookies ? "; Secure" : "");
+    lrsd_reply_header(r, MHD_HTTP_HEADER_SET_COOKIE, c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Who is asking                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Fill p->who from the session cookie: a valid signature, a session row
+ * not revoked, an enabled user. False when there is no such session;
+ * *down is set when the store could not say.
+ */
+static bool load_session(struct page *p, bool *down)
+{
+    struct lrsd_req *r = p->r;
+    const char *cookie =
+        MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lrs_session");
+    struct lrs_session_row row;
+    struct lrs_session sess;
+    struct lrs_store *s;
+    struct lrs_user u;
+    enum lrs_err err;
+
+    *down = false;
+    if (!cookie ||
+        lrs_auth_session_decode(&lrsd_app.session_key, lrs_str_c(cookie),
+                                now_ms(), &sess) != LRS_OK)
+        return false;
+    s = page_store(p);
+    if (!s) {
+        *down = true;
+        return false;
+    }
+    err = lrs_store_session_get(s, sess.nonce, &row);
+    if (!err && (row.revoked_ms || row.user_id != sess.user_id))
+        err = LRS_ENOTFOUND;
+    if (!err)
+        err = lrs_store_user_get(s, sess.user_id, &u);
+    if (err && err != LRS_ENOTFOUND)
+        *down = true;
+    if (err || u.disabled)
+        return false;
+    memset(&p->who, 0, sizeof p->who);
+    p->who.user_id = u.id;
+    p->who.org_id = u.org_id;
+    p->who.roles = u.roles;
+    p->who.agreed = u.agreement_version >= LRSD_AGREEMENT_VERSION;
+    p->who.must_change_password = u.must_change_password;
+    p->who.by_session = true;
+    p->who.session = sess;
+    snprintf(p->who.login, sizeof p->who.login, "%s", u.login);
+    snprintf(p->who.uln, sizeof p->who.uln, "%s", u.uln);
+    lrs_auth_csrf_token(&lrsd_app.session_key, &sess, p->csrf);
+    p->signed_in = true;
+    return true;
+}
+
+bool page_begin_auth(struct page *p, struct lrsd_req *r, unsigned roles,
+                     unsigned flags, const struct page_form *form)
+{
+    bool down;
+
+    memset(p, 0, sizeof *p);
+    p->r = r;
+    lrs_buf_init(&p->out, 0);
+    if (!load_session(p, &down)) {
+        if (down) {
+            if (!r->status && !r->resp)
+                page_fail(p, 503, "Sorry, the service is unavailable",
+                          "Try again in a few minutes.");
+            return false;
+        }
+        if (flags & PAGE_AUTH_OPTIONAL)
+            return true;
+        page_redirect(r, "/sign-in");
+        return false;
+    }
+    if (form && !lrs_auth_csrf_check(&lrsd_app.session_key, &p->who.session,
+                                     lrs_str_c(page_form_get(form, "csrf")))) {
+        page_fail(p, 403, "Sorry, this form has expired",
+                  "Go back, reload the page and try again.");
+        return false;
+    }
+    if (roles && !(p->who.roles & roles)) {
+        page_fail(p, 403, "You cannot use this page",
+                  "Your role does not allow it. Ask your organisation's "
+                  "administrator if you need it.");
+        return false;
+    }
+    if (!p->who.agreed && !(flags & PAGE_AUTH_NO_AGREEMENT)) {
+        page_redirect(r, "/agreement");
+        return false;
+    }
+    if (p->who.must_change_password && !(flags & PAGE_AUTH_NO_AGREEMENT)) {
+        /* NEEDSWORK: a change-password page; the API has one. */
+        page_fail(p, 403, "You must choose a new password",
+                  "Your password was reset. Choose a new one with "
+                  "POST /api/v1/session/password, then sign in again.");
+        return false;
+    }
+    r->who = p->who; /* the audit actor of the request (lrsd_actor) */
+    return true;
+}
+
+struct lrs_store *page_store(struct page *p)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrsd_req *r = p->r;
+
+    if (r->store)
+        return r->store;
+    if (lrsd_db_get(lrsd_app.db, &r->store, &d) != LRS_OK) {
+        char q[200];
+
+        lrsd_log(LRS_LOG_ERROR, "db", r->id, "cannot open store", "error=%s",
+                 lrsd_log_quote(d.msg, q, sizeof q));
+        r->store = NULL;
+        page_fail(p, 503, "Sorry, the service is unavailable",
+                  "Try again in a few minutes.");
+        return NULL;
+    }
+    return r->store;
+}

@@ -1,0 +1,407 @@
+// browser.mjs - the web pages in a real browser (docs/web.md).
+//
+// Starts lrsd on 127.0.0.1 (a free port) over a scratch SQLite register
+// made with `lrs init` and `lrs import`, with an operator and a school
+// user (web_mkuser), and walks the journeys of issue 7 in Debian's
+// chromium driven by playwright-core: sign in (and a wrong password), the
+// agreement gate, find by personal details (missing fields, a match and
+// its explanation), a learner's record, a deed poll name change and its
+// history, register (missing fields, refused for a candidate, a new
+// learner), what a school may see, CSRF, print, sign out. Every page is checked for labels, one
+// h1 and a title, and saved as a screenshot in $SCREENSHOT_DIR.
+//
+// Output is TAP, one line a journey. Environment: LRSD_BIN, LRS_BIN,
+// MKUSER_BIN, WEB_DIR (the source tree's web/), SCREENSHOT_DIR, CHROMIUM (optional).
+import assert from 'node:assert/strict'
+import { spawn, execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+const env = process.env
+const require = createRequire(path.join(env.WEB_DIR, 'package.json'))
+const { chromium } = require('playwright-core')
+
+// Flags from the machine notes: no sandbox as root, and no background
+// traffic, which the closed network refuses.
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update',
+  '--disable-sync'
+]
+
+// Synthetic learners, never real people. Lily and Lila are twins.
+const LEARNERS = `uln,given_name,middle_names,family_name,date_of_birth,gender,postcode
+,Amelia,Rose,Hughes,2008-03-27,2,SW1A 1AA
+,Oliver,,Khan,2009-11-02,1,M1 1AE
+,Lily,,Brown,2010-05-14,2,LS1 4AP
+,Lila,,Brown,2010-05-14,2,LS1 4AP
+,Zoë,,O'Brien,2007-01-09,2,CF10 1EP
+`
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lrs-web-'))
+const shots = env.SCREENSHOT_DIR || path.join(tmp, 'screenshots')
+fs.mkdirSync(shots, { recursive: true })
+for (const f of fs.readdirSync(shots)) {
+  if (f.endsWith('.png')) fs.rmSync(path.join(shots, f))
+}
+const PASSWORD = 'correct horse battery staple'
+
+let lrsd = null
+let base = ''
+let browser = null
+let page = null
+let n = 0
+let failed = 0
+let shotCount = 0
+
+function diag (text) {
+  for (const line of String(text).split('\n')) console.log('# ' + line)
+}
+
+async function step (name, fn) {
+  n++
+  try {
+    await fn()
+    console.log(`ok ${n} - ${name}`)
+  } catch (e) {
+    failed++
+    console.log(`not ok ${n} - ${name}`)
+    diag(e && e.stack ? e.stack : e)
+    if (page) await shot('failed-' + name.replace(/\W+/g, '-')).catch(() => {})
+  }
+}
+
+async function shot (name) {
+  shotCount++
+  const file = path.join(shots, `${String(shotCount).padStart(2, '0')}-${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+}
+
+// What every page must have: a title naming its task, one h1, a label
+// for every field, and error-summary links that lead to a field.
+async function checkPage () {
+  const title = await page.title()
+  assert.match(title, /– Learning Records Service – GOV\.UK$/)
+  assert.equal(await page.locator('h1').count(), 1, 'one h1')
+  const unlabelled = await page.$$eval(
+    'input:not([type=hidden]), select, textarea',
+    els => els.filter(e => !e.id ||
+      !document.querySelector(`label[for="${e.id}"]`)).map(e => e.name))
+  assert.deepEqual(unlabelled, [], 'every field has a label')
+  const broken = await page.$$eval('.govuk-error-summary a',
+    as => as.filter(a => !document.querySelector(a.getAttribute('href')))
+      .map(a => a.getAttribute('href')))
+  assert.deepEqual(broken, [], 'error summary links lead to fields')
+  if (await page.locator('.govuk-error-summary').count()) {
+    assert.match(title, /^Error: /)
+  }
+}
+
+async function errors () {
+  return page.locator('.govuk-error-summary__list li').allTextContents()
+}
+
+function startLrsd () {
+  return new Promise((resolve, reject) => {
+    const args = ['--db', path.join(tmp, 'lrs.db'), '--listen', '127.0.0.1:0',
+      '--threads', '2', '--web-root', env.WEB_DIR, '--drain', '2']
+    lrsd = spawn(env.LRSD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let log = ''
+    const timer = setTimeout(() => reject(new Error('lrsd did not start:\n' + log)), 30000)
+    lrsd.stderr.on('data', d => {
+      log += d
+      const m = /listening .*port=(\d+)/.exec(log)
+      if (m && !base) {
+        clearTimeout(timer)
+        base = `http://127.0.0.1:${m[1]}`
+        resolve()
+      }
+    })
+    lrsd.on('exit', code => {
+      if (!base) reject(new Error(`lrsd exited ${code}:\n${log}`))
+    })
+  })
+}
+
+async function setUp () {
+  fs.writeFileSync(path.join(tmp, 'learners.csv'), LEARNERS)
+  const db = path.join(tmp, 'lrs.db')
+  execFileSync(env.LRS_BIN, ['init', '--db', db], { stdio: 'ignore' })
+  execFileSync(env.LRS_BIN, ['import', 'learners', path.join(tmp, 'learners.csv'),
+    '--db', db], { stdio: 'ignore' })
+  execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
+  execFileSync(env.MKUSER_BIN, [db, 'school.sam', PASSWORD, 'school'])
+  await startLrsd()
+  browser = await chromium.launch({
+    executablePath: env.CHROMIUM || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS
+  })
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+  page = await context.newPage()
+}
+
+async function tearDown () {
+  if (browser) await browser.close().catch(() => {})
+  if (lrsd && lrsd.exitCode === null) {
+    const done = new Promise(resolve => lrsd.on('exit', resolve))
+    lrsd.kill('SIGTERM')
+    await done
+  }
+  fs.rmSync(tmp, { recursive: true, force: true })
+}
+
+async function fillPerson (p) {
+  await page.fill('#given_name', p.given || '')
+  if (p.middle !== undefined) await page.fill('#middle_names', p.middle)
+  await page.fill('#family_name', p.family || '')
+  await page.fill('#dob-day', p.day || '')
+  await page.fill('#dob-month', p.month || '')
+  await page.fill('#dob-year', p.year || '')
+  if (p.gender) await page.check(`#gender-${p.gender}`)
+  await page.fill('#postcode', p.postcode || '')
+}
+
+const AMELIA = { given: 'Amelia', family: 'Hughes', day: '27', month: '3', year: '2008', gender: '2', postcode: 'sw1a1aa' }
+const OLIVER = { given: 'Oliver', middle: '', family: 'Khan', day: '2', month: '11', year: '2009', gender: '1', postcode: 'M1 1AE' }
+const NOAH = { given: 'Noah', middle: 'James', family: 'Patel', day: '5', month: '6', year: '2011', gender: '1', postcode: 'B1 1AA' }
+let ameliaUln = ''
+
+async function journeys () {
+  await step('a visitor without a session is sent to sign in', async () => {
+    await page.goto(base + '/welcome')
+    assert.equal(new URL(page.url()).pathname, '/sign-in')
+    await checkPage()
+    await shot('sign-in')
+  })
+
+  await step('a wrong password is refused without saying which half', async () => {
+    await page.fill('#username', 'ops.anna')
+    await page.fill('#password', 'wrong horse battery staple')
+    await page.click('#sign-in')
+    assert.deepEqual(await errors(), ['Enter a correct username and password'])
+    await page.fill('#username', 'nobody')
+    await page.fill('#password', PASSWORD)
+    await page.click('#sign-in')
+    assert.deepEqual(await errors(), ['Enter a correct username and password'],
+      'an unknown login gets the same answer')
+    assert.equal(await page.inputValue('#password'), '', 'password not echoed')
+    await checkPage()
+    await shot('sign-in-wrong-password')
+  })
+
+  await step('sign in leads to the user agreement, which gates every page', async () => {
+    await page.fill('#username', 'ops.anna')
+    await page.fill('#password', PASSWORD)
+    await page.click('#sign-in')
+    assert.equal(new URL(page.url()).pathname, '/agreement')
+    await checkPage()
+    await shot('agreement')
+    await page.goto(base + '/learners/find')
+    assert.equal(new URL(page.url()).pathname, '/agreement')
+    await page.click('#accept')
+    assert.equal(new URL(page.url()).pathname, '/welcome')
+    assert.match(await page.textContent('#register-stats'), /Active learners\s*5/)
+    assert.ok(await page.locator('#attention').isVisible())
+    await checkPage()
+    await shot('welcome')
+  })
+
+  await step('find by personal details: every missing field is named', async () => {
+    await page.click('#card-find')
+    await page.fill('#given_name', 'Amelia')
+    await page.click('#find-details')
+    assert.deepEqual(await errors(), [
+      "Enter the learner's family name",
+      "Enter the learner's date of birth",
+      "Select the learner's gender",
+      "Enter the learner's postcode"])
+    assert.equal(await page.inputValue('#given_name'), 'Amelia', 'value kept')
+    assert.equal(await page.locator('.govuk-error-message').count(), 4)
+    await checkPage()
+    await shot('find-missing-fields')
+    await page.fill('#dob-day', '31')
+    await page.fill('#dob-month', '2')
+    await page.fill('#dob-year', '2008')
+    await page.click('#find-details')
+    assert.ok((await errors()).some(e => e.startsWith('Date of birth')))
+  })
+
+  await step('find by personal details (keyboard): the match is explained', async () => {
+    await page.goto(base + '/learners/find')
+    await fillPerson(AMELIA)
+    await page.focus('#postcode')
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')])
+    assert.equal(await page.textContent('h1'), 'We found the learner')
+    const table = page.locator('table', { hasText: 'Why this learner was found' })
+    assert.match(await table.textContent(), /Family name\s*Hughes\s*Hughes\s*the same/)
+    assert.match(await page.textContent('main'), /strong evidence/)
+    await checkPage()
+    await shot('find-found')
+  })
+
+  await step("view a learner's record", async () => {
+    await page.click('text=View Amelia Hughes\'s record')
+    assert.equal(await page.textContent('h1'), 'Amelia Hughes')
+    ameliaUln = new URL(page.url()).pathname.split('/')[2]
+    assert.match(ameliaUln, /^\d{10}$/)
+    assert.match(await page.textContent('#name-history'), /never been changed/)
+    await checkPage()
+    await shot('learner')
+  })
+
+  await step('amend: a name change needs a reason', async () => {
+    await page.click('#amend')
+    await page.fill('#family_name', 'Smith')
+    await page.click('#save')
+    assert.deepEqual(await errors(), ['Enter the reason for the change'])
+    assert.equal(await page.inputValue('#family_name'), 'Smith', 'value kept')
+    await checkPage()
+    await shot('amend-missing-reason')
+  })
+
+  await step('amend a name by deed poll: the old name is in the history', async () => {
+    await page.fill('#reason', 'Deed poll dated 1 May 2024')
+    await page.click('#save')
+    assert.equal(await page.textContent('h1'), 'Amelia Smith')
+    assert.match(await page.textContent('.govuk-notification-banner'), /name was changed/)
+    const history = await page.textContent('#name-history')
+    assert.match(history, /Amelia Rose Hughes/)
+    assert.match(history, /Deed poll dated 1 May 2024/)
+    assert.match(await page.textContent('.govuk-summary-list'), /Previous family name\s*Hughes/)
+    await checkPage()
+    await shot('amended')
+  })
+
+  await step('the learner is still found by the old family name', async () => {
+    await page.goto(base + '/learners/find')
+    await fillPerson(AMELIA)
+    await page.click('#find-details')
+    assert.equal(await page.textContent('h1'), 'We found the learner')
+    assert.match(await page.textContent('main'), /the same as a former family name/)
+    await shot('find-former-name')
+  })
+
+  await step('find by ULN', async () => {
+    await page.goto(base + '/learners/find')
+    await page.fill('#uln', '12345')
+    await page.click('#find-uln')
+    assert.ok((await errors())[0].startsWith('Enter a real ULN'))
+    await page.fill('#uln', ameliaUln)
+    await page.click('#find-uln')
+    assert.equal(await page.textContent('h1'), 'Amelia Smith')
+  })
+
+  await step('register: every missing field is named', async () => {
+    await page.click('a.govuk-service-navigation__link[href="/learners/register"]')
+    await page.click('#register')
+    assert.equal((await errors()).length, 5)
+    await checkPage()
+    await shot('register-missing-fields')
+  })
+
+  await step('register is refused when a candidate exists, shown side by side', async () => {
+    await page.goto(base + '/learners/register')
+    await fillPerson({ ...OLIVER, given: 'Olly' })
+    await page.click('#register')
+    assert.match(await page.textContent('h1'), /may already have a ULN/)
+    const table = await page.textContent('#candidates')
+    assert.match(table, /You entered/)
+    assert.match(table, /Olly/)
+    assert.match(table, /Oliver\s*\(differs\)/)
+    await checkPage()
+    await shot('register-refused')
+  })
+
+  await step('register a new learner: a ULN is issued, then found', async () => {
+    await page.goto(base + '/learners/register')
+    await fillPerson(NOAH)
+    await page.click('#register')
+    assert.match(await page.textContent('#registered'), /Their ULN is\s*\d{10}/)
+    assert.equal(await page.textContent('h1'), 'Learner registered')
+    await checkPage()
+    await shot('registered')
+    await page.goto(base + '/learners/find')
+    await fillPerson({ ...NOAH, middle: undefined })
+    await page.click('#find-details')
+    assert.equal(await page.textContent('h1'), 'We found the learner')
+  })
+
+  await step('twins are possible matches for a person to decide, not one match', async () => {
+    await page.goto(base + '/learners/find')
+    await fillPerson({ given: 'Lily', family: 'Brown', day: '14', month: '5', year: '2010', gender: '2', postcode: 'LS1 4AP' })
+    await page.click('#find-details')
+    // Lila is as close as Lily: a person decides, the engine does not.
+    assert.equal(await page.textContent('h1'), '2 possible matches')
+    const main = await page.textContent('main')
+    assert.match(main, /Given name\s*Lily\s*Lila\s*spelt similarly/)
+    assert.match(main, /a person must decide/)
+    await checkPage()
+    await shot('find-twins')
+  })
+
+  await step('a form without its CSRF token changes nothing', async () => {
+    const res = await page.request.post(base + '/learners/register', {
+      form: { given_name: 'Eve', family_name: 'Forger', 'dob-day': '1', 'dob-month': '1', 'dob-year': '2010', gender: '2', postcode: 'B1 1AA' },
+      maxRedirects: 0
+    })
+    assert.equal(res.status(), 403)
+  })
+
+  await step("a learner's record prints without the page furniture", async () => {
+    await page.goto(base + '/learners/' + ameliaUln)
+    await page.emulateMedia({ media: 'print' })
+    assert.equal(await page.locator('.govuk-header').isVisible(), false)
+    assert.equal(await page.locator('#name-history').isVisible(), true)
+    await shot('learner-print')
+    await page.emulateMedia({ media: 'screen' })
+  })
+
+  await step('sign out, and the session is gone', async () => {
+    const cookies = await page.context().cookies()
+    await page.click('#sign-out')
+    assert.equal(await page.textContent('h1'), 'You have signed out')
+    await checkPage()
+    await shot('signed-out')
+    await page.goto(base + '/welcome')
+    assert.equal(new URL(page.url()).pathname, '/sign-in')
+    // A copy of the old cookie is dead too: the session row is revoked.
+    await page.context().addCookies(cookies)
+    await page.goto(base + '/welcome')
+    assert.equal(new URL(page.url()).pathname, '/sign-in')
+  })
+
+  await step('a school sees a learner only on an exact match', async () => {
+    await page.fill('#username', 'school.sam')
+    await page.fill('#password', PASSWORD)
+    await page.click('#sign-in')
+    await page.click('#accept')
+    await page.goto(base + '/learners/find')
+    await fillPerson({ given: 'Lily', family: 'Brown', day: '14', month: '5', year: '2010', gender: '2', postcode: 'LS1 4AP' })
+    await page.click('#find-details')
+    assert.equal(await page.textContent('h1'), '2 possible matches')
+    assert.equal(await page.locator('.govuk-summary-list').count(), 0, 'no details shown')
+    await shot('school-possible-matches')
+    const res = await page.goto(base + '/learners/' + ameliaUln)
+    assert.equal(res.status(), 403, 'a record by ULN alone is for the LRS')
+    await page.click('#sign-out')
+  })
+}
+
+let setupOk = true
+try {
+  await setUp()
+} catch (e) {
+  setupOk = false
+  console.log('1..1')
+  console.log('not ok 1 - set up lrsd and chromium')
+  diag(e && e.stack ? e.stack : e)
+}
+if (setupOk) {
+  await journeys()
+  console.log(`1..${n}`)
+  diag(`screenshots in ${shots}`)
+}
+await tearDown()
+process.exit(setupOk && failed === 0 ? 0 : 1)

@@ -159,8 +159,8 @@ static int setup(const char *dir, uint64_t learners, uint64_t pupils,
     int fd, rc = -1;
 
     if (lrs_synth_write(&so, dir, NULL, &d) != LRS_OK ||
-        lrs_store_open(db, LRS_STORE_OPEN_CREATE |
-                               LRS_STORE_OPEN_NO_SCHEMA_CHECK,
+        lrs_store_open(db,
+                       LRS_STORE_OPEN_CREATE | LRS_STORE_OPEN_NO_SCHEMA_CHECK,
                        &s, &d) != LRS_OK ||
         lrs_store_init(s, NULL) != LRS_OK) {
         fprintf(stderr, "bench_batch: setup: %s\n", d.msg);
@@ -169,8 +169,8 @@ static int setup(const char *dir, uint64_t learners, uint64_t pupils,
     snprintf(path, sizeof path, "%s/learners.csv", dir);
     fd = open(path, O_RDONLY);
     io.name = path;
-    if (fd < 0 || lrs_service_import_learners(s, &actor, read_fd, &fd, &io,
-                                              &ir, &d) != LRS_OK) {
+    if (fd < 0 || lrs_service_import_learners(s, &actor, read_fd, &fd, &io, &ir,
+                                              &d) != LRS_OK) {
         fprintf(stderr, "bench_batch: import: %s\n", d.msg);
         if (fd >= 0)
             close(fd);
@@ -240,8 +240,7 @@ int main(int argc, char **argv)
     c0 = cpu_ns();
     if (lrs_service_batch_submit(s, &actor, "ctf.xml", in.data, in.len, &job,
                                  &existing, &d) != LRS_OK ||
-        lrs_service_batch_run(s, idx, &actor, job.id, &bo, &t, &d) !=
-            LRS_OK) {
+        lrs_service_batch_run(s, idx, &actor, job.id, &bo, &t, &d) != LRS_OK) {
         fprintf(stderr, "bench_batch: %s\n", d.msg);
         return 1;
     }

@@ -86,8 +86,8 @@ static bool write_file(const char *path, const struct lrs_buf *b)
 }
 
 /* Write blob `which` of job `id` to `path` (NULL: nothing to do). */
-static bool write_blob(struct lrs_store *s, int64_t id,
-                       enum lrs_job_blob which, const char *path)
+static bool write_blob(struct lrs_store *s, int64_t id, enum lrs_job_blob which,
+                       const char *path)
 {
     struct lrs_buf b = LRS_BUF_INIT;
     enum lrs_err err;
@@ -393,8 +393,7 @@ static enum lrs_err list_exception(const struct lrs_exception *x, void *ctx)
     printf("%lld\tjob %lld\trow %llu\t%s\t%s\t%s\t%s%s\n", (long long)x->id,
            (long long)x->job_id, (unsigned long long)x->ordinal, x->code,
            lrs_exception_status_name(x->status),
-           x->status == LRS_EXCEPTION_RESOLVED ? x->resolved_uln
-                                               : cands->data,
+           x->status == LRS_EXCEPTION_RESOLVED ? x->resolved_uln : cands->data,
            x->reason, x->resolved_new ? " (new learner)" : "");
     return LRS_OK;
 }
@@ -409,8 +408,7 @@ static int exc_list(struct lrs_store *s, int argc, char **argv)
         uint64_t v;
 
         if (strcmp(argv[i], "--job") == 0 && i + 1 < argc &&
-            lrs_parse_u64(lrs_str_c(argv[i + 1]), 1, INT64_MAX, &v) ==
-                LRS_OK) {
+            lrs_parse_u64(lrs_str_c(argv[i + 1]), 1, INT64_MAX, &v) == LRS_OK) {
             f.job_id = (int64_t)v;
             i++;
         } else if (strcmp(argv[i], "--status") == 0 && i + 1 < argc &&
@@ -426,8 +424,8 @@ static int exc_list(struct lrs_store *s, int argc, char **argv)
     err = lrs_store_exception_scan(s, &f, list_exception, &cands);
     lrs_buf_release(&cands);
     if (err) {
-        cli_error("%s", err == LRS_ENOMEM ? "out of memory"
-                                          : lrs_store_errmsg(s));
+        cli_error("%s",
+                  err == LRS_ENOMEM ? "out of memory" : lrs_store_errmsg(s));
         return CLI_FAIL;
     }
     return CLI_OK;
@@ -477,8 +475,8 @@ static int exc_resolve(struct lrs_store *s, int argc, char **argv)
         cli_error("give --uln ULN or --new, and --reason");
         return cli_usage(exc_usage, NULL);
     }
-    err = lrs_service_exception_resolve(s, &cli_actor, (int64_t)id, uln,
-                                        reason, NULL, issued, &d);
+    err = lrs_service_exception_resolve(s, &cli_actor, (int64_t)id, uln, reason,
+                                        NULL, issued, &d);
     if (err) {
         cli_error("cannot resolve exception %llu: %s%s%s",
                   (unsigned long long)id, d.field ? d.field : "",

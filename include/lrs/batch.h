@@ -58,20 +58,20 @@ enum lrs_job_blob {
 
 /** One batch job (the blobs apart). */
 struct lrs_job {
-    int64_t id;         /* assigned by the store, ascending */
-    int64_t org_id;     /* the uploading organisation: it alone sees it */
-    int64_t user_id;    /* who uploaded it (0: the system) */
+    int64_t id;      /* assigned by the store, ascending */
+    int64_t org_id;  /* the uploading organisation: it alone sees it */
+    int64_t user_id; /* who uploaded it (0: the system) */
     enum lrs_job_status status;
-    char file_name[256]; /* as uploaded, for people; may be "" */
+    char file_name[256];              /* as uploaded, for people; may be "" */
     char sha256[LRS_JOB_SHA256_SIZE]; /* of the input, lower-case hex */
-    uint64_t input_len;  /* bytes of the input blob */
-    uint64_t rows_total; /* pupils in the file (0 until checked) */
-    uint64_t rows_done;  /* pupils whose outcome is committed */
-    uint64_t checkpoint; /* ordinal of the last committed pupil */
-    char claimed_by[64]; /* the worker running it, "" when none */
-    int64_t created_ms;  /* Unix ms */
-    int64_t updated_ms;  /* Unix ms: last progress; a stale lease */
-    char error[256];     /* why it failed, "" otherwise; no personal data */
+    uint64_t input_len;               /* bytes of the input blob */
+    uint64_t rows_total;              /* pupils in the file (0 until checked) */
+    uint64_t rows_done;               /* pupils whose outcome is committed */
+    uint64_t checkpoint;              /* ordinal of the last committed pupil */
+    char claimed_by[64];              /* the worker running it, "" when none */
+    int64_t created_ms;               /* Unix ms */
+    int64_t updated_ms; /* Unix ms: last progress; a stale lease */
+    char error[256];    /* why it failed, "" otherwise; no personal data */
 };
 
 /**
@@ -80,26 +80,29 @@ struct lrs_job {
  * fills id, status, times. LRS_ECONFLICT when the organisation already
  * has a job with that sha256 (and `j` is then unchanged).
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_job_insert(struct lrs_store *s, struct lrs_job *j, const void *input,
-                     size_t len);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_job_insert(struct lrs_store *s,
+                                                        struct lrs_job *j,
+                                                        const void *input,
+                                                        size_t len);
 
 /** Fetch job `id`; LRS_ENOTFOUND when there is none. */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_job_get(struct lrs_store *s, int64_t id, struct lrs_job *out);
 
 /** The job of `org_id` whose input has `sha256`; LRS_ENOTFOUND if none. */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_job_find(struct lrs_store *s, int64_t org_id, const char *sha256,
-                   struct lrs_job *out);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_job_find(struct lrs_store *s,
+                                                      int64_t org_id,
+                                                      const char *sha256,
+                                                      struct lrs_job *out);
 
 /**
  * Replace `out` with blob `which` of job `id`. LRS_ENOTFOUND when the job
  * or that blob does not exist (outputs exist once the job is done).
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_job_blob(struct lrs_store *s, int64_t id, enum lrs_job_blob which,
-                   struct lrs_buf *out);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_job_blob(struct lrs_store *s,
+                                                      int64_t id,
+                                                      enum lrs_job_blob which,
+                                                      struct lrs_buf *out);
 
 /**
  * Claim a job for `worker` (a name, at most 63 bytes) in one atomic step:
@@ -119,8 +122,8 @@ lrs_store_job_claim(struct lrs_store *s, int64_t id, const char *worker,
  * error of `j` (updated_ms becomes now). In the caller's transaction when
  * one is open: that is how progress commits with a chunk's effects.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_job_update(struct lrs_store *s, struct lrs_job *j);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_job_update(struct lrs_store *s,
+                                                        struct lrs_job *j);
 
 /** Store the three outputs of job `id` (each copied). */
 LRS_API LRS_NODISCARD enum lrs_err
@@ -131,9 +134,10 @@ lrs_store_job_outputs(struct lrs_store *s, int64_t id,
 typedef enum lrs_err (*lrs_store_job_fn)(const struct lrs_job *j, void *ctx);
 
 /** Every job of `org_id` (-1: of all), newest first. */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_job_scan(struct lrs_store *s, int64_t org_id, lrs_store_job_fn fn,
-                   void *ctx);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_job_scan(struct lrs_store *s,
+                                                      int64_t org_id,
+                                                      lrs_store_job_fn fn,
+                                                      void *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Store: rows                                                        */
@@ -145,11 +149,11 @@ lrs_store_job_scan(struct lrs_store *s, int64_t org_id, lrs_store_job_fn fn,
 /** One pupil's outcome. */
 struct lrs_job_row {
     int64_t job_id;
-    uint64_t ordinal;  /* 1 for the file's first pupil */
-    char upn[16];      /* as in the file (at most 13 kept), may be "" */
+    uint64_t ordinal; /* 1 for the file's first pupil */
+    char upn[16];     /* as in the file (at most 13 kept), may be "" */
     char code[LRS_BATCH_CODE_SIZE]; /* docs/batch.md: WSRC0004, RC010... */
-    char uln[LRS_ULN_SIZE]; /* the ULN returned, "" for none */
-    int64_t exception_id;   /* its exception, 0 for none */
+    char uln[LRS_ULN_SIZE];         /* the ULN returned, "" for none */
+    int64_t exception_id;           /* its exception, 0 for none */
 };
 
 /**
@@ -195,10 +199,10 @@ struct lrs_exception {
     int64_t id;
     int64_t job_id;
     int64_t org_id;
-    uint64_t ordinal;  /* the job's row */
+    uint64_t ordinal; /* the job's row */
     char code[LRS_BATCH_CODE_SIZE];
     enum lrs_exception_status status;
-    char reason[256];  /* in plain words; no personal data */
+    char reason[256]; /* in plain words; no personal data */
     const char *candidates;
     int64_t created_ms;
     /* The resolution (status resolved): */
@@ -226,8 +230,7 @@ lrs_store_exception_get(struct lrs_store *s, int64_t id,
  * resolved. LRS_ECONFLICT when it is not open (resolved meanwhile).
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_exception_resolve(struct lrs_store *s,
-                            const struct lrs_exception *x);
+lrs_store_exception_resolve(struct lrs_store *s, const struct lrs_exception *x);
 
 /** Which exceptions a scan returns: 0 / -1 fields mean "any". */
 struct lrs_exception_filter {
@@ -254,9 +257,9 @@ lrs_store_exception_scan(struct lrs_store *s,
  * new, exists, possible match, not found, rejected).
  */
 enum lrs_batch_category {
-    LRS_BATCH_NEW = 0,  /* WSRC0005: registered, a new ULN */
-    LRS_BATCH_EXISTING, /* WSRC0004/0022, WSVRC001/002: ULN returned */
-    LRS_BATCH_POSSIBLE, /* WSRC0003/0002: possible or too many matches */
+    LRS_BATCH_NEW = 0,   /* WSRC0005: registered, a new ULN */
+    LRS_BATCH_EXISTING,  /* WSRC0004/0022, WSVRC001/002: ULN returned */
+    LRS_BATCH_POSSIBLE,  /* WSRC0003/0002: possible or too many matches */
     LRS_BATCH_NOT_FOUND, /* the ULN supplied: invalid, unknown, mismatch */
     LRS_BATCH_REJECTED,  /* RC006, RC010, RC011, RC013: the data */
     LRS_BATCH__COUNT
@@ -279,21 +282,20 @@ LRS_API const char *lrs_batch_code_text(const char *code);
 #define LRS_BATCH_CHUNK_DEFAULT 200
 
 /** Progress: pupils done of the total; called after each commit. */
-typedef void (*lrs_batch_progress_fn)(void *ctx, uint64_t done,
-                                      uint64_t total);
+typedef void (*lrs_batch_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 struct lrs_batch_opts {
-    const char *worker;   /* claimed_by; NULL: "lrs" */
-    size_t chunk;         /* pupils a commit; 0: LRS_BATCH_CHUNK_DEFAULT */
-    struct lrs_date on;   /* ages are taken on this day; year 0: the day
-                             the job was created (stable across re-runs) */
-    const char *tmp_dir;  /* for the returned CTF while it is written;
-                             NULL: $TMPDIR, else /tmp */
+    const char *worker;  /* claimed_by; NULL: "lrs" */
+    size_t chunk;        /* pupils a commit; 0: LRS_BATCH_CHUNK_DEFAULT */
+    struct lrs_date on;  /* ages are taken on this day; year 0: the day
+                            the job was created (stable across re-runs) */
+    const char *tmp_dir; /* for the returned CTF while it is written;
+                            NULL: $TMPDIR, else /tmp */
     lrs_batch_progress_fn on_progress; /* may be NULL */
     /* Called after every chunk commit with the checkpoint, before the
      * next chunk starts (tests kill the process here). May be NULL. */
     void (*on_commit)(void *ctx, uint64_t checkpoint);
-    void *ctx;            /* passed to both */
+    void *ctx; /* passed to both */
 };
 
 /** What a run did, counted by category over the whole job. */
@@ -342,8 +344,7 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
  */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
-                          const char *tmp_dir,
-                          struct lrs_batch_totals *totals,
+                          const char *tmp_dir, struct lrs_batch_totals *totals,
                           struct lrs_diag *diag);
 
 /**
@@ -355,12 +356,9 @@ lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
  * are written again, all in one transaction. LRS_ECONFLICT when already
  * resolved; *uln_out (may be NULL) receives the ULN.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_service_exception_resolve(struct lrs_store *s,
-                              const struct lrs_actor *actor, int64_t id,
-                              const char *uln, const char *reason,
-                              const char *tmp_dir,
-                              char uln_out[LRS_ULN_SIZE],
-                              struct lrs_diag *diag);
+LRS_API LRS_NODISCARD enum lrs_err lrs_service_exception_resolve(
+    struct lrs_store *s, const struct lrs_actor *actor, int64_t id,
+    const char *uln, const char *reason, const char *tmp_dir,
+    char uln_out[LRS_ULN_SIZE], struct lrs_diag *diag);
 
 #endif /* LRS_BATCH_H */

@@ -61,8 +61,7 @@ static const struct {
     {"RC006", LRS_BATCH_REJECTED, "insufficient data to create a ULN"},
     {"RC010", LRS_BATCH_REJECTED, "null values: the postcode is missing"},
     {"RC011", LRS_BATCH_REJECTED, "incorrect format"},
-    {"RC013", LRS_BATCH_REJECTED,
-     "the learner is outside the ages 13 to 110"},
+    {"RC013", LRS_BATCH_REJECTED, "the learner is outside the ages 13 to 110"},
 };
 
 const char *lrs_batch_category_name(enum lrs_batch_category c)
@@ -187,8 +186,8 @@ static void learner_of(const struct lrs_ctf_pupil *p, struct lrs_learner *l)
     SET(l->family_name, p->surname, LRS_LEARNER_NAME_MAX);
     SET(l->previous_family_name, p->former_surname, LRS_LEARNER_NAME_MAX);
     SET(l->preferred_given_name, p->preferred_forename, LRS_LEARNER_NAME_MAX);
-    if (lrs_date_parse(lrs_str_c(p->dob), 0, "DOB", &l->date_of_birth,
-                       NULL) != LRS_OK)
+    if (lrs_date_parse(lrs_str_c(p->dob), 0, "DOB", &l->date_of_birth, NULL) !=
+        LRS_OK)
         l->date_of_birth = (struct lrs_date){0, 0, 0};
     l->gender = gender_of(p->sex);
     if (lrs_postcode_parse(lrs_str_c(a->postcode), &pc, NULL) == LRS_OK)
@@ -283,8 +282,7 @@ static enum lrs_err explain(struct run *r, struct outcome *o)
 }
 
 /* A ULN the school sent: valid, known, names and date of birth agree. */
-static enum lrs_err check_sent_uln(struct run *r,
-                                   const struct lrs_ctf_pupil *p,
+static enum lrs_err check_sent_uln(struct run *r, const struct lrs_ctf_pupil *p,
                                    struct outcome *o)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
@@ -309,10 +307,11 @@ static enum lrs_err check_sent_uln(struct run *r,
         return err;
     if (r->res.code == LRS_MATCH_NONE) {
         set_code(o, r->res.candidate_count ? "WSVRC005" : "WSVRC006");
-        reasonf(o, "%s", r->res.candidate_count
-                             ? "the ULN sent belongs to a learner with "
-                               "other names"
-                             : "no learner has the ULN sent");
+        reasonf(o, "%s",
+                r->res.candidate_count
+                    ? "the ULN sent belongs to a learner with "
+                      "other names"
+                    : "no learner has the ULN sent");
         return LRS_OK;
     }
     uln_text(r->res.candidates[0].matched_uln, l.uln);
@@ -349,14 +348,14 @@ static bool blocked(struct run *r, struct outcome *o)
         n = snprintf(o->reason + used, sizeof o->reason - used, "%s%s",
                      used ? "; " : "", f->message);
         if (n > 0)
-            used = used + (size_t)n < sizeof o->reason ? used + (size_t)n : sizeof o->reason - 1;
+            used = used + (size_t)n < sizeof o->reason ? used + (size_t)n
+                                                       : sizeof o->reason - 1;
     }
     return o->code[0] != '\0';
 }
 
 /* No match: register the pupil and add it to the index. */
-static enum lrs_err register_pupil(struct run *r,
-                                   const struct lrs_ctf_pupil *p,
+static enum lrs_err register_pupil(struct run *r, const struct lrs_ctf_pupil *p,
                                    struct outcome *o)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
@@ -473,8 +472,8 @@ static enum lrs_err check_input(const struct lrs_buf *in, uint64_t *count,
 {
     struct lrs_ctf_reader *rd = NULL;
     const struct lrs_ctf_pupil *p;
-    enum lrs_err err = lrs_ctf_reader_open_mem(in->data, in->len, NULL, &rd,
-                                               diag);
+    enum lrs_err err =
+        lrs_ctf_reader_open_mem(in->data, in->len, NULL, &rd, diag);
 
     *count = 0;
     while (!err) {
@@ -582,13 +581,11 @@ static struct lrs_date day_of_ms(int64_t ms)
     return lrs_date_from_days((int32_t)(ms / 86400000));
 }
 
-enum lrs_err lrs_service_batch_run(struct lrs_store *s,
-                                   struct lrs_match_index *idx,
-                                   const struct lrs_actor *actor,
-                                   int64_t job_id,
-                                   const struct lrs_batch_opts *opts,
-                                   struct lrs_batch_totals *totals,
-                                   struct lrs_diag *diag)
+enum lrs_err
+lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
+                      const struct lrs_actor *actor, int64_t job_id,
+                      const struct lrs_batch_opts *opts,
+                      struct lrs_batch_totals *totals, struct lrs_diag *diag)
 {
     static const struct lrs_batch_opts none = {0};
     struct lrs_buf in = LRS_BUF_INIT;
@@ -610,15 +607,13 @@ enum lrs_err lrs_service_batch_run(struct lrs_store *s,
     if (err == LRS_OK && r.job.status == LRS_JOB_DONE)
         goto outputs;
     if (!err)
-        err = lrs_store_job_claim(s, job_id, opts->worker ? opts->worker
-                                                          : "lrs",
-                                  0, &r.job);
+        err = lrs_store_job_claim(
+            s, job_id, opts->worker ? opts->worker : "lrs", 0, &r.job);
     if (!err)
         err = lrs_store_job_blob(s, job_id, LRS_JOB_INPUT, &in);
     if (err) {
         if (err == LRS_ENOTFOUND)
-            lrs_diag_set(diag, "job", "no batch job %lld",
-                         (long long)job_id);
+            lrs_diag_set(diag, "job", "no batch job %lld", (long long)job_id);
         else
             lrs__service_store_err(s, err, diag);
         goto out;
@@ -803,15 +798,14 @@ static enum lrs_err csv_row(struct lrs_buf *b, const struct row_info *ri,
     err = err ? err : csv_field(b, p->dob, false);
     err = err ? err : csv_field(b, code, false);
     err = err ? err
-              : csv_field(b,
-                          lrs_batch_category_name(
-                              lrs_batch_code_category(code)),
-                          false);
-    err = err ? err : csv_field(b, ri->reason[0] ? ri->reason
-                                                 : lrs_batch_code_text(code),
-                                false);
+              : csv_field(
+                    b, lrs_batch_category_name(lrs_batch_code_category(code)),
+                    false);
     err = err ? err
-              : csv_field(b, ri->candidates ? ri->candidates : "", false);
+              : csv_field(
+                    b, ri->reason[0] ? ri->reason : lrs_batch_code_text(code),
+                    false);
+    err = err ? err : csv_field(b, ri->candidates ? ri->candidates : "", false);
     return err ? err : csv_field(b, exc, true);
 }
 
@@ -819,14 +813,13 @@ static enum lrs_err html_head(struct lrs_buf *b, const struct lrs_job *j,
                               const struct lrs_batch_totals *t)
 {
     enum lrs_err err = lrs_buf_adds(
-        b,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8"
-        "\">\n<title>ULN batch report</title>\n<style>\nbody{font-family:"
-        "Arial,sans-serif;font-size:11pt;margin:2em}\ntable{border-collapse:"
-        "collapse;margin:1em 0}\nth,td{border:1px solid #555;padding:3px "
-        "6px;text-align:left;vertical-align:top}\nth{background:#eee}\n"
-        "@media print{body{margin:0}tr{page-break-inside:avoid}}\n</style>"
-        "\n</head>\n<body>\n<h1>ULN batch report</h1>\n<p>File: ");
+        b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8"
+           "\">\n<title>ULN batch report</title>\n<style>\nbody{font-family:"
+           "Arial,sans-serif;font-size:11pt;margin:2em}\ntable{border-collapse:"
+           "collapse;margin:1em 0}\nth,td{border:1px solid #555;padding:3px "
+           "6px;text-align:left;vertical-align:top}\nth{background:#eee}\n"
+           "@media print{body{margin:0}tr{page-break-inside:avoid}}\n</style>"
+           "\n</head>\n<body>\n<h1>ULN batch report</h1>\n<p>File: ");
 
     err = err ? err : html_text(b, j->file_name);
     err = err ? err
@@ -838,8 +831,7 @@ static enum lrs_err html_head(struct lrs_buf *b, const struct lrs_job *j,
                              "</td><td>%llu</td><td>%llu</td></tr>\n"
                              "</table>\n<p>Exceptions: %llu to follow up, "
                              "%llu resolved.</p>\n",
-                             (long long)j->id,
-                             (unsigned long long)t->pupils,
+                             (long long)j->id, (unsigned long long)t->pupils,
                              (unsigned long long)t->count[LRS_BATCH_NEW],
                              (unsigned long long)t->count[LRS_BATCH_EXISTING],
                              (unsigned long long)t->count[LRS_BATCH_POSSIBLE],
@@ -873,8 +865,7 @@ static enum lrs_err html_row(struct lrs_buf *b, const struct row_info *ri,
     err = err ? err : lrs_buf_adds(b, "</td><td>");
     err = err ? err
               : html_text(b, ri->reason[0] ? ri->reason
-                                           : lrs_batch_code_text(
-                                                 ri->row.code));
+                                           : lrs_batch_code_text(ri->row.code));
     err = err ? err : lrs_buf_adds(b, "</td><td>");
     err = err ? err : html_text(b, ri->candidates ? ri->candidates : "");
     return err ? err
@@ -1007,8 +998,10 @@ enum lrs_err lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
     }
     err = tmp_path(tmp_dir, &path);
     if (err) {
-        lrs_diag_set(diag, "tmp_dir", "cannot create a temporary file in "
-                     "'%s'", tmp_dir ? tmp_dir : "$TMPDIR");
+        lrs_diag_set(diag, "tmp_dir",
+                     "cannot create a temporary file in "
+                     "'%s'",
+                     tmp_dir ? tmp_dir : "$TMPDIR");
         goto out;
     }
     err = render(&j, &in, &o, path.data, &csv, &html, diag);
@@ -1069,13 +1062,10 @@ out:
     return err;
 }
 
-enum lrs_err lrs_service_exception_resolve(struct lrs_store *s,
-                                           const struct lrs_actor *actor,
-                                           int64_t id, const char *uln,
-                                           const char *reason,
-                                           const char *tmp_dir,
-                                           char uln_out[LRS_ULN_SIZE],
-                                           struct lrs_diag *diag)
+enum lrs_err lrs_service_exception_resolve(
+    struct lrs_store *s, const struct lrs_actor *actor, int64_t id,
+    const char *uln, const char *reason, const char *tmp_dir,
+    char uln_out[LRS_ULN_SIZE], struct lrs_diag *diag)
 {
     struct lrs_buf cand = LRS_BUF_INIT;
     struct lrs_exception x;

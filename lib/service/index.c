@@ -98,8 +98,7 @@ static enum lrs_err add_change(const struct lrs_name_change *c, void *ctx)
     return LRS_OK;
 }
 
-static enum lrs_err add_merge(struct load *ld, uint64_t merged,
-                              uint64_t master)
+static enum lrs_err add_merge(struct load *ld, uint64_t merged, uint64_t master)
 {
     if (ld->merge_count == ld->merge_cap) {
         const size_t cap = ld->merge_cap ? 2 * ld->merge_cap : 64;
@@ -127,8 +126,7 @@ enum lrs_err lrs__service_match_learner(const struct lrs_learner *sl,
         return err;
     out->uln = uln_num(sl->uln);
     if (sl->postcode[0]) {
-        err = lrs_postcode_parse(lrs_str_c(sl->postcode), &out->postcode,
-                                 diag);
+        err = lrs_postcode_parse(lrs_str_c(sl->postcode), &out->postcode, diag);
         if (err)
             return err;
     }
@@ -157,8 +155,8 @@ static void add_former(struct load *ld, const struct lrs_learner *sl,
     }
     if (n < LRS_MATCH_FORMER_MAX && sl->previous_family_name[0] &&
         strcmp(sl->previous_family_name, sl->family_name) != 0 &&
-        (n == 0 || !lrs_str_eq(l->former[0],
-                               lrs_str_c(sl->previous_family_name))))
+        (n == 0 ||
+         !lrs_str_eq(l->former[0], lrs_str_c(sl->previous_family_name))))
         l->former[n] = lrs_str_c(sl->previous_family_name);
 }
 

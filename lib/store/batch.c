@@ -71,10 +71,10 @@ enum lrs_err lrs_store_job_insert(struct lrs_store *s, struct lrs_job *j,
     err = lrs__store_txn_enter(s, &own);
     if (err)
         return err;
-    err = lrs__store_ops(s)->job_insert(lrs__store_engine(s), &row, input,
-                                        len);
+    err = lrs__store_ops(s)->job_insert(lrs__store_engine(s), &row, input, len);
     if (err == LRS_ECONFLICT)
-        lrs__store_failedf(s, err, "organisation %lld already sent a file "
+        lrs__store_failedf(s, err,
+                           "organisation %lld already sent a file "
                            "with SHA-256 %.16s...",
                            (long long)row.org_id, row.sha256);
     else if (err)
@@ -88,25 +88,26 @@ enum lrs_err lrs_store_job_insert(struct lrs_store *s, struct lrs_job *j,
 enum lrs_err lrs_store_job_get(struct lrs_store *s, int64_t id,
                                struct lrs_job *out)
 {
-    return read_done(s, lrs__store_ops(s)->job_get(lrs__store_engine(s), id,
-                                                   0, NULL, out),
-                     "read a batch job");
+    return read_done(
+        s, lrs__store_ops(s)->job_get(lrs__store_engine(s), id, 0, NULL, out),
+        "read a batch job");
 }
 
 enum lrs_err lrs_store_job_find(struct lrs_store *s, int64_t org_id,
                                 const char *sha256, struct lrs_job *out)
 {
-    return read_done(s, lrs__store_ops(s)->job_get(lrs__store_engine(s), 0,
-                                                   org_id, sha256, out),
+    return read_done(s,
+                     lrs__store_ops(s)->job_get(lrs__store_engine(s), 0, org_id,
+                                                sha256, out),
                      "look up a batch job");
 }
 
 enum lrs_err lrs_store_job_blob(struct lrs_store *s, int64_t id,
                                 enum lrs_job_blob which, struct lrs_buf *out)
 {
-    return read_done(s, lrs__store_ops(s)->job_blob(lrs__store_engine(s), id,
-                                                    which, out),
-                     "read a batch file");
+    return read_done(
+        s, lrs__store_ops(s)->job_blob(lrs__store_engine(s), id, which, out),
+        "read a batch file");
 }
 
 enum lrs_err lrs_store_job_claim(struct lrs_store *s, int64_t id,
@@ -157,9 +158,9 @@ enum lrs_err lrs_store_job_outputs(struct lrs_store *s, int64_t id,
 enum lrs_err lrs_store_job_scan(struct lrs_store *s, int64_t org_id,
                                 lrs_store_job_fn fn, void *ctx)
 {
-    return read_done(s, lrs__store_ops(s)->job_scan(lrs__store_engine(s),
-                                                    org_id, fn, ctx),
-                     "list batch jobs");
+    return read_done(
+        s, lrs__store_ops(s)->job_scan(lrs__store_engine(s), org_id, fn, ctx),
+        "list batch jobs");
 }
 
 /* ------------------------------------------------------------------ */
@@ -178,8 +179,7 @@ enum lrs_err lrs_store_job_rows_insert(struct lrs_store *s,
     err = lrs__store_txn_enter(s, &own);
     if (err)
         return err;
-    err = lrs__store_ops(s)->job_rows_insert(lrs__store_engine(s), rows,
-                                             count);
+    err = lrs__store_ops(s)->job_rows_insert(lrs__store_engine(s), rows, count);
     return end_write(s, own, err, "store batch rows");
 }
 
@@ -198,9 +198,10 @@ enum lrs_err lrs_store_job_row_set_uln(struct lrs_store *s,
 enum lrs_err lrs_store_job_row_scan(struct lrs_store *s, int64_t job_id,
                                     lrs_store_job_row_fn fn, void *ctx)
 {
-    return read_done(s, lrs__store_ops(s)->job_row_scan(lrs__store_engine(s),
-                                                        job_id, fn, ctx),
-                     "read batch rows");
+    return read_done(
+        s,
+        lrs__store_ops(s)->job_row_scan(lrs__store_engine(s), job_id, fn, ctx),
+        "read batch rows");
 }
 
 /* ------------------------------------------------------------------ */
@@ -228,8 +229,9 @@ enum lrs_err lrs_store_exception_get(struct lrs_store *s, int64_t id,
                                      struct lrs_exception *out,
                                      struct lrs_buf *candidates)
 {
-    return read_done(s, lrs__store_ops(s)->exception_get(
-                            lrs__store_engine(s), id, out, candidates),
+    return read_done(s,
+                     lrs__store_ops(s)->exception_get(lrs__store_engine(s), id,
+                                                      out, candidates),
                      "read an exception");
 }
 
@@ -249,7 +251,7 @@ enum lrs_err lrs_store_exception_scan(struct lrs_store *s,
                                       const struct lrs_exception_filter *f,
                                       lrs_store_exception_fn fn, void *ctx)
 {
-    return read_done(s, lrs__store_ops(s)->exception_scan(
-                            lrs__store_engine(s), f, fn, ctx),
-                     "list exceptions");
+    return read_done(
+        s, lrs__store_ops(s)->exception_scan(lrs__store_engine(s), f, fn, ctx),
+        "list exceptions");
 }

@@ -54,9 +54,9 @@ static void pupil(struct lrs_buf *b, const char *upn, const char *uln,
                      "</AddressLine1></AddressLines>%s%s%s</Address>"
                      "</Pupil>\n",
                      upn, uln[0] ? "<UniqueLearnerNumber>" : "", uln,
-                     uln[0] ? "</UniqueLearnerNumber>" : "", surname,
-                     forename, dob, sex, postcode[0] ? "<PostCode>" : "",
-                     postcode, postcode[0] ? "</PostCode>" : ""),
+                     uln[0] ? "</UniqueLearnerNumber>" : "", surname, forename,
+                     dob, sex, postcode[0] ? "<PostCode>" : "", postcode,
+                     postcode[0] ? "</PostCode>" : ""),
         LRS_OK);
 }
 
@@ -76,25 +76,20 @@ static void ctf(struct lrs_buf *b, const char *ann, const char *carl)
     /* 1 exact, 2 twin: new, 3 new, 4 no postcode, 5 bad UPN, 6 sent ULN,
      * 7 sent ULN of someone else, 8 sent invalid ULN, 9 too young, 10 the
      * new pupil of row 3 again (found, not registered twice). */
-    pupil(b, "H801200001001", "", "Smith", "Ann", "2010-03-04", "F",
-          "BS1 4DJ");
+    pupil(b, "H801200001001", "", "Smith", "Ann", "2010-03-04", "F", "BS1 4DJ");
     pupil(b, "B801200005001", "", "Smith", "Beth", "2010-03-04", "F",
           "BS1 4DJ");
-    pupil(b, "G80120000101A", "", "Patel", "Dev", "2011-01-02", "M",
-          "LS1 1AA");
+    pupil(b, "G80120000101A", "", "Patel", "Dev", "2011-01-02", "M", "LS1 1AA");
     pupil(b, "H801200001001", "", "Brown", "Eve", "2011-01-02", "F", "");
-    pupil(b, "Z801200001001", "", "Green", "Fay", "2011-01-02", "F",
-          "LS1 1AA");
+    pupil(b, "Z801200001001", "", "Green", "Fay", "2011-01-02", "F", "LS1 1AA");
     pupil(b, "H801200001001", carl, "Jones", "Carl", "2009-07-08", "M",
           "M1 1AE");
     pupil(b, "H801200001001", ann, "Jones", "Carl", "2009-07-08", "M",
           "M1 1AE");
     pupil(b, "H801200001001", bad, "Jones", "Carl", "2009-07-08", "M",
           "M1 1AE");
-    pupil(b, "H801200001001", "", "Young", "Gus", "2020-01-01", "M",
-          "LS1 1AA");
-    pupil(b, "H801200001001", "", "Patel", "Dev", "2011-01-02", "M",
-          "LS1 1AA");
+    pupil(b, "H801200001001", "", "Young", "Gus", "2020-01-01", "M", "LS1 1AA");
+    pupil(b, "H801200001001", "", "Patel", "Dev", "2011-01-02", "M", "LS1 1AA");
     assert_int_equal(lrs_buf_adds(b, "</CTFpupilData></CTfile>\n"), LRS_OK);
 }
 
@@ -103,7 +98,9 @@ static enum lrs_err collect(const struct lrs_job_row *r, void *ctx)
     struct lrs_buf *b = ctx;
 
     return lrs_buf_addf(b, "%s%s ", r->code,
-                        r->uln[0] ? "+" : r->exception_id ? "!" : "-");
+                        r->uln[0]         ? "+"
+                        : r->exception_id ? "!"
+                                          : "-");
 }
 
 struct fixture {
@@ -154,9 +151,9 @@ static void test_batch__each_outcome(void **state)
     setup(&f);
     o.chunk = 3;
     o.on = on;
-    assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o,
-                                           &t, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, &t, &d),
+        LRS_OK);
     assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &rows),
                      LRS_OK);
     assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
@@ -174,20 +171,17 @@ static void test_batch__each_outcome(void **state)
     assert_int_equal(j.checkpoint, 10);
     assert_int_equal(j.rows_total, 10);
     /* The returned CTF carries the ULNs; the report the rest. */
-    assert_int_equal(lrs_store_job_blob(f.s, f.job.id, LRS_JOB_RETURNED_CTF,
-                                        &out),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_store_job_blob(f.s, f.job.id, LRS_JOB_RETURNED_CTF, &out), LRS_OK);
     assert_non_null(strstr(out.data, f.ann));
     assert_non_null(strstr(out.data, "<SupplierID>openlrs</SupplierID>"));
-    assert_int_equal(lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_CSV,
-                                        &out),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_CSV, &out), LRS_OK);
     assert_non_null(strstr(out.data, "4,H801200001001,Brown,Eve,2011-01-02,"
                                      "RC010,rejected,"));
     assert_null(strstr(out.data, ",Ann,"));
-    assert_int_equal(lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_HTML,
-                                        &out),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_HTML, &out), LRS_OK);
     assert_non_null(strstr(out.data, "<td>Eve Brown</td>"));
     lrs_buf_release(&rows);
     lrs_buf_release(&out);
@@ -209,24 +203,23 @@ static void test_batch__resume_and_send_twice(void **state)
     o.chunk = 4;
     o.on = on;
     /* A worker claimed it and died: the run takes the job over. */
-    assert_int_equal(lrs_store_job_claim(f.s, f.job.id, "dead", 0, &j),
-                     LRS_OK);
-    assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o,
-                                           NULL, &d),
-                     LRS_OK);
+    assert_int_equal(lrs_store_job_claim(f.s, f.job.id, "dead", 0, &j), LRS_OK);
+    assert_int_equal(
+        lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, NULL, &d),
+        LRS_OK);
     assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &a),
                      LRS_OK);
     assert_int_equal(lrs_store_stats(f.s, &st1), LRS_OK);
     /* The same bytes: the same job, done; running it changes nothing. */
     assert_int_equal(lrs_service_batch_submit(f.s, &actor, "again.xml",
-                                              f.file.data, f.file.len,
-                                              &again, &existing, &d),
+                                              f.file.data, f.file.len, &again,
+                                              &existing, &d),
                      LRS_OK);
     assert_true(existing);
     assert_int_equal(again.id, f.job.id);
-    assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, again.id, &o,
-                                           NULL, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_service_batch_run(f.s, f.idx, &actor, again.id, &o, NULL, &d),
+        LRS_OK);
     assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &b),
                      LRS_OK);
     assert_string_equal(a.data, b.data);
@@ -256,9 +249,8 @@ static void test_batch__malformed_file_fails_the_job(void **state)
                                               &d),
                      LRS_OK);
     assert_int_equal(lrs_service_index_load(s, NULL, &idx, &d), LRS_OK);
-    assert_int_not_equal(lrs_service_batch_run(s, idx, &actor, j.id, NULL,
-                                               NULL, &d),
-                         LRS_OK);
+    assert_int_not_equal(
+        lrs_service_batch_run(s, idx, &actor, j.id, NULL, NULL, &d), LRS_OK);
     assert_int_equal(lrs_store_job_get(s, j.id, &j), LRS_OK);
     assert_int_equal(j.status, LRS_JOB_FAILED);
     assert_true(j.error[0] != '\0');
@@ -292,34 +284,31 @@ static void test_batch__resolve_flows_into_the_returned_ctf(void **state)
     (void)state;
     setup(&f);
     o.on = on;
-    assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o,
-                                           NULL, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, NULL, &d),
+        LRS_OK);
     memset(&x, 0, sizeof x);
     flt.job_id = f.job.id;
     assert_int_equal(lrs_store_exception_scan(f.s, &flt, first_open, &x),
                      LRS_OK);
     assert_string_equal(x.code, "WSVRC005");
     /* A reason is required; a ULN must exist. */
-    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
-                                                   f.carl, "", NULL, uln, &d),
+    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id, f.carl,
+                                                   "", NULL, uln, &d),
                      LRS_EINVAL);
     assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
                                                    "1000000043", "same", NULL,
                                                    uln, &d),
                      LRS_ENOTFOUND);
-    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
-                                                   f.carl, "same pupil", NULL,
-                                                   uln, &d),
+    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id, f.carl,
+                                                   "same pupil", NULL, uln, &d),
                      LRS_OK);
     assert_string_equal(uln, f.carl);
-    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
-                                                   f.carl, "again", NULL, uln,
-                                                   &d),
+    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id, f.carl,
+                                                   "again", NULL, uln, &d),
                      LRS_ECONFLICT);
-    assert_int_equal(lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_CSV,
-                                        &out),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_CSV, &out), LRS_OK);
     assert_null(strstr(out.data, "WSVRC005"));
     lrs_buf_release(&out);
     teardown(&f);

@@ -30,8 +30,7 @@ static int64_t new_job(struct lrs_store *s, int64_t org, const char *sha,
     j.user_id = 5;
     snprintf(j.file_name, sizeof j.file_name, "ctf.xml");
     snprintf(j.sha256, sizeof j.sha256, "%s", sha);
-    assert_int_equal(lrs_store_job_insert(s, &j, input, strlen(input)),
-                     LRS_OK);
+    assert_int_equal(lrs_store_job_insert(s, &j, input, strlen(input)), LRS_OK);
     assert_true(j.id > 0);
     assert_int_equal(j.status, LRS_JOB_QUEUED);
     return j.id;
@@ -89,8 +88,7 @@ static void test_batch__claim_takes_oldest_once(void **state)
     assert_string_equal(j.claimed_by, "w1");
     assert_int_equal(lrs_store_job_claim(s, 0, "w2", 60000, &j), LRS_OK);
     assert_int_equal(j.id, b);
-    assert_int_equal(lrs_store_job_claim(s, 0, "w3", 60000, &j),
-                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_store_job_claim(s, 0, "w3", 60000, &j), LRS_ENOTFOUND);
     /* A running job whose worker went quiet is taken again. */
     assert_int_equal(lrs_store_job_claim(s, 0, "w3", -1000, &j), LRS_OK);
     assert_int_equal(j.id, a);
@@ -220,8 +218,7 @@ static void test_batch__rows_commit_with_progress_or_not_at_all(void **state)
     assert_int_equal(j.checkpoint, 3);
 
     /* A row twice is a conflict. */
-    assert_int_equal(lrs_store_job_rows_insert(s, rows + 1, 1),
-                     LRS_ECONFLICT);
+    assert_int_equal(lrs_store_job_rows_insert(s, rows + 1, 1), LRS_ECONFLICT);
     snprintf(rows[1].uln, sizeof rows[1].uln, "1748529632");
     assert_int_equal(lrs_store_job_row_set_uln(s, &rows[1]), LRS_OK);
     lrs_buf_reset(&b);
@@ -248,8 +245,7 @@ static void test_batch__outputs_stored(void **state)
     assert_int_equal(lrs_store_job_blob(s, id, LRS_JOB_RETURNED_CTF, &b),
                      LRS_OK);
     assert_string_equal(b.data, ctf.data);
-    assert_int_equal(lrs_store_job_blob(s, id, LRS_JOB_REPORT_CSV, &b),
-                     LRS_OK);
+    assert_int_equal(lrs_store_job_blob(s, id, LRS_JOB_REPORT_CSV, &b), LRS_OK);
     assert_int_equal(b.len, 3);
     assert_memory_equal(b.data, "a\0b", 3);
     assert_int_equal(lrs_store_job_blob(s, id, LRS_JOB_REPORT_HTML, &b),
@@ -324,23 +320,19 @@ static void test_batch__exceptions_resolve_once(void **state)
     assert_int_equal(y.resolved_ms, 1234);
     assert_string_equal(y.resolution_reason, "same pupil");
 
-    assert_int_equal(lrs_store_exception_scan(s, &f, collect_exc, &b),
-                     LRS_OK);
+    assert_int_equal(lrs_store_exception_scan(s, &f, collect_exc, &b), LRS_OK);
     assert_non_null(strstr(b.data, "WSRC0003 resolved"));
     assert_non_null(strstr(b.data, "RC010 open ;"));
     lrs_buf_reset(&b);
     f.status = LRS_EXCEPTION_OPEN;
-    assert_int_equal(lrs_store_exception_scan(s, &f, collect_exc, &b),
-                     LRS_OK);
+    assert_int_equal(lrs_store_exception_scan(s, &f, collect_exc, &b), LRS_OK);
     assert_null(strstr(b.data, "WSRC0003"));
     assert_non_null(strstr(b.data, "RC010 open"));
     lrs_buf_reset(&b);
     f.org_id = 3;
-    assert_int_equal(lrs_store_exception_scan(s, &f, collect_exc, &b),
-                     LRS_OK);
+    assert_int_equal(lrs_store_exception_scan(s, &f, collect_exc, &b), LRS_OK);
     assert_string_equal(b.data, "");
-    assert_int_equal(lrs_store_exception_get(s, 999, &y, &cand),
-                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_store_exception_get(s, 999, &y, &cand), LRS_ENOTFOUND);
 
     lrs_buf_reset(&b);
     assert_int_equal(lrs_store_job_scan(s, -1, count_job, &b), LRS_OK);

@@ -16,14 +16,14 @@
 
 #include <inttypes.h>
 
-#define JOB_COLS                                                             \
-    "id, org_id, user_id, status, file_name, sha256, octet_length(input),"   \
-    " rows_total, rows_done, checkpoint, claimed_by, created_ms,"            \
+#define JOB_COLS                                                               \
+    "id, org_id, user_id, status, file_name, sha256, octet_length(input),"     \
+    " rows_total, rows_done, checkpoint, claimed_by, created_ms,"              \
     " updated_ms, error"
 
-#define EXC_COLS                                                             \
-    "id, job_id, org_id, ordinal, code, status, reason, candidates,"         \
-    " created_ms, resolved_uln, resolved_new, resolved_by, resolved_ms,"     \
+#define EXC_COLS                                                               \
+    "id, job_id, org_id, ordinal, code, status, reason, candidates,"           \
+    " created_ms, resolved_uln, resolved_new, resolved_by, resolved_ms,"       \
     " resolution_reason"
 
 static const char *const status_names[] = {"queued", "running", "done",
@@ -42,20 +42,22 @@ static const char *const exc_status_names[] = {"open", "resolved"};
 static enum lrs_err fail(struct pg *p, PGresult *res)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                          : NULL;
+    const char *msg =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     enum lrs_err err = LRS_EIO;
 
     if (state && strcmp(state, "23505") == 0)
         err = LRS_ECONFLICT;
-    else if (state && (strcmp(state, "40001") == 0 ||
-                       strcmp(state, "40P01") == 0 ||
-                       strcmp(state, "55P03") == 0))
+    else if (state &&
+             (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+              strcmp(state, "55P03") == 0))
         err = LRS_EBUSY;
     else if (!res)
         err = PQstatus(p->conn) == CONNECTION_BAD ? LRS_EIO : LRS_ENOMEM;
     err = lrs__pg_fail(p, err, "%s",
-                       msg ? msg : state ? state : "no answer from server");
+                       msg     ? msg
+                       : state ? state
+                               : "no answer from server");
     PQclear(res);
     return err;
 }
@@ -69,9 +71,9 @@ static enum lrs_err exec(struct pg *p, const char *sql,
 
     *out = NULL;
     p->errmsg[0] = '\0';
-    res = PQexecParams(p->conn, sql, n, NULL, n ? params->values : NULL,
-                       n ? params->lengths : NULL, n ? params->formats : NULL,
-                       0);
+    res =
+        PQexecParams(p->conn, sql, n, NULL, n ? params->values : NULL,
+                     n ? params->lengths : NULL, n ? params->formats : NULL, 0);
     if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK &&
                  PQresultStatus(res) != PGRES_TUPLES_OK))
         return fail(p, res);
@@ -92,8 +94,7 @@ static enum lrs_err run(struct pg *p, const char *sql,
     return err;
 }
 
-static void text(const PGresult *res, int row, int col, char *dst,
-                 size_t size)
+static void text(const PGresult *res, int row, int col, char *dst, size_t size)
 {
     const char *v = PQgetvalue(res, row, col);
     size_t n = (size_t)PQgetlength(res, row, col);
@@ -169,8 +170,7 @@ static enum lrs_err read_job(struct pg *p, const PGresult *res, int row,
 }
 
 static enum lrs_err one_job(struct pg *p, const char *sql,
-                            const struct pg_params *params,
-                            struct lrs_job *out)
+                            const struct pg_params *params, struct lrs_job *out)
 {
     PGresult *res;
     enum lrs_err err = exec(p, sql, params, &res);
@@ -232,8 +232,8 @@ enum lrs_err lrs__pg_job_get(void *e, int64_t id, int64_t org,
                        &pa, out);
     }
     lrs__pg_param_i64(&pa, id);
-    return one_job(e, "SELECT " JOB_COLS " FROM batch_jobs WHERE id = $1",
-                   &pa, out);
+    return one_job(e, "SELECT " JOB_COLS " FROM batch_jobs WHERE id = $1", &pa,
+                   out);
 }
 
 enum lrs_err lrs__pg_job_blob(void *e, int64_t id, enum lrs_job_blob which,
@@ -265,8 +265,8 @@ enum lrs_err lrs__pg_job_blob(void *e, int64_t id, enum lrs_job_blob which,
         err = LRS_ENOTFOUND;
     } else {
         size_t n;
-        unsigned char *raw = PQunescapeBytea(
-            (const unsigned char *)PQgetvalue(res, 0, 0), &n);
+        unsigned char *raw =
+            PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0), &n);
 
         if (!raw) {
             err = lrs__pg_fail(p, LRS_ENOMEM, "out of memory");
@@ -339,8 +339,7 @@ static void param_buf(struct pg_params *pa, const struct lrs_buf *b)
         lrs__pg_param_str(pa, NULL);
 }
 
-enum lrs_err lrs__pg_job_outputs(void *e, int64_t id,
-                                 const struct lrs_buf *ctf,
+enum lrs_err lrs__pg_job_outputs(void *e, int64_t id, const struct lrs_buf *ctf,
                                  const struct lrs_buf *csv,
                                  const struct lrs_buf *html)
 {
@@ -577,8 +576,8 @@ enum lrs_err lrs__pg_exception_get(void *e, int64_t id,
 
     lrs__pg_params_init(&pa);
     lrs__pg_param_i64(&pa, id);
-    err = exec(p, "SELECT " EXC_COLS " FROM exceptions WHERE id = $1", &pa,
-               &res);
+    err =
+        exec(p, "SELECT " EXC_COLS " FROM exceptions WHERE id = $1", &pa, &res);
     if (err)
         return err;
     if (PQntuples(res) != 1) {

@@ -14,14 +14,14 @@
 
 #include <sqlite3.h>
 
-#define JOB_COLS                                                             \
-    "id, org_id, user_id, status, file_name, sha256, length(input),"         \
-    " rows_total, rows_done, checkpoint, claimed_by, created_ms,"            \
+#define JOB_COLS                                                               \
+    "id, org_id, user_id, status, file_name, sha256, length(input),"           \
+    " rows_total, rows_done, checkpoint, claimed_by, created_ms,"              \
     " updated_ms, error"
 
-#define EXC_COLS                                                             \
-    "id, job_id, org_id, ordinal, code, status, reason, candidates,"         \
-    " created_ms, resolved_uln, resolved_new, resolved_by, resolved_ms,"     \
+#define EXC_COLS                                                               \
+    "id, job_id, org_id, ordinal, code, status, reason, candidates,"           \
+    " created_ms, resolved_uln, resolved_new, resolved_by, resolved_ms,"       \
     " resolution_reason"
 
 static const char *const status_names[] = {"queued", "running", "done",
@@ -195,8 +195,7 @@ enum lrs_err lrs__sqlite_job_insert(void *e, struct lrs_job *j,
     rc = rc ? rc : bind_text(st, 4, j->sha256);
     rc = rc ? rc : sqlite3_bind_int64(st, 5, j->created_ms);
     rc = rc ? rc
-            : sqlite3_bind_blob64(st, 6, len ? input : "", len,
-                                  SQLITE_STATIC);
+            : sqlite3_bind_blob64(st, 6, len ? input : "", len, SQLITE_STATIC);
     err = finish(e, st, rc);
     if (err)
         return err;
@@ -232,8 +231,8 @@ enum lrs_err lrs__sqlite_job_get(void *e, int64_t id, int64_t org,
     return one_job(e, st, rc, out);
 }
 
-enum lrs_err lrs__sqlite_job_blob(void *e, int64_t id,
-                                  enum lrs_job_blob which, struct lrs_buf *out)
+enum lrs_err lrs__sqlite_job_blob(void *e, int64_t id, enum lrs_job_blob which,
+                                  struct lrs_buf *out)
 {
     static const char *const sql[] = {
         [LRS_JOB_INPUT] = "SELECT input FROM batch_jobs WHERE id = ?1",
@@ -552,8 +551,8 @@ enum lrs_err lrs__sqlite_exception_get(void *e, int64_t id,
                                        struct lrs_buf *cand)
 {
     sqlite3_stmt *st;
-    enum lrs_err err = prepare(
-        e, "SELECT " EXC_COLS " FROM exceptions WHERE id = ?1", &st);
+    enum lrs_err err =
+        prepare(e, "SELECT " EXC_COLS " FROM exceptions WHERE id = ?1", &st);
     int rc;
 
     if (err)
@@ -581,12 +580,12 @@ enum lrs_err lrs__sqlite_exception_resolve(void *e,
                                            const struct lrs_exception *x)
 {
     sqlite3_stmt *st;
-    enum lrs_err err = prepare(
-        e,
-        "UPDATE exceptions SET status = 'resolved', resolved_uln = ?2,"
-        " resolved_new = ?3, resolved_by = ?4, resolved_ms = ?5,"
-        " resolution_reason = ?6 WHERE id = ?1 AND status = 'open'",
-        &st);
+    enum lrs_err err =
+        prepare(e,
+                "UPDATE exceptions SET status = 'resolved', resolved_uln = ?2,"
+                " resolved_new = ?3, resolved_by = ?4, resolved_ms = ?5,"
+                " resolution_reason = ?6 WHERE id = ?1 AND status = 'open'",
+                &st);
     int rc;
 
     if (err)

@@ -18,30 +18,30 @@ FUZZ_SECONDS ?= 60
 all: build
 
 deps:
-	@scripts/deps.sh
+	@sh scripts/deps.sh
 
 build: deps
-	@scripts/setup-build.sh $(BUILD_DIR) -Dbuildtype=release -Dwerror=true \
+	@sh scripts/setup-build.sh $(BUILD_DIR) -Dbuildtype=release -Dwerror=true \
 		-Dtests=false
 	@meson compile -C $(BUILD_DIR)
 
 run: deps build
-	@scripts/run.sh $(BUILD_DIR)
+	@sh scripts/run.sh $(BUILD_DIR)
 
 test: deps build
-	@scripts/run-tests.sh $(TEST_DIR) $(FUZZ_DIR)
+	@sh scripts/run-tests.sh $(TEST_DIR) $(FUZZ_DIR)
 
 bench: deps build
-	@scripts/run-bench.sh $(BUILD_DIR)
+	@sh scripts/run-bench.sh $(BUILD_DIR)
 
 fuzz: deps
-	@scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+	@sh scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
 
 checksrc:
-	@scripts/checksrc.sh
+	@sh scripts/checksrc.sh
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_DIR) $(FUZZ_DIR)

@@ -6,7 +6,7 @@
 set -eu
 dir=$1
 seconds=$2
-CC=clang scripts/setup-build.sh "$dir" -Dfuzz=true -Dtests=false \
+CC=clang sh scripts/setup-build.sh "$dir" -Dfuzz=true -Dtests=false \
     -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 meson compile -C "$dir"
 for bin in "$dir"/fuzz/fuzz_*; do

@@ -18,7 +18,7 @@ trap 'rm -rf "$results"' EXIT
 build_failed=0
 
 echo "== sanitizer build ($test_dir)"
-if scripts/setup-build.sh "$test_dir" -Dbuildtype=debug \
+if sh scripts/setup-build.sh "$test_dir" -Dbuildtype=debug \
         -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
         -Dc_args=-fno-sanitize-recover=all \
         -Dc_link_args=-fno-sanitize-recover=all &&
@@ -34,7 +34,7 @@ fi
 
 echo "== fuzz ($fuzz_dir, ${fuzz_seconds}s per harness)"
 : >"$results/fuzz.txt"
-if CC=clang scripts/setup-build.sh "$fuzz_dir" -Dfuzz=true -Dtests=false \
+if CC=clang sh scripts/setup-build.sh "$fuzz_dir" -Dfuzz=true -Dtests=false \
         -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
         -Db_lundef=false -Dwerror=true &&
     meson compile -C "$fuzz_dir" >"$results/fcompile.log" 2>&1; then

@@ -388,5 +388,29 @@ void lrsd_h_agreement_accept(struct lrsd_req *r);
 void lrsd_h_tokens_list(struct lrsd_req *r);
 void lrsd_h_token_create(struct lrsd_req *r);
 void lrsd_h_token_revoke(struct lrsd_req *r);
+void lrsd_h_learner_search(struct lrsd_req *r);
+void lrsd_h_learner_register(struct lrsd_req *r);
+void lrsd_h_batch_upload(struct lrsd_req *r);
+void lrsd_h_batch_list(struct lrsd_req *r);
+void lrsd_h_batch_get(struct lrsd_req *r);
+void lrsd_h_batch_ctf(struct lrsd_req *r);
+void lrsd_h_batch_csv(struct lrsd_req *r);
+void lrsd_h_batch_html(struct lrsd_req *r);
+void lrsd_h_exceptions_list(struct lrsd_req *r);
+void lrsd_h_exception_get(struct lrsd_req *r);
+void lrsd_h_exception_resolve(struct lrsd_req *r);
+
+/* ------------------------------------------------------------------ */
+/* The batch worker (worker.c)                                        */
+/* ------------------------------------------------------------------ */
+
+/** Start the thread that runs queued CTF jobs; false if it cannot. */
+bool lrsd_worker_start(void);
+
+/** Wake the worker: a job was queued. */
+void lrsd_worker_kick(void);
+
+/** Let the job in hand finish, stop the worker and join it. */
+void lrsd_worker_stop(void);
 
 #endif /* LRSD_H */

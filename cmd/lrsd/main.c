@@ -307,6 +307,13 @@ int main(int argc, char **argv)
         app_release();
         return 1;
     }
+    if (!lrsd_worker_start()) {
+        lrsd_log(LRS_LOG_ERROR, "batch", NULL, "cannot start the worker",
+                 NULL);
+        lrsd_server_free(srv);
+        app_release();
+        return 1;
+    }
     lrsd_log(LRS_LOG_INFO, "server", NULL, "listening",
              "addr=%s port=%u threads=%u version=%s", cfg.host,
              lrsd_server_port(srv), cfg.threads, lrs_version());
@@ -315,6 +322,7 @@ int main(int argc, char **argv)
     lrsd_log(LRS_LOG_INFO, "server", NULL, "stopping", "signal=%s drain_s=%u",
              sig == SIGINT ? "SIGINT" : "SIGTERM", cfg.drain_s);
     cut = lrsd_server_free(srv);
+    lrsd_worker_stop();
     app_release();
     if (cut) {
         lrsd_log(LRS_LOG_WARN, "server", NULL, "stopped", "cut_requests=%u",

@@ -135,10 +135,15 @@ static void navigation(struct page *p)
     const char *path = p->r->path;
     static const struct {
         const char *href, *text;
+        unsigned roles; /* who sees it */
     } items[] = {
-        {"/welcome", "Home"},
-        {"/learners/find", "Find a learner"},
-        {"/learners/register", "Register a learner"},
+        {"/welcome", "Home", LRS_ROLE_ALL},
+        {"/learners/find", "Find a learner",
+         PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR},
+        {"/learners/register", "Register a learner",
+         PAGE_SCHOOL | PAGE_OPERATOR},
+        {"/files", "Files (S2S)", PAGE_SCHOOL | PAGE_OPERATOR},
+        {"/exceptions", "Exceptions", PAGE_SCHOOL | PAGE_OPERATOR},
     };
 
     ph(p,
@@ -158,6 +163,8 @@ static void navigation(struct page *p)
         for (size_t i = 0; i < LRSD_LEN(items); i++) {
             const bool here = strcmp(path, items[i].href) == 0;
 
+            if (!(p->who.roles & items[i].roles))
+                continue;
             ph(p,
                "<li class=\"govuk-service-navigation__item%H\">"
                "<a class=\"govuk-service-navigation__link\" href=\"%s\"%H>"
@@ -205,20 +212,23 @@ void page_head(struct page *p, const char *title)
        "<link rel=\"icon\" sizes=\"any\" href=\"/assets/images/"
        "favicon.svg\" type=\"image/svg+xml\">"
        "<link rel=\"stylesheet\" href=\"/assets/govuk-frontend.min.css\">"
-       "<link rel=\"stylesheet\" href=\"/assets/openlrs.css\">"
-       "</head>"
-       "<body class=\"govuk-template__body\">"
-       "<script type=\"module\" src=\"/assets/openlrs.js\"></script>"
-       "<a href=\"#main-content\" class=\"govuk-skip-link\" "
-       "data-module=\"govuk-skip-link\">Skip to main content</a>"
-       "<header class=\"govuk-header\" data-module=\"govuk-header\">"
-       "<div class=\"govuk-header__container govuk-width-container\">"
-       "<div class=\"govuk-header__logo\">"
-       "<a href=\"/\" class=\"govuk-header__link "
-       "govuk-header__link--homepage\">"
-       "<span class=\"govuk-header__logotype-text\">openlrs</span>"
-       "</a></div></div></header>",
+       "<link rel=\"stylesheet\" href=\"/assets/openlrs.css\">",
        p->error_count ? "Error: " : "", title);
+    /* Progress without script: the page reloads itself while it moves. */
+    if (p->refresh_s)
+        ph(p, "<meta http-equiv=\"refresh\" content=\"%u\">", p->refresh_s);
+    ph(p, "</head>"
+          "<body class=\"govuk-template__body\">"
+          "<script type=\"module\" src=\"/assets/openlrs.js\"></script>"
+          "<a href=\"#main-content\" class=\"govuk-skip-link\" "
+          "data-module=\"govuk-skip-link\">Skip to main content</a>"
+          "<header class=\"govuk-header\" data-module=\"govuk-header\">"
+          "<div class=\"govuk-header__container govuk-width-container\">"
+          "<div class=\"govuk-header__logo\">"
+          "<a href=\"/\" class=\"govuk-header__link "
+          "govuk-header__link--homepage\">"
+          "<span class=\"govuk-header__logotype-text\">openlrs</span>"
+          "</a></div></div></header>");
     navigation(p);
     account_bar(p);
     ph(p, "<div class=\"govuk-width-container\">"
@@ -238,7 +248,7 @@ void page_send(struct page *p, unsigned status)
        "container\"><div class=\"govuk-footer__meta\">"
        "<div class=\"govuk-footer__meta-item govuk-footer__meta-item--"
        "grow\"><p class=\"govuk-body-s\">openlrs %s – an open Learning "
-       "Records Service. Synthetic data only in test mode.</p></div>"
+       "Records Service.</p></div>"
        "</div></div></footer></body></html>\n",
        lrs_version());
     if (p->oom) {

@@ -334,6 +334,78 @@ out:
 /* Welcome                                                            */
 /* ------------------------------------------------------------------ */
 
+struct attention {
+    uint64_t moving, failed, open;
+};
+
+static enum lrs_err count_job(const struct lrs_job *j, void *ctx)
+{
+    struct attention *a = ctx;
+
+    if (j->status == LRS_JOB_QUEUED || j->status == LRS_JOB_RUNNING)
+        a->moving++;
+    else if (j->status == LRS_JOB_FAILED)
+        a->failed++;
+    return LRS_OK;
+}
+
+static enum lrs_err count_open(const struct lrs_exception *x, void *ctx)
+{
+    struct attention *a = ctx;
+
+    (void)x;
+    a->open++;
+    return LRS_OK;
+}
+
+/*
+ * What needs attention: the organisation's open exceptions and files
+ * still processing or failed (the LRS sees every organisation's).
+ * NEEDSWORK: the chart of a school's ULN coverage (pupils aged 14 and
+ * over with and without a ULN) needs the school's roll in the store.
+ */
+static bool attention(struct page *p, struct lrs_store *s)
+{
+    const int64_t org = (p->who.roles & PAGE_OPERATOR) ? -1 : p->who.org_id;
+    struct lrs_exception_filter f = {0, org, LRS_EXCEPTION_OPEN};
+    struct attention a = {0, 0, 0};
+
+    if (!(p->who.roles & (PAGE_SCHOOL | PAGE_OPERATOR))) {
+        ph(p, "<p class=\"govuk-body\" id=\"attention\">Nothing needs "
+              "your attention.</p>");
+        return true;
+    }
+    if (lrs_store_job_scan(s, org, count_job, &a) != LRS_OK ||
+        lrs_store_exception_scan(s, &f, count_open, &a) != LRS_OK) {
+        page_fail(p, 503, "Sorry, the service is unavailable",
+                  "Try again in a few minutes.");
+        return false;
+    }
+    if (!a.moving && !a.failed && !a.open) {
+        ph(p, "<p class=\"govuk-body\" id=\"attention\">Nothing needs "
+              "your attention.</p>");
+        return true;
+    }
+    ph(p, "<ul class=\"govuk-list govuk-list--bullet\" id=\"attention\">");
+    if (a.open)
+        ph(p,
+           "<li><a class=\"govuk-link\" href=\"/exceptions\">%lld "
+           "open %H</a> to resolve</li>",
+           (long long)a.open, a.open == 1 ? "exception" : "exceptions");
+    if (a.moving)
+        ph(p,
+           "<li><a class=\"govuk-link\" href=\"/files\">%lld %H "
+           "processing</a></li>",
+           (long long)a.moving, a.moving == 1 ? "file" : "files");
+    if (a.failed)
+        ph(p,
+           "<li><a class=\"govuk-link\" href=\"/files\">%lld %H "
+           "failed</a>: check the file and send it again</li>",
+           (long long)a.failed, a.failed == 1 ? "file" : "files");
+    ph(p, "</ul>");
+    return true;
+}
+
 static void card(struct page *p, const char *href, const char *id,
                  const char *title, const char *text)
 {
@@ -363,11 +435,8 @@ void lrsd_p_welcome(struct lrsd_req *r)
     page_head(&p, "Home");
     ph(&p, "<h1 class=\"govuk-heading-l\">Learning Records Service</h1>"
            "<h2 class=\"govuk-heading-m\">What needs your attention</h2>");
-    /* NEEDSWORK: open exceptions and files processing come with the
-     * batch service (S2S); the ULN coverage chart with schools' pupils. */
-    ph(&p, "<div class=\"govuk-inset-text\" id=\"attention\">Nothing needs "
-           "your attention. Uploading files (S2S) and their exceptions are "
-           "not available in this version yet.</div>");
+    if (!attention(&p, s))
+        goto out;
     ph(&p, "<h2 class=\"govuk-heading-m\">The register</h2>"
            "<dl class=\"govuk-summary-list\" id=\"register-stats\">");
     {
@@ -385,8 +454,8 @@ void lrsd_p_welcome(struct lrsd_req *r)
          "By ULN, or by name, date of birth, gender and postcode.");
     card(&p, "/learners/register", "card-register", "Register a learner",
          "Get a ULN for a learner who does not have one. We search first.");
-    card(&p, "/agreement", "card-agreement", "User agreement",
-         "What you agreed to when you started using the service.");
+    card(&p, "/files", "card-files", "Upload a file (S2S)",
+         "Send a school's CTF and get the pupils' ULNs back.");
     ph(&p, "</div>");
     page_send(&p, 200);
 out:

@@ -8,7 +8,10 @@
  *                     cookie, CSRF, agreement), redirects
  *   pages.c           sign in and out, the user agreement, welcome
  *   pages_learners.c  find, view, amend and register learners
- *   pages_index.c     the match index that searches use
+ *   pages_batch.c     S2S: upload a CTF, files and their progress,
+ *                     exceptions and their resolution, downloads (the
+ *                     jobs run in lrsd's batch worker, worker.c)
+ *   pages_index.c     the match index that searches and the worker use
  *   web_assets.c      the web root and the GOV.UK Frontend files
  *
  * The pages are a second face of the same service: they call the same
@@ -30,6 +33,8 @@
 
 #include <lrs/accounts.h>
 #include <lrs/auth.h>
+#include <lrs/batch.h>
+#include <lrs/ctf.h>
 #include <lrs/match.h>
 
 /* ------------------------------------------------------------------ */
@@ -37,7 +42,8 @@
 /* ------------------------------------------------------------------ */
 
 /**
- * Find the web root (docs/web.md: `web_root` from --web-root (borrowed
+ * Find the web root
+ * (docs/web.md: `web_root` from --web-root (borrowed
  * for the call), else share/openlrs/web
  * beside the program's bin/, else the source tree's web/ the build came
  * from) and keep the settings. Logs where the assets are, or a warning
@@ -70,6 +76,7 @@ struct page {
     char csrf[LRS_AUTH_CSRF_SIZE]; /* the session's CSRF token */
     struct page_error errors[PAGE_ERRORS_MAX];
     size_t error_count;
+    unsigned refresh_s; /* reload the page every n s (progress) */
 };
 
 /**
@@ -198,6 +205,32 @@ LRS_NODISCARD enum lrs_err page_index_find(struct lrs_store *s,
 /** Tell the index about a registered or amended learner (if built). */
 void page_index_put(const struct lrs_learner *l, bool is_new);
 
+/**
+ * Borrow the shared index (loading it from `s` on first use) until
+ * page_index_done(); NULL (with *err) when it cannot be loaded.
+ */
+struct lrs_match_index *page_index_use(struct lrs_store *s, enum lrs_err *err,
+                                       struct lrs_diag *diag);
+
+/** Give back the index of page_index_use(). */
+void page_index_done(void);
+
+/** Drop the index; the next use loads it again from the store. */
+void page_index_drop(void);
+
+/* ------------------------------------------------------------------ */
+/* Words shared by the pages (pages_learners.c)                       */
+/* ------------------------------------------------------------------ */
+
+/** How field `f` compares at `level`, in words ("spelt similarly"). */
+const char *page_level_text(enum lrs_match_field f, unsigned level);
+
+/** "Male", "Female", "Not specified", "Not known". */
+const char *page_gender_text(enum lrs_gender g);
+
+/** "27 March 2007" ("Not given" for year 0) into `out`. */
+void page_date_text(struct lrs_date d, char out[32]);
+
 /* ------------------------------------------------------------------ */
 /* Handlers                                                           */
 /* ------------------------------------------------------------------ */
@@ -217,5 +250,13 @@ void lrsd_p_amend_post(struct lrsd_req *r);
 void lrsd_p_register(struct lrsd_req *r);
 void lrsd_p_register_post(struct lrsd_req *r);
 void lrsd_p_asset(struct lrsd_req *r);
+void lrsd_p_files(struct lrsd_req *r);
+void lrsd_p_upload(struct lrsd_req *r);
+void lrsd_p_upload_post(struct lrsd_req *r);
+void lrsd_p_file(struct lrsd_req *r);
+void lrsd_p_file_download(struct lrsd_req *r);
+void lrsd_p_exceptions(struct lrsd_req *r);
+void lrsd_p_exception(struct lrsd_req *r);
+void lrsd_p_exception_post(struct lrsd_req *r);
 
 #endif /* LRSD_PAGES_H */

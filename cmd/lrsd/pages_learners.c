@@ -139,7 +139,7 @@ static void person_fields(struct page *p, const struct person_form *v,
 /* Words                                                              */
 /* ------------------------------------------------------------------ */
 
-static const char *gender_text(enum lrs_gender g)
+const char *page_gender_text(enum lrs_gender g)
 {
     switch (g) {
     case LRS_GENDER_MALE:
@@ -155,7 +155,7 @@ static const char *gender_text(enum lrs_gender g)
 }
 
 /* "27 March 2007". */
-static void date_text(struct lrs_date d, char out[32])
+void page_date_text(struct lrs_date d, char out[32])
 {
     static const char *const months[] = {
         "January", "February", "March",     "April",   "May",      "June",
@@ -180,7 +180,7 @@ static void ms_text(int64_t ms, char out[32])
 }
 
 /* How a field compares, in words (docs/matching.md, the levels). */
-static const char *level_text(enum lrs_match_field f, unsigned level)
+const char *page_level_text(enum lrs_match_field f, unsigned level)
 {
     static const char *const name[] = {
         "the same",
@@ -243,10 +243,10 @@ static const char *field_value(const struct lrs_learner *l,
     case LRS_MATCH_FAMILY:
         return l->family_name;
     case LRS_MATCH_DOB:
-        date_text(l->date_of_birth, buf);
+        page_date_text(l->date_of_birth, buf);
         return buf;
     case LRS_MATCH_GENDER:
-        return gender_text(l->gender);
+        return page_gender_text(l->gender);
     case LRS_MATCH_POSTCODE:
         return l->postcode;
     case LRS_MATCH_FIELD__COUNT:
@@ -331,7 +331,8 @@ static void explain(struct page *p, const struct lrs_learner *asked,
            "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__"
            "cell\">%s</td></tr>",
            field_labels[f], or_not_given(field_value(asked, mf, a)),
-           or_not_given(field_value(l, mf, b)), level_text(mf, c->level[f]));
+           or_not_given(field_value(l, mf, b)),
+           page_level_text(mf, c->level[f]));
     }
     ph(p, "</tbody></table><p class=\"govuk-body\">");
     if (c->score >= res->high && res->code != LRS_MATCH_EXACT &&
@@ -380,7 +381,7 @@ static void learner_summary(struct page *p, const struct lrs_learner *l)
 {
     char dob[32];
 
-    date_text(l->date_of_birth, dob);
+    page_date_text(l->date_of_birth, dob);
     ph(p, "<dl class=\"govuk-summary-list\">");
     page_summary_row(p, "ULN", l->uln);
     page_summary_row(p, "Given name", l->given_name);
@@ -388,7 +389,7 @@ static void learner_summary(struct page *p, const struct lrs_learner *l)
     page_summary_row(p, "Family name", l->family_name);
     page_summary_row(p, "Previous family name", l->previous_family_name);
     page_summary_row(p, "Date of birth", dob);
-    page_summary_row(p, "Gender", gender_text(l->gender));
+    page_summary_row(p, "Gender", page_gender_text(l->gender));
     page_summary_row(p, "Postcode", l->postcode);
     ph(p, "</dl>");
 }

@@ -7,11 +7,15 @@
 // agreement gate, find by personal details (missing fields, a match and
 // its explanation), a learner's record, a deed poll name change and its
 // history, register (missing fields, refused for a candidate, a new
-// learner), what a school may see, CSRF, print, sign out. Every page is checked for labels, one
+// learner), what a school may see, CSRF, print, sign out; and the S2S
+// service: upload a CTF, watch it finish, its outcome, download the
+// returned CTF and check its ULNs, the exceptions (printable), resolve
+// one each way, and another school refused the first school's files. Every page is checked for labels, one
 // h1 and a title, and saved as a screenshot in $SCREENSHOT_DIR.
 //
 // Output is TAP, one line a journey. Environment: LRSD_BIN, LRS_BIN,
-// MKUSER_BIN, WEB_DIR (the source tree's web/), SCREENSHOT_DIR, CHROMIUM (optional).
+// MKUSER_BIN, WEB_DIR (the source tree's web/), TEST_DATA_DIR,
+// SCREENSHOT_DIR, CHROMIUM (optional).
 import assert from 'node:assert/strict'
 import { spawn, execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
@@ -131,8 +135,15 @@ async function setUp () {
   execFileSync(env.LRS_BIN, ['init', '--db', db], { stdio: 'ignore' })
   execFileSync(env.LRS_BIN, ['import', 'learners', path.join(tmp, 'learners.csv'),
     '--db', db], { stdio: 'ignore' })
+  // The register that tests/data/batch/school.xml was written against
+  // (tests/cli/batch.t): Emma Morgan is 2931986320.
+  execFileSync(env.LRS_BIN, ['synth', '--learners', '2000', '--queries', '10',
+    '--seed', '3', '--out', path.join(tmp, 'synth')], { stdio: 'ignore' })
+  execFileSync(env.LRS_BIN, ['import', 'learners',
+    path.join(tmp, 'synth', 'learners.csv'), '--db', db], { stdio: 'ignore' })
   execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
   execFileSync(env.MKUSER_BIN, [db, 'school.sam', PASSWORD, 'school'])
+  execFileSync(env.MKUSER_BIN, [db, 'school.kim', PASSWORD, 'school', '9002'])
   await startLrsd()
   browser = await chromium.launch({
     executablePath: env.CHROMIUM || '/usr/bin/chromium',
@@ -202,7 +213,7 @@ async function journeys () {
     assert.equal(new URL(page.url()).pathname, '/agreement')
     await page.click('#accept')
     assert.equal(new URL(page.url()).pathname, '/welcome')
-    assert.match(await page.textContent('#register-stats'), /Active learners\s*5/)
+    assert.match(await page.textContent('#register-stats'), /Active learners\s*2005/)
     assert.ok(await page.locator('#attention').isVisible())
     await checkPage()
     await shot('welcome')
@@ -385,6 +396,131 @@ async function journeys () {
     await shot('school-possible-matches')
     const res = await page.goto(base + '/learners/' + ameliaUln)
     assert.equal(res.status(), 403, 'a record by ULN alone is for the LRS')
+  })
+
+  await batchJourneys()
+}
+
+async function returnedCtf () {
+  const href = await page.getAttribute('#download-ctf', 'href')
+  const res = await page.request.get(base + href)
+  assert.equal(res.status(), 200)
+  return res.text()
+}
+
+function count (text, what) {
+  return text.split(what).length - 1
+}
+
+const EMMA = '2931986320'
+let fileUrl = ''
+
+async function batchJourneys () {
+  await step('S2S: upload a CTF and watch it finish', async () => {
+    await page.goto(base + '/welcome')
+    await page.click('a.govuk-service-navigation__link[href="/files"]')
+    assert.match(await page.textContent('#files'), /not uploaded any files/)
+    await page.click('#upload')
+    await page.click('#send')
+    assert.deepEqual(await errors(), ['Select a CTF file'])
+    await checkPage()
+    await page.setInputFiles('#ctf', path.join(env.TEST_DATA_DIR, 'batch', 'school.xml'))
+    await page.click('#send')
+    assert.equal(new URL(page.url()).pathname, '/files')
+    await checkPage()
+    await shot('files-uploaded')
+    for (let i = 0; i < 60; i++) {
+      if (/Done/.test(await page.textContent('#files'))) break
+      await page.waitForTimeout(500)
+      await page.reload()
+    }
+    assert.match(await page.textContent('#files'), /school\.xml[\s\S]*Done[\s\S]*8 of 8 pupils/)
+    await page.click('#files summary')
+    const outcome = await page.textContent('#files .govuk-details__text')
+    assert.match(outcome, /new\s*1/)
+    assert.match(outcome, /existing\s*2/)
+    assert.match(outcome, /possible match\s*1/)
+    assert.match(outcome, /5 open, 0 resolved/)
+    await shot('files-done')
+  })
+
+  await step('S2S: the returned CTF holds the ULNs', async () => {
+    await page.click('#files a[href^="/files/"]')
+    fileUrl = new URL(page.url()).pathname
+    await checkPage()
+    await shot('file')
+    const ctf = await returnedCtf()
+    assert.equal(count(ctf, '<Pupil>'), 8)
+    assert.equal(count(ctf, '<UniqueLearnerNumber>' + EMMA + '<'), 2)
+    assert.equal(count(ctf, '<UniqueLearnerNumber>'), 3)
+    const csv = await page.request.get(base + fileUrl + '/report.csv')
+    assert.match(await csv.text(), /^row,upn,surname/)
+  })
+
+  await step('S2S: the exceptions, printable', async () => {
+    await page.click('a.govuk-service-navigation__link[href="/exceptions"]')
+    assert.equal(await page.locator('#exceptions tbody tr').count(), 5)
+    await checkPage()
+    await shot('exceptions')
+    await page.emulateMedia({ media: 'print' })
+    assert.equal(await page.locator('.govuk-header').isVisible(), false)
+    assert.equal(await page.locator('#filter').isVisible(), false)
+    await shot('exceptions-print')
+    await page.emulateMedia({ media: 'screen' })
+  })
+
+  await step('S2S: a resolution needs a choice and a reason', async () => {
+    await page.click('#exceptions tr:has-text("WSRC0003") a[href^="/exceptions/"]')
+    await page.click('#resolve')
+    assert.deepEqual(await errors(), ['Select who this pupil is', 'Enter why'])
+    await checkPage()
+  })
+
+  await step('S2S: resolve a possible match as the learner found', async () => {
+    const table = await page.textContent('#compare')
+    assert.match(table, /Morgen/)
+    assert.match(table, /Morgan\s*\(differs: /)
+    await shot('exception-compare')
+    await page.check('#choice-' + EMMA)
+    await page.fill('#reason', 'same pupil: the MIS has a typo')
+    await page.click('#resolve')
+    assert.match(await page.textContent('.govuk-notification-banner'), /resolved/)
+    assert.match(await page.textContent('#resolution'), new RegExp(EMMA))
+    await checkPage()
+    await shot('exception-resolved')
+    await page.goto(base + fileUrl)
+    assert.equal(count(await returnedCtf(), '<UniqueLearnerNumber>' + EMMA + '<'), 3)
+  })
+
+  await step('S2S: resolve another by registering a new learner', async () => {
+    await page.goto(base + '/exceptions')
+    await page.click('#exceptions tr:has-text("RC013") a[href^="/exceptions/"]')
+    await page.check('#choice-new')
+    await page.fill('#reason', 'date of birth checked with the parents')
+    await page.click('#resolve')
+    assert.match(await page.textContent('#resolution'), /Registered as a new learner/)
+    await page.goto(base + '/exceptions?status=open')
+    assert.equal(await page.locator('#exceptions tbody tr').count(), 3)
+    await page.goto(base + '/welcome')
+    assert.match(await page.textContent('#attention'), /3 open exceptions/)
+    await shot('welcome-attention')
+  })
+
+  await step('S2S: another school cannot see the file or its exceptions', async () => {
+    await page.click('#sign-out')
+    await page.click('#sign-in-again')
+    await page.fill('#username', 'school.kim')
+    await page.fill('#password', PASSWORD)
+    await page.click('#sign-in')
+    await page.click('#accept')
+    for (const url of [fileUrl, fileUrl + '/returned.xml', '/exceptions/1']) {
+      const res = await page.goto(base + url)
+      assert.equal(res.status(), 404, url)
+    }
+    await page.goto(base + '/files')
+    assert.match(await page.textContent('#files'), /not uploaded any files/)
+    await page.goto(base + '/exceptions')
+    assert.match(await page.textContent('#exceptions'), /no open exceptions/)
     await page.click('#sign-out')
   })
 }

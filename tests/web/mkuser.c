@@ -1,10 +1,11 @@
 /*
  * mkuser.c - add a user to a register for the browser tests.
  *
- *   web_mkuser DB LOGIN PASSWORD operator|school|ao
+ *   web_mkuser DB LOGIN PASSWORD operator|school|ao [ESTAB]
  *
  * An operator belongs to the LRS (organisation 0); a school user to the
- * test school LA 999 establishment 9001, and an AO user to the AO with
+ * test school LA 999 establishment ESTAB (9001 by default), and an AO
+ * user to the AO with
  * UKPRN 10000001, each made on first use. The password is hashed at the
  * minimum argon2id cost, as the HTTP tests do.
  *
@@ -26,7 +27,7 @@ static int fail(const char *what, const char *why)
 }
 
 /* The organisation of `role`, made when missing; -1 on failure. */
-static int64_t org_of(struct lrs_store *s, const char *role)
+static int64_t org_of(struct lrs_store *s, const char *role, int32_t estab)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_org_ref ref;
@@ -39,11 +40,11 @@ static int64_t org_of(struct lrs_store *s, const char *role)
     memset(&o, 0, sizeof o);
     if (strcmp(role, "school") == 0) {
         ref.la = 999;
-        ref.estab = 9001;
+        ref.estab = estab;
         o.kind = LRS_ORG_SCHOOL;
         o.la = 999;
-        o.estab = 9001;
-        snprintf(o.name, sizeof o.name, "Test Academy");
+        o.estab = estab;
+        snprintf(o.name, sizeof o.name, "Test Academy %d", (int)estab);
     } else {
         ref.ukprn = "10000001";
         o.kind = LRS_ORG_AO;
@@ -62,10 +63,14 @@ int main(int argc, char **argv)
     struct lrs_store *s = NULL;
     struct lrs_user u;
     enum lrs_role role;
+    uint64_t estab = 9001;
     int rc = 1;
 
-    if (argc != 5)
-        return fail("usage", "web_mkuser DB LOGIN PASSWORD ROLE");
+    if (argc != 5 && argc != 6)
+        return fail("usage", "web_mkuser DB LOGIN PASSWORD ROLE [ESTAB]");
+    if (argc == 6 &&
+        lrs_parse_u64(lrs_str_c(argv[5]), 1, 9999, &estab) != LRS_OK)
+        return fail(argv[5], "not an establishment number");
     if (lrs_auth_init() != LRS_OK)
         return fail("libsodium", "cannot initialise");
     if (lrs_role_parse(lrs_str_c(argv[4]), &role, &d) != LRS_OK)
@@ -73,7 +78,7 @@ int main(int argc, char **argv)
     if (lrs_store_open(argv[1], 0, &s, &d) != LRS_OK)
         return fail(argv[1], d.msg);
     memset(&u, 0, sizeof u);
-    u.org_id = org_of(s, argv[4]);
+    u.org_id = org_of(s, argv[4], (int32_t)estab);
     u.roles = (unsigned)role;
     snprintf(u.login, sizeof u.login, "%s", argv[2]);
     if (u.org_id < 0) {

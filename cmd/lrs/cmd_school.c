@@ -107,6 +107,12 @@ static int usage(void)
     return cli_usage(usage_line, help_text);
 }
 
+/* The noun for `n` things: "1 pupil", "2 pupils", "0 pupils". */
+static const char *noun(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
 /* Write `b` to `path` atomically; prints the error. */
 static bool save(const char *path, const struct lrs_buf *b)
 {
@@ -275,9 +281,11 @@ static int export_ctf(const struct args *a)
         if (log.items[i].severity >= LRS_SCHOOL_WARNING)
             print_entry(&log.items[i]);
     lrs_date_format(o.census_date, day);
-    printf("%s: %zu pupils exported, %zu not exported (blocked), "
-           "%zu warnings; census day %s\n",
-           a->out, st.exported, st.blocked, st.warnings, day);
+    printf("%s: %zu %s exported, %zu not exported (blocked), "
+           "%zu %s; census day %s\n",
+           a->out, st.exported, noun(st.exported, "pupil", "pupils"),
+           st.blocked, st.warnings, noun(st.warnings, "warning", "warnings"),
+           day);
     if (save_logs(a, &log, "CTF export log"))
         rc = CLI_OK;
 out:
@@ -316,15 +324,18 @@ static int import_ctf(const struct args *a)
     for (size_t i = 0; i < log.count; i++)
         if (strcmp(log.items[i].code, "I007") != 0)
             print_entry(&log.items[i]);
-    printf("%zu pupils in the file: %zu matched, %zu ULNs added, "
-           "%zu UPNs updated, %zu unchanged, %zu not found, %zu conflicts\n",
-           st.file_pupils, st.matched, st.ulns_added, st.upns_updated,
-           st.unchanged, st.not_found, st.conflicts);
+    printf("%zu %s in the file: %zu matched, %zu %s added, "
+           "%zu %s updated, %zu unchanged, %zu not found, %zu %s\n",
+           st.file_pupils, noun(st.file_pupils, "pupil", "pupils"),
+           st.matched, st.ulns_added, noun(st.ulns_added, "ULN", "ULNs"),
+           st.upns_updated, noun(st.upns_updated, "UPN", "UPNs"),
+           st.unchanged, st.not_found, st.conflicts,
+           noun(st.conflicts, "conflict", "conflicts"));
     if (!save(a->out, &b) || !save_logs(a, &log, "CTF import log"))
         goto out;
     if (st.changes)
-        printf("%s: %zu roster cells changed, each in the log\n", a->out,
-               st.changes);
+        printf("%s: %zu roster %s changed, each in the log\n", a->out,
+               st.changes, noun(st.changes, "cell", "cells"));
     else
         printf("%s: no changes (the roster already held everything in "
                "the file)\n",
@@ -364,8 +375,8 @@ static void print_census(const struct lrs_school_census *c,
                age, it->reason);
     }
     lrs_date_format(c->census_date, day);
-    printf("census day %s: %zu pupils on roll, %zu aged 14 and over\n", day,
-           c->on_roll, c->total.pupils);
+    printf("census day %s: %zu %s on roll, %zu aged 14 and over\n", day,
+           c->on_roll, noun(c->on_roll, "pupil", "pupils"), c->total.pupils);
     printf("year  pupils  with ULN  no ULN  invalid  %% with ULN\n");
     for (size_t i = 0; i <= c->year_count; i++) {
         const struct lrs_school_census_year *y =

@@ -71,7 +71,7 @@ $ lrs school import-ctf roster.csv returned.xml --out roster2.csv --log import-l
 7     A801200005001  Evans, Rhys              warning  I008  No ULN in the import file for this student
 4     K801200026003  Fairbairn, Zoë           blocking I008  ULN '1748529631' in the import file is invalid: check digit is 1, expected 2 - not taken
 2     G801200026001  Okafor, Chidi            blocking I010  Matches the same student as pupil 1 of the import file - not imported
-12 pupils in the file: 10 matched, 6 ULNs added, 1 UPNs updated, 4 unchanged, 1 not found, 3 conflicts
+12 pupils in the file: 10 matched, 6 ULNs added, 1 UPN updated, 4 unchanged, 1 not found, 3 conflicts
 roster2.csv: 8 roster cells changed, each in the log
 $ diff roster.csv roster2.csv
 2,3c2,3

@@ -292,6 +292,51 @@ static void test_import__ambiguous_names(void **state)
     remove_tmpdir(dir);
 }
 
+/* Names compare as the match engine normalises them (lrs_name_normalise_to:
+ * accents, case, hyphens and apostrophes), not byte for byte. */
+static void test_import__names_compare_normalised(void **state)
+{
+    static const char roster[] =
+        "upn,uln,surname,forename,date_of_birth,sex,postcode\n"
+        ",,Brennan-Walsh,Siobh\xc3\xa1n,2011-07-02,F,BS1 6XN\n"
+        "H801200001001,,O'Brien,Zo\xc3\xab,2010-01-01,F,BS1 1AA\n";
+    static const char ctf[] =
+        "<CTfile><Header/><CTFpupilData><Pupil><Surname>BRENNAN WALSH"
+        "</Surname><Forename>siobhan</Forename><DOB>2011-07-02</DOB>"
+        "<UniqueLearnerNumber>1000000043</UniqueLearnerNumber></Pupil>"
+        "<Pupil><UPN>H801200001001</UPN><Surname>OBrien</Surname>"
+        "<Forename>ZOE</Forename><DOB>2010-01-01</DOB>"
+        "<UniqueLearnerNumber>9453063028</UniqueLearnerNumber></Pupil>"
+        "</CTFpupilData></CTfile>\n";
+    struct lrs_school_roster *r = NULL;
+    struct lrs_school_log log = LRS_SCHOOL_LOG_INIT;
+    struct lrs_school_import_stats st;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    char dir[64], path[128];
+    FILE *f;
+
+    (void)state;
+    make_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/ret.xml", dir);
+    f = fopen(path, "w");
+    fputs(ctf, f);
+    fclose(f);
+    assert_int_equal(
+        lrs_school_roster_load_mem(roster, sizeof roster - 1, NULL, &r, &d),
+        LRS_OK);
+    assert_int_equal(lrs_school_import(r, path, &log, &st, &d), LRS_OK);
+    assert_int_equal(st.matched, 2);
+    assert_int_equal(st.ulns_added, 2);
+    assert_string_equal(lrs_school_roster_pupil(r, 0)->field[LRS_SCHOOL_ULN],
+                        "1000000043");
+    /* The same names: no I009 "not changed" line for either. */
+    for (size_t i = 0; i < log.count; i++)
+        assert_string_not_equal(log.items[i].code, "I009");
+    lrs_school_log_release(&log);
+    lrs_school_roster_free(r);
+    remove_tmpdir(dir);
+}
+
 /* A roster without a uln column gains one at the end. */
 static void test_import__adds_the_uln_column(void **state)
 {
@@ -377,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_import__bad_file_changes_nothing),
         cmocka_unit_test(test_import__round_trip),
         cmocka_unit_test(test_import__ambiguous_names),
+        cmocka_unit_test(test_import__names_compare_normalised),
         cmocka_unit_test(test_import__adds_the_uln_column),
         cmocka_unit_test(test_import__oom_loop),
     };

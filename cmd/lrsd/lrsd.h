@@ -137,7 +137,7 @@ extern const struct lrsd_route lrsd_routes[];
 extern const size_t lrsd_route_count;
 #define LRSD_ROUTE_NONE lrsd_route_count
 /** Upper bound on the table's length, for arrays indexed by route. */
-#define LRSD_ROUTE_MAX 64
+#define LRSD_ROUTE_MAX 96
 
 /** Bit for `method` ("GET", ...); 0 when unknown. */
 enum lrsd_method lrsd_method_bit(const char *method);
@@ -388,6 +388,19 @@ void lrsd_h_agreement_accept(struct lrsd_req *r);
 void lrsd_h_tokens_list(struct lrsd_req *r);
 void lrsd_h_token_create(struct lrsd_req *r);
 void lrsd_h_token_revoke(struct lrsd_req *r);
+void lrsd_h_verify(struct lrsd_req *r);
+void lrsd_h_verify_batch(struct lrsd_req *r);
+void lrsd_h_results_upload(struct lrsd_req *r);
+void lrsd_h_entries_submit(struct lrsd_req *r);
+void lrsd_h_entries_pending(struct lrsd_req *r);
+void lrsd_h_entries_send(struct lrsd_req *r);
+void lrsd_h_entries_ao(struct lrsd_req *r);
+void lrsd_h_plr_get(struct lrsd_req *r);
+void lrsd_h_plr_me(struct lrsd_req *r);
+void lrsd_h_plr_me_html(struct lrsd_req *r);
+void lrsd_h_share_create(struct lrsd_req *r);
+void lrsd_h_share_revoke(struct lrsd_req *r);
+void lrsd_h_share_open(struct lrsd_req *r);
 void lrsd_h_learner_search(struct lrsd_req *r);
 void lrsd_h_learner_register(struct lrsd_req *r);
 void lrsd_h_batch_upload(struct lrsd_req *r);

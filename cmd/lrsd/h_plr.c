@@ -105,10 +105,9 @@ static bool caller_org(struct lrsd_req *r, struct lrs_store *s,
     if (r->who.org_id == 0 ||
         lrs_store_org_get(s, r->who.org_id, out) != LRS_OK ||
         out->kind != kind) {
-        lrsd_reply_error(r, 403, "LRSD0403", NULL,
-                         "the caller's organisation is not %s",
-                         kind == LRS_ORG_AO ? "an awarding organisation"
-                                            : "a school");
+        lrsd_reply_error(
+            r, 403, "LRSD0403", NULL, "the caller's organisation is not %s",
+            kind == LRS_ORG_AO ? "an awarding organisation" : "a school");
         return false;
     }
     if (kind == LRS_ORG_AO && !out->ukprn[0]) {
@@ -123,8 +122,7 @@ static bool caller_org(struct lrsd_req *r, struct lrs_store *s,
 static void school_ref(const struct lrs_org *o, char out[LRS_PLR_CODE_SIZE])
 {
     if (o->la)
-        snprintf(out, LRS_PLR_CODE_SIZE, "%03d%04d", (int)o->la,
-                 (int)o->estab);
+        snprintf(out, LRS_PLR_CODE_SIZE, "%03d%04d", (int)o->la, (int)o->estab);
     else
         snprintf(out, LRS_PLR_CODE_SIZE, "%lld", (long long)o->urn);
 }
@@ -237,10 +235,9 @@ static bool json_to_csv(struct lrsd_req *r, json_t *arr, struct lrs_buf *out)
                 return false;
             }
             if (!err)
-                err = json_is_string(v)
-                          ? csv_field(out, json_string_value(v),
-                                      json_string_length(v))
-                          : csv_field(out, num, strlen(num));
+                err = json_is_string(v) ? csv_field(out, json_string_value(v),
+                                                    json_string_length(v))
+                                        : csv_field(out, num, strlen(num));
         }
         if (!err)
             err = lrs_buf_addch(out, '\n');
@@ -447,7 +444,8 @@ void lrsd_h_verify_batch(struct lrsd_req *r)
     counts = json_pack("{s:I, s:I}", "rows", (json_int_t)sum.rows, "invalid",
                        (json_int_t)sum.invalid);
     for (int c = 1; counts && c <= 6; c++)
-        json_object_set_new(counts, lrs_verify_code_name(c),
+        json_object_set_new(counts,
+                            lrs_verify_code_name((enum lrs_verify_code)c),
                             json_integer((json_int_t)sum.by_code[c]));
     lrsd_reply_json(r, 200,
                     json_pack("{s:o, s:O}", "summary", counts, "rows", rows));
@@ -462,11 +460,10 @@ out:
 
 static enum lrs_err result_row(void *ctx, const struct lrs_result_row *row)
 {
-    json_t *j = json_pack("{s:I, s:s, s:s, s:o}", "line",
-                          (json_int_t)row->line, "outcome",
-                          lrs_result_outcome_name(row->outcome), "code",
-                          row->code ? row->code : "", "flags",
-                          flags_json(row->flags));
+    json_t *j =
+        json_pack("{s:I, s:s, s:s, s:o}", "line", (json_int_t)row->line,
+                  "outcome", lrs_result_outcome_name(row->outcome), "code",
+                  row->code ? row->code : "", "flags", flags_json(row->flags));
 
     if (!j)
         return LRS_ENOMEM;
@@ -525,14 +522,12 @@ void lrsd_h_results_upload(struct lrsd_req *r)
     }
     lrsd_reply_json(
         r, 200,
-        json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:s, s:O}", "summary",
-                  "rows", (json_int_t)sum.rows, "stored",
-                  (json_int_t)sum.stored, "corrected",
-                  (json_int_t)sum.corrected, "updated",
-                  (json_int_t)sum.updated, "unchanged",
-                  (json_int_t)sum.unchanged, "rejected",
-                  (json_int_t)sum.rejected, "ao_ukprn", ao.ukprn, "rows",
-                  rows));
+        json_pack(
+            "{s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:s, s:O}", "summary", "rows",
+            (json_int_t)sum.rows, "stored", (json_int_t)sum.stored, "corrected",
+            (json_int_t)sum.corrected, "updated", (json_int_t)sum.updated,
+            "unchanged", (json_int_t)sum.unchanged, "rejected",
+            (json_int_t)sum.rejected, "ao_ukprn", ao.ukprn, "rows", rows));
 out:
     json_decref(rows);
     lrs_buf_release(&csv);
@@ -556,10 +551,9 @@ static json_t *entry_json(const struct lrs_entry *e)
                   "given_name", e->given_name, "family_name", e->family_name,
                   "date_of_birth", e->date_of_birth.year ? dob : "", "gender",
                   (int)e->gender, "qualification_code", e->qualification_code,
-                  "qualification_title", e->qualification_title,
-                  "submitted_ms", (json_int_t)e->submitted_ms, "amended_ms",
-                  (json_int_t)e->amended_ms, "sent_ms",
-                  (json_int_t)e->sent_ms);
+                  "qualification_title", e->qualification_title, "submitted_ms",
+                  (json_int_t)e->submitted_ms, "amended_ms",
+                  (json_int_t)e->amended_ms, "sent_ms", (json_int_t)e->sent_ms);
 
     if (j && e->verify_code) {
         json_object_set_new(j, "verify_code",
@@ -692,8 +686,8 @@ void lrsd_h_entries_pending(struct lrsd_req *r)
 
     if (!s || !school_and_ao(r, s, query(r, "ao"), ref, &ao))
         goto out;
-    err = l.arr ? lrs_store_entry_scan(s, ao.ukprn, ref,
-                                       LRS_ENTRY_SCAN_PENDING, add_entry, &l)
+    err = l.arr ? lrs_store_entry_scan(s, ao.ukprn, ref, LRS_ENTRY_SCAN_PENDING,
+                                       add_entry, &l)
                 : LRS_ENOMEM;
     if (err) {
         struct lrs_diag d = LRS_DIAG_INIT;
@@ -702,9 +696,9 @@ void lrsd_h_entries_pending(struct lrsd_req *r)
         goto out;
     }
     lrsd_reply_json(r, 200,
-                    json_pack("{s:s, s:I, s:O}", "ao_ukprn", ao.ukprn,
-                              "count", (json_int_t)json_array_size(l.arr),
-                              "entries", l.arr));
+                    json_pack("{s:s, s:I, s:O}", "ao_ukprn", ao.ukprn, "count",
+                              (json_int_t)json_array_size(l.arr), "entries",
+                              l.arr));
 out:
     json_decref(l.arr);
 }
@@ -724,15 +718,15 @@ void lrsd_h_entries_send(struct lrsd_req *r)
 
     if (!ao_arg && r->body.len) {
         body = lrsd_json_body(r);
-        if (!body || !lrsd_json_str(r, body, "ao", LRSD_JSON_REQUIRED, 20,
-                                    &ao_arg))
+        if (!body ||
+            !lrsd_json_str(r, body, "ao", LRSD_JSON_REQUIRED, 20, &ao_arg))
             goto out;
     }
     s = lrsd_store(r);
     if (!s || !school_and_ao(r, s, ao_arg, ref, &ao))
         goto out;
-    err = l.arr ? lrs_plr_entries_send(s, ao.ukprn, ref, add_entry, &l,
-                                       &count, &d)
+    err = l.arr ? lrs_plr_entries_send(s, ao.ukprn, ref, add_entry, &l, &count,
+                                       &d)
                 : LRS_ENOMEM;
     if (err) {
         reply_err(r, err, &d);
@@ -765,9 +759,9 @@ void lrsd_h_entries_ao(struct lrsd_req *r)
         goto out;
     }
     lrsd_reply_json(r, 200,
-                    json_pack("{s:s, s:I, s:O}", "ao_ukprn", ao.ukprn,
-                              "count", (json_int_t)json_array_size(l.arr),
-                              "entries", l.arr));
+                    json_pack("{s:s, s:I, s:O}", "ao_ukprn", ao.ukprn, "count",
+                              (json_int_t)json_array_size(l.arr), "entries",
+                              l.arr));
 out:
     json_decref(l.arr);
 }
@@ -783,11 +777,11 @@ static json_t *achievement_json(const struct lrs_achievement *a, bool full)
 
     lrs_date_format(a->award_date, award);
     j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-                  (json_int_t)a->id, "subject_code", a->subject_code,
-                  "subject", a->subject, "qualification_type",
-                  a->qualification_type, "level", a->level, "grade", a->grade,
-                  "status", status, "award_date", award, "ao_ukprn",
-                  a->ao_ukprn, "ao_name", a->ao_name);
+                  (json_int_t)a->id, "subject_code", a->subject_code, "subject",
+                  a->subject, "qualification_type", a->qualification_type,
+                  "level", a->level, "grade", a->grade, "status", status,
+                  "award_date", award, "ao_ukprn", a->ao_ukprn, "ao_name",
+                  a->ao_name);
     if (j && a->credits >= 0)
         json_object_set_new(j, "credits", json_integer(a->credits));
     if (j && full) {
@@ -813,8 +807,8 @@ static json_t *plr_json(const struct lrs_plr *p, const char *asked, bool full)
         json_array_append_new(events,
                               achievement_json(&p->events.items[i], full));
     j = json_pack("{s:{s:s, s:s}, s:o}", "learner", "given_name",
-                  p->learner.given_name, "family_name",
-                  p->learner.family_name, "achievements", events);
+                  p->learner.given_name, "family_name", p->learner.family_name,
+                  "achievements", events);
     if (j && full) {
         json_object_set_new(json_object_get(j, "learner"), "uln",
                             json_string(p->learner.uln));
@@ -867,8 +861,9 @@ void lrsd_h_plr_get(struct lrsd_req *r)
         if (!body)
             return;
     }
-    if (!uln || !plr_arg(r, body, "given_name", LRSD_JSON_REQUIRED,
-                         LRS_LEARNER_NAME_MAX, &given) ||
+    if (!uln ||
+        !plr_arg(r, body, "given_name", LRSD_JSON_REQUIRED,
+                 LRS_LEARNER_NAME_MAX, &given) ||
         !plr_arg(r, body, "family_name", LRSD_JSON_REQUIRED,
                  LRS_LEARNER_NAME_MAX, &family) ||
         !plr_arg(r, body, "date_of_birth", 0, 10, &dob) ||
@@ -902,8 +897,7 @@ out:
 }
 
 /* The signed-in learner's own PLR into `p`; false when replied. */
-static bool own_plr(struct lrsd_req *r, struct lrs_store *s,
-                    struct lrs_plr *p)
+static bool own_plr(struct lrsd_req *r, struct lrs_store *s, struct lrs_plr *p)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     const struct lrs_actor actor = lrsd_actor(r);
@@ -915,10 +909,9 @@ static bool own_plr(struct lrsd_req *r, struct lrs_store *s,
      * the ULN, so the verification inside lrs_plr_get() is exact. */
     err = lrs_store_learner_get(s, r->who.uln, LRS_STORE_GET_RESOLVE, &l);
     if (!err)
-        err = lrs_verify_input_set(&in, lrs_str_c(r->who.uln),
-                                   lrs_str_c(l.given_name),
-                                   lrs_str_c(l.family_name), LRS_STR(""),
-                                   LRS_STR(""), &d);
+        err = lrs_verify_input_set(
+            &in, lrs_str_c(r->who.uln), lrs_str_c(l.given_name),
+            lrs_str_c(l.family_name), LRS_STR(""), LRS_STR(""), &d);
     if (!err)
         err = lrs_plr_get(s, &actor, &in, LRS_PLR_GET_OWNER, p, &d);
     if (!err && p->refusal != LRS_PLR_GRANTED) {
@@ -968,7 +961,7 @@ void lrsd_h_plr_me_html(struct lrsd_req *r)
 /* ------------------------------------------------------------------ */
 
 /* Most days a share may last (docs/plr.md), and the default. */
-#define SHARE_DAYS_MAX 3650
+#define SHARE_DAYS_MAX     3650
 #define SHARE_DAYS_DEFAULT 30
 
 /*
@@ -1072,9 +1065,8 @@ void lrsd_h_share_revoke(struct lrsd_req *r)
         reply_err(r, err, &d);
         return;
     }
-    lrsd_reply_json(r, 200,
-                    json_pack("{s:I, s:b}", "id", (json_int_t)id, "revoked",
-                              1));
+    lrsd_reply_json(
+        r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "revoked", 1));
 }
 
 /* GET /api/v1/shares/{token}: public; the verified achievements only. */

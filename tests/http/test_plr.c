@@ -101,8 +101,7 @@ static void add_user(struct lrs_store *s, enum who w, int64_t org,
 
 static void add_learner(struct lrs_store *s, const char *given,
                         const char *family, const char *dob,
-                        enum lrs_ability_to_share share,
-                        char out[LRS_ULN_SIZE])
+                        enum lrs_ability_to_share share, char out[LRS_ULN_SIZE])
 {
     const struct lrs_actor actor = LRS_ACTOR_CLI;
     struct lrs_diag d = LRS_DIAG_INIT;
@@ -193,8 +192,8 @@ static void send(enum who w, const char *method, const char *path,
 {
     const char *const hdrs[] = {w < WHO__COUNT ? bearer[w] : NULL, NULL};
 
-    http_request(&srv, method, path, type, body, body ? strlen(body) : 0,
-                 hdrs, res);
+    http_request(&srv, method, path, type, body, body ? strlen(body) : 0, hdrs,
+                 res);
 }
 
 /* Send and expect `status`; returns the JSON body (owned). */
@@ -206,8 +205,8 @@ static json_t *call(enum who w, const char *method, const char *path,
 
     send(w, method, path, type, body, &res);
     if (res.status != status)
-        fail_msg("%s %s: %ld, wanted %ld: %s", method, path, res.status,
-                 status, res.body.data);
+        fail_msg("%s %s: %ld, wanted %ld: %s", method, path, res.status, status,
+                 res.body.data);
     j = http_json(&res);
     http_resp_release(&res);
     return j;
@@ -228,8 +227,7 @@ static json_t *verify(enum who w, const char *uln, const char *given,
     snprintf(body, sizeof body,
              "{\"uln\":\"%s\",\"given_name\":\"%s\",\"family_name\":\"%s\"%s}",
              uln, given, family, extra ? extra : "");
-    return call(w, "POST", "/api/v1/verify", "application/json", body,
-                status);
+    return call(w, "POST", "/api/v1/verify", "application/json", body, status);
 }
 
 static bool has_flag(json_t *j, const char *flag)
@@ -317,8 +315,7 @@ static void test_verify__bad_input_and_roles(void **state)
     send(CAT, "POST", "/api/v1/verify", "application/json", body, &res);
     http_assert_error(&res, 403, "LRSD0403", NULL);
     http_resp_release(&res);
-    send(WHO__COUNT, "POST", "/api/v1/verify", "application/json", body,
-         &res);
+    send(WHO__COUNT, "POST", "/api/v1/verify", "application/json", body, &res);
     http_assert_error(&res, 401, "LRSD0401", NULL);
     http_resp_release(&res);
 }
@@ -344,8 +341,7 @@ static void test_verify__batch_csv_and_json(void **state)
     assert_int_equal(json_integer_value(json_object_get(sum, "WSVRC006")), 1);
     assert_int_equal(json_array_size(json_object_get(j, "rows")), 5);
     assert_string_equal(
-        str(json_array_get(json_object_get(j, "rows"), 3), "code"),
-        "WSEC0136");
+        str(json_array_get(json_object_get(j, "rows"), 3), "code"), "WSEC0136");
     json_decref(j);
 
     snprintf(arr, sizeof arr,
@@ -353,18 +349,15 @@ static void test_verify__batch_csv_and_json(void **state)
              "\"Lee\"},{\"uln\":\"%s\",\"given_name\":\"Sam\","
              "\"family_name\":\"Ward\",\"gender\":\"1\"}]",
              uln_cat, uln_sam);
-    j = call(OP, "POST", "/api/v1/verify/batch", "application/json", arr,
-             200);
-    assert_int_equal(
-        json_integer_value(json_object_get(json_object_get(j, "summary"),
-                                           "rows")),
-        2);
+    j = call(OP, "POST", "/api/v1/verify/batch", "application/json", arr, 200);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(j, "summary"), "rows")),
+                     2);
     assert_string_equal(
-        str(json_array_get(json_object_get(j, "rows"), 1), "code"),
-        "WSVRC003");
+        str(json_array_get(json_object_get(j, "rows"), 1), "code"), "WSVRC003");
     json_decref(j);
-    j = call(AOA, "POST", "/api/v1/verify/batch", "text/csv",
-             "uln,nickname\n", 400);
+    j = call(AOA, "POST", "/api/v1/verify/batch", "text/csv", "uln,nickname\n",
+             400);
     assert_string_equal(str(j, "code"), "WSEC0001");
     json_decref(j);
 }
@@ -518,17 +511,15 @@ static void test_entries__verified_pending_sent_isolated(void **state)
              "0002,600/1166/X,2025-06,Sam,Smith,%s,Mathematics\n"
              "0003,600/1166/X,2025-06,New,Pupil,,Mathematics\n",
              uln_cat, uln_sam);
-    j = call(TEACHER, "POST", "/api/v1/entries?ao=" AO_A, "text/csv", csv,
-             200);
+    j = call(TEACHER, "POST", "/api/v1/entries?ao=" AO_A, "text/csv", csv, 200);
     assert_int_equal(summary(j, "added"), 3);
     assert_int_equal(summary(j, "not_verified"), 1);
     assert_string_equal(str(j, "school"), "8013000");
     assert_string_equal(str(row_at(j, 0), "verify_code"), "WSVRC001");
-    assert_false(json_is_true(json_object_get(row_at(j, 0),
-                                              "ao_would_reject")));
+    assert_false(
+        json_is_true(json_object_get(row_at(j, 0), "ao_would_reject")));
     assert_string_equal(str(row_at(j, 1), "verify_code"), "WSVRC005");
-    assert_true(json_is_true(json_object_get(row_at(j, 1),
-                                             "ao_would_reject")));
+    assert_true(json_is_true(json_object_get(row_at(j, 1), "ao_would_reject")));
     assert_true(strlen(str(row_at(j, 1), "reason")) > 0);
     json_decref(j);
 
@@ -559,16 +550,14 @@ static void test_entries__verified_pending_sent_isolated(void **state)
              "\"given_name\":\"Sam\",\"family_name\":\"Ward\",\"uln\":\"%s\","
              "\"qualification_title\":\"Mathematics\"}]}",
              uln_sam);
-    j = call(TEACHER, "POST", "/api/v1/entries", "application/json", csv,
-             200);
+    j = call(TEACHER, "POST", "/api/v1/entries", "application/json", csv, 200);
     assert_int_equal(summary(j, "amended"), 1);
     json_decref(j);
     j = call(TEACHER, "POST", "/api/v1/entries/send", "application/json",
              "{\"ao\":\"" AO_A "\"}", 200);
     assert_int_equal(json_integer_value(json_object_get(j, "sent")), 1);
     assert_string_equal(
-        str(json_array_get(json_object_get(j, "entries"), 0), "uln"),
-        uln_sam);
+        str(json_array_get(json_object_get(j, "entries"), 0), "uln"), uln_sam);
     json_decref(j);
 
     /* Roles and names. */
@@ -576,8 +565,8 @@ static void test_entries__verified_pending_sent_isolated(void **state)
     json_decref(j);
     j = call(TEACHER, "GET", "/api/v1/entries", NULL, NULL, 403);
     json_decref(j);
-    j = call(TEACHER, "GET", "/api/v1/entries/pending?ao=99999999", NULL,
-             NULL, 404);
+    j = call(TEACHER, "GET", "/api/v1/entries/pending?ao=99999999", NULL, NULL,
+             404);
     assert_string_equal(str(j, "field"), "ao");
     json_decref(j);
     j = call(TEACHER, "GET", "/api/v1/entries/pending", NULL, NULL, 400);
@@ -589,8 +578,8 @@ static void test_entries__verified_pending_sent_isolated(void **state)
 /* Reading a PLR                                                      */
 /* ------------------------------------------------------------------ */
 
-static void plr_path(char *out, size_t len, const char *uln,
-                     const char *given, const char *family)
+static void plr_path(char *out, size_t len, const char *uln, const char *given,
+                     const char *family)
 {
     snprintf(out, len, "/api/v1/learners/%s/plr?given_name=%s&family_name=%s",
              uln, given, family);
@@ -606,8 +595,8 @@ static void test_plr__granted_refused_linked(void **state)
     before = audit_count(uln_cat, LRS_AUDIT_PLR_READ);
     plr_path(path, sizeof path, uln_cat, "Catherine", "Lee");
     j = call(AOB, "GET", path, NULL, NULL, 200);
-    assert_string_equal(
-        str(json_object_get(j, "learner"), "family_name"), "Lee");
+    assert_string_equal(str(json_object_get(j, "learner"), "family_name"),
+                        "Lee");
     assert_true(json_array_size(json_object_get(j, "achievements")) >= 3);
     json_decref(j);
     assert_int_equal(audit_count(uln_cat, LRS_AUDIT_PLR_READ), before + 1);
@@ -756,8 +745,7 @@ static void test_shares__open_revoke_expire(void **state)
     json_decref(j);
 
     /* A chosen achievement only. */
-    snprintf(body, sizeof body, "{\"achievements\":[%lld]}",
-             (long long)first);
+    snprintf(body, sizeof body, "{\"achievements\":[%lld]}", (long long)first);
     j = call(CAT, "POST", "/api/v1/me/shares", "application/json", body, 201);
     snprintf(path, sizeof path, "/api/v1/shares/%s", str(j, "token"));
     json_decref(j);

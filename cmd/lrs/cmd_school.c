@@ -1,7 +1,8 @@
 /*
  * cmd_school.c - `lrs school`: the school side of ULNs. Export the
  * ULN-request CTF from a pupil roster, import the returned CTF, check the
- * roster is ready for the January census (docs/school.md).
+ * roster is ready for the January census, print privacy notices for
+ * pupils who have just received a ULN (docs/school.md).
  *
  * Every command reads the whole roster first, so a malformed roster
  * prints one error naming line, column and rule, and writes nothing.
@@ -10,7 +11,9 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char usage_line[] =
@@ -23,7 +26,10 @@ static const char usage_line[] =
     "                          [--log <log.csv>] [--html <log.html>]\n"
     "   or: lrs school census-check <roster.csv> --census-date <yyyy-mm-dd>\n"
     "                          [--csv <pupils.csv>] [--summary-csv <f.csv>]\n"
-    "                          [--html <report.html>]";
+    "                          [--html <report.html>]\n"
+    "   or: lrs school privacy-notices <roster.csv> --out <dir>\n"
+    "                          (--since <roster-before.csv> | --all)\n"
+    "                          [--school-name <name>]";
 
 static const char help_text[] =
     "The school side of ULNs, over a pupil roster CSV (columns in\n"
@@ -39,6 +45,11 @@ static const char help_text[] =
     "              write the result to --out; every change is logged\n"
     "census-check  list pupils aged 14 and over without a valid ULN and\n"
     "              ULNs that fail their check, with a summary by year\n"
+    "privacy-notices\n"
+    "              write a printable notice (HTML) for each pupil who has\n"
+    "              just received a ULN: one who holds a valid ULN now but\n"
+    "              did not in the roster given by --since (--all: every\n"
+    "              pupil with a valid ULN), and an index.html listing them\n"
     "\n"
     "Exit status: 0 done (census-check: nothing needs attention), 1 on an\n"
     "error (census-check: some pupil needs attention), 2 on bad usage.\n";
@@ -48,6 +59,7 @@ struct args {
     int pos_count;
     const char *out, *log, *html, *csv, *summary_csv;
     const char *school, *school_name, *date_time, *census_date, *years;
+    const char *since;
     bool all;
 };
 
@@ -68,6 +80,7 @@ static bool parse(int argc, char **argv, struct args *a)
         {"--date-time", offsetof(struct args, date_time)},
         {"--census-date", offsetof(struct args, census_date)},
         {"--years", offsetof(struct args, years)},
+        {"--since", offsetof(struct args, since)},
     };
 
     memset(a, 0, sizeof *a);
@@ -246,7 +259,7 @@ static int export_ctf(const struct args *a)
     int rc = CLI_FAIL;
 
     if (a->pos_count != 1 || !a->school || !a->out || a->csv ||
-        a->summary_csv || (a->all && a->years))
+        a->summary_csv || a->since || (a->all && a->years))
         return usage();
     slash = strchr(a->school, '/');
     if (slash && (size_t)(slash - a->school) < sizeof la &&
@@ -308,7 +321,8 @@ static int import_ctf(const struct args *a)
     int rc = CLI_FAIL;
 
     if (a->pos_count != 2 || !a->out || a->school || a->csv || a->summary_csv ||
-        a->census_date || a->years || a->all || a->school_name || a->date_time)
+        a->census_date || a->years || a->all || a->school_name || a->date_time ||
+        a->since)
         return usage();
     r = load(a->pos[0]);
     if (!r)
@@ -399,7 +413,7 @@ static int census_check(const struct args *a)
     bool ok = true;
 
     if (a->pos_count != 1 || !a->census_date || a->out || a->log || a->school ||
-        a->years || a->all || a->school_name || a->date_time)
+        a->years || a->all || a->school_name || a->date_time || a->since)
         return usage();
     if (!parse_day(a->census_date, &day))
         return CLI_USAGE;
@@ -430,6 +444,109 @@ static int census_check(const struct args *a)
     return ok ? CLI_OK : CLI_FAIL;
 }
 
+/* ------------------------------------------------------------------ */
+/* privacy-notices                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Make the directory `dir` unless it is there already. */
+static bool make_dir(const char *dir)
+{
+    struct stat st;
+
+    if (mkdir(dir, 0700) == 0)
+        return true;
+    if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    cli_error("cannot create directory '%s': %s", dir,
+              errno == EEXIST ? "a file of that name exists" : strerror(errno));
+    return false;
+}
+
+/* Write one page into `dir`; prints the error. */
+static bool save_in(const char *dir, const char *name, const struct lrs_buf *b)
+{
+    struct lrs_buf path = LRS_BUF_INIT;
+    bool ok;
+
+    if (lrs_buf_addf(&path, "%s/%s", dir, name) != LRS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    ok = save(path.data, b);
+    lrs_buf_release(&path);
+    return ok;
+}
+
+/* Write the notices of `rows` and the index into a->out. */
+static bool write_notices(const struct args *a,
+                          const struct lrs_school_roster *r,
+                          const size_t *rows, size_t count)
+{
+    struct lrs_buf b = LRS_BUF_INIT;
+    bool ok = true;
+
+    for (size_t i = 0; ok && i < count; i++) {
+        const struct lrs_school_pupil *p = lrs_school_roster_pupil(r, rows[i]);
+        char file[LRS_SCHOOL_NOTICE_NAME_SIZE], name[80];
+
+        lrs_school_notice_file_name(r, rows[i], file);
+        lrs_buf_reset(&b);
+        ok = lrs_school_notice_html(r, rows[i], a->school_name, &b) ==
+                 LRS_OK &&
+             save_in(a->out, file, &b);
+        if (!ok)
+            break;
+        snprintf(name, sizeof name, "%s, %s", p->field[LRS_SCHOOL_SURNAME],
+                 p->field[LRS_SCHOOL_FORENAME]);
+        printf("%-5llu %-13s  ", (unsigned long long)p->line,
+               *p->field[LRS_SCHOOL_UPN] ? p->field[LRS_SCHOOL_UPN] : "-");
+        pad(name, 24);
+        printf(" %s  %s\n", p->field[LRS_SCHOOL_ULN], file);
+    }
+    lrs_buf_reset(&b);
+    ok = ok &&
+         lrs_school_notice_index_html(r, rows, count, a->school_name, &b) ==
+             LRS_OK &&
+         save_in(a->out, "index.html", &b);
+    lrs_buf_release(&b);
+    return ok;
+}
+
+static int privacy_notices(const struct args *a)
+{
+    struct lrs_school_roster *r = NULL, *before = NULL;
+    size_t *rows = NULL, count = 0;
+    int rc = CLI_FAIL;
+
+    if (a->pos_count != 1 || !a->out || a->log || a->html || a->csv ||
+        a->summary_csv || a->school || a->census_date || a->years ||
+        a->date_time || (!a->since == !a->all))
+        return usage();
+    r = load(a->pos[0]);
+    if (!r)
+        return CLI_FAIL;
+    if (a->since) {
+        before = load(a->since);
+        if (!before)
+            goto out;
+    }
+    if (lrs_school_notices_select(r, before, &rows, &count) != LRS_OK) {
+        cli_error("out of memory");
+        goto out;
+    }
+    if (!make_dir(a->out) || !write_notices(a, r, rows, count))
+        goto out;
+    printf("%s: %zu privacy %s for pupils %s, listed in index.html\n",
+           a->out, count, noun(count, "notice", "notices"),
+           a->since ? "who have just received a ULN" : "with a valid ULN");
+    rc = CLI_OK;
+out:
+    lrs_free(rows);
+    lrs_school_roster_free(before);
+    lrs_school_roster_free(r);
+    return rc;
+}
+
 int cmd_school(int argc, char **argv)
 {
     struct args a;
@@ -444,6 +561,8 @@ int cmd_school(int argc, char **argv)
         return import_ctf(&a);
     if (strcmp(argv[1], "census-check") == 0)
         return census_check(&a);
+    if (strcmp(argv[1], "privacy-notices") == 0)
+        return privacy_notices(&a);
     cli_error("'%s' is not a school command; see 'lrs school --help'", argv[1]);
     return CLI_USAGE;
 }

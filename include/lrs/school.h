@@ -18,6 +18,8 @@
  *   the ULNs in and logs every change; nothing else in the roster changes.
  * - The census check (lrs_school_census_run()) lists pupils aged 14 and
  *   over on census day without a valid ULN, and counts by year group.
+ * - Privacy notices (lrs_school_notices_select(), lrs_school_notice_html())
+ *   are printable pages for pupils who have just received a ULN.
  *
  * Ownership: a roster is a heap object (lrs_school_roster_free()); pupils
  * and their strings are borrowed from it. Logs and census results live in
@@ -359,5 +361,57 @@ lrs_school_census_summary_csv(const struct lrs_school_census *c,
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_school_census_html(const struct lrs_school_census *c,
                        const struct lrs_school_roster *r, struct lrs_buf *out);
+
+/* ------------------------------------------------------------------ */
+/* Privacy notices                                                    */
+/* ------------------------------------------------------------------ */
+
+/** Size of a caller array for lrs_school_notice_file_name(). */
+#define LRS_SCHOOL_NOTICE_NAME_SIZE 48
+
+/**
+ * Choose the pupils of `r` who get a privacy notice (DOMAIN.md: pupils are
+ * given privacy notices once ULNs are obtained): each one holding a valid
+ * ULN who, in the earlier roster `before` (borrowed), is absent or held no
+ * valid ULN. With `before` NULL, every pupil holding a valid ULN. A pupil
+ * is found in `before` by UPN, then by its former UPN, then by surname,
+ * forename (compared as import compares them) and date of birth. On
+ * success *rows receives an owned array (lrs_free(); NULL when *count is
+ * 0) of roster indexes in roster order. LRS_ENOMEM leaves nothing owned.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_school_notices_select(const struct lrs_school_roster *r,
+                          const struct lrs_school_roster *before, size_t **rows,
+                          size_t *count);
+
+/**
+ * The file name of pupil `row`'s notice: "notice-UPN.html" when the pupil
+ * has a valid UPN (safe in a file name, unique in a roster), else
+ * "notice-line-N.html" with N its roster line.
+ */
+LRS_API void lrs_school_notice_file_name(const struct lrs_school_roster *r,
+                                         size_t row,
+                                         char out[LRS_SCHOOL_NOTICE_NAME_SIZE]);
+
+/**
+ * Append pupil `row`'s privacy notice to `out`: a printable HTML page (no
+ * scripts) naming the pupil, the UPN if any, `school_name` (borrowed; NULL
+ * or "" to leave it out) and the ULN, and explaining in plain words what
+ * the ULN and the Personal Learning Record are and who can see the record.
+ * Every value is escaped.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_school_notice_html(const struct lrs_school_roster *r, size_t row,
+                       const char *school_name, struct lrs_buf *out);
+
+/**
+ * Append the index page of `count` notices (`rows` as from
+ * lrs_school_notices_select(), borrowed) to `out`: one table row per pupil
+ * with a link to the notice's file.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_school_notice_index_html(const struct lrs_school_roster *r,
+                             const size_t *rows, size_t count,
+                             const char *school_name, struct lrs_buf *out);
 
 #endif /* LRS_SCHOOL_H */

@@ -5,7 +5,7 @@
  * into memory before anything is decided. Each pupil is then matched to a
  * roster row: by UPN, then by former UPN (either way round), then by
  * surname, forename and date of birth, the order a school's MIS uses
- * (names compared as the match engine does: lrs_name_normalise_to()). The
+ * (names compared as the match engine does: lrs__school_same_name()). The
  * decisions for all pupils are planned first, with every new cell value
  * allocated, and applied at the end by pointer assignment, which cannot
  * fail: so an error at any point leaves the roster as it was.
@@ -21,7 +21,6 @@
 #include "school/school_int.h"
 
 #include <lrs/ctf.h>
-#include <lrs/text.h>
 
 /* A pupil of the file; strings in the import's arena. */
 struct fp {
@@ -182,25 +181,6 @@ static size_t lookup(const struct lrs__school_key *keys, size_t n,
 /* Deciding                                                           */
 /* ------------------------------------------------------------------ */
 
-/*
- * Whether two names are the same name: equal once normalised as the match
- * engine normalises them (lrs_name_normalise_to(): accents dropped, case
- * folded, hyphens and spaces alike, apostrophes dropped), so "Siobhán
- * Brennan-Walsh" is "SIOBHAN BRENNAN WALSH". A name that cannot be
- * normalised (invalid UTF-8, too long) is compared byte for byte, ASCII
- * case ignored.
- */
-static bool same_name(const char *a, const char *b)
-{
-    char na[LRS_NAME_SIZE], nb[LRS_NAME_SIZE];
-    size_t la, lb;
-
-    if (lrs_name_normalise_to(lrs_str_c(a), "name", na, &la, NULL) != LRS_OK ||
-        lrs_name_normalise_to(lrs_str_c(b), "name", nb, &lb, NULL) != LRS_OK)
-        return lrs__school_same(a, b);
-    return la == lb && memcmp(na, nb, la) == 0;
-}
-
 /* Names and date of birth; `*several` when more than one row matches. */
 static size_t match_names(const struct imp *m, const struct fp *f,
                           bool *several)
@@ -216,8 +196,8 @@ static size_t match_names(const struct imp *m, const struct fp *f,
         const struct lrs_school_pupil *p = &m->r->pupils[i];
 
         if (!p->has_dob || lrs_date_to_days(p->dob) != lrs_date_to_days(dob) ||
-            !same_name(p->field[LRS_SCHOOL_SURNAME], f->surname) ||
-            !same_name(p->field[LRS_SCHOOL_FORENAME], f->forename))
+            !lrs__school_same_name(p->field[LRS_SCHOOL_SURNAME], f->surname) ||
+            !lrs__school_same_name(p->field[LRS_SCHOOL_FORENAME], f->forename))
             continue;
         if (found != SIZE_MAX) {
             *several = true;
@@ -369,9 +349,9 @@ static void note_differences(struct imp *m, size_t row, const struct fp *f)
         bool same;
     } cmp[] = {
         {"surname", f->surname, p->field[LRS_SCHOOL_SURNAME],
-         same_name(f->surname, p->field[LRS_SCHOOL_SURNAME])},
+         lrs__school_same_name(f->surname, p->field[LRS_SCHOOL_SURNAME])},
         {"forename", f->forename, p->field[LRS_SCHOOL_FORENAME],
-         same_name(f->forename, p->field[LRS_SCHOOL_FORENAME])},
+         lrs__school_same_name(f->forename, p->field[LRS_SCHOOL_FORENAME])},
         {"date_of_birth", f->dob, dob, false},
         {"sex", f->sex, p->field[LRS_SCHOOL_SEX],
          lrs__school_same(f->sex, p->field[LRS_SCHOOL_SEX])},

@@ -13,6 +13,7 @@
 #include "school/school_int.h"
 
 #include <lrs/csv.h>
+#include <lrs/text.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -80,6 +81,17 @@ bool lrs__school_same(const char *a, const char *b)
             return false;
     }
     return *a == *b;
+}
+
+bool lrs__school_same_name(const char *a, const char *b)
+{
+    char na[LRS_NAME_SIZE], nb[LRS_NAME_SIZE];
+    size_t la, lb;
+
+    if (lrs_name_normalise_to(lrs_str_c(a), "name", na, &la, NULL) != LRS_OK ||
+        lrs_name_normalise_to(lrs_str_c(b), "name", nb, &lb, NULL) != LRS_OK)
+        return lrs__school_same(a, b);
+    return la == lb && memcmp(na, nb, la) == 0;
 }
 
 int lrs__school_key_cmp(const void *a, const void *b)

@@ -61,4 +61,14 @@ int lrs__school_key_cmp(const void *a, const void *b);
 /* ASCII case-insensitive equality of two NUL-terminated strings. */
 bool lrs__school_same(const char *a, const char *b);
 
+/*
+ * Whether two names are the same name: equal once normalised as the match
+ * engine normalises them (lrs_name_normalise_to(): accents dropped, case
+ * folded, hyphens and spaces alike, apostrophes dropped), so "Siobhán
+ * Brennan-Walsh" is "SIOBHAN BRENNAN WALSH". A name that cannot be
+ * normalised (invalid UTF-8, too long) is compared byte for byte, ASCII
+ * case ignored (lrs__school_same()).
+ */
+bool lrs__school_same_name(const char *a, const char *b);
+
 #endif /* LRS_SCHOOL_INT_H */

@@ -119,6 +119,62 @@ roster3.csv: no changes (the roster already held everything in the file)
 $ cmp roster2.csv roster3.csv && echo same
 same
 #
+# Privacy notices for the pupils who have just received a ULN: the roster
+# after the import against the one before. Brennan-Walsh is found by her
+# former UPN; O'Brien held her ULN already. A pupil without a UPN is named
+# by roster line.
+$ lrs school privacy-notices roster2.csv --since roster.csv --out notices --school-name "St Mary's & All Saints"
+2     G801200026001  Okafor, Chidi            4733206177  notice-G801200026001.html
+3     W801200026002  Brennan-Walsh, Siobhán   9453063028  notice-W801200026002.html
+5     Z801200026004  Hollis, Thomas           4432342624  notice-Z801200026004.html
+6     -              Diallo, Amara            8993500931  notice-line-6.html
+13    F801200026010  Kowalski, Jan            1234567805  notice-F801200026010.html
+14    V801200026011  Wood, Lily               2345678916  notice-V801200026011.html
+notices: 6 privacy notices for pupils who have just received a ULN, listed in index.html
+$ ls notices
+index.html
+notice-F801200026010.html
+notice-G801200026001.html
+notice-V801200026011.html
+notice-W801200026002.html
+notice-Z801200026004.html
+notice-line-6.html
+$ grep -o '<p class="uln">[0-9]*</p>' notices/notice-line-6.html
+<p class="uln">8993500931</p>
+$ grep -o '<td>St Mary[^<]*</td>' notices/notice-G801200026001.html
+<td>St Mary&#39;s &amp; All Saints</td>
+$ grep -c '<a href="notice-' notices/index.html
+6
+$ cat notices/*.html | grep -c -e '<script' -e 'javascript:'
+0
+? 1
+$ lrs school privacy-notices roster2.csv --all --out all | tail -n 1
+all: 7 privacy notices for pupils with a valid ULN, listed in index.html
+$ lrs school privacy-notices roster2.csv --since roster2.csv --out none && ls none
+none: 0 privacy notices for pupils who have just received a ULN, listed in index.html
+index.html
+#
+# Every roster value is escaped in the pages.
+$ printf 'upn,uln,surname,forename,date_of_birth,sex,postcode\n,1000000043,"<script>x</script>",Ann,2010-01-01,F,BS1 1AA\n' > evil.csv && lrs school privacy-notices evil.csv --all --out evil
+2     -              <script>x</script>, Ann  1000000043  notice-line-2.html
+evil: 1 privacy notice for pupils with a valid ULN, listed in index.html
+$ grep -h -o '&lt;script&gt;x&lt;/script&gt;' evil/notice-line-2.html evil/index.html
+&lt;script&gt;x&lt;/script&gt;
+&lt;script&gt;x&lt;/script&gt;
+&lt;script&gt;x&lt;/script&gt;
+$ cat evil/*.html | grep -c '<script'
+0
+? 1
+#
+# Either --since or --all; --out must be a directory.
+$ lrs school privacy-notices roster2.csv --out x
+? 2
+$ lrs school privacy-notices roster2.csv --out x --all --since roster.csv
+? 2
+$ touch afile && lrs school privacy-notices roster2.csv --all --out afile
+2> lrs: cannot create directory 'afile': a file of that name exists
+? 1
+#
 # Census check: text, CSV, summary CSV and an HTML report with a chart.
 $ lrs school census-check roster.csv --census-date 2026-01-15 --csv census.csv --summary-csv summary.csv --html census.html
 2     G801200026001  Okafor, Chidi            year 11  age 15  no ULN

@@ -190,7 +190,9 @@ static void account_bar(struct page *p)
     page_csrf_field(p);
     ph(p,
        "<span class=\"govuk-body-s lrs-account__who\">Signed in as "
-       "<strong>%s</strong></span> "
+       "<strong>%s</strong> <a class=\"govuk-link govuk-!-margin-left-2\" "
+       "href=\"/password\" id=\"password-link\">Change password</a>"
+       "</span> "
        "<button type=\"submit\" class=\"govuk-button govuk-button--"
        "secondary govuk-!-margin-bottom-0 lrs-account__button\" "
        "data-module=\"govuk-button\" id=\"sign-out\">Sign out</button>"

@@ -461,3 +461,131 @@ void lrsd_p_welcome(struct lrsd_req *r)
 out:
     page_release(&p);
 }
+
+/* ------------------------------------------------------------------ */
+/* Change of password                                                 */
+/* ------------------------------------------------------------------ */
+
+/* A password field (never filled again after an error). */
+static void password_field(struct page *p, const char *name, const char *label,
+                           const char *hint, const char *autocomplete)
+{
+    const char *err = page_field_error(p, name);
+
+    ph(p,
+       "<div class=\"govuk-form-group%H\"><label class=\"govuk-label\" "
+       "for=\"%s\">%s</label>",
+       err ? " govuk-form-group--error" : "", name, label);
+    if (hint)
+        ph(p, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", name, hint);
+    if (err)
+        ph(p,
+           "<p id=\"%s-error\" class=\"govuk-error-message\"><span "
+           "class=\"govuk-visually-hidden\">Error:</span> %s</p>",
+           name, err);
+    ph(p,
+       "<input class=\"govuk-input govuk-!-width-two-thirds%H\" id=\"%s\" "
+       "name=\"%s\" type=\"password\" autocomplete=\"%s\" "
+       "spellcheck=\"false\"></div>",
+       err ? " govuk-input--error" : "", name, name, autocomplete);
+}
+
+static void password_form(struct page *p, unsigned status)
+{
+    page_head(p, "Change your password");
+    ph(p, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-"
+          "two-thirds\">");
+    page_error_summary(p);
+    ph(p, "<h1 class=\"govuk-heading-l\">Change your password</h1>");
+    if (p->who.must_change_password)
+        ph(p, "<div class=\"govuk-inset-text\">Your password was reset. "
+              "Choose a new one before you go on.</div>");
+    ph(p, "<form method=\"post\" action=\"/password\" novalidate>");
+    page_csrf_field(p);
+    password_field(p, "current_password", "Current password", NULL,
+                   "current-password");
+    password_field(p, "new_password", "New password",
+                   "At least 12 characters. A few unrelated words make a "
+                   "good one.",
+                   "new-password");
+    password_field(p, "confirm_password", "New password again", NULL,
+                   "new-password");
+    ph(p, "<button type=\"submit\" class=\"govuk-button\" data-module="
+          "\"govuk-button\" id=\"change-password\">Change password</button>"
+          "</form></div></div>");
+    page_send(p, status);
+}
+
+void lrsd_p_password(struct lrsd_req *r)
+{
+    struct page p;
+
+    if (page_begin_auth(&p, r, 0, PAGE_AUTH_NO_AGREEMENT, NULL))
+        password_form(&p, 200);
+    page_release(&p);
+}
+
+/*
+ * POST /password: as the API's POST /api/v1/session/password (h_auth.c):
+ * the current password, the policy of lrs_auth_password_check(), and
+ * every session of the user ends, this one too.
+ */
+void lrsd_p_password_post(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    char hash[LRS_AUTH_HASH_SIZE];
+    const char *cur, *next, *again;
+    struct page_form f;
+    struct lrs_user u;
+    struct page p;
+
+    if (!page_form_parse(r, &f)) {
+        page_redirect(r, "/password");
+        return;
+    }
+    if (!page_begin_auth(&p, r, 0, PAGE_AUTH_NO_AGREEMENT, &f))
+        goto out;
+    cur = page_form_get(&f, "current_password");
+    next = page_form_get(&f, "new_password");
+    again = page_form_get(&f, "confirm_password");
+    if (lrs_store_user_get(r->store, p.who.user_id, &u) != LRS_OK) {
+        page_fail(&p, 503, "Sorry, the service is unavailable",
+                  "Try again in a few minutes.");
+        goto out;
+    }
+    if (!cur[0])
+        page_error(&p, "current_password", "Enter your current password");
+    else if (lrs_auth_password_verify(u.password_hash, lrs_str_c(cur)) !=
+             LRS_OK)
+        page_error(&p, "current_password", "Your current password is wrong");
+    if (!next[0])
+        page_error(&p, "new_password", "Enter a new password");
+    else if (lrs_auth_password_check(lrs_str_c(next), &d) != LRS_OK)
+        page_error(&p, "new_password", "The new password %s", d.msg);
+    else if (strcmp(next, again) != 0)
+        page_error(&p, "confirm_password", "Enter the same new password twice");
+    if (p.error_count) {
+        password_form(&p, 400);
+        goto out;
+    }
+    if (lrs_auth_password_hash(lrs_str_c(next), LRS_AUTH_COST_INTERACTIVE,
+                               hash) != LRS_OK ||
+        lrs_store_user_set_password(r->store, u.id, hash, 0) != LRS_OK) {
+        page_fail(&p, 503, "Sorry, the service is unavailable",
+                  "Your password was not changed. Try again later.");
+        goto out;
+    }
+    lrsd_log(LRS_LOG_INFO, "web", r->id, "password changed", "user=%lld",
+             (long long)u.id);
+    p.signed_in = false;
+    page_head(&p, "Your password has been changed");
+    ph(&p, "<div class=\"govuk-panel govuk-panel--confirmation\"><h1 "
+           "class=\"govuk-panel__title\">Your password has been changed</h1>"
+           "</div><p class=\"govuk-body\">You have been signed out "
+           "everywhere. <a class=\"govuk-link\" href=\"/sign-in\" "
+           "id=\"sign-in-again\">Sign in with your new password</a>.</p>");
+    page_send(&p, 200);
+    page_set_session_cookie(r, NULL);
+out:
+    page_release(&p);
+}

@@ -6,7 +6,8 @@
  *                     page template and the GOV.UK components
  *   pages_form.c      urlencoded form bodies, the page session (sign-in
  *                     cookie, CSRF, agreement), redirects
- *   pages.c           sign in and out, the user agreement, welcome
+ *   pages.c           sign in and out, the user agreement, welcome, a
+ *                     change of password
  *   pages_learners.c  find, view, amend and register learners
  *   pages_batch.c     S2S: upload a CTF, files and their progress,
  *                     exceptions and their resolution, downloads (the
@@ -247,6 +248,9 @@ void lrsd_p_find_post(struct lrsd_req *r);
 void lrsd_p_learner(struct lrsd_req *r);
 void lrsd_p_amend(struct lrsd_req *r);
 void lrsd_p_amend_post(struct lrsd_req *r);
+void lrsd_p_audit(struct lrsd_req *r);
+void lrsd_p_password(struct lrsd_req *r);
+void lrsd_p_password_post(struct lrsd_req *r);
 void lrsd_p_register(struct lrsd_req *r);
 void lrsd_p_register_post(struct lrsd_req *r);
 void lrsd_p_asset(struct lrsd_req *r);

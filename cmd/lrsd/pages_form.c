@@ -238,10 +238,7 @@ bool page_begin_auth(struct page *p, struct lrsd_req *r, unsigned roles,
         return false;
     }
     if (p->who.must_change_password && !(flags & PAGE_AUTH_NO_AGREEMENT)) {
-        /* NEEDSWORK: a change-password page; the API has one. */
-        page_fail(p, 403, "You must choose a new password",
-                  "Your password was reset. Choose a new one with "
-                  "POST /api/v1/session/password, then sign in again.");
+        page_redirect(r, "/password");
         return false;
     }
     r->who = p->who; /* the audit actor of the request (lrsd_actor) */

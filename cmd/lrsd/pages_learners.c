@@ -677,8 +677,10 @@ void lrsd_p_learner(struct lrsd_req *r)
     ph(&p,
        "<p class=\"govuk-body\"><a class=\"govuk-button govuk-button--"
        "secondary\" data-module=\"govuk-button\" id=\"amend\" "
-       "href=\"/learners/%s/amend\">Change name (deed poll)</a></p>",
-       l.uln);
+       "href=\"/learners/%s/amend\">Change name (deed poll)</a> "
+       "<a class=\"govuk-link govuk-!-margin-left-3\" id=\"audit-trail\" "
+       "href=\"/learners/%s/audit\">Audit trail</a></p>",
+       l.uln, l.uln);
     h = (struct history){&p, 0};
     if (lrs_store_name_history_scan(s, l.uln, history_row, &h) != LRS_OK) {
         page_fail(&p, 503, "Sorry, there is a problem with the service",
@@ -1017,5 +1019,84 @@ void lrsd_p_register_post(struct lrsd_req *r)
     page_redirect(r, loc);
 out:
     lrs_match_result_release(&res);
+    page_release(&p);
+}
+
+/* ------------------------------------------------------------------ */
+/* A learner's audit trail (operators)                                */
+/* ------------------------------------------------------------------ */
+
+struct trail {
+    struct page *p;
+    struct lrs_store *s;
+    size_t count;
+};
+
+static enum lrs_err trail_row(const struct lrs_audit *a, void *ctx)
+{
+    struct trail *t = ctx;
+    struct page *p = t->p;
+    struct lrs_user u;
+    char when[32], who[LRS_LOGIN_MAX + 32];
+
+    if (t->count++ == 0)
+        ph(p, "<table class=\"govuk-table\" id=\"audit\"><caption class="
+              "\"govuk-table__caption govuk-table__caption--m\">Every read "
+              "and change of this learner</caption><thead class=\"govuk-"
+              "table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\""
+              " class=\"govuk-table__header\">When (UTC)</th><th scope="
+              "\"col\" class=\"govuk-table__header\">What</th><th scope="
+              "\"col\" class=\"govuk-table__header\">Who</th><th scope="
+              "\"col\" class=\"govuk-table__header\">Through</th></tr>"
+              "</thead><tbody class=\"govuk-table__body\">");
+    ms_text(a->at_ms, when);
+    if (a->actor.user_id == 0)
+        snprintf(who, sizeof who, "the LRS system");
+    else if (lrs_store_user_get(t->s, a->actor.user_id, &u) == LRS_OK)
+        snprintf(who, sizeof who, "%s", u.login);
+    else
+        snprintf(who, sizeof who, "user %lld", (long long)a->actor.user_id);
+    ph(p,
+       "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s"
+       "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-"
+       "table__cell\">%s (organisation %lld)</td><td class=\"govuk-table__"
+       "cell\">%s</td></tr>",
+       when, lrs_audit_action_name(a->action), who, (long long)a->actor.org_id,
+       a->actor.source ? a->actor.source : "");
+    return LRS_OK;
+}
+
+/* GET /learners/{uln}/audit: who read or changed the learner, and when. */
+void lrsd_p_audit(struct lrsd_req *r)
+{
+    struct lrs_learner l;
+    struct lrs_store *s;
+    struct trail t;
+    struct page p;
+    const char *uln;
+
+    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, NULL))
+        goto out;
+    uln = path_uln(&p);
+    s = uln ? page_store(&p) : NULL;
+    if (!s || !read_learner(&p, s, uln, &l, NULL))
+        goto out;
+    page_head(&p, "Audit trail");
+    ph(&p,
+       "<span class=\"govuk-caption-l\">ULN %s</span><h1 class=\"govuk-"
+       "heading-l\">Audit trail of %s %s</h1>",
+       l.uln, l.given_name, l.family_name);
+    t = (struct trail){&p, s, 0};
+    if (lrs_store_audit_scan(s, l.uln, trail_row, &t) != LRS_OK) {
+        page_fail(&p, 503, "Sorry, the service is unavailable",
+                  "The audit trail could not be read.");
+        goto out;
+    }
+    ph(&p,
+       "%H<p class=\"govuk-body\"><a class=\"govuk-link\" "
+       "href=\"/learners/%s\">Back to the learner</a></p>",
+       t.count ? "</tbody></table>" : "", l.uln);
+    page_send(&p, 200);
+out:
     page_release(&p);
 }

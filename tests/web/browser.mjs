@@ -304,6 +304,15 @@ async function journeys () {
     assert.equal(await page.textContent('h1'), 'Amelia Smith')
   })
 
+  await step("a learner's audit trail says who read and changed them", async () => {
+    await page.click('#audit-trail')
+    const trail = await page.textContent('#audit')
+    assert.match(trail, /update\s*ops\.anna/)
+    assert.match(trail, /read\s*ops\.anna/)
+    await checkPage()
+    await shot('audit-trail')
+  })
+
   await step('register: every missing field is named', async () => {
     await page.click('a.govuk-service-navigation__link[href="/learners/register"]')
     await page.click('#register')
@@ -521,6 +530,32 @@ async function batchJourneys () {
     assert.match(await page.textContent('#files'), /not uploaded any files/)
     await page.goto(base + '/exceptions')
     assert.match(await page.textContent('#exceptions'), /no open exceptions/)
+  })
+
+  await step('change a password: the old one stops working', async () => {
+    const NEW = 'a new and longer passphrase'
+    await page.click('#password-link')
+    await page.fill('#current_password', 'not it at all')
+    await page.fill('#new_password', 'short')
+    await page.click('#change-password')
+    assert.equal((await errors()).length, 2)
+    assert.equal(await page.inputValue('#new_password'), '', 'never echoed')
+    await checkPage()
+    await shot('password-errors')
+    await page.fill('#current_password', PASSWORD)
+    await page.fill('#new_password', NEW)
+    await page.fill('#confirm_password', NEW)
+    await page.click('#change-password')
+    assert.equal(await page.textContent('h1'), 'Your password has been changed')
+    await page.click('#sign-in-again')
+    await page.fill('#username', 'school.kim')
+    await page.fill('#password', PASSWORD)
+    await page.click('#sign-in')
+    assert.deepEqual(await errors(), ['Enter a correct username and password'])
+    await page.fill('#username', 'school.kim')
+    await page.fill('#password', NEW)
+    await page.click('#sign-in')
+    assert.equal(new URL(page.url()).pathname, '/welcome')
     await page.click('#sign-out')
   })
 }

@@ -90,7 +90,9 @@ static void test_learner__field_names_round_trip(void **state)
     (void)state;
     for (int i = 0; i < LRS_FIELD__COUNT; i++) {
         assert_int_equal(
-            lrs_learner_field_lookup(lrs_str_c(lrs_learner_field_name(i)), &f),
+            lrs_learner_field_lookup(
+                lrs_str_c(lrs_learner_field_name((enum lrs_learner_field)i)),
+                &f),
             LRS_OK);
         assert_int_equal(f, i);
     }

@@ -175,7 +175,12 @@ static void test_import__bad_file_changes_nothing(void **state)
     remove_tmpdir(dir);
 }
 
-/* Write the CTF the LRS would return: a ULN for each pupil who can go. */
+/*
+ * Write the CTF the LRS would return: a ULN for each pupil who can go.
+ * lib/school sits below the store and the batch service, so its unit
+ * test stands in for them here; the round trip through the real
+ * `lrs batch` is tests/cli/school-batch.t.
+ */
 static void fake_batch(const char *req, const char *ret)
 {
     const struct lrs_uln_key key = {{7}};

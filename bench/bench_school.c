@@ -6,7 +6,8 @@
  * exporting every pupil on roll as a ULN request (--all, the largest
  * request), importing the returned CTF (made here with the CTF writer, as
  * `lrs batch` would) and importing it again (the no-op), writing the
- * roster back, and the census check. Figures are printed, not asserted.
+ * roster back, the census check, and the privacy notices of the pupils
+ * who received a ULN (one file each). Figures are printed, not asserted.
  */
 #include "bench.h"
 
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PUPILS 2000
@@ -125,6 +127,43 @@ static struct lrs_school_roster *load(const char *path)
     return r;
 }
 
+/* Select, format and write the privacy notices of pupils who have a ULN
+ * in `r` and not in `before`, as `lrs school privacy-notices` does. */
+static void notices(const struct lrs_school_roster *r,
+                    const struct lrs_school_roster *before, const char *dir)
+{
+    struct lrs_buf b = LRS_BUF_INIT, path = LRS_BUF_INIT;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    size_t *rows = NULL, count = 0;
+    const uint64_t t0 = bench_now_ns();
+
+    if (mkdir(dir, 0700) != 0 ||
+        lrs_school_notices_select(r, before, &rows, &count))
+        die(dir, NULL);
+    for (size_t i = 0; i < count; i++) {
+        char file[LRS_SCHOOL_NOTICE_NAME_SIZE];
+
+        lrs_school_notice_file_name(r, rows[i], file);
+        lrs_buf_reset(&b);
+        lrs_buf_reset(&path);
+        if (lrs_school_notice_html(r, rows[i], "Bench School", &b) ||
+            lrs_buf_addf(&path, "%s/%s", dir, file) ||
+            lrs_file_write_atomic(path.data, lrs_buf_str(&b), &d))
+            die(file, &d);
+    }
+    lrs_buf_reset(&b);
+    lrs_buf_reset(&path);
+    if (lrs_school_notice_index_html(r, rows, count, NULL, &b) ||
+        lrs_buf_addf(&path, "%s/index.html", dir) ||
+        lrs_file_write_atomic(path.data, lrs_buf_str(&b), &d))
+        die("index.html", &d);
+    bench_report("school privacy-notices 2k (files)", count,
+                 bench_now_ns() - t0);
+    lrs_free(rows);
+    lrs_buf_release(&b);
+    lrs_buf_release(&path);
+}
+
 static void import(struct lrs_school_roster *r, const char *ret,
                    const char *name, size_t want_added)
 {
@@ -152,7 +191,7 @@ int main(void)
     struct lrs_school_census c = LRS_SCHOOL_CENSUS_INIT;
     struct lrs_buf b = LRS_BUF_INIT;
     struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_school_roster *r;
+    struct lrs_school_roster *r, *before;
     uint64_t t0;
 
     if (!mkdtemp(dir))
@@ -178,6 +217,7 @@ int main(void)
                  bench_now_ns() - t0);
     lrs_school_log_release(&log);
 
+    before = load(roster);
     fake_batch(req, ret);
     import(r, ret, "school import-ctf 2k", xs.exported);
     import(r, ret, "school re-import 2k (no-op)", 0);
@@ -195,6 +235,9 @@ int main(void)
         die("census", NULL);
     bench_report("school census-check 2k (+html)", lrs_school_roster_count(r),
                  bench_now_ns() - t0);
+    snprintf(req, sizeof req, "%s/notices", dir);
+    notices(r, before, req);
+    lrs_school_roster_free(before);
     printf("exported %zu, blocked %zu; census: %zu of %zu aged 14+ hold a "
            "ULN\n",
            xs.exported, xs.blocked, c.total.with_uln, c.total.pupils);

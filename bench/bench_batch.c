@@ -12,9 +12,10 @@
  * CTF with the lib/ctf writer. Then, timed: loading the match index from
  * the store (once per process: a server keeps it), and the job itself:
  * store the file, check it whole, decide every pupil (match, register
- * the unmatched, exceptions), commit every 200, and write the returned
- * CTF and both reports into the store. Last, `xmllint --stream` reads the
- * same file, and the ratio of the job to that reading time is printed.
+ * the unmatched, exceptions), commit per chunk (2,000 pupils or 250 ms),
+ * and write the returned CTF and both reports into the store. Last, `xmllint
+ * --stream` reads the same file, and the ratio of the job to that reading time
+ * is printed.
  */
 #include "bench.h"
 

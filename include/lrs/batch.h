@@ -278,19 +278,24 @@ LRS_API const char *lrs_batch_code_text(const char *code);
 /* Service: running a job                                             */
 /* ------------------------------------------------------------------ */
 
-/** Pupils committed per transaction (the checkpoint interval). */
-#define LRS_BATCH_CHUNK_DEFAULT 200
+/**
+ * A chunk (one transaction, one checkpoint) ends at this many pupils or
+ * after LRS_BATCH_CHUNK_MS_DEFAULT of work, whichever comes first. A
+ * crash loses at most the chunk being decided (docs/batch.md).
+ */
+#define LRS_BATCH_CHUNK_DEFAULT    2000
+#define LRS_BATCH_CHUNK_MS_DEFAULT 250
 
 /** Progress: pupils done of the total; called after each commit. */
 typedef void (*lrs_batch_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 struct lrs_batch_opts {
     const char *worker;  /* claimed_by; NULL: "lrs" */
-    size_t chunk;        /* pupils a commit; 0: LRS_BATCH_CHUNK_DEFAULT */
+    size_t chunk;        /* most pupils a commit; 0: LRS_BATCH_CHUNK_DEFAULT */
+    unsigned chunk_ms;   /* most ms of work a commit; 0: ..._CHUNK_MS_DEFAULT */
     struct lrs_date on;  /* ages are taken on this day; year 0: the day
                             the job was created (stable across re-runs) */
-    const char *tmp_dir; /* for the returned CTF while it is written;
-                            NULL: $TMPDIR, else /tmp */
+    const char *tmp_dir; /* unused: the returned CTF is made in memory */
     lrs_batch_progress_fn on_progress; /* may be NULL */
     /* Called after every chunk commit with the checkpoint, before the
      * next chunk starts (tests kill the process here). May be NULL. */

@@ -228,6 +228,18 @@ lrs_ctf_writer_open(const char *path, const struct lrs_ctf_header *header,
                     struct lrs_ctf_writer **out, struct lrs_diag *diag);
 
 /**
+ * As lrs_ctf_writer_open(), into memory: `buf` is emptied and receives
+ * the document as it is written (borrowed until commit or free; its `max`
+ * applies, LRS_ELIMIT). After a successful commit it holds the whole CTF;
+ * after a failure, a part of it. No file, no fsync: for a caller that
+ * stores the CTF itself (the batch keeps it in the store).
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_ctf_writer_open_buf(struct lrs_buf *buf,
+                        const struct lrs_ctf_header *header,
+                        struct lrs_ctf_writer **out, struct lrs_diag *diag);
+
+/**
  * Append one pupil (borrowed for this call only), with every non-empty
  * field the reader knows, in CTF element order. A field that is not valid
  * UTF-8 or holds a character XML cannot carry fails with LRS_EINVAL naming

@@ -28,6 +28,7 @@
 struct lrs_ctf_writer {
     unsigned magic;
     struct lrs_file_out file;     /* the output, whole or not at all */
+    struct lrs_buf *mem;          /* or this, borrowed (open_buf) */
     xmlTextWriterPtr xw;          /* owned */
     bool use_gender;              /* write <Gender>, not <Sex> (CTF < 25) */
     struct lrs__ctf_xml_err xerr; /* libxml2's first error */
@@ -47,6 +48,15 @@ static int out_write(void *ctx, const char *buf, int len)
 
     if (w->io_errno)
         return -1;
+    if (w->mem) {
+        const enum lrs_err err = lrs_buf_add(w->mem, buf, (size_t)len);
+
+        if (err) {
+            w->io_errno = err == LRS_ENOMEM ? ENOMEM : EFBIG;
+            return -1;
+        }
+        return len;
+    }
     while (done < (size_t)len) {
         const ssize_t n = write(w->file.fd, buf + done, (size_t)len - done);
 
@@ -88,6 +98,10 @@ static enum lrs_err fail(struct lrs_ctf_writer *w, enum lrs_err err,
 /* Map a failed xmlTextWriter call to the writer's error. */
 static enum lrs_err fail_xml(struct lrs_ctf_writer *w)
 {
+    if (w->mem && w->io_errno == ENOMEM)
+        return fail(w, LRS_ENOMEM, NULL, "out of memory");
+    if (w->mem && w->io_errno)
+        return fail(w, LRS_ELIMIT, "ctf", "the CTF is too large");
     if (w->io_errno)
         return fail(w, LRS_EIO, "ctf", "cannot write '%s': %s", w->file.path,
                     strerror(w->io_errno));
@@ -264,7 +278,8 @@ static void writer_free(struct lrs_ctf_writer *w)
 static enum lrs_err writer_create(struct lrs_ctf_writer *w, const char *path)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
-    const enum lrs_err err = lrs_file_out_open(&w->file, path, &d);
+    const enum lrs_err err =
+        w->mem ? LRS_OK : lrs_file_out_open(&w->file, path, &d);
     xmlOutputBufferPtr out;
 
     if (err)
@@ -286,10 +301,10 @@ static enum lrs_err writer_create(struct lrs_ctf_writer *w, const char *path)
     return LRS_OK;
 }
 
-enum lrs_err lrs_ctf_writer_open(const char *path,
-                                 const struct lrs_ctf_header *header,
-                                 struct lrs_ctf_writer **out,
-                                 struct lrs_diag *diag)
+static enum lrs_err writer_open(const char *path, struct lrs_buf *mem,
+                                const struct lrs_ctf_header *header,
+                                struct lrs_ctf_writer **out,
+                                struct lrs_diag *diag)
 {
     struct lrs_ctf_writer *w;
     struct lrs__ctf_guard g;
@@ -303,6 +318,7 @@ enum lrs_err lrs_ctf_writer_open(const char *path,
     }
     w->magic = WRITER_MAGIC;
     w->file = (struct lrs_file_out)LRS_FILE_OUT_INIT;
+    w->mem = mem;
     /* CTF 25 renamed Gender to Sex (DOMAIN.md). */
     w->use_gender = header->ctf_version && *header->ctf_version &&
                     strtol(header->ctf_version, NULL, 10) < 25;
@@ -319,6 +335,23 @@ enum lrs_err lrs_ctf_writer_open(const char *path,
     }
     *out = w;
     return LRS_OK;
+}
+
+enum lrs_err lrs_ctf_writer_open(const char *path,
+                                 const struct lrs_ctf_header *header,
+                                 struct lrs_ctf_writer **out,
+                                 struct lrs_diag *diag)
+{
+    return writer_open(path, NULL, header, out, diag);
+}
+
+enum lrs_err lrs_ctf_writer_open_buf(struct lrs_buf *buf,
+                                     const struct lrs_ctf_header *header,
+                                     struct lrs_ctf_writer **out,
+                                     struct lrs_diag *diag)
+{
+    lrs_buf_reset(buf);
+    return writer_open(NULL, buf, header, out, diag);
 }
 
 /* ------------------------------------------------------------------ */
@@ -503,7 +536,7 @@ enum lrs_err lrs_ctf_writer_commit(struct lrs_ctf_writer *w,
         (void)fail_xml(w);
         goto out;
     }
-    err = lrs_file_out_commit(&w->file, &d);
+    err = w->mem ? LRS_OK : lrs_file_out_commit(&w->file, &d);
     if (err)
         (void)fail(w, err, "ctf", "%s", d.msg);
 out:

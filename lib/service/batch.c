@@ -466,22 +466,134 @@ static void fail_job(struct run *r, const char *why)
         r->job = j;
 }
 
-/* Read the whole file once: well formed, within limits; count pupils. */
-static enum lrs_err check_input(const struct lrs_buf *in, uint64_t *count,
+/*
+ * The pupils of a job's file, read once: the check, the decisions and the
+ * returned CTF all use this copy (strings in the arena). About 1.3 times
+ * the file in memory, next to the file itself.
+ */
+struct pupils {
+    struct lrs_arena arena;
+    struct lrs_ctf_header header; /* strings in the arena */
+    struct lrs_ctf_pupil *items;  /* owned, by ordinal - 1 */
+    size_t count, cap;
+};
+
+static void pupils_release(struct pupils *pp)
+{
+    lrs_arena_release(&pp->arena);
+    lrs_free(pp->items);
+    memset(pp, 0, sizeof *pp);
+}
+
+/* *s copied to the arena (NULL stays NULL); false on ENOMEM. */
+static bool dup_str(struct lrs_arena *a, const char **s)
+{
+    if (!*s)
+        return true;
+    *s = lrs_arena_strndup(a, *s, strlen(*s));
+    return *s != NULL;
+}
+
+static bool dup_pupil(struct lrs_arena *a, struct lrs_ctf_pupil *p)
+{
+    struct lrs_ctf_address *ad = &p->address;
+    const char **const f[] = {
+        &p->upn,
+        &p->uln,
+        &p->uci,
+        &p->surname,
+        &p->forename,
+        &p->dob,
+        &p->sex,
+        &p->former_upn,
+        &p->preferred_surname,
+        &p->preferred_forename,
+        &p->former_surname,
+        &p->middle_names,
+        &p->nc_year_actual,
+        &ad->saon,
+        &ad->paon,
+        &ad->street,
+        &ad->locality,
+        &ad->town,
+        &ad->administrative_area,
+        &ad->post_town,
+        &ad->uprn,
+        &ad->lines[0],
+        &ad->lines[1],
+        &ad->lines[2],
+        &ad->lines[3],
+        &ad->lines[4],
+        &ad->county,
+        &ad->postcode,
+    };
+
+    for (size_t i = 0; i < LRS_ARRAY_LEN(f); i++)
+        if (!dup_str(a, f[i]))
+            return false;
+    return true;
+}
+
+static bool dup_header(struct lrs_arena *a, struct lrs_ctf_header *h)
+{
+    const char **const f[] = {
+        &h->document_name,      &h->ctf_version,
+        &h->date_time,          &h->document_qualifier,
+        &h->data_qualifier,     &h->data_descriptor,
+        &h->supplier_id,        &h->source_lea,
+        &h->source_estab,       &h->source_urn,
+        &h->source_school_name, &h->source_academic_year,
+        &h->dest_lea,           &h->dest_estab,
+    };
+
+    for (size_t i = 0; i < LRS_ARRAY_LEN(f); i++)
+        if (!dup_str(a, f[i]))
+            return false;
+    return true;
+}
+
+/*
+ * Read the whole file once: well formed, within limits (a malformed file
+ * changes nothing); keep its header and pupils.
+ */
+static enum lrs_err load_pupils(const struct lrs_buf *in, struct pupils *pp,
                                 struct lrs_diag *diag)
 {
     struct lrs_ctf_reader *rd = NULL;
+    const struct lrs_ctf_header *h;
     const struct lrs_ctf_pupil *p;
     enum lrs_err err =
         lrs_ctf_reader_open_mem(in->data, in->len, NULL, &rd, diag);
 
-    *count = 0;
+    if (!err)
+        err = lrs_ctf_reader_header(rd, &h, diag);
+    if (!err) {
+        pp->header = *h;
+        if (!dup_header(&pp->arena, &pp->header))
+            err = LRS_ERR(LRS_ENOMEM);
+    }
     while (!err) {
         err = lrs_ctf_reader_next(rd, &p, diag);
         if (err || !p)
             break;
-        (*count)++;
+        if (pp->count == pp->cap) {
+            const size_t cap = pp->cap ? 2 * pp->cap : 256;
+            struct lrs_ctf_pupil *n = lrs_realloc(pp->items, cap * sizeof *n);
+
+            if (!n) {
+                err = LRS_ERR(LRS_ENOMEM);
+                break;
+            }
+            pp->items = n;
+            pp->cap = cap;
+        }
+        pp->items[pp->count] = *p;
+        if (!dup_pupil(&pp->arena, &pp->items[pp->count]))
+            err = LRS_ERR(LRS_ENOMEM);
+        pp->count++;
     }
+    if (err == LRS_ENOMEM)
+        lrs_diag_set(diag, NULL, "out of memory");
     lrs_ctf_reader_free(rd);
     return err;
 }
@@ -518,36 +630,46 @@ static enum lrs_err do_pupil(struct run *r, const struct lrs_ctf_pupil *p,
     return LRS_OK;
 }
 
-/* Decide the pupils after the checkpoint, a chunk per transaction. */
-static enum lrs_err run_pupils(struct run *r, const struct lrs_buf *in,
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/*
+ * Decide the pupils after the checkpoint, a chunk per transaction. A
+ * chunk ends at `chunk` pupils or after `chunk_ms` of work, whichever
+ * comes first: each commit is an fsync, and a chunk is what a crash
+ * loses (docs/batch.md, "Crashes").
+ */
+static enum lrs_err run_pupils(struct run *r, const struct pupils *pp,
                                const struct lrs_batch_opts *opts)
 {
     const size_t chunk = opts->chunk ? opts->chunk : LRS_BATCH_CHUNK_DEFAULT;
-    struct lrs_ctf_reader *rd = NULL;
-    const struct lrs_ctf_pupil *p = NULL;
+    const uint64_t chunk_ms =
+        opts->chunk_ms ? opts->chunk_ms : LRS_BATCH_CHUNK_MS_DEFAULT;
     struct lrs_job_row *rows = lrs_calloc(chunk, sizeof *rows);
-    enum lrs_err err;
+    size_t i =
+        r->job.checkpoint < pp->count ? (size_t)r->job.checkpoint : pp->count;
+    enum lrs_err err = LRS_OK;
 
     if (!rows)
         return LRS_ERR(LRS_ENOMEM);
-    err = lrs_ctf_reader_open_mem(in->data, in->len, NULL, &rd, r->diag);
-    while (!err) {
+    while (!err && i < pp->count) {
+        const uint64_t start = mono_ms();
         struct lrs_job next;
         size_t n = 0;
 
-        /* Skip what is committed, then fill one chunk. */
-        while (!err && n < chunk) {
-            err = lrs_ctf_reader_next(rd, &p, r->diag);
-            if (err || !p)
+        err = lrs_store_begin(r->s);
+        while (!err && i < pp->count && n < chunk) {
+            /* Reading the clock every 16 pupils costs nothing. */
+            if (n > 0 && n % 16 == 0 && mono_ms() - start >= chunk_ms)
                 break;
-            if (p->ordinal <= r->job.checkpoint)
-                continue;
-            if (n == 0)
-                err = lrs_store_begin(r->s);
-            if (!err)
-                err = do_pupil(r, p, &rows[n++]);
+            err = do_pupil(r, &pp->items[i++], &rows[n++]);
         }
-        if (err || n == 0)
+        if (err)
             break;
         next = r->job;
         next.checkpoint = rows[n - 1].ordinal;
@@ -566,15 +688,17 @@ static enum lrs_err run_pupils(struct run *r, const struct lrs_buf *in,
             opts->on_progress(opts->ctx, r->job.rows_done, r->job.rows_total);
         if (opts->on_commit)
             opts->on_commit(opts->ctx, r->job.checkpoint);
-        if (!p)
-            break;
     }
     if (err)
         lrs_store_rollback(r->s);
-    lrs_ctf_reader_free(rd);
     lrs_free(rows);
     return err;
 }
+
+static enum lrs_err make_outputs(struct lrs_store *s, int64_t job_id,
+                                 const struct pupils *pp,
+                                 struct lrs_batch_totals *totals,
+                                 struct lrs_diag *diag);
 
 static struct lrs_date day_of_ms(int64_t ms)
 {
@@ -589,13 +713,14 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
 {
     static const struct lrs_batch_opts none = {0};
     struct lrs_buf in = LRS_BUF_INIT;
+    struct pupils pp;
     struct run r;
-    uint64_t count;
     enum lrs_err err;
 
     if (!opts)
         opts = &none;
     memset(&r, 0, sizeof r);
+    memset(&pp, 0, sizeof pp);
     r.s = s;
     r.idx = idx;
     r.actor = actor ? *actor : (struct lrs_actor)LRS_ACTOR_CLI;
@@ -619,19 +744,20 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
         goto out;
     }
     r.on = opts->on.year ? opts->on : day_of_ms(r.job.created_ms);
-    err = check_input(&in, &count, diag);
+    err = load_pupils(&in, &pp, diag);
+    lrs_buf_release(&in);
     if (err) {
         fail_job(&r, diag && diag->msg[0] ? diag->msg : lrs_strerror(err));
         goto out;
     }
-    r.job.rows_total = count;
-    err = run_pupils(&r, &in, opts);
+    r.job.rows_total = pp.count;
+    err = run_pupils(&r, &pp, opts);
     if (err) {
         fail_job(&r, lrs_strerror(err));
         goto out;
     }
 outputs:
-    err = lrs_service_batch_outputs(s, job_id, opts->tmp_dir, totals, diag);
+    err = make_outputs(s, job_id, pp.items ? &pp : NULL, totals, diag);
     if (err || r.job.status == LRS_JOB_DONE)
         goto out;
     r.job.status = LRS_JOB_DONE;
@@ -640,6 +766,7 @@ outputs:
     if (err)
         lrs__service_store_err(s, err, diag);
 out:
+    pupils_release(&pp);
     lrs_buf_release(&in);
     lrs_buf_release(&r.json);
     lrs_ctf_findings_release(&r.findings);
@@ -873,53 +1000,14 @@ static enum lrs_err html_row(struct lrs_buf *b, const struct row_info *ri,
                               (long long)ri->exception_id);
 }
 
-/* A path for the returned CTF while it is written: mkstemp reserves it. */
-static enum lrs_err tmp_path(const char *dir, struct lrs_buf *path)
-{
-    const char *env = getenv("TMPDIR");
-    int fd;
-
-    if (!dir)
-        dir = env && *env ? env : "/tmp";
-    lrs_buf_reset(path);
-    if (lrs_buf_addf(path, "%s/lrs-batch-XXXXXX", dir))
-        return LRS_ERR(LRS_ENOMEM);
-    fd = mkstemp(path->data);
-    if (fd < 0)
-        return LRS_ERR(LRS_EIO);
-    close(fd);
-    return LRS_OK;
-}
-
-static enum lrs_err slurp(const char *path, struct lrs_buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    enum lrs_err err = LRS_OK;
-
-    if (!f)
-        return LRS_ERR(LRS_EIO);
-    lrs_buf_reset(out);
-    while (!err && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        err = lrs_buf_add(out, chunk, n);
-    if (!err && ferror(f))
-        err = LRS_ERR(LRS_EIO);
-    fclose(f);
-    return err;
-}
-
-/* Write the returned CTF (to `path`) and both reports from the input. */
-static enum lrs_err render(const struct lrs_job *j, const struct lrs_buf *in,
-                           const struct outputs *o, const char *path,
+/* Write the returned CTF and both reports from the pupils. */
+static enum lrs_err render(const struct lrs_job *j, const struct pupils *pp,
+                           const struct outputs *o, struct lrs_buf *ctf,
                            struct lrs_buf *csv, struct lrs_buf *html,
                            struct lrs_diag *diag)
 {
-    struct lrs_ctf_reader *rd = NULL;
     struct lrs_ctf_writer *w = NULL;
-    const struct lrs_ctf_header *hin;
     struct lrs_ctf_header hout;
-    const struct lrs_ctf_pupil *p;
     char when[32];
     time_t t = (time_t)(j->created_ms / 1000);
     struct tm tm;
@@ -929,24 +1017,17 @@ static enum lrs_err render(const struct lrs_job *j, const struct lrs_buf *in,
      * are the same every time they are made. */
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    err = lrs_ctf_reader_open_mem(in->data, in->len, NULL, &rd, diag);
-    if (!err)
-        err = lrs_ctf_reader_header(rd, &hin, diag);
-    if (!err) {
-        lrs_ctf_header_for_return(hin, when, &hout);
-        err = lrs_ctf_writer_open(path, &hout, &w, diag);
-    }
+    lrs_ctf_header_for_return(&pp->header, when, &hout);
+    err = lrs_ctf_writer_open_buf(ctf, &hout, &w, diag);
     err = err ? err
               : lrs_buf_adds(csv, "row,upn,surname,forename,dob,code,"
                                   "category,reason,candidates,exception\n");
     err = err ? err : html_head(html, j, &o->totals);
-    while (!err) {
+    for (size_t i = 0; !err && i < pp->count; i++) {
+        const struct lrs_ctf_pupil *p = &pp->items[i];
         struct lrs_ctf_pupil copy;
         const struct row_info *ri;
 
-        err = lrs_ctf_reader_next(rd, &p, diag);
-        if (err || !p)
-            break;
         if (p->ordinal > o->count) {
             lrs_diag_set(diag, "job", "pupil %llu has no outcome",
                          (unsigned long long)p->ordinal);
@@ -968,25 +1049,27 @@ static enum lrs_err render(const struct lrs_job *j, const struct lrs_buf *in,
         w = NULL;
     }
     lrs_ctf_writer_free(w);
-    lrs_ctf_reader_free(rd);
     return err;
 }
 
-enum lrs_err lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
-                                       const char *tmp_dir,
-                                       struct lrs_batch_totals *totals,
-                                       struct lrs_diag *diag)
+/* Make and store the outputs; from `pp`, or from the input when NULL. */
+static enum lrs_err make_outputs(struct lrs_store *s, int64_t job_id,
+                                 const struct pupils *pp,
+                                 struct lrs_batch_totals *totals,
+                                 struct lrs_diag *diag)
 {
     const struct lrs_exception_filter f = {job_id, -1, -1};
-    struct lrs_buf in = LRS_BUF_INIT, ctf = LRS_BUF_INIT, path = LRS_BUF_INIT;
+    struct lrs_buf in = LRS_BUF_INIT, ctf = LRS_BUF_INIT;
     struct lrs_buf csv = LRS_BUF_INIT, html = LRS_BUF_INIT;
+    struct pupils loaded;
     struct outputs o;
     struct lrs_job j;
     enum lrs_err err;
 
     memset(&o, 0, sizeof o);
+    memset(&loaded, 0, sizeof loaded);
     err = lrs_store_job_get(s, job_id, &j);
-    if (!err)
+    if (!err && !pp)
         err = lrs_store_job_blob(s, job_id, LRS_JOB_INPUT, &in);
     if (!err)
         err = lrs_store_job_row_scan(s, job_id, take_row, &o);
@@ -996,18 +1079,13 @@ enum lrs_err lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
         lrs__service_store_err(s, err, diag);
         goto out;
     }
-    err = tmp_path(tmp_dir, &path);
-    if (err) {
-        lrs_diag_set(diag, "tmp_dir",
-                     "cannot create a temporary file in "
-                     "'%s'",
-                     tmp_dir ? tmp_dir : "$TMPDIR");
-        goto out;
+    if (!pp) {
+        err = load_pupils(&in, &loaded, diag);
+        if (err)
+            goto out;
+        pp = &loaded;
     }
-    err = render(&j, &in, &o, path.data, &csv, &html, diag);
-    if (!err)
-        err = slurp(path.data, &ctf);
-    unlink(path.data);
+    err = render(&j, pp, &o, &ctf, &csv, &html, diag);
     if (!err) {
         err = lrs_store_job_outputs(s, job_id, &ctf, &csv, &html);
         if (err)
@@ -1017,12 +1095,21 @@ enum lrs_err lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
         *totals = o.totals;
 out:
     outputs_release(&o);
+    pupils_release(&loaded);
     lrs_buf_release(&in);
     lrs_buf_release(&ctf);
-    lrs_buf_release(&path);
     lrs_buf_release(&csv);
     lrs_buf_release(&html);
     return err;
+}
+
+enum lrs_err lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
+                                       const char *tmp_dir,
+                                       struct lrs_batch_totals *totals,
+                                       struct lrs_diag *diag)
+{
+    (void)tmp_dir; /* the returned CTF is made in memory */
+    return make_outputs(s, job_id, NULL, totals, diag);
 }
 
 /* ------------------------------------------------------------------ */

@@ -214,6 +214,54 @@ static void test_writer__second_round_trip_is_identical(void **state)
     rm_dir(dir);
 }
 
+/* The writer into memory makes the very bytes the file writer makes. */
+static void test_writer__buf_same_bytes_as_file(void **state)
+{
+    char *dir = temp_dir(), a[4096], b[4096];
+    struct lrs_ctf_header hin, ret;
+    const struct lrs_ctf_header *h;
+    const struct lrs_ctf_pupil *p;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf mem = LRS_BUF_INIT, small = LRS_BUF_INIT;
+    struct lrs_ctf_reader *r;
+    struct lrs_ctf_writer *w, *wm, *ws;
+    size_t la;
+    char *xa;
+
+    (void)state;
+    snprintf(a, sizeof a, "%s/a.xml", dir);
+    round_trip(data_path("ctf25_sample.xml"), a, 6);
+    snprintf(b, sizeof b, "%s/b.xml", dir);
+    assert_int_equal(lrs_ctf_reader_open_file(a, NULL, &r, &d), LRS_OK);
+    assert_int_equal(lrs_ctf_reader_header(r, &h, &d), LRS_OK);
+    hin = *h;
+    lrs_ctf_header_for_return(&hin, "2025-10-02T08:00:00", &ret);
+    assert_int_equal(lrs_ctf_writer_open(b, &ret, &w, &d), LRS_OK);
+    assert_int_equal(lrs_buf_add(&mem, "old", 3), LRS_OK);
+    assert_int_equal(lrs_ctf_writer_open_buf(&mem, &ret, &wm, &d), LRS_OK);
+    small.max = 600;
+    assert_int_equal(lrs_ctf_writer_open_buf(&small, &ret, &ws, &d), LRS_OK);
+    while (lrs_ctf_reader_next(r, &p, &d) == LRS_OK && p) {
+        const enum lrs_err e = lrs_ctf_writer_add(ws, p, &d);
+
+        assert_true(e == LRS_OK || e == LRS_ELIMIT);
+        assert_int_equal(lrs_ctf_writer_add(w, p, &d), LRS_OK);
+        assert_int_equal(lrs_ctf_writer_add(wm, p, &d), LRS_OK);
+    }
+    assert_int_equal(lrs_ctf_writer_commit(w, &d), LRS_OK);
+    assert_int_equal(lrs_ctf_writer_commit(wm, &d), LRS_OK);
+    /* Past its max, the buffer writer fails cleanly. */
+    assert_int_equal(lrs_ctf_writer_commit(ws, &d), LRS_ELIMIT);
+    xa = slurp(b, &la);
+    assert_int_equal(mem.len, la);
+    assert_memory_equal(mem.data, xa, la);
+    free(xa);
+    lrs_ctf_reader_free(r);
+    lrs_buf_release(&mem);
+    lrs_buf_release(&small);
+    rm_dir(dir);
+}
+
 static struct lrs_ctf_pupil tricky_pupil(void)
 {
     struct lrs_ctf_pupil p;
@@ -389,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_writer__round_trip_ctf25),
         cmocka_unit_test(test_writer__round_trip_ctf24_keeps_gender),
         cmocka_unit_test(test_writer__second_round_trip_is_identical),
+        cmocka_unit_test(test_writer__buf_same_bytes_as_file),
         cmocka_unit_test(test_writer__escapes_and_refuses_bad_text),
         cmocka_unit_test(test_writer__free_without_commit_leaves_nothing),
         cmocka_unit_test(test_writer__cannot_create),

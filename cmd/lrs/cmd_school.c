@@ -321,8 +321,8 @@ static int import_ctf(const struct args *a)
     int rc = CLI_FAIL;
 
     if (a->pos_count != 2 || !a->out || a->school || a->csv || a->summary_csv ||
-        a->census_date || a->years || a->all || a->school_name || a->date_time ||
-        a->since)
+        a->census_date || a->years || a->all || a->school_name ||
+        a->date_time || a->since)
         return usage();
     r = load(a->pos[0]);
     if (!r)
@@ -340,11 +340,10 @@ static int import_ctf(const struct args *a)
             print_entry(&log.items[i]);
     printf("%zu %s in the file: %zu matched, %zu %s added, "
            "%zu %s updated, %zu unchanged, %zu not found, %zu %s\n",
-           st.file_pupils, noun(st.file_pupils, "pupil", "pupils"),
-           st.matched, st.ulns_added, noun(st.ulns_added, "ULN", "ULNs"),
-           st.upns_updated, noun(st.upns_updated, "UPN", "UPNs"),
-           st.unchanged, st.not_found, st.conflicts,
-           noun(st.conflicts, "conflict", "conflicts"));
+           st.file_pupils, noun(st.file_pupils, "pupil", "pupils"), st.matched,
+           st.ulns_added, noun(st.ulns_added, "ULN", "ULNs"), st.upns_updated,
+           noun(st.upns_updated, "UPN", "UPNs"), st.unchanged, st.not_found,
+           st.conflicts, noun(st.conflicts, "conflict", "conflicts"));
     if (!save(a->out, &b) || !save_logs(a, &log, "CTF import log"))
         goto out;
     if (st.changes)
@@ -479,8 +478,8 @@ static bool save_in(const char *dir, const char *name, const struct lrs_buf *b)
 
 /* Write the notices of `rows` and the index into a->out. */
 static bool write_notices(const struct args *a,
-                          const struct lrs_school_roster *r,
-                          const size_t *rows, size_t count)
+                          const struct lrs_school_roster *r, const size_t *rows,
+                          size_t count)
 {
     struct lrs_buf b = LRS_BUF_INIT;
     bool ok = true;
@@ -491,8 +490,7 @@ static bool write_notices(const struct args *a,
 
         lrs_school_notice_file_name(r, rows[i], file);
         lrs_buf_reset(&b);
-        ok = lrs_school_notice_html(r, rows[i], a->school_name, &b) ==
-                 LRS_OK &&
+        ok = lrs_school_notice_html(r, rows[i], a->school_name, &b) == LRS_OK &&
              save_in(a->out, file, &b);
         if (!ok)
             break;
@@ -536,8 +534,8 @@ static int privacy_notices(const struct args *a)
     }
     if (!make_dir(a->out) || !write_notices(a, r, rows, count))
         goto out;
-    printf("%s: %zu privacy %s for pupils %s, listed in index.html\n",
-           a->out, count, noun(count, "notice", "notices"),
+    printf("%s: %zu privacy %s for pupils %s, listed in index.html\n", a->out,
+           count, noun(count, "notice", "notices"),
            a->since ? "who have just received a ULN" : "with a valid ULN");
     rc = CLI_OK;
 out:

@@ -67,9 +67,9 @@ static size_t find_before(const struct lrs_school_roster *before,
         if (q->has_dob &&
             lrs_date_to_days(q->dob) == lrs_date_to_days(p->dob) &&
             lrs__school_same_name(q->field[LRS_SCHOOL_SURNAME],
-                      p->field[LRS_SCHOOL_SURNAME]) &&
+                                  p->field[LRS_SCHOOL_SURNAME]) &&
             lrs__school_same_name(q->field[LRS_SCHOOL_FORENAME],
-                      p->field[LRS_SCHOOL_FORENAME]))
+                                  p->field[LRS_SCHOOL_FORENAME]))
             return i;
     }
     return SIZE_MAX;
@@ -180,8 +180,7 @@ static const char page_style[] =
     "</style>\n";
 
 /* Append the literal `lit`, then `s` escaped. */
-static enum lrs_err add_esc(struct lrs_buf *out, const char *lit,
-                            const char *s)
+static enum lrs_err add_esc(struct lrs_buf *out, const char *lit, const char *s)
 {
     enum lrs_err err = lrs_buf_adds(out, lit);
 
@@ -287,8 +286,7 @@ enum lrs_err lrs_school_notice_html(const struct lrs_school_roster *r,
         err = add_esc(out, "</td></tr>\n<tr><th>UPN</th><td>",
                       p->field[LRS_SCHOOL_UPN]);
     if (!err && school_name && *school_name)
-        err = add_esc(out, "</td></tr>\n<tr><th>School</th><td>",
-                      school_name);
+        err = add_esc(out, "</td></tr>\n<tr><th>School</th><td>", school_name);
     if (!err)
         err = add_esc(out,
                       "</td></tr>\n</table>\n"

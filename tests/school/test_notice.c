@@ -65,8 +65,7 @@ static void test_notice__all_takes_every_valid_uln(void **state)
     size_t *rows, count;
 
     (void)state;
-    assert_int_equal(lrs_school_notices_select(a, NULL, &rows, &count),
-                     LRS_OK);
+    assert_int_equal(lrs_school_notices_select(a, NULL, &rows, &count), LRS_OK);
     assert_int_equal(count, 6); /* all but Green's invalid ULN */
     assert_int_equal(rows[4], 5);
     lrs_free(rows);

@@ -144,6 +144,7 @@ static void navigation(struct page *p)
          PAGE_SCHOOL | PAGE_OPERATOR},
         {"/files", "Files (S2S)", PAGE_SCHOOL | PAGE_OPERATOR},
         {"/exceptions", "Exceptions", PAGE_SCHOOL | PAGE_OPERATOR},
+        {"/verify", "Verify", PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR},
     };
 
     ph(p,

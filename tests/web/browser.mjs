@@ -407,6 +407,38 @@ async function journeys () {
     assert.equal(res.status(), 403, 'a record by ULN alone is for the LRS')
   })
 
+  await step('verify a learner: agreement in words, no register data shown', async () => {
+    await page.click('a.govuk-service-navigation__link[href="/verify"]')
+    await page.click('#verify')
+    assert.deepEqual(await errors(), ["Enter the learner's ULN",
+      "Enter the learner's given name", "Enter the learner's family name"])
+    await checkPage()
+    await page.fill('#uln', '2931986320')
+    await page.fill('#given_name', 'Emma')
+    await page.fill('#family_name', 'Morgan')
+    await page.fill('#dob-day', '28')
+    await page.fill('#dob-month', '9')
+    await page.fill('#dob-year', '2010')
+    await page.check('#gender-2')
+    await page.click('#verify')
+    assert.equal(await page.textContent('#result'), 'The learner is verified')
+    assert.match(await page.textContent('main'), /WSVRC001/)
+    await checkPage()
+    await shot('verified')
+    await page.goto(base + '/verify')
+    await page.fill('#uln', '2931986320')
+    await page.fill('#given_name', 'Emma')
+    await page.fill('#family_name', 'Morgan')
+    await page.fill('#dob-day', '1')
+    await page.fill('#dob-month', '1')
+    await page.fill('#dob-year', '2001')
+    await page.click('#verify')
+    assert.equal(await page.textContent('#result'), 'The learner is not verified')
+    assert.match(await page.textContent('#levels'), /Date of birth\s*does not agree/)
+    assert.doesNotMatch(await page.textContent('main'), /2010/, 'the register is not shown')
+    await shot('not-verified')
+  })
+
   await batchJourneys()
 }
 

@@ -175,8 +175,11 @@ static const char page_style[] =
     "border:3px solid #0b0c0c;display:inline-block;padding:.15em .6em}\n"
     ".who th{border:0;background:none;padding-left:0}\n"
     ".who td{border:0}\n"
-    "@media print{body{margin:0;max-width:none;font-size:11pt}"
-    "h2{page-break-after:avoid}a{color:inherit;text-decoration:none}}\n"
+    /* One A4 sheet per notice when printed. */
+    "@media print{body{margin:0;max-width:none;font-size:10pt;"
+    "line-height:1.3}h1{font-size:16pt}h2{font-size:12pt;margin:.8em 0 .2em;"
+    "page-break-after:avoid}p,ul{margin:.4em 0}.uln{font-size:20pt}"
+    "a{color:inherit;text-decoration:none}}\n"
     "</style>\n";
 
 /* Append the literal `lit`, then `s` escaped. */

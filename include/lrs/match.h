@@ -274,6 +274,13 @@ struct lrs_match_query {
     struct lrs_date dob;
     enum lrs_gender gender;
     struct lrs_postcode postcode;
+    /*
+     * The registered learner the query describes (a duplicate review), or
+     * 0. When set, that learner, the records merged with it and every
+     * learner a person decided is not it (lrs_match_index_not_same()) are
+     * left out of the answer.
+     */
+    uint64_t uln;
 };
 
 /* ------------------------------------------------------------------ */
@@ -400,6 +407,25 @@ lrs_match_index_update(struct lrs_match_index *idx,
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_match_index_merge(struct lrs_match_index *idx, uint64_t merged_uln,
                       uint64_t master_uln);
+
+/**
+ * Undo lrs_match_index_merge() of `merged_uln`: finds that match the
+ * record answer it again, and records merged into it follow it again.
+ * LRS_ENOTFOUND for an unknown ULN, LRS_EINVAL when it is not merged.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_match_index_unmerge(struct lrs_match_index *idx, uint64_t merged_uln);
+
+/**
+ * Remember that a person decided learners `a` and `b` are not the same:
+ * a find whose query names one of them (lrs_match_query.uln) never
+ * answers the other, nor a record merged with the other. The pairs live
+ * beside the learner records, sorted, so that a find without a query ULN
+ * pays nothing and one with it a binary search. Idempotent.
+ * LRS_ENOTFOUND for an unknown ULN, LRS_EINVAL when a == b, LRS_ENOMEM.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_match_index_not_same(struct lrs_match_index *idx, uint64_t a, uint64_t b);
 
 /**
  * Search: normalise the query, probe its blocks, score every candidate

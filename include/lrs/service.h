@@ -225,4 +225,134 @@ lrs_service_index_load(struct lrs_store *s,
                        const struct lrs_match_model *model,
                        struct lrs_match_index **out, struct lrs_diag *diag);
 
+/* ------------------------------------------------------------------ */
+/* Register after search, amend, merge and unmerge (register.c)       */
+/* ------------------------------------------------------------------ */
+
+struct lrs_match_result; /* lrs/match.h */
+
+/** The registerSingleLearner answers (DOMAIN.md), valued as their numbers. */
+enum lrs_register_code {
+    LRS_REGISTER_NEW = 5,      /* WSRC0005: registered, a ULN issued */
+    LRS_REGISTER_REFUSED = 21, /* WSRC0021: could not be registered */
+};
+
+/** "WSRC0005", "WSRC0021"; "WSRC????" otherwise. Static. */
+LRS_API const char *lrs_register_code_name(enum lrs_register_code code);
+
+enum lrs_register_flags {
+    /**
+     * The caller has seen the candidates of the search and confirms a new
+     * learner (a reason is required): each candidate shown is recorded
+     * as not the same learner (lrs_store_non_match_add, CONFIRM_NEW). An
+     * identical learner still refuses.
+     */
+    LRS_REGISTER_CONFIRM_NEW = 1u << 0,
+};
+
+/** How a registration went, beside the search in its lrs_match_result. */
+struct lrs_register_outcome {
+    enum lrs_register_code code;
+    /* Refused because a learner with the same given name, family name,
+     * date of birth, gender and postcode (compared normalised) exists:
+     * same_uln (its master when it was merged). Confirming cannot
+     * override this. */
+    bool identical;
+    char same_uln[LRS_ULN_SIZE];
+    size_t not_same; /* candidates recorded as not the same learner */
+};
+
+/**
+ * Register `l` after searching for it (registerSingleLearner; a find must
+ * precede a register, DOMAIN.md; docs/matching.md "Register after
+ * search"): check it (its ULN must be empty: one is issued), search `idx`
+ * with its details into `res` (initialised by the caller; its candidates
+ * and their explanation are the answer either way), then
+ * - any candidate (WSRC0004, 0022, 0003 or 0002) and no
+ *   LRS_REGISTER_CONFIRM_NEW: refused (WSRC0021), nothing written;
+ * - a candidate identical in the five details: refused, confirmed or not;
+ * - otherwise, in one transaction: insert with a new ULN (written back to
+ *   l->uln), claim the learner's identity key (lrs_store_identity_claim:
+ *   a learner with the same details registered meanwhile, by any process,
+ *   refuses it instead), audit REGISTER, and with CONFIRM_NEW record each
+ *   candidate as not the same with `reason`; then insert the learner and
+ *   those pairs into `idx`, so the next search finds it.
+ * Registrations through one process are serialised (search, write,
+ * index), so two at once of one person in one process also give one ULN.
+ * LRS_OK with out->code either way; LRS_EINVAL (diag names the field) for
+ * a bad learner, a ULN given, or CONFIRM_NEW without a reason; store
+ * errors as lrs_service_learner_register(). Call it with no transaction
+ * open on `s` (it commits its own; LRS_BUG otherwise).
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_register(struct lrs_store *s, struct lrs_match_index *idx,
+                     const struct lrs_actor *actor, struct lrs_learner *l,
+                     unsigned flags, const char *reason,
+                     struct lrs_match_result *res,
+                     struct lrs_register_outcome *out, struct lrs_diag *diag);
+
+/**
+ * Amend learner l->uln (updateSingleLearner) as
+ * lrs_service_learner_update(), and keep `idx` current: the learner is
+ * re-keyed (lrs_match_index_update) with its former family names from
+ * the name history, so a search finds it by the old name and by the new.
+ * A change of any name needs a reason (a deed poll, say; LRS_EINVAL,
+ * field "reason"), kept in the name history. A merged learner cannot be
+ * amended (LRS_EINVAL, field "uln": amend its master). `idx` may be NULL.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_amend(struct lrs_store *s, struct lrs_match_index *idx,
+                  const struct lrs_actor *actor, struct lrs_learner *l,
+                  int32_t expected_version, const char *reason,
+                  struct lrs_diag *diag);
+
+/**
+ * Merge learner `merged_uln` into `master_uln` (both validated; a reason
+ * required): lrs_store_link_merge() (the link history row with who, when
+ * and why), audit MERGE of both, one transaction; then link them in `idx`
+ * (may be NULL). Neither record's names are changed: both stay in the
+ * register and in the index, and a search or lookup matching the merged
+ * one answers the master (WSRC0022). Errors as lrs_store_learner_merge().
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_merge(struct lrs_store *s, struct lrs_match_index *idx,
+                  const struct lrs_actor *actor, struct lrs_str merged_uln,
+                  struct lrs_str master_uln, const char *reason,
+                  struct lrs_diag *diag);
+
+/**
+ * Undo the merge of `merged_uln` (a reason required):
+ * lrs_store_link_unmerge(), whose rules say when that is no longer
+ * possible (the diag says why), audit UPDATE of both learners, one
+ * transaction; then unlink it in `idx` (may be NULL): it is found as
+ * itself again. The master's ULN goes to `master` (may be NULL).
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_unmerge(struct lrs_store *s, struct lrs_match_index *idx,
+                    const struct lrs_actor *actor, struct lrs_str merged_uln,
+                    const char *reason, char master[LRS_ULN_SIZE],
+                    struct lrs_diag *diag);
+
+/**
+ * Record a person's decision that learners `a` and `b` are not the same
+ * (a reason required; lrs_store_non_match_add()), then tell `idx` (may be
+ * NULL): a duplicate search for either never raises the other again.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_not_same(struct lrs_store *s, struct lrs_match_index *idx,
+                     const struct lrs_actor *actor, struct lrs_str a,
+                     struct lrs_str b, const char *reason,
+                     struct lrs_diag *diag);
+
+/**
+ * The possible duplicates of registered learner `uln`: read it (audited,
+ * following a merge to its master), search `idx` with its details on its
+ * behalf (lrs_match_query.uln), into `res`: itself, the records merged
+ * with it and the learners decided not to be it are left out.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_duplicates(struct lrs_store *s, const struct lrs_match_index *idx,
+                       const struct lrs_actor *actor, struct lrs_str uln,
+                       struct lrs_match_result *res, struct lrs_diag *diag);
+
 #endif /* LRS_SERVICE_H */

@@ -136,6 +136,7 @@ static enum lrs_err prep_query(const struct lrs_match_query *query,
     }
     q->gender = (uint8_t)query->gender;
     q->postcode = lrs__pc_pack(&query->postcode);
+    q->uln = query->uln;
     return LRS_OK;
 }
 
@@ -392,9 +393,11 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
     const uint32_t *ids;
     size_t n, kept = 0;
     bool merged = false;
+    struct apart ap;
     enum lrs_err err;
 
     thresholds(idx, res);
+    lrs__apart_begin(idx, q->uln, &ap);
     intern_view(idx, &q->g);
     intern_view(idx, &q->m);
     intern_view(idx, &q->f);
@@ -407,6 +410,8 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
     for (size_t i = 0; i < n; i++) {
         struct lrs_match_candidate c;
 
+        if (ap.self != NONE && lrs__apart_skip(idx, &ap, ids[i]))
+            continue;
         lrs__score(idx, q, ids[i], &c);
         if (c.level[LRS_MATCH_GIVEN] == LRS_MATCH_NAME_DIFFERENT) {
             res->excluded++; /* the twin rule */

@@ -346,6 +346,7 @@ void lrs_match_index_free(struct lrs_match_index *idx)
     lrs_free(idx->fp);
     lrs_free(idx->heads);
     lrs_free(idx->ulns);
+    lrs__apart_free(idx);
     LRS_POISON(idx, sizeof *idx);
     lrs_free(idx);
 }

@@ -125,6 +125,10 @@ struct lrs_match_index {
     size_t uln_mask;
     _Atomic uint64_t finds;
     _Atomic uint64_t oversized;
+    /* Pairs decided not the same (links.c): id << 32 | partner, both
+     * ways, sorted; owned. */
+    uint64_t *apart;
+    size_t apart_count, apart_cap;
 };
 
 /* Learner-side view of a normalised name, for comparisons. */
@@ -147,6 +151,7 @@ struct pq {
     struct lrs_date date; /* the same, as a date */
     uint8_t gender;
     pcode postcode;
+    uint64_t uln; /* lrs_match_query.uln */
 };
 
 /* names.c */
@@ -188,5 +193,19 @@ int lrs__lrn_keys(const struct lrs_match_index *idx, const struct lrn *l,
 uint64_t lrs__key(unsigned kind, uint64_t a, uint64_t b, uint64_t c);
 uint32_t lrs__uln_find(const struct lrs_match_index *idx, uint64_t uln);
 uint32_t lrs__root(const struct lrs_match_index *idx, uint32_t id);
+
+/* links.c: the not-same pairs of one learner, for a find about it. */
+struct apart {
+    uint32_t self;          /* the query's learner, NONE when none */
+    const uint64_t *pairs;  /* its pairs (low 32 bits: the partner) */
+    size_t count;
+};
+void lrs__apart_begin(const struct lrs_match_index *idx, uint64_t uln,
+                      struct apart *out);
+/* Whether candidate `id` is the query's learner, merged with it, or a
+ * learner decided not to be it. */
+bool lrs__apart_skip(const struct lrs_match_index *idx, const struct apart *a,
+                     uint32_t id);
+void lrs__apart_free(struct lrs_match_index *idx);
 
 #endif /* LRS_MATCH_INT_H */

@@ -228,6 +228,8 @@ enum lrs_err lrs_service_index_load(struct lrs_store *s,
                          (unsigned long long)ld.merges[i][1],
                          lrs_strerror(err));
     }
+    if (!err)
+        err = lrs__service_links_load(s, ld.idx, diag);
 out:
     lrs_free(ld.map);
     lrs_free(ld.merges);

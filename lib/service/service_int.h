@@ -39,4 +39,13 @@ enum lrs_err lrs__service_match_learner(const struct lrs_learner *sl,
                                         struct lrs_match_learner *out,
                                         struct lrs_diag *diag);
 
+struct lrs_match_index; /* lrs/match.h */
+/**
+ * Tell `idx` every pair of the store decided not to be the same learner
+ * (register.c; lrs_service_index_load calls it once the learners are in).
+ */
+enum lrs_err lrs__service_links_load(struct lrs_store *s,
+                                     struct lrs_match_index *idx,
+                                     struct lrs_diag *diag);
+
 #endif /* LRS_SERVICE_INT_H */

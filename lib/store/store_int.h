@@ -30,6 +30,7 @@
 
 #include <lrs/accounts.h>
 #include <lrs/batch.h>
+#include <lrs/links.h>
 #include <lrs/plr.h>
 #include <lrs/store.h>
 
@@ -301,6 +302,34 @@ struct lrs_store_ops {
                               struct lrs_share *out);
     /** Write revoked_ms, views, last_view_ms; LRS_ENOTFOUND when none. */
     enum lrs_err (*share_update)(void *e, const struct lrs_share *sh);
+
+    /* -------- links (lib/store/<engine>/links.c, lrs/links.h) -------- */
+
+    /** Append a link history row (l->at_ms filled); set l->id. */
+    enum lrs_err (*link_insert)(void *e, struct lrs_link *l);
+    /** Stream the link rows naming `uln` (NULL: all) in id order. */
+    enum lrs_err (*link_scan)(void *e, const char *uln, lrs_store_link_fn fn,
+                              void *ctx);
+    /** The newest merges row of `merged_uln` with no unmerged_ms: its
+     *  master and merged_ms. LRS_ENOTFOUND when none. */
+    enum lrs_err (*merge_open)(void *e, const char *merged_uln,
+                               char master[LRS_ULN_SIZE], int64_t *merged_ms);
+    /** Set unmerged_ms = at_ms on the open merges rows of `merged_uln`. */
+    enum lrs_err (*merge_close)(void *e, const char *merged_uln,
+                                int64_t at_ms);
+    /** Insert a non-match pair (uln_a < uln_b); LRS_ECONFLICT when it is
+     *  recorded, with the transaction still usable. */
+    enum lrs_err (*non_match_insert)(void *e, const struct lrs_non_match *p);
+    /** Stream the pairs naming `uln` (NULL: all) by (uln_a, uln_b). */
+    enum lrs_err (*non_match_scan)(void *e, const char *uln,
+                                   lrs_store_non_match_fn fn, void *ctx);
+    /** Insert identity `key` for `uln`. Held by another learner:
+     *  LRS_ECONFLICT and its ULN in `holder`, the transaction usable;
+     *  held by `uln` already: LRS_OK. */
+    enum lrs_err (*identity_insert)(void *e, const char *key, const char *uln,
+                                    char holder[LRS_ULN_SIZE]);
+    /** Delete every identity key of `uln`. */
+    enum lrs_err (*identity_drop)(void *e, const char *uln);
 };
 
 /** The engines compiled in. */

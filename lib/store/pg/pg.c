@@ -603,4 +603,13 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     .share_insert = lrs__pg_share_insert,
     .share_get = lrs__pg_share_get,
     .share_update = lrs__pg_share_update,
+    /* links */
+    .link_insert = lrs__pg_link_insert,
+    .link_scan = lrs__pg_link_scan,
+    .merge_open = lrs__pg_merge_open,
+    .merge_close = lrs__pg_merge_close,
+    .non_match_insert = lrs__pg_non_match_insert,
+    .non_match_scan = lrs__pg_non_match_scan,
+    .identity_insert = lrs__pg_identity_insert,
+    .identity_drop = lrs__pg_identity_drop,
 };

@@ -249,4 +249,22 @@ enum lrs_err lrs__pg_share_get(void *e, int64_t id, const uint8_t *hash,
                                    struct lrs_share *out);
 enum lrs_err lrs__pg_share_update(void *e, const struct lrs_share *sh);
 
+/* links.c: the link ops (store_int.h) and their migration. */
+/** The statements of the links migration (NULL-terminated). */
+extern const char *const lrs__pg_links_migration[];
+enum lrs_err lrs__pg_link_insert(void *e, struct lrs_link *l);
+enum lrs_err lrs__pg_link_scan(void *e, const char *uln, lrs_store_link_fn fn,
+                               void *ctx);
+enum lrs_err lrs__pg_merge_open(void *e, const char *merged_uln,
+                                char master[LRS_ULN_SIZE], int64_t *merged_ms);
+enum lrs_err lrs__pg_merge_close(void *e, const char *merged_uln,
+                                 int64_t at_ms);
+enum lrs_err lrs__pg_non_match_insert(void *e, const struct lrs_non_match *np);
+enum lrs_err lrs__pg_non_match_scan(void *e, const char *uln,
+                                    lrs_store_non_match_fn fn, void *ctx);
+enum lrs_err lrs__pg_identity_insert(void *e, const char *key,
+                                     const char *uln,
+                                     char holder[LRS_ULN_SIZE]);
+enum lrs_err lrs__pg_identity_drop(void *e, const char *uln);
+
 #endif /* LRS_STORE_PG_INT_H */

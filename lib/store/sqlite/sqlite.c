@@ -1049,6 +1049,15 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .share_insert = lrs__sqlite_share_insert,
     .share_get = lrs__sqlite_share_get,
     .share_update = lrs__sqlite_share_update,
+    /* links */
+    .link_insert = lrs__sqlite_link_insert,
+    .link_scan = lrs__sqlite_link_scan,
+    .merge_open = lrs__sqlite_merge_open,
+    .merge_close = lrs__sqlite_merge_close,
+    .non_match_insert = lrs__sqlite_non_match_insert,
+    .non_match_scan = lrs__sqlite_non_match_scan,
+    .identity_insert = lrs__sqlite_identity_insert,
+    .identity_drop = lrs__sqlite_identity_drop,
 };
 
 /* For accounts.c (sqlite_int.h). */

@@ -365,11 +365,13 @@ enum lrs_err lrs_school_census_html(const struct lrs_school_census *c,
     err = lrs__school_html_open(out, title);
     if (!err)
         err = lrs_buf_addf(out,
-                           "<p>%zu pupils on roll; %zu aged 14 and over on "
-                           "census day, of whom %zu hold a valid ULN "
+                           "<p>%zu %s on roll; %zu aged 14 and over on "
+                           "census day, of whom %zu %s a valid ULN "
                            "(%.1f%%). ULNs are mandatory in the January "
                            "census for pupils aged 14 and over.</p>\n",
-                           c->on_roll, c->total.pupils, c->total.with_uln,
+                           c->on_roll, c->on_roll == 1 ? "pupil" : "pupils",
+                           c->total.pupils, c->total.with_uln,
+                           c->total.with_uln == 1 ? "holds" : "hold",
                            percent(&c->total));
     if (!err)
         err = summary_table(out, c);

@@ -86,6 +86,7 @@ static void test_census__everyone_ready(void **state)
     struct lrs_school_roster *r = NULL;
     struct lrs_school_census c = LRS_SCHOOL_CENSUS_INIT;
     struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf b = LRS_BUF_INIT;
 
     (void)state;
     assert_int_equal(
@@ -95,6 +96,12 @@ static void test_census__everyone_ready(void **state)
     assert_int_equal(c.item_count, 0);
     assert_int_equal(c.total.pupils, 1);
     assert_int_equal(c.total.with_uln, 1);
+    /* Counts agree with their nouns: "1 holds", "2 pupils". */
+    assert_int_equal(lrs_school_census_html(&c, r, &b), LRS_OK);
+    assert_non_null(strstr(b.data, "<p>2 pupils on roll; 1 aged 14 and over "
+                                   "on census day, of whom 1 holds a valid "
+                                   "ULN (100.0%)."));
+    lrs_buf_release(&b);
     lrs_school_census_release(&c);
     lrs_school_roster_free(r);
 }

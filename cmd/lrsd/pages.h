@@ -217,6 +217,9 @@ struct lrs_match_index *page_index_use(struct lrs_store *s, enum lrs_err *err,
 /** Give back the index of page_index_use(). */
 void page_index_done(void);
 
+/** Tell the index that `merged_uln` now leads to `master_uln`. */
+void page_index_merge(const char *merged_uln, const char *master_uln);
+
 /** Drop the index; the next use loads it again from the store. */
 void page_index_drop(void);
 
@@ -250,6 +253,8 @@ void lrsd_p_learner(struct lrsd_req *r);
 void lrsd_p_amend(struct lrsd_req *r);
 void lrsd_p_amend_post(struct lrsd_req *r);
 void lrsd_p_audit(struct lrsd_req *r);
+void lrsd_p_merge(struct lrsd_req *r);
+void lrsd_p_merge_post(struct lrsd_req *r);
 void lrsd_p_verify(struct lrsd_req *r);
 void lrsd_p_verify_post(struct lrsd_req *r);
 void lrsd_p_password(struct lrsd_req *r);

@@ -126,6 +126,22 @@ void page_index_put(const struct lrs_learner *sl, bool is_new)
     }
 }
 
+void page_index_merge(const char *merged_uln, const char *master_uln)
+{
+    uint64_t a, b;
+    enum lrs_err err = LRS_OK;
+
+    if (lrs_parse_u64(lrs_str_c(merged_uln), 0, UINT64_MAX, &a) != LRS_OK ||
+        lrs_parse_u64(lrs_str_c(master_uln), 0, UINT64_MAX, &b) != LRS_OK)
+        return;
+    pthread_rwlock_rdlock(&use_lock);
+    if (shared)
+        err = lrs_match_index_merge(shared, a, b);
+    pthread_rwlock_unlock(&use_lock);
+    if (err)
+        page_index_drop();
+}
+
 void lrsd_web_release(void)
 {
     page_index_drop();

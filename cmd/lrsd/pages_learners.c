@@ -659,6 +659,9 @@ void lrsd_p_learner(struct lrsd_req *r)
            "registered</h1><div class=\"govuk-panel__body\">Their ULN "
            "is<br><strong>%s</strong></div></div>",
            l.uln);
+    if (page_query(r, "merged"))
+        page_banner(&p, true, "The records were merged",
+                    "The duplicate now leads to this learner.");
     if (page_query(r, "amended"))
         page_banner(&p, true, "The learner's name was changed",
                     "The name before the change is kept in the name "
@@ -679,8 +682,10 @@ void lrsd_p_learner(struct lrsd_req *r)
        "secondary\" data-module=\"govuk-button\" id=\"amend\" "
        "href=\"/learners/%s/amend\">Change name (deed poll)</a> "
        "<a class=\"govuk-link govuk-!-margin-left-3\" id=\"audit-trail\" "
-       "href=\"/learners/%s/audit\">Audit trail</a></p>",
-       l.uln, l.uln);
+       "href=\"/learners/%s/audit\">Audit trail</a> <a class=\"govuk-link "
+       "govuk-!-margin-left-3\" id=\"merge-link\" href=\"/learners/%s/"
+       "merge\">Merge a duplicate</a></p>",
+       l.uln, l.uln, l.uln);
     h = (struct history){&p, 0};
     if (lrs_store_name_history_scan(s, l.uln, history_row, &h) != LRS_OK) {
         page_fail(&p, 503, "Sorry, there is a problem with the service",
@@ -1097,6 +1102,177 @@ void lrsd_p_audit(struct lrsd_req *r)
        "href=\"/learners/%s\">Back to the learner</a></p>",
        t.count ? "</tbody></table>" : "", l.uln);
     page_send(&p, 200);
+out:
+    page_release(&p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Merge (operators)                                                  */
+/* ------------------------------------------------------------------ */
+
+static void merge_form(struct page *p, const struct lrs_learner *l,
+                       const char *master, const char *reason, unsigned status)
+{
+    page_head(p, "Merge a duplicate learner");
+    ph(p, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-"
+          "two-thirds\">");
+    page_error_summary(p);
+    ph(p,
+       "<span class=\"govuk-caption-l\">ULN %s</span><h1 class=\"govuk-"
+       "heading-l\">Merge %s %s into another record</h1><p class=\"govuk-"
+       "body\">When one person has two ULNs, this record is linked to the "
+       "one that stays (the master). Searches then answer the master, and "
+       "this ULN leads to it.</p><form method=\"post\" "
+       "action=\"/learners/%s/merge\" novalidate>",
+       l->uln, l->given_name, l->family_name, l->uln);
+    page_csrf_field(p);
+    page_input(p, "master_uln", "ULN of the record that stays", NULL, master,
+               "govuk-input--width-10", "off");
+    page_input(p, "reason", "Why",
+               "For example, the same person "
+               "registered twice by two schools",
+               reason, NULL, "off");
+    ph(p, "<button type=\"submit\" class=\"govuk-button\" data-module="
+          "\"govuk-button\" id=\"check-merge\">Continue</button></form>"
+          "</div></div>");
+    page_send(p, status);
+}
+
+void lrsd_p_merge(struct lrsd_req *r)
+{
+    struct lrs_learner l;
+    struct lrs_store *s;
+    struct page p;
+    const char *uln;
+
+    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, NULL))
+        goto out;
+    uln = path_uln(&p);
+    s = uln ? page_store(&p) : NULL;
+    if (!s || !read_learner(&p, s, uln, &l, NULL))
+        goto out;
+    merge_form(&p, &l, "", "", 200);
+out:
+    page_release(&p);
+}
+
+/* Both records side by side, and the button that merges. */
+static void merge_confirm(struct page *p, const struct lrs_learner *dup,
+                          const struct lrs_learner *master, const char *reason)
+{
+    page_head(p, "Check the merge");
+    ph(p,
+       "<h1 class=\"govuk-heading-l\">Check the two records</h1>"
+       "<div class=\"lrs-scroll\"><table class=\"govuk-table\" "
+       "id=\"merge-compare\"><thead class=\"govuk-table__head\"><tr "
+       "class=\"govuk-table__row\"><td class=\"govuk-table__header\"></td>"
+       "<th scope=\"col\" class=\"govuk-table__header\">Merged: ULN %s"
+       "</th><th scope=\"col\" class=\"govuk-table__header\">Stays: ULN "
+       "%s</th></tr></thead><tbody class=\"govuk-table__body\">",
+       dup->uln, master->uln);
+    for (unsigned f = 0; f < LRS_MATCH_FIELD__COUNT; f++) {
+        char a[32], b[32];
+        const enum lrs_match_field mf = (enum lrs_match_field)f;
+        const char *x = field_value(dup, mf, a),
+                   *y = field_value(master, mf, b);
+        const bool same = strcmp(x, y) == 0;
+
+        ph(p,
+           "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-"
+           "table__header\">%s</th><td class=\"govuk-table__cell\">%s</td>"
+           "<td class=\"govuk-table__cell%H\">%s%H</td></tr>",
+           field_labels[f], or_not_given(x), same ? "" : " lrs-differs",
+           or_not_given(y),
+           same ? "" : " <span class=\"govuk-body-s\">(differs)</span>");
+    }
+    ph(p,
+       "</tbody></table></div><div class=\"govuk-warning-text\"><span "
+       "class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span>"
+       "<strong class=\"govuk-warning-text__text\"><span class=\"govuk-"
+       "visually-hidden\">Warning</span>Only merge records of the same "
+       "person. Twins and siblings often share a family name, date of "
+       "birth and address.</strong></div><form method=\"post\" "
+       "action=\"/learners/%s/merge\" novalidate>",
+       dup->uln);
+    page_csrf_field(p);
+    ph(p,
+       "<input type=\"hidden\" name=\"master_uln\" value=\"%s\"><input "
+       "type=\"hidden\" name=\"reason\" value=\"%s\"><input type=\"hidden\" "
+       "name=\"confirm\" value=\"yes\"><div class=\"govuk-button-group\">"
+       "<button type=\"submit\" class=\"govuk-button govuk-button--warning\" "
+       "data-module=\"govuk-button\" id=\"merge\">Merge the records</button>"
+       "<a class=\"govuk-link\" href=\"/learners/%s\">Cancel</a></div>"
+       "</form>",
+       master->uln, reason, dup->uln);
+    page_send(p, 200);
+}
+
+void lrsd_p_merge_post(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_learner dup, master;
+    struct lrs_actor actor;
+    struct page_form f;
+    struct lrs_store *s;
+    struct page p;
+    const char *uln, *mu, *reason;
+    enum lrs_err err;
+    char loc[48];
+
+    if (!page_form_parse(r, &f)) {
+        page_redirect(r, "/learners/find");
+        return;
+    }
+    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, &f))
+        goto out;
+    uln = path_uln(&p);
+    s = uln ? page_store(&p) : NULL;
+    if (!s || !read_learner(&p, s, uln, &dup, NULL))
+        goto out;
+    mu = page_form_get(&f, "master_uln");
+    reason = page_form_get(&f, "reason");
+    if (!mu[0])
+        page_error(&p, "master_uln",
+                   "Enter the ULN of the record that "
+                   "stays");
+    else if (lrs_uln_check(lrs_str_c(mu), &d) != LRS_OK)
+        page_error(&p, "master_uln", "Enter a real ULN: %s", d.msg);
+    else if (strcmp(mu, dup.uln) == 0)
+        page_error(&p, "master_uln", "Enter another learner's ULN");
+    else if (lrs_store_learner_get(s, mu, 0, &master) != LRS_OK)
+        page_error(&p, "master_uln", "There is no learner with that ULN");
+    else if (master.status != LRS_LEARNER_ACTIVE)
+        page_error(&p, "master_uln",
+                   "That record was itself merged into "
+                   "ULN %s: use that one",
+                   master.master_uln);
+    if (!reason[0])
+        page_error(&p, "reason", "Enter why");
+    if (p.error_count) {
+        merge_form(&p, &dup, mu, reason, 400);
+        goto out;
+    }
+    if (strcmp(page_form_get(&f, "confirm"), "yes") != 0) {
+        merge_confirm(&p, &dup, &master, reason);
+        goto out;
+    }
+    actor = lrsd_actor(r);
+    err = lrs_service_learner_merge(s, &actor, lrs_str_c(dup.uln),
+                                    lrs_str_c(master.uln), reason, &d);
+    if (err == LRS_EINVAL || err == LRS_ECONFLICT || err == LRS_ENOTFOUND) {
+        page_error(&p, "master_uln", "These records cannot be merged: %s",
+                   d.msg[0] ? d.msg : lrs_strerror(err));
+        merge_form(&p, &dup, mu, reason, 409);
+        goto out;
+    }
+    if (err) {
+        page_fail(&p, 503, "Sorry, the service is unavailable",
+                  "The records were not merged. Try again later.");
+        goto out;
+    }
+    page_index_merge(dup.uln, master.uln);
+    snprintf(loc, sizeof loc, "/learners/%s?merged=1", master.uln);
+    page_redirect(r, loc);
 out:
     page_release(&p);
 }

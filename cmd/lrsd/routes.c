@@ -101,6 +101,8 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/learners/{uln}/amend", lrsd_p_amend, PUBLIC, 0},
     {LRSD_POST, "/learners/{uln}/amend", lrsd_p_amend_post, PUBLIC, 0},
     {LRSD_GET, "/learners/{uln}/audit", lrsd_p_audit, PUBLIC, 0},
+    {LRSD_GET, "/learners/{uln}/merge", lrsd_p_merge, PUBLIC, 0},
+    {LRSD_POST, "/learners/{uln}/merge", lrsd_p_merge_post, PUBLIC, 0},
     {LRSD_GET, "/verify", lrsd_p_verify, PUBLIC, 0},
     {LRSD_POST, "/verify", lrsd_p_verify_post, PUBLIC, 0},
     {LRSD_GET, "/password", lrsd_p_password, PUBLIC, 0},

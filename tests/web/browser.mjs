@@ -42,6 +42,7 @@ const LEARNERS = `uln,given_name,middle_names,family_name,date_of_birth,gender,p
 ,Lily,,Brown,2010-05-14,2,LS1 4AP
 ,Lila,,Brown,2010-05-14,2,LS1 4AP
 ,Zoë,,O'Brien,2007-01-09,2,CF10 1EP
+,Zoe,,OBrien-Jones,2007-01-09,2,NP20 1AA
 `
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lrs-web-'))
@@ -59,6 +60,7 @@ let page = null
 let n = 0
 let failed = 0
 let shotCount = 0
+const ulnOf = new Map() // "Given Family" -> ULN, of LEARNERS
 
 function diag (text) {
   for (const line of String(text).split('\n')) console.log('# ' + line)
@@ -141,6 +143,12 @@ async function setUp () {
     '--seed', '3', '--out', path.join(tmp, 'synth')], { stdio: 'ignore' })
   execFileSync(env.LRS_BIN, ['import', 'learners',
     path.join(tmp, 'synth', 'learners.csv'), '--db', db], { stdio: 'ignore' })
+  const csv = execFileSync(env.LRS_BIN, ['export', 'learners', '--db', db],
+    { encoding: 'utf8' })
+  for (const line of csv.split('\n').slice(1)) {
+    const f = line.split(',')
+    ulnOf.set(f[1] + ' ' + f[3], f[0])
+  }
   execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
   execFileSync(env.MKUSER_BIN, [db, 'school.sam', PASSWORD, 'school'])
   execFileSync(env.MKUSER_BIN, [db, 'school.kim', PASSWORD, 'school', '9002'])
@@ -213,7 +221,7 @@ async function journeys () {
     assert.equal(new URL(page.url()).pathname, '/agreement')
     await page.click('#accept')
     assert.equal(new URL(page.url()).pathname, '/welcome')
-    assert.match(await page.textContent('#register-stats'), /Active learners\s*2005/)
+    assert.match(await page.textContent('#register-stats'), /Active learners\s*2006/)
     assert.ok(await page.locator('#attention').isVisible())
     await checkPage()
     await shot('welcome')
@@ -332,6 +340,30 @@ async function journeys () {
     assert.match(table, /Oliver\s*\(differs\)/)
     await checkPage()
     await shot('register-refused')
+  })
+
+  await step('merge a duplicate: checked side by side, then linked', async () => {
+    // Zoë O'Brien was imported twice (LEARNERS): the second record goes.
+    const dupUln = ulnOf.get('Zoe OBrien-Jones')
+    const masterUln = ulnOf.get("Zoë O'Brien")
+    await page.goto(base + '/learners/' + dupUln)
+    await page.click('#merge-link')
+    await page.fill('#master_uln', dupUln)
+    await page.click('#check-merge')
+    assert.deepEqual(await errors(), ["Enter another learner's ULN", 'Enter why'])
+    await page.fill('#master_uln', masterUln)
+    await page.fill('#reason', 'registered twice: same birth certificate')
+    await page.click('#check-merge')
+    assert.match(await page.textContent('#merge-compare'), /OBrien-Jones[\s\S]*O'Brien\s*\(differs\)/)
+    await checkPage()
+    await shot('merge-check')
+    await page.click('#merge')
+    assert.equal(new URL(page.url()).pathname, '/learners/' + masterUln)
+    assert.match(await page.textContent('.govuk-notification-banner'), /merged/)
+    await page.goto(base + '/learners/' + dupUln)
+    assert.equal(new URL(page.url()).pathname, '/learners/' + dupUln)
+    assert.match(await page.textContent('main'), /This record was merged/)
+    assert.equal(await page.textContent('h1'), "Zoë O'Brien")
   })
 
   await step('register a new learner: a ULN is issued, then found', async () => {

@@ -217,7 +217,7 @@ static enum lrs_err unmerge_check(struct lrs_store *s,
     char open_master[LRS_ULN_SIZE];
     int64_t merged_ms = 0;
     enum lrs_err err;
-    bool same;
+    bool same = false;
 
     if (l->status != LRS_LEARNER_LINKED)
         return refuse(s, LRS_EINVAL, diag, "learner %s is not merged", l->uln);

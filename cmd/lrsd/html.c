@@ -145,6 +145,7 @@ static void navigation(struct page *p)
         {"/files", "Files (S2S)", PAGE_SCHOOL | PAGE_OPERATOR},
         {"/exceptions", "Exceptions", PAGE_SCHOOL | PAGE_OPERATOR},
         {"/verify", "Verify", PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR},
+        {"/me", "Your learning record", LRS_ROLE_LEARNER},
     };
 
     ph(p,

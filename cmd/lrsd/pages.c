@@ -422,8 +422,14 @@ void lrsd_p_welcome(struct lrsd_req *r)
     struct lrs_store *s;
     struct page p;
 
-    if (!page_begin_auth(&p, r, PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR, 0, NULL))
+    if (!page_begin_auth(
+            &p, r, PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR | LRS_ROLE_LEARNER, 0,
+            NULL))
         goto out;
+    if (!(p.who.roles & (PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR))) {
+        page_redirect(r, "/me"); /* a learner's home is their record */
+        goto out;
+    }
     s = page_store(&p);
     if (!s)
         goto out;

@@ -12,6 +12,7 @@
  *   pages_batch.c     S2S: upload a CTF, files and their progress,
  *                     exceptions and their resolution, downloads (the
  *                     jobs run in lrsd's batch worker, worker.c)
+ *   pages_me.c        a learner's own record and PLR
  *   pages_verify.c    verify a learner (verifyLearner), for AOs
  *   pages_index.c     the match index that searches and the worker use
  *   web_assets.c      the web root and the GOV.UK Frontend files
@@ -256,6 +257,7 @@ void lrsd_p_audit(struct lrsd_req *r);
 void lrsd_p_merge(struct lrsd_req *r);
 void lrsd_p_merge_post(struct lrsd_req *r);
 void lrsd_p_verify(struct lrsd_req *r);
+void lrsd_p_me(struct lrsd_req *r);
 void lrsd_p_verify_post(struct lrsd_req *r);
 void lrsd_p_password(struct lrsd_req *r);
 void lrsd_p_password_post(struct lrsd_req *r);

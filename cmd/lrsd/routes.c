@@ -103,6 +103,7 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/learners/{uln}/audit", lrsd_p_audit, PUBLIC, 0},
     {LRSD_GET, "/learners/{uln}/merge", lrsd_p_merge, PUBLIC, 0},
     {LRSD_POST, "/learners/{uln}/merge", lrsd_p_merge_post, PUBLIC, 0},
+    {LRSD_GET, "/me", lrsd_p_me, PUBLIC, 0},
     {LRSD_GET, "/verify", lrsd_p_verify, PUBLIC, 0},
     {LRSD_POST, "/verify", lrsd_p_verify_post, PUBLIC, 0},
     {LRSD_GET, "/password", lrsd_p_password, PUBLIC, 0},

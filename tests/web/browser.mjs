@@ -52,6 +52,7 @@ for (const f of fs.readdirSync(shots)) {
   if (f.endsWith('.png')) fs.rmSync(path.join(shots, f))
 }
 const PASSWORD = 'correct horse battery staple'
+const EMMA = '2931986320' // Emma Morgan in the synthetic register
 
 let lrsd = null
 let base = ''
@@ -152,6 +153,15 @@ async function setUp () {
   execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
   execFileSync(env.MKUSER_BIN, [db, 'school.sam', PASSWORD, 'school'])
   execFileSync(env.MKUSER_BIN, [db, 'school.kim', PASSWORD, 'school', '9002'])
+  execFileSync(env.MKUSER_BIN, [db, 'ao.alex', PASSWORD, 'ao'])
+  execFileSync(env.MKUSER_BIN, [db, 'emma', PASSWORD, 'learner', EMMA])
+  // Emma's results, from her awarding organisation (lrs results upload).
+  fs.writeFileSync(path.join(tmp, 'results.csv'),
+    'uln,given_name,family_name,subject_code,subject,qualification_type,level,grade,award_date,status\n' +
+    EMMA + ',Emma,Morgan,600/1166/X,Mathematics,GCSE,2,7,2026-08-20,F\n' +
+    EMMA + ',Emma,Morgan,601/4433/2,Physics,GCSE,2,6,2026-08-20,P\n')
+  execFileSync(env.LRS_BIN, ['results', 'upload', path.join(tmp, 'results.csv'),
+    '--ao', '10000001', '--ao-name', 'Exam Board', '--db', db], { stdio: 'ignore' })
   await startLrsd()
   browser = await chromium.launch({
     executablePath: env.CHROMIUM || '/usr/bin/chromium',
@@ -485,7 +495,6 @@ function count (text, what) {
   return text.split(what).length - 1
 }
 
-const EMMA = '2931986320'
 let fileUrl = ''
 
 async function batchJourneys () {
@@ -594,6 +603,32 @@ async function batchJourneys () {
     assert.match(await page.textContent('#files'), /not uploaded any files/)
     await page.goto(base + '/exceptions')
     assert.match(await page.textContent('#exceptions'), /no open exceptions/)
+  })
+
+  await step("a learner sees their own record and results", async () => {
+    await page.click('#sign-out')
+    await page.click('#sign-in-again')
+    await page.fill('#username', 'emma')
+    await page.fill('#password', PASSWORD)
+    await page.click('#sign-in')
+    await page.click('#accept')
+    assert.equal(new URL(page.url()).pathname, '/me')
+    assert.equal(await page.textContent('h1'), 'Emma Morgan')
+    const events = await page.textContent('#events')
+    assert.match(events, /Mathematics[\s\S]*GCSE[\s\S]*7/)
+    assert.match(events, /Physics[\s\S]*6\s*Provisional/)
+    await checkPage()
+    await shot('learner-me')
+    for (const url of ['/learners/find', '/files', '/learners/' + EMMA]) {
+      const res = await page.goto(base + url)
+      assert.equal(res.status(), 403, url)
+    }
+    await page.goto(base + '/me')
+    await page.click('#sign-out')
+    await page.click('#sign-in-again')
+    await page.fill('#username', 'school.kim')
+    await page.fill('#password', PASSWORD)
+    await page.click('#sign-in')
   })
 
   await step('change a password: the old one stops working', async () => {

@@ -2,11 +2,12 @@
  * mkuser.c - add a user to a register for the browser tests.
  *
  *   web_mkuser DB LOGIN PASSWORD operator|school|ao [ESTAB]
+ *   web_mkuser DB LOGIN PASSWORD learner ULN
  *
  * An operator belongs to the LRS (organisation 0); a school user to the
- * test school LA 999 establishment ESTAB (9001 by default), and an AO
- * user to the AO with
- * UKPRN 10000001, each made on first use. The password is hashed at the
+ * test school LA 999 establishment ESTAB (9001 by default), an AO user
+ * to the AO with UKPRN 10000001, each made on first use; a learner
+ * account to the LRS, linked to its ULN. The password is hashed at the
  * minimum argon2id cost, as the HTTP tests do.
  *
  * NEEDSWORK: `lrs user add` will do this for people; until then the
@@ -34,7 +35,7 @@ static int64_t org_of(struct lrs_store *s, const char *role, int32_t estab)
     struct lrs_org o;
     enum lrs_err err;
 
-    if (strcmp(role, "operator") == 0)
+    if (strcmp(role, "operator") == 0 || strcmp(role, "learner") == 0)
         return 0;
     memset(&ref, 0, sizeof ref);
     memset(&o, 0, sizeof o);
@@ -63,12 +64,13 @@ int main(int argc, char **argv)
     struct lrs_store *s = NULL;
     struct lrs_user u;
     enum lrs_role role;
+    const bool learner = argc == 6 && strcmp(argv[4], "learner") == 0;
     uint64_t estab = 9001;
     int rc = 1;
 
     if (argc != 5 && argc != 6)
-        return fail("usage", "web_mkuser DB LOGIN PASSWORD ROLE [ESTAB]");
-    if (argc == 6 &&
+        return fail("usage", "web_mkuser DB LOGIN PASSWORD ROLE [ESTAB|ULN]");
+    if (argc == 6 && !learner &&
         lrs_parse_u64(lrs_str_c(argv[5]), 1, 9999, &estab) != LRS_OK)
         return fail(argv[5], "not an establishment number");
     if (lrs_auth_init() != LRS_OK)
@@ -81,6 +83,8 @@ int main(int argc, char **argv)
     u.org_id = org_of(s, argv[4], (int32_t)estab);
     u.roles = (unsigned)role;
     snprintf(u.login, sizeof u.login, "%s", argv[2]);
+    if (learner)
+        snprintf(u.uln, sizeof u.uln, "%s", argv[5]);
     if (u.org_id < 0) {
         fail("organisation", lrs_store_errmsg(s));
         goto out;

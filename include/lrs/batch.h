@@ -45,7 +45,8 @@ enum lrs_job_status {
 /** "queued", "running", "done", "failed"; "unknown" otherwise. Static. */
 LRS_API const char *lrs_job_status_name(enum lrs_job_status st);
 
-/** The blobs a job keeps. */
+/** The blobs a job keeps; stored by value (batch_blobs.kind): never
+ *  renumber. */
 enum lrs_job_blob {
     LRS_JOB_INPUT = 0,    /* the CTF as uploaded */
     LRS_JOB_RETURNED_CTF, /* the CTF returned, with the ULNs */

@@ -1,6 +1,6 @@
 /*
  * pg/batch.c - the batch ops of the PostgreSQL engine: jobs, rows and
- * exceptions (store_int.h, schema version 2), equivalent to
+ * exceptions (store_int.h, schema versions 3 and 6), equivalent to
  * sqlite/batch.c.
  *
  * Statements go through PQexecParams (unnamed, parsed per call): each op
@@ -17,7 +17,7 @@
 #include <inttypes.h>
 
 #define JOB_COLS                                                               \
-    "id, org_id, user_id, status, file_name, sha256, octet_length(input),"     \
+    "id, org_id, user_id, status, file_name, sha256, input_len,"               \
     " rows_total, rows_done, checkpoint, claimed_by, created_ms,"              \
     " updated_ms, error"
 
@@ -28,6 +28,28 @@
 
 static const char *const status_names[] = {"queued", "running", "done",
                                            "failed"};
+
+/* Version 6, as SQLite's: the blobs of a job in a table of their own, so
+ * that a checkpoint updates a small row (sqlite/batch.c). */
+const char *const lrs__pg_batch_blobs_migration[] = {
+    "CREATE TABLE batch_blobs ("
+    " job_id bigint NOT NULL REFERENCES batch_jobs(id),"
+    " kind integer NOT NULL CHECK (kind BETWEEN 0 AND 3),"
+    " data bytea NOT NULL,"
+    " PRIMARY KEY (job_id, kind))",
+    "INSERT INTO batch_blobs SELECT id, 0, input FROM batch_jobs",
+    "INSERT INTO batch_blobs SELECT id, 1, returned_ctf FROM batch_jobs"
+    " WHERE returned_ctf IS NOT NULL",
+    "INSERT INTO batch_blobs SELECT id, 2, report_csv FROM batch_jobs"
+    " WHERE report_csv IS NOT NULL",
+    "INSERT INTO batch_blobs SELECT id, 3, report_html FROM batch_jobs"
+    " WHERE report_html IS NOT NULL",
+    "ALTER TABLE batch_jobs ADD COLUMN input_len bigint NOT NULL DEFAULT 0",
+    "UPDATE batch_jobs SET input_len = octet_length(input)",
+    "ALTER TABLE batch_jobs DROP COLUMN input, DROP COLUMN returned_ctf,"
+    " DROP COLUMN report_csv, DROP COLUMN report_html",
+    NULL,
+};
 static const char *const exc_status_names[] = {"open", "resolved"};
 
 /* ------------------------------------------------------------------ */
@@ -182,6 +204,27 @@ static enum lrs_err one_job(struct pg *p, const char *sql,
     return err;
 }
 
+/* Store blob `which` of job `id` (`data` NULL: remove it). */
+static enum lrs_err put_blob(void *e, int64_t id, enum lrs_job_blob which,
+                             const void *data, size_t len)
+{
+    struct pg_params pa;
+    uint64_t rows = 0;
+
+    lrs__pg_params_init(&pa);
+    lrs__pg_param_i64(&pa, id);
+    lrs__pg_param_i64(&pa, (int64_t)which);
+    if (!data)
+        return run(e, "DELETE FROM batch_blobs WHERE job_id = $1 AND kind = $2",
+                   &pa, &rows);
+    lrs__pg_param_bin(&pa, len ? data : "", len);
+    return run(e,
+               "INSERT INTO batch_blobs (job_id, kind, data)"
+               " VALUES ($1, $2, $3) ON CONFLICT (job_id, kind)"
+               " DO UPDATE SET data = excluded.data",
+               &pa, &rows);
+}
+
 /* ------------------------------------------------------------------ */
 /* Jobs                                                               */
 /* ------------------------------------------------------------------ */
@@ -200,10 +243,10 @@ enum lrs_err lrs__pg_job_insert(void *e, struct lrs_job *j, const void *input,
     lrs__pg_param_str(&pa, j->file_name);
     lrs__pg_param_str(&pa, j->sha256);
     lrs__pg_param_i64(&pa, j->created_ms);
-    lrs__pg_param_bin(&pa, len ? input : "", len);
+    lrs__pg_param_i64(&pa, (int64_t)len);
     err = exec(p,
                "INSERT INTO batch_jobs (org_id, user_id, status, file_name,"
-               " sha256, created_ms, updated_ms, input) VALUES ($1, $2,"
+               " sha256, created_ms, updated_ms, input_len) VALUES ($1, $2,"
                " 'queued', $3, $4, $5, $5, $6) ON CONFLICT (org_id, sha256)"
                " DO NOTHING RETURNING id",
                &pa, &res);
@@ -214,7 +257,9 @@ enum lrs_err lrs__pg_job_insert(void *e, struct lrs_job *j, const void *input,
     else
         err = LRS_ECONFLICT;
     PQclear(res);
-    return err;
+    if (err)
+        return err;
+    return put_blob(e, j->id, LRS_JOB_INPUT, input ? input : "", len);
 }
 
 enum lrs_err lrs__pg_job_get(void *e, int64_t id, int64_t org,
@@ -239,26 +284,20 @@ enum lrs_err lrs__pg_job_get(void *e, int64_t id, int64_t org,
 enum lrs_err lrs__pg_job_blob(void *e, int64_t id, enum lrs_job_blob which,
                               struct lrs_buf *out)
 {
-    static const char *const sql[] = {
-        [LRS_JOB_INPUT] = "SELECT input FROM batch_jobs WHERE id = $1",
-        [LRS_JOB_RETURNED_CTF] =
-            "SELECT returned_ctf FROM batch_jobs WHERE id = $1",
-        [LRS_JOB_REPORT_CSV] =
-            "SELECT report_csv FROM batch_jobs WHERE id = $1",
-        [LRS_JOB_REPORT_HTML] =
-            "SELECT report_html FROM batch_jobs WHERE id = $1",
-    };
     struct pg *p = e;
     struct pg_params pa;
     PGresult *res;
     enum lrs_err err;
 
-    if ((unsigned)which >= LRS_ARRAY_LEN(sql))
+    if ((unsigned)which > LRS_JOB_REPORT_HTML)
         LRS_BUG("job_blob: no such blob");
     lrs__pg_params_init(&pa);
     lrs__pg_param_i64(&pa, id);
+    lrs__pg_param_i64(&pa, (int64_t)which);
     /* Results come back as text: bytea in hex, decoded here. */
-    err = exec(p, sql[which], &pa, &res);
+    err =
+        exec(p, "SELECT data FROM batch_blobs WHERE job_id = $1 AND kind = $2",
+             &pa, &res);
     if (err)
         return err;
     if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
@@ -331,33 +370,27 @@ enum lrs_err lrs__pg_job_update(void *e, const struct lrs_job *j)
     return err;
 }
 
-static void param_buf(struct pg_params *pa, const struct lrs_buf *b)
-{
-    if (b)
-        lrs__pg_param_bin(pa, b->data, b->len);
-    else
-        lrs__pg_param_str(pa, NULL);
-}
-
 enum lrs_err lrs__pg_job_outputs(void *e, int64_t id, const struct lrs_buf *ctf,
                                  const struct lrs_buf *csv,
                                  const struct lrs_buf *html)
 {
+    const struct lrs_buf *const b[] = {ctf, csv, html};
+    const enum lrs_job_blob which[] = {LRS_JOB_RETURNED_CTF, LRS_JOB_REPORT_CSV,
+                                       LRS_JOB_REPORT_HTML};
     struct pg_params pa;
     uint64_t rows = 0;
     enum lrs_err err;
 
+    /* Lock the job's row: outputs are stored for an existing job. */
     lrs__pg_params_init(&pa);
     lrs__pg_param_i64(&pa, id);
-    param_buf(&pa, ctf);
-    param_buf(&pa, csv);
-    param_buf(&pa, html);
-    err = run(e,
-              "UPDATE batch_jobs SET returned_ctf = $2, report_csv = $3,"
-              " report_html = $4 WHERE id = $1",
-              &pa, &rows);
+    err =
+        run(e, "SELECT 1 FROM batch_jobs WHERE id = $1 FOR UPDATE", &pa, &rows);
     if (!err && rows == 0)
         return LRS_ENOTFOUND;
+    for (size_t i = 0; !err && i < LRS_ARRAY_LEN(b); i++)
+        err = put_blob(e, id, which[i], b[i] ? b[i]->data : NULL,
+                       b[i] ? b[i]->len : 0);
     return err;
 }
 

@@ -217,6 +217,8 @@ enum lrs_err lrs__pg_exception_resolve(void *e,
 enum lrs_err lrs__pg_exception_scan(void *e,
                                     const struct lrs_exception_filter *f,
                                     lrs_store_exception_fn fn, void *ctx);
+/** Schema version 6: the jobs' blobs in batch_blobs (NULL-terminated). */
+extern const char *const lrs__pg_batch_blobs_migration[];
 
 /* plr.c: the PLR ops (store_int.h) and their migration. */
 /** The statements of the PLR migration (NULL-terminated). */

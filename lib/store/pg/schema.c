@@ -299,6 +299,7 @@ static const char *const *const migrations[] = {
     v3,
     lrs__pg_plr_migration,
     lrs__pg_links_migration,
+    lrs__pg_batch_blobs_migration,
 };
 
 /* The schema_version table is the engine's own, outside the numbered
@@ -311,7 +312,8 @@ static const char bootstrap[] =
 /* Everything any migration creates, for `reset`. */
 static const char drop_all[] =
     "DROP TABLE IF EXISTS schema_version, organisations, users, user_roles,"
-    " api_tokens, learners, name_history, merges, batch_jobs, batch_rows,"
+    " api_tokens, learners, name_history, merges, batch_blobs, batch_jobs,"
+    " batch_rows,"
     " exceptions, achievements, plr_shares, grade_history, exam_entries, audit_log, uln_allocator,"
     " sessions, settings, learner_links, non_matches, learner_identities"
     " CASCADE;"

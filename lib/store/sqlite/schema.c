@@ -291,6 +291,7 @@ static const char *const *const migrations[] = {
     v3,
     lrs__sqlite_plr_migration,
     lrs__sqlite_links_migration,
+    lrs__sqlite_batch_blobs_migration,
 };
 
 _Static_assert(LRS_ARRAY_LEN(migrations) == LRS_STORE_SCHEMA_VERSION + 1,

@@ -983,8 +983,11 @@ static enum lrs_err submit_row(struct submit *sb,
         en.sent_ms = old.sent_ms;
         row.outcome = entry_differs(&en, &old) ? LRS_ENTRY_AMENDED
                                                : LRS_ENTRY_UNCHANGED;
-        en.amended_ms =
-            row.outcome == LRS_ENTRY_AMENDED ? now : old.amended_ms;
+        /* Pending means sent_ms < amended_ms: an amendment in the same
+         * millisecond as the last send must still count as after it. */
+        en.amended_ms = old.amended_ms;
+        if (row.outcome == LRS_ENTRY_AMENDED)
+            en.amended_ms = now > old.sent_ms ? now : old.sent_ms + 1;
     }
     if (!err && (row.outcome != LRS_ENTRY_UNCHANGED ||
                  en.verify_code != old.verify_code ||

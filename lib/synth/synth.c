@@ -319,7 +319,13 @@ static size_t new_household(const struct gen *g, struct rng *r,
     *twins = false;
     new_family(g, &f, r);
     if (x < FAMILY_ONE) {
-        new_child(g, &f, draw_sex(r), draw_dob(g, r), kids, 0, r, &kids[0]);
+        /* One draw a statement: the order of evaluation of function
+         * arguments is unspecified (gcc and clang differ), and the same
+         * seed must give the same register whatever the compiler. */
+        const int32_t dob = draw_dob(g, r);
+        const unsigned sex = draw_sex(r);
+
+        new_child(g, &f, sex, dob, kids, 0, r, &kids[0]);
         return 1;
     }
     if (x < FAMILY_ONE + FAMILY_TWO + FAMILY_TWINS &&
@@ -590,7 +596,10 @@ static void make_query(const struct gen *g, uint64_t q, struct lrs__query *out)
     lrs__rng_seed(&r, lrs__splitmix64(&s));
     if (p->kinds & KIND(LRS_SYNTH_NEW_PERSON)) {
         new_family(g, &x, &r);
-        new_child(g, &x, draw_sex(&r), draw_dob(g, &r), &x, 0, &r, &x);
+        const int32_t dob = draw_dob(g, &r);
+        const unsigned sex = draw_sex(&r);
+
+        new_child(g, &x, sex, dob, &x, 0, &r, &x);
         lrs__corrupt(&g->t, &x, 0, &r, out);
     } else if (p->kinds & (KIND(LRS_SYNTH_TWIN) | KIND(LRS_SYNTH_SIBLING))) {
         relative(g, &p->who, p->kinds & KIND(LRS_SYNTH_TWIN), &r, &x);

@@ -334,8 +334,14 @@ out:
 /* Welcome                                                            */
 /* ------------------------------------------------------------------ */
 
+#define RECENT_FILES 5
+
 struct attention {
     uint64_t moving, failed, open;
+    int64_t recent[RECENT_FILES]; /* the newest done jobs */
+    size_t recent_count;
+    uint64_t by[LRS_BATCH__COUNT]; /* their pupils by outcome */
+    uint64_t pupils;
 };
 
 static enum lrs_err count_job(const struct lrs_job *j, void *ctx)
@@ -346,7 +352,54 @@ static enum lrs_err count_job(const struct lrs_job *j, void *ctx)
         a->moving++;
     else if (j->status == LRS_JOB_FAILED)
         a->failed++;
+    else if (j->status == LRS_JOB_DONE && a->recent_count < RECENT_FILES)
+        a->recent[a->recent_count++] = j->id; /* the scan is newest first */
     return LRS_OK;
+}
+
+static enum lrs_err count_outcome(const struct lrs_job_row *row, void *ctx)
+{
+    struct attention *a = ctx;
+
+    a->by[lrs_batch_code_category(row->code)]++;
+    a->pupils++;
+    return LRS_OK;
+}
+
+/*
+ * The outcomes of the recent files as a chart: a meter a category, the
+ * numbers beside each in words, so the bars only help the eye.
+ */
+static bool recent_outcomes(struct page *p, struct lrs_store *s,
+                            struct attention *a)
+{
+    for (size_t i = 0; i < a->recent_count; i++)
+        if (lrs_store_job_row_scan(s, a->recent[i], count_outcome, a) != LRS_OK)
+            return false;
+    if (!a->pupils)
+        return true;
+    ph(p,
+       "<table class=\"govuk-table\" id=\"recent-outcomes\"><caption "
+       "class=\"govuk-table__caption govuk-table__caption--m\">Outcomes of "
+       "your last %zu %H</caption><thead class=\"govuk-table__head\"><tr "
+       "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__"
+       "header\">Outcome</th><th scope=\"col\" class=\"govuk-table__"
+       "header\">Pupils</th><th scope=\"col\" class=\"govuk-table__"
+       "header\"><span class=\"govuk-visually-hidden\">Chart</span></th>"
+       "</tr></thead><tbody class=\"govuk-table__body\">",
+       a->recent_count, a->recent_count == 1 ? "file" : "files");
+    for (unsigned i = 0; i < LRS_BATCH__COUNT; i++)
+        ph(p,
+           "<tr class=\"govuk-table__row\"><th scope=\"row\" class=\"govuk-"
+           "table__header\">%s</th><td class=\"govuk-table__cell\">%lld of "
+           "%lld</td><td class=\"govuk-table__cell\"><meter class=\"lrs-"
+           "meter\" min=\"0\" max=\"%lld\" value=\"%lld\" aria-hidden="
+           "\"true\"></meter></td></tr>",
+           lrs_batch_category_name((enum lrs_batch_category)i),
+           (long long)a->by[i], (long long)a->pupils, (long long)a->pupils,
+           (long long)a->by[i]);
+    ph(p, "</tbody></table>");
+    return true;
 }
 
 static enum lrs_err count_open(const struct lrs_exception *x, void *ctx)
@@ -358,9 +411,17 @@ static enum lrs_err count_open(const struct lrs_exception *x, void *ctx)
     return LRS_OK;
 }
 
+static bool fail_store(struct page *p)
+{
+    page_fail(p, 503, "Sorry, the service is unavailable",
+              "Try again in a few minutes.");
+    return false;
+}
+
 /*
  * What needs attention: the organisation's open exceptions and files
- * still processing or failed (the LRS sees every organisation's).
+ * still processing or failed (the LRS sees every organisation's), then
+ * the outcomes of its recent files.
  * NEEDSWORK: the chart of a school's ULN coverage (pupils aged 14 and
  * over with and without a ULN) needs the school's roll in the store.
  */
@@ -368,8 +429,9 @@ static bool attention(struct page *p, struct lrs_store *s)
 {
     const int64_t org = (p->who.roles & PAGE_OPERATOR) ? -1 : p->who.org_id;
     struct lrs_exception_filter f = {0, org, LRS_EXCEPTION_OPEN};
-    struct attention a = {0, 0, 0};
+    struct attention a;
 
+    memset(&a, 0, sizeof a);
     if (!(p->who.roles & (PAGE_SCHOOL | PAGE_OPERATOR))) {
         ph(p, "<p class=\"govuk-body\" id=\"attention\">Nothing needs "
               "your attention.</p>");
@@ -384,7 +446,7 @@ static bool attention(struct page *p, struct lrs_store *s)
     if (!a.moving && !a.failed && !a.open) {
         ph(p, "<p class=\"govuk-body\" id=\"attention\">Nothing needs "
               "your attention.</p>");
-        return true;
+        return recent_outcomes(p, s, &a) || fail_store(p);
     }
     ph(p, "<ul class=\"govuk-list govuk-list--bullet\" id=\"attention\">");
     if (a.open)
@@ -403,7 +465,7 @@ static bool attention(struct page *p, struct lrs_store *s)
            "failed</a>: check the file and send it again</li>",
            (long long)a.failed, a.failed == 1 ? "file" : "files");
     ph(p, "</ul>");
-    return true;
+    return recent_outcomes(p, s, &a) || fail_store(p);
 }
 
 static void card(struct page *p, const char *href, const char *id,

@@ -585,6 +585,8 @@ async function batchJourneys () {
     assert.equal(await page.locator('#exceptions tbody tr').count(), 3)
     await page.goto(base + '/welcome')
     assert.match(await page.textContent('#attention'), /3 open exceptions/)
+    assert.match(await page.textContent('#recent-outcomes'),
+      /last 1 file[\s\S]*existing\s*2 of 8[\s\S]*possible match\s*1 of 8/)
     await shot('welcome-attention')
   })
 

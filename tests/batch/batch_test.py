@@ -8,7 +8,8 @@ usage: batch_test.py BUILD_DIR SOURCE_DIR
    reference.
 2. Crash: another copy runs it with a commit every 50 pupils and is
    SIGKILLed after a random number of commits (LRS_BATCH_KILL_AFTER), or
-   after a random number of milliseconds, again and again, then finished.
+   at a random moment within the reference run's time, again and again,
+   then finished.
    The outputs must equal the reference's byte for byte (but the header's
    DateTime, the upload time), and the register must hold as many learners
    (no ULN issued twice, nobody registered twice).
@@ -104,7 +105,9 @@ def body(d):
     for name in ("ref.db", "crash.db", "timer.db"):
         shutil.copy(base, os.path.join(d, name))
     ref = os.path.join(d, "ref.db")
+    started = time.monotonic()
     p = outputs(d, ref, ctf, "ref")
+    ref_secs = time.monotonic() - started
     ok(p.returncode == 0, "reference run")
     ref_learners = learners(ref)
 
@@ -134,18 +137,28 @@ def body(d):
     timer = os.path.join(d, "timer.db")
     env = dict(os.environ, LRS_BATCH_CHUNK="20")
     kills = 0
+    # Kill within the time a whole run takes (the reference's), so that a
+    # fast build is killed too; a run that finished before its first kill
+    # starts again from a fresh copy, with shorter sleeps.
+    longest = max(0.02, ref_secs)
     for _ in range(40):
         proc = subprocess.Popen(
             [lrs, "batch", ctf, "--db", timer, "--out",
              os.path.join(d, "timer.xml"), "--report",
              os.path.join(d, "timer.csv")], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0.02, 0.6))
+        time.sleep(rnd.uniform(0.05, 0.9) * longest)
         if proc.poll() is None:
             proc.kill()
             kills += 1
         if proc.wait() == 0:
-            break
+            if kills:
+                break
+            for suffix in ("-wal", "-shm"):
+                if os.path.exists(timer + suffix):
+                    os.remove(timer + suffix)
+            shutil.copy(base, timer)
+            longest /= 2
     p = run("batch", ctf, "--db", timer, "--out", os.path.join(d, "timer.xml"),
             "--report", os.path.join(d, "timer.csv"), env=env)
     ok(kills >= 1 and p.returncode == 0, "SIGKILLed %d times at random "

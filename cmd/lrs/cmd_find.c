@@ -353,43 +353,21 @@ static bool read_model(const char *path, struct lrs_match_model *out)
     return true;
 }
 
-/* Write `model` to `path` through a temporary file renamed into place. */
+/* Write `model` to `path` atomically (lrs_file_write_atomic). */
 static bool write_model(const char *path, const struct lrs_match_model *model,
                         const char *comment)
 {
-    struct lrs_buf b = LRS_BUF_INIT, tmp = LRS_BUF_INIT;
-    FILE *f = NULL;
+    struct lrs_buf b = LRS_BUF_INIT;
+    struct lrs_diag d = LRS_DIAG_INIT;
     bool ok = false;
 
-    if (lrs_buf_adds(&b, comment) || lrs_match_model_write(model, &b) ||
-        lrs_buf_addf(&tmp, "%s.tmp", path)) {
+    if (lrs_buf_adds(&b, comment) || lrs_match_model_write(model, &b))
         cli_error("cannot write the model: out of memory");
-        goto out;
-    }
-    f = fopen(tmp.data, "w");
-    if (!f || fwrite(b.data, 1, b.len, f) != b.len) {
-        cli_error("cannot write '%s': %s", tmp.data, strerror(errno));
-        goto out;
-    }
-    if (fclose(f)) {
-        f = NULL;
-        cli_error("cannot write '%s': %s", tmp.data, strerror(errno));
-        goto out;
-    }
-    f = NULL;
-    if (rename(tmp.data, path)) {
-        cli_error("cannot rename '%s' to '%s': %s", tmp.data, path,
-                  strerror(errno));
-        goto out;
-    }
-    ok = true;
-out:
-    if (f)
-        fclose(f);
-    if (!ok && tmp.len)
-        remove(tmp.data);
+    else if (lrs_file_write_atomic(path, lrs_buf_str(&b), &d))
+        cli_error("%s", d.msg);
+    else
+        ok = true;
     lrs_buf_release(&b);
-    lrs_buf_release(&tmp);
     return ok;
 }
 

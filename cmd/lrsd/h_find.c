@@ -14,10 +14,11 @@
  * through lrs_service_learner_get(), which writes its audit row. Searches
  * are rate limited per user (--search-rate): 429 with Retry-After.
  *
- * NEEDSWORK: the register service with its own search step
- * (lib/service/register.c) had not landed; the handler does the search
- * then lrs_service_learner_register(), and the reason of a confirmed new
- * registration is logged, not stored in the audit row.
+ * Registering is lrs_service_register() (lib/service/register.c): its
+ * search, write and index insert are one step, the learner's identity
+ * key refuses the same person registered meanwhile by another process,
+ * and a confirmed new learner records each candidate shown as not the
+ * same, with the caller's reason.
  */
 #include "lrsd.h"
 #include "pages.h"
@@ -329,6 +330,30 @@ static void reply_found(struct lrsd_req *r, struct lrs_store *s,
     lrsd_reply_json(r, status, body);
 }
 
+/* Refused because learner `uln` has the same details, though the search
+ * did not show it (registered meanwhile by another process): 409
+ * WSRC0021 with that learner, as for an exact match. */
+static void reply_same(struct lrsd_req *r, struct lrs_store *s,
+                       const char *uln)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    struct lrs_learner l;
+    enum lrs_err err;
+
+    err = lrs_service_learner_get(s, &actor, lrs_str_c(uln), &l, NULL, &d);
+    if (err) {
+        reply_err(r, err, &d);
+        return;
+    }
+    lrsd_reply_json(r, 409,
+                    json_pack("{s:s, s:s, s:o*}", "code", "WSRC0021",
+                              "message",
+                              "the learner was not registered: the register "
+                              "holds a learner with the same details",
+                              "learner", learner_json(&l)));
+}
+
 /* ------------------------------------------------------------------ */
 /* Handlers                                                           */
 /* ------------------------------------------------------------------ */
@@ -374,13 +399,16 @@ static const enum lrs_learner_field extra_fields[] = {
  * POST /api/v1/learners: register, search first. No match: registered,
  * 201 WSRC0005 with the learner. An exact match: 409 WSRC0021 with that
  * learner. Possible matches: 409 WSRC0021 with the candidates, unless
- * the body says {"confirm_new": true, "reason": "..."}.
+ * the body says {"confirm_new": true, "reason": "..."}; a learner with
+ * the same five details refuses even then.
  */
 void lrsd_h_learner_register(struct lrsd_req *r)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     const struct lrs_actor actor = lrsd_actor(r);
     json_t *body = lrsd_json_body(r), *confirm;
+    struct lrs_register_outcome reg;
+    struct lrs_match_index *idx;
     struct lrs_match_result res;
     struct lrs_learner l;
     const char *reason = NULL;
@@ -420,29 +448,33 @@ void lrsd_h_learner_register(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         goto out;
-    err = find(s, &l, &res, &d);
+    idx = page_index_use(s, &err, &d);
+    if (!idx)
+        goto check;
+    err = lrs_service_register(s, idx, &actor, &l,
+                               json_is_true(confirm) ? LRS_REGISTER_CONFIRM_NEW
+                                                     : 0,
+                               reason, &res, &reg, &d);
+    page_index_done();
+    if (err && reg.code == LRS_REGISTER_NEW) {
+        /* Registered and committed, but not indexed: load it afresh. */
+        lrsd_log(LRS_LOG_WARN, "find", r->id, "match index dropped",
+                 "uln=%s error=%s", l.uln, lrs_strerror(err));
+        page_index_drop();
+        err = LRS_OK;
+    }
     if (err)
         goto check;
     lrsd_metrics_match((unsigned)res.code);
-    if (res.code == LRS_MATCH_EXACT || res.code == LRS_MATCH_LINKED ||
-        (res.code != LRS_MATCH_NONE && !json_is_true(confirm))) {
+    if (reg.code != LRS_REGISTER_NEW) {
         lrsd_metrics_match(21);
-        reply_found(r, s, &res, 409, "WSRC0021");
+        if (res.candidate_count == 0 && reg.identical)
+            reply_same(r, s, reg.same_uln);
+        else
+            reply_found(r, s, &res, 409, "WSRC0021");
         goto out;
     }
-    err = lrs_service_learner_register(s, &actor, &l, &d);
-    if (err)
-        goto check;
-    page_index_put(&l, true);
     lrsd_metrics_match(5);
-    if (res.code != LRS_MATCH_NONE) {
-        char q[300];
-
-        lrsd_log(LRS_LOG_INFO, "find", r->id, "registered despite matches",
-                 "uln=%s user=%lld reason=%s", l.uln,
-                 (long long)r->who.user_id,
-                 lrsd_log_quote(reason, q, sizeof q));
-    }
     j = json_pack("{s:s, s:s, s:o*}", "code", "WSRC0005", "message",
                   "registered: a new ULN was issued", "learner",
                   learner_json(&l));

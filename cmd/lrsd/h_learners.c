@@ -14,6 +14,7 @@
  * lists them.
  */
 #include "lrsd.h"
+#include "pages.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -271,7 +272,9 @@ static bool apply_field(struct lrsd_req *r, struct lrs_learner *l,
 /*
  * PATCH /api/v1/learners/{uln} {version, reason?, fields...}: amend a
  * learner (updateSingleLearner). `version` must be the version read;
- * name changes go to the history with `reason` (e.g. "deed poll").
+ * name changes need a `reason` (e.g. "deed poll"), kept in the history.
+ * lrs_service_amend() re-keys the learner in the server's match index
+ * (pages_index.c), so a search finds it by the new name and the old.
  */
 void lrsd_h_learner_amend(struct lrsd_req *r)
 {
@@ -279,9 +282,11 @@ void lrsd_h_learner_amend(struct lrsd_req *r)
     const struct lrs_actor actor = lrsd_actor(r);
     json_t *body = lrsd_json_body(r), *version, *v;
     const char *uln = lrsd_param(r, 0), *reason, *key;
+    struct lrs_match_index *idx;
     struct lrs_store *s;
     struct lrs_learner l;
     enum lrs_err err;
+    int32_t before;
 
     if (!body)
         return;
@@ -320,8 +325,22 @@ void lrsd_h_learner_amend(struct lrsd_req *r)
         if (!is_meta(key) && !apply_field(r, &l, key, v))
             goto out;
     }
-    err = lrs_service_learner_update(
-        s, &actor, &l, (int32_t)json_integer_value(version), reason, &d);
+    before = l.version;
+    idx = page_index_use(s, &err, &d);
+    if (!idx)
+        lrsd_log(LRS_LOG_WARN, "learner", r->id, "match index not loaded",
+                 "error=%s", lrs_strerror(err));
+    err = lrs_service_amend(s, idx, &actor, &l,
+                            (int32_t)json_integer_value(version), reason, &d);
+    if (idx)
+        page_index_done();
+    if (err && l.version != before) {
+        /* Amended and committed, but not re-keyed: load it afresh. */
+        lrsd_log(LRS_LOG_WARN, "learner", r->id, "match index dropped",
+                 "uln=%s error=%s", l.uln, lrs_strerror(err));
+        page_index_drop();
+        err = LRS_OK;
+    }
     if (err) {
         reply_service_err(r, err, &d);
         goto out;

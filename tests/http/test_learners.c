@@ -260,7 +260,10 @@ test_amend__version_checked_and_bad_input_changes_nothing(void **state)
     http_resp_release(&res);
 
     /* The same version again is stale. */
-    op_send("PATCH", path, "{\"version\":1,\"family_name\":\"Other\"}", &res);
+    op_send("PATCH", path,
+            "{\"version\":1,\"reason\":\"deed poll\","
+            "\"family_name\":\"Other\"}",
+            &res);
     http_assert_error(&res, 409, "LRSD0409", NULL);
     http_resp_release(&res);
 
@@ -288,6 +291,78 @@ test_amend__version_checked_and_bad_input_changes_nothing(void **state)
     json_decref(j);
 }
 
+/* Search as the operator for Zoë born 2008-03-14 with `family`. */
+static json_t *search_zoe(const char *family)
+{
+    struct http_resp res;
+    char body[256];
+    json_t *j;
+
+    snprintf(body, sizeof body,
+             "{\"given_name\":\"Zo\xc3\xab\",\"family_name\":\"%s\","
+             "\"date_of_birth\":\"2008-03-14\",\"gender\":2,"
+             "\"postcode\":\"SW1A 1AA\"}",
+             family);
+    op_send("POST", "/api/v1/learners/search", body, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    http_resp_release(&res);
+    return j;
+}
+
+/* The explanation of the first learner a search answered, in words. */
+static const char *explained(json_t *j)
+{
+    json_t *l = json_object_get(j, "learner");
+    const char *text;
+
+    if (!l)
+        l = json_array_get(json_object_get(j, "candidates"), 0);
+    text = json_string_value(
+        json_object_get(json_object_get(l, "explanation"), "text"));
+    return text ? text : "";
+}
+
+static void test_amend__name_change_rekeys_the_search_index(void **state)
+{
+    struct http_resp res;
+    char path[64];
+    json_t *j;
+
+    (void)state;
+    /* The index is loaded by this search, before the amendment. */
+    j = search_zoe("O'Brien");
+    assert_string_equal(json_string_value(json_object_get(j, "code")),
+                        "WSRC0004");
+    json_decref(j);
+    j = search_zoe("Fairweather");
+    assert_null(strstr(explained(j), "family name the same"));
+    json_decref(j);
+
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln_a);
+    /* A change of name needs a reason. */
+    op_send("PATCH", path, "{\"version\":1,\"family_name\":\"Fairweather\"}",
+            &res);
+    http_assert_error(&res, 400, "WSEC0001", "reason");
+    http_resp_release(&res);
+    op_send("PATCH", path,
+            "{\"version\":1,\"reason\":\"marriage\","
+            "\"family_name\":\"Fairweather\"}",
+            &res);
+    assert_int_equal(res.status, 200);
+    http_resp_release(&res);
+
+    /* Found by the new name, compared the same. */
+    j = search_zoe("Fairweather");
+    assert_string_equal(json_string_value(json_object_get(j, "code")),
+                        "WSRC0004");
+    assert_non_null(strstr(explained(j), "family name the same"));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(j, "learner"), "uln")),
+                        uln_a);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_by_uln__names_verified),
         cmocka_unit_test(
             test_amend__version_checked_and_bad_input_changes_nothing),
+        cmocka_unit_test(test_amend__name_change_rekeys_the_search_index),
     };
 
     return cmocka_run_group_tests_name("http_learners", tests, setup, teardown);

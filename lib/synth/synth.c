@@ -341,9 +341,12 @@ static size_t new_household(const struct gen *g, struct rng *r,
         return 2;
     }
     n = x < FAMILY_ONE + FAMILY_TWO ? 2 : 3;
-    for (size_t i = 0; i < n; i++)
-        new_child(g, &f, draw_sex(r), sibling_dob(g, kids, i, r), kids, i, r,
-                  &kids[i]);
+    for (size_t i = 0; i < n; i++) {
+        const int32_t dob = sibling_dob(g, kids, i, r);
+        const unsigned sex = draw_sex(r);
+
+        new_child(g, &f, sex, dob, kids, i, r, &kids[i]);
+    }
     return n;
 }
 

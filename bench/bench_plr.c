@@ -25,9 +25,8 @@ static const char *const given[] = {"Oliver", "Amelia", "Muhammad", "Zoë",
                                     "Siân",   "Jack",   "Isla",     "Noah"};
 static const char *const family[] = {"Smith",       "O'Brien", "Wiśniewska",
                                      "Smith-Jones", "Patel",   "Evans"};
-static const char *const subjects[] = {"600/1166/X", "601/4433/2",
-                                       "601/0000/9", "603/1234/5",
-                                       "600/9999/1", "601/5555/3",
+static const char *const subjects[] = {"600/1166/X", "601/4433/2", "601/0000/9",
+                                       "603/1234/5", "600/9999/1", "601/5555/3",
                                        "602/7777/7", "600/2222/2"};
 
 static void die(const char *what, const char *why)
@@ -113,8 +112,8 @@ static void make_results(struct lrs_buf *b, uint64_t rows, uint64_t learners,
 static void upload(struct lrs_store *s, const struct lrs_buf *csv,
                    const char *name)
 {
-    struct lrs_results_opts o = {"bench.csv", "10000001", "Bench Board", 0,
-                                 NULL, NULL};
+    struct lrs_results_opts o = {"bench.csv", "10000001", "Bench Board",
+                                 0,           NULL,       NULL};
     struct lrs_results_summary sum;
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_csv_mem m = {csv->data, csv->len};
@@ -126,8 +125,7 @@ static void upload(struct lrs_store *s, const struct lrs_buf *csv,
     printf("  rows %llu: stored %llu, corrected %llu, unchanged %llu, "
            "rejected %llu\n",
            (unsigned long long)sum.rows, (unsigned long long)sum.stored,
-           (unsigned long long)sum.corrected,
-           (unsigned long long)sum.unchanged,
+           (unsigned long long)sum.corrected, (unsigned long long)sum.unchanged,
            (unsigned long long)sum.rejected);
 }
 
@@ -142,10 +140,9 @@ static void verify_single(struct lrs_store *s, uint64_t n, uint64_t learners,
         struct lrs_verify_result r;
         struct lrs_diag d = LRS_DIAG_INIT;
 
-        if (lrs_verify_input_set(&in, lrs_str_c(ulns[l]),
-                                 lrs_str_c(given[l % 8]),
-                                 lrs_str_c(family[l % 6]), LRS_STR(""),
-                                 LRS_STR(""), &d) ||
+        if (lrs_verify_input_set(
+                &in, lrs_str_c(ulns[l]), lrs_str_c(given[l % 8]),
+                lrs_str_c(family[l % 6]), LRS_STR(""), LRS_STR(""), &d) ||
             lrs_verify_learner(s, &actor, &in, &r, &d))
             die("verify", d.msg);
         ok += lrs_verify_accepted(r.code);

@@ -21,7 +21,7 @@ enum cli_exit {
 
 /** One command in the dispatch table. */
 struct cli_command {
-    const char *name;  /* the word after `lrs`, e.g. "uln" */
+    const char *name; /* the word after `lrs`, e.g. "uln" */
     int (*fn)(int argc, char **argv);
     const char *brief; /* one line for `lrs --help` */
 };

@@ -110,8 +110,8 @@ static enum lrs_err print_org(const struct lrs_org *o, void *ctx)
 
 static int org_add(int argc, char **argv)
 {
-    static const char *const known[] = {"--type", "--name", "--la", "--estab",
-                                        "--urn", "--ukprn", "--db", NULL};
+    static const char *const known[] = {"--type", "--name",  "--la", "--estab",
+                                        "--urn",  "--ukprn", "--db", NULL};
     const char *type = opt(argc, argv, "--type");
     const char *name = opt(argc, argv, "--name");
     const char *ukprn = opt(argc, argv, "--ukprn");
@@ -234,7 +234,7 @@ static bool parse_roles(const char *list, unsigned *out)
 static int user_add(int argc, char **argv)
 {
     static const char *const known[] = {"--org", "--login", "--role", "--name",
-                                        "--uln", "--db", NULL};
+                                        "--uln", "--db",    NULL};
     const char *login = opt(argc, argv, "--login");
     const char *role = opt(argc, argv, "--role");
     const char *name = opt(argc, argv, "--name");
@@ -274,8 +274,8 @@ static int user_add(int argc, char **argv)
                   d.msg[0] ? d.msg : lrs_store_errmsg(s));
         rc = CLI_FAIL;
     } else {
-        printf("added user %lld '%s'\npassword: %s\n", (long long)u.id,
-               u.login, pw);
+        printf("added user %lld '%s'\npassword: %s\n", (long long)u.id, u.login,
+               pw);
     }
     lrs_store_free(s);
     return rc;
@@ -338,7 +338,8 @@ int cmd_user(int argc, char **argv)
     if (lrs_auth_init() != LRS_OK) {
         cli_error("cannot initialise libsodium");
         return CLI_FAIL;
-    }    if (argc < 2 || cli_is_help(argv[1]))
+    }
+    if (argc < 2 || cli_is_help(argv[1]))
         return cli_usage(user_usage, "Add users, reset a password (printed "
                                      "once), disable a user.\nRoles: school, "
                                      "admin, ao, operator, learner.\n");
@@ -377,8 +378,7 @@ int cmd_token(int argc, char **argv)
     if (argc < 2 || cli_is_help(argv[1]))
         return cli_usage(token_usage, "Make an API token for a user; it is "
                                       "printed once.\n");
-    if (strcmp(argv[1], "add") != 0 ||
-        !args_ok(argc - 1, argv + 1, known, 0))
+    if (strcmp(argv[1], "add") != 0 || !args_ok(argc - 1, argv + 1, known, 0))
         return cli_usage(token_usage, NULL);
     login = opt(argc, argv, "--user");
     label = opt(argc, argv, "--label");

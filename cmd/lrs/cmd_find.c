@@ -320,8 +320,8 @@ static bool load_store(struct lrs_match_index **idx, const char *url)
         cli_error("%s", d.msg);
         return false;
     }
-    ok = lrs_service_index_load(s, lrs_match_index_model(*idx), &fresh,
-                                &d) == LRS_OK;
+    ok = lrs_service_index_load(s, lrs_match_index_model(*idx), &fresh, &d) ==
+         LRS_OK;
     if (ok) {
         lrs_match_index_free(*idx);
         *idx = fresh;

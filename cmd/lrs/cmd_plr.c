@@ -301,7 +301,9 @@ static enum lrs_err result_row(void *ctx, const struct lrs_result_row *row)
     put(lrs_result_outcome_name(row->outcome), false);
     put(row->code, false);
     put_flags(row->flags);
-    put(!row->a ? "" : row->a->uln[0] ? row->a->uln : row->a->supplied_uln,
+    put(!row->a          ? ""
+        : row->a->uln[0] ? row->a->uln
+                         : row->a->supplied_uln,
         false);
     if (row->outcome == LRS_RESULT_REJECTED) {
         char why[200];
@@ -430,10 +432,11 @@ int cmd_plr(int argc, char **argv)
     struct opts o;
     int rc = CLI_OK;
 
-    if (argc < 2 || strcmp(argv[1], "show") != 0 ||
-        parse(argc, argv, 2, &o) || o.npos != 1 || !o.given || !o.family)
-        return cli_usage(usage, "Show a learner's Personal Learning Record "
-                                "(names must match; the learner must share).\n");
+    if (argc < 2 || strcmp(argv[1], "show") != 0 || parse(argc, argv, 2, &o) ||
+        o.npos != 1 || !o.given || !o.family)
+        return cli_usage(usage,
+                         "Show a learner's Personal Learning Record "
+                         "(names must match; the learner must share).\n");
     if (lrs_verify_input_set(&in, lrs_str_c(o.pos[0]), lrs_str_c(o.given),
                              lrs_str_c(o.family), LRS_STR(""), LRS_STR(""),
                              &d)) {
@@ -526,8 +529,7 @@ static enum lrs_err entry_row(void *ctx, const struct lrs_entry_row *row)
 
 static int entries_submit(struct lrs_store *s, const struct opts *o)
 {
-    struct lrs_entries_opts eo = {o->pos[1], o->school, o->ao, entry_row,
-                                  NULL};
+    struct lrs_entries_opts eo = {o->pos[1], o->school, o->ao, entry_row, NULL};
     struct lrs_entries_summary sum;
     struct lrs_diag d = LRS_DIAG_INIT;
     int fd = open_input(o->pos[1]);
@@ -625,8 +627,8 @@ static int share_create(struct lrs_store *s, const struct opts *o)
         report(&d);
         return CLI_FAIL;
     }
-    printf("share %lld of ULN %s for %llu days\ntoken: %s\n",
-           (long long)sh.id, sh.uln, (unsigned long long)days, token);
+    printf("share %lld of ULN %s for %llu days\ntoken: %s\n", (long long)sh.id,
+           sh.uln, (unsigned long long)days, token);
     return CLI_OK;
 }
 

@@ -73,8 +73,8 @@ static bool store_down(struct lrsd_req *r)
 
     lrsd_log(LRS_LOG_ERROR, "auth", r->id, "cannot check credentials",
              "error=%s",
-             lrsd_log_quote(r->store ? lrs_store_errmsg(r->store) : "",
-                            q, sizeof q));
+             lrsd_log_quote(r->store ? lrs_store_errmsg(r->store) : "", q,
+                            sizeof q));
     lrsd_reply_error(r, 503, "LRSD0503", NULL, "the store is not available");
     return false;
 }
@@ -137,8 +137,8 @@ static bool by_cookie(struct lrsd_req *r, const char *cookie)
     if (!s)
         return false;
     err = lrs_store_session_get(s, sess.nonce, &row);
-    if (err == LRS_ENOTFOUND || (!err && (row.revoked_ms ||
-                                          row.user_id != sess.user_id)))
+    if (err == LRS_ENOTFOUND ||
+        (!err && (row.revoked_ms || row.user_id != sess.user_id)))
         return deny(r, 401, "LRSD0401", NULL,
                     "the session has ended; sign in again");
     if (err)
@@ -248,8 +248,8 @@ enum lrs_err lrsd_session_key_load(struct lrs_diag *diag)
         lrs_auth_key_generate(&k);
         err = lrs_store_setting_add(s, KEY_SETTING, k.bytes, sizeof k.bytes);
         if (err == LRS_ECONFLICT)
-            err = lrs_store_setting_get(s, KEY_SETTING, k.bytes,
-                                        sizeof k.bytes, &len);
+            err = lrs_store_setting_get(s, KEY_SETTING, k.bytes, sizeof k.bytes,
+                                        &len);
         else
             len = sizeof k.bytes;
     }

@@ -40,8 +40,8 @@ static json_t *roles_json(unsigned roles)
 
     for (unsigned bit = 1; a && bit <= LRS_ROLE_ALL; bit <<= 1)
         if (roles & bit)
-            json_array_append_new(a,
-                                  json_string(lrs_role_name((enum lrs_role)bit)));
+            json_array_append_new(
+                a, json_string(lrs_role_name((enum lrs_role)bit)));
     return a;
 }
 
@@ -119,8 +119,8 @@ void lrsd_h_session_create(struct lrsd_req *r)
     if (!body)
         return;
     /* "username" is the name this endpoint first documented. */
-    if (!lrsd_json_str(r, body, json_object_get(body, "username") ? "username"
-                                                                  : "login",
+    if (!lrsd_json_str(r, body,
+                       json_object_get(body, "username") ? "username" : "login",
                        LRSD_JSON_REQUIRED, LRS_LOGIN_MAX, &login) ||
         !lrsd_json_str(r, body, "password", LRSD_JSON_REQUIRED, 1024,
                        &password))
@@ -146,14 +146,14 @@ void lrsd_h_session_create(struct lrsd_req *r)
     }
     if (err || !u.password_hash[0]) {
         /* Spend the time a real check takes; the answer is no anyway. */
-        const enum lrs_err spent = lrs_auth_password_verify(
-            lrsd_app.dummy_hash, lrs_str_c(password));
+        const enum lrs_err spent =
+            lrs_auth_password_verify(lrsd_app.dummy_hash, lrs_str_c(password));
 
         (void)spent;
         ok = false;
     } else {
-        ok = lrs_auth_password_verify(u.password_hash,
-                                      lrs_str_c(password)) == LRS_OK &&
+        ok = lrs_auth_password_verify(u.password_hash, lrs_str_c(password)) ==
+                 LRS_OK &&
              !u.disabled;
     }
     if (!ok) {
@@ -286,8 +286,7 @@ void lrsd_h_agreement_get(struct lrsd_req *r)
     json_t *j = json_object();
 
     if (j) {
-        json_object_set_new(j, "version",
-                            json_integer(LRSD_AGREEMENT_VERSION));
+        json_object_set_new(j, "version", json_integer(LRSD_AGREEMENT_VERSION));
         json_object_set_new(j, "accepted", json_boolean(r->who.agreed));
     }
     lrsd_reply_json(r, 200, j);
@@ -314,9 +313,8 @@ void lrsd_h_agreement_accept(struct lrsd_req *r)
         s = lrsd_store(r);
         if (!s)
             goto out;
-        if (lrs_store_user_accept_agreement(s, r->who.user_id,
-                                            LRSD_AGREEMENT_VERSION,
-                                            0) != LRS_OK) {
+        if (lrs_store_user_accept_agreement(
+                s, r->who.user_id, LRSD_AGREEMENT_VERSION, 0) != LRS_OK) {
             store_failed(r, "cannot record the agreement");
             goto out;
         }
@@ -407,9 +405,8 @@ void lrsd_h_token_create(struct lrsd_req *r)
 
     if (!body)
         return;
-    if (!has_user(r) ||
-        !lrsd_json_str(r, body, "label", LRSD_JSON_REQUIRED,
-                       LRS_TOKEN_LABEL_MAX, &label))
+    if (!has_user(r) || !lrsd_json_str(r, body, "label", LRSD_JSON_REQUIRED,
+                                       LRS_TOKEN_LABEL_MAX, &label))
         goto out;
     s = lrsd_store(r);
     if (!s)

@@ -308,8 +308,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (!lrsd_worker_start()) {
-        lrsd_log(LRS_LOG_ERROR, "batch", NULL, "cannot start the worker",
-                 NULL);
+        lrsd_log(LRS_LOG_ERROR, "batch", NULL, "cannot start the worker", NULL);
         lrsd_server_free(srv);
         app_release();
         return 1;

@@ -206,9 +206,9 @@ enum lrs_err lrsd_metrics_write(struct lrs_buf *out)
     if (!err)
         err = write_matches(out);
     for (size_t g = 0; !err && g < LRSD_GAUGE__COUNT; g++)
-        err = lrs_buf_addf(out, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n",
-                           gauge_info[g].name, gauge_info[g].help,
-                           gauge_info[g].name, gauge_info[g].name,
-                           (long long)lrsd_metrics_gauge_get((enum lrsd_gauge)g));
+        err = lrs_buf_addf(
+            out, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", gauge_info[g].name,
+            gauge_info[g].help, gauge_info[g].name, gauge_info[g].name,
+            (long long)lrsd_metrics_gauge_get((enum lrsd_gauge)g));
     return err;
 }

@@ -111,12 +111,12 @@ static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
 
     out[0] = '\0';
     if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)
-                               ->sin_addr,
+        inet_ntop(AF_INET,
+                  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
                   out, (socklen_t)size);
     else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)
-                                ->sin6_addr,
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                   out, (socklen_t)size);
 }
 

@@ -51,7 +51,7 @@ enum lrs_org_kind {
 
 /** One organisation. Identifiers are 0 or "" when not given. */
 struct lrs_org {
-    int64_t id;                      /* assigned by the store */
+    int64_t id; /* assigned by the store */
     enum lrs_org_kind kind;
     char name[LRS_ORG_NAME_MAX + 1]; /* required */
     int32_t la;                      /* local authority 100..999, or 0 */
@@ -118,9 +118,9 @@ lrs_store_org_scan(struct lrs_store *s, lrs_store_org_fn fn, void *ctx);
 
 /** One user account. */
 struct lrs_user {
-    int64_t id;                                 /* assigned by the store */
-    int64_t org_id;                             /* the organisation */
-    char login[LRS_LOGIN_MAX + 1];              /* unique, required */
+    int64_t id;                    /* assigned by the store */
+    int64_t org_id;                /* the organisation */
+    char login[LRS_LOGIN_MAX + 1]; /* unique, required */
     char display_name[LRS_DISPLAY_NAME_MAX + 1];
     char password_hash[LRS_PASSWORD_HASH_SIZE]; /* "$argon2id$...", or "" */
     unsigned roles;            /* bits of enum lrs_role (lrs/auth.h) */
@@ -149,8 +149,9 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_user_get(struct lrs_store *s, int64_t id, struct lrs_user *out);
 
 /** Read the user with `login`; LRS_ENOTFOUND when there is none. */
-LRS_API LRS_NODISCARD enum lrs_err lrs_store_user_get_by_login(
-    struct lrs_store *s, const char *login, struct lrs_user *out);
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_user_get_by_login(struct lrs_store *s, const char *login,
+                            struct lrs_user *out);
 
 enum lrs_store_user_set_password_flags {
     /** The user must choose a new password at the next sign-in. */
@@ -192,13 +193,13 @@ lrs_store_user_accept_agreement(struct lrs_store *s, int64_t id,
 
 /** One API token, as stored: never the token itself. */
 struct lrs_token {
-    int64_t id;                           /* assigned by the store */
-    int64_t user_id;                      /* whose */
-    uint8_t hash[LRS_TOKEN_HASH_LEN];     /* SHA-256 of the token text */
-    char label[LRS_TOKEN_LABEL_MAX + 1];  /* what it is for */
-    int64_t created_ms;                   /* set by the store */
-    int64_t expires_ms;                   /* 0: never */
-    int64_t revoked_ms;                   /* 0: not revoked */
+    int64_t id;                          /* assigned by the store */
+    int64_t user_id;                     /* whose */
+    uint8_t hash[LRS_TOKEN_HASH_LEN];    /* SHA-256 of the token text */
+    char label[LRS_TOKEN_LABEL_MAX + 1]; /* what it is for */
+    int64_t created_ms;                  /* set by the store */
+    int64_t expires_ms;                  /* 0: never */
+    int64_t revoked_ms;                  /* 0: not revoked */
 };
 
 /**
@@ -232,9 +233,10 @@ typedef enum lrs_err (*lrs_store_token_fn)(const struct lrs_token *t,
                                            void *ctx);
 
 /** Stream the tokens of `user_id` (revoked ones too) in id order. */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_token_scan(struct lrs_store *s, int64_t user_id,
-                     lrs_store_token_fn fn, void *ctx);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_token_scan(struct lrs_store *s,
+                                                        int64_t user_id,
+                                                        lrs_store_token_fn fn,
+                                                        void *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Sessions                                                           */
@@ -259,8 +261,7 @@ lrs_store_session_add(struct lrs_store *s, const struct lrs_session_row *row);
 
 /** Read session `id`; LRS_ENOTFOUND when there is none. */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_session_get(struct lrs_store *s,
-                      const uint8_t id[LRS_SESSION_ID_LEN],
+lrs_store_session_get(struct lrs_store *s, const uint8_t id[LRS_SESSION_ID_LEN],
                       struct lrs_session_row *out);
 
 /** Revoke session `id` now (sign-out); LRS_ENOTFOUND when none. */
@@ -279,17 +280,19 @@ lrs_store_session_revoke(struct lrs_store *s,
  * Read setting `name` into `buf` (`cap` bytes); *len is its length.
  * LRS_ENOTFOUND when unset; LRS_ELIMIT when it is longer than `cap`.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_setting_get(struct lrs_store *s, const char *name, void *buf,
-                      size_t cap, size_t *len);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_setting_get(struct lrs_store *s,
+                                                         const char *name,
+                                                         void *buf, size_t cap,
+                                                         size_t *len);
 
 /**
  * Set `name` to `len` bytes of `value` if it is unset; LRS_ECONFLICT when
  * it is already set (another lrsd got there first: read it). Settings are
  * never overwritten, so every lrsd of a register agrees on them.
  */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_setting_add(struct lrs_store *s, const char *name,
-                      const void *value, size_t len);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_setting_add(struct lrs_store *s,
+                                                         const char *name,
+                                                         const void *value,
+                                                         size_t len);
 
 #endif /* LRS_ACCOUNTS_H */

@@ -25,8 +25,8 @@
 #include <stdint.h>
 
 #if defined(__GNUC__) || defined(__clang__)
-#define LRS_API __attribute__((visibility("default")))
-#define LRS_NODISCARD __attribute__((warn_unused_result))
+#define LRS_API               __attribute__((visibility("default")))
+#define LRS_NODISCARD         __attribute__((warn_unused_result))
 #define LRS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define LRS_API
@@ -40,16 +40,16 @@
 
 /** The one error type of liblrs. Add new values before LRS_ERR__COUNT. */
 enum lrs_err {
-    LRS_OK = 0,     /* success */
-    LRS_ENOMEM,     /* an allocation failed; every object is still valid */
-    LRS_EINVAL,     /* the input broke a rule; see the lrs_diag */
-    LRS_ENOTFOUND,  /* the thing asked for does not exist */
-    LRS_ECONFLICT,  /* a concurrent change or duplicate won (stale version) */
-    LRS_EIO,        /* an operating-system or database I/O error */
-    LRS_ECORRUPT,   /* stored data broke an invariant */
-    LRS_EBUSY,      /* the resource is locked or in use; try again */
-    LRS_ELIMIT,     /* a size, count or rate limit was exceeded */
-    LRS_ERR__COUNT  /* number of values; not an error */
+    LRS_OK = 0,    /* success */
+    LRS_ENOMEM,    /* an allocation failed; every object is still valid */
+    LRS_EINVAL,    /* the input broke a rule; see the lrs_diag */
+    LRS_ENOTFOUND, /* the thing asked for does not exist */
+    LRS_ECONFLICT, /* a concurrent change or duplicate won (stale version) */
+    LRS_EIO,       /* an operating-system or database I/O error */
+    LRS_ECORRUPT,  /* stored data broke an invariant */
+    LRS_EBUSY,     /* the resource is locked or in use; try again */
+    LRS_ELIMIT,    /* a size, count or rate limit was exceeded */
+    LRS_ERR__COUNT /* number of values; not an error */
 };
 
 /** A short lower-case description of `err`; never NULL, static storage. */
@@ -66,7 +66,13 @@ struct lrs_diag {
 };
 
 /** Empty diagnostic: no field, empty message. */
-#define LRS_DIAG_INIT {NULL, {0}}
+#define LRS_DIAG_INIT                                                          \
+    {                                                                          \
+        NULL,                                                                  \
+        {                                                                      \
+            0                                                                  \
+        }                                                                      \
+    }
 
 /**
  * Fill `d` (which may be NULL: then nothing happens) with `field` and a
@@ -131,9 +137,8 @@ LRS_API struct lrs_str lrs_str_trim(struct lrs_str s);
  * no sign, no spaces, at least one digit. On failure *out is untouched and
  * the result is LRS_EINVAL (not a number) or LRS_ELIMIT (out of range).
  */
-LRS_API LRS_NODISCARD enum lrs_err lrs_parse_u64(struct lrs_str s,
-                                                 uint64_t min, uint64_t max,
-                                                 uint64_t *out);
+LRS_API LRS_NODISCARD enum lrs_err lrs_parse_u64(struct lrs_str s, uint64_t min,
+                                                 uint64_t max, uint64_t *out);
 
 /**
  * An owned, growable byte buffer. Invariants: `data` is never NULL and
@@ -149,7 +154,10 @@ struct lrs_buf {
 };
 
 extern LRS_API char lrs_buf__empty[1];
-#define LRS_BUF_INIT {lrs_buf__empty, 0, 0, 0}
+#define LRS_BUF_INIT                                                           \
+    {                                                                          \
+        lrs_buf__empty, 0, 0, 0                                                \
+    }
 
 /** Initialise `b` empty with the length limit `max` (0 = none). */
 LRS_API void lrs_buf_init(struct lrs_buf *b, size_t max);
@@ -159,18 +167,18 @@ LRS_API void lrs_buf_release(struct lrs_buf *b);
 LRS_API void lrs_buf_reset(struct lrs_buf *b);
 /** Make room for `extra` more bytes. */
 LRS_API LRS_NODISCARD enum lrs_err lrs_buf_grow(struct lrs_buf *b,
-                                               size_t extra);
+                                                size_t extra);
 /** Append `len` bytes. On error `b` is unchanged. */
 LRS_API LRS_NODISCARD enum lrs_err lrs_buf_add(struct lrs_buf *b,
-                                              const void *ptr, size_t len);
+                                               const void *ptr, size_t len);
 /** Append a NUL-terminated string. */
 LRS_API LRS_NODISCARD enum lrs_err lrs_buf_adds(struct lrs_buf *b,
-                                               const char *s);
+                                                const char *s);
 /** Append one byte. */
 LRS_API LRS_NODISCARD enum lrs_err lrs_buf_addch(struct lrs_buf *b, char c);
 /** Append printf-formatted text. On error `b` is unchanged. */
 LRS_API LRS_NODISCARD enum lrs_err lrs_buf_addf(struct lrs_buf *b,
-                                               const char *fmt, ...)
+                                                const char *fmt, ...)
     LRS_PRINTF(2, 3);
 /** Shorten to `len` bytes (no-op if already shorter). */
 LRS_API void lrs_buf_truncate(struct lrs_buf *b, size_t len);
@@ -199,13 +207,15 @@ struct lrs_arena {
     size_t chunk_size;            /* default chunk size in bytes */
 };
 
-#define LRS_ARENA_INIT {NULL, 0}
+#define LRS_ARENA_INIT                                                         \
+    {                                                                          \
+        NULL, 0                                                                \
+    }
 
 /** `size` bytes aligned for any type, valid until release; NULL on ENOMEM. */
 LRS_API void *lrs_arena_alloc(struct lrs_arena *a, size_t size);
 /** A NUL-terminated copy of `len` bytes in the arena; NULL on ENOMEM. */
-LRS_API char *lrs_arena_strndup(struct lrs_arena *a, const char *s,
-                                size_t len);
+LRS_API char *lrs_arena_strndup(struct lrs_arena *a, const char *s, size_t len);
 /** Free every allocation of the arena; it may be used again. */
 LRS_API void lrs_arena_release(struct lrs_arena *a);
 
@@ -252,7 +262,10 @@ struct lrs_file_out {
     char *tmp;  /* owned: the temporary file, NULL when writing directly */
 };
 
-#define LRS_FILE_OUT_INIT {-1, NULL, NULL}
+#define LRS_FILE_OUT_INIT                                                      \
+    {                                                                          \
+        -1, NULL, NULL                                                         \
+    }
 
 /**
  * Start writing `path`. Diagnostics use field "file" and name the path:

@@ -47,7 +47,8 @@ struct lrs_uln_key {
 };
 
 /** Fill `key` from the operating system's random source. */
-LRS_API LRS_NODISCARD enum lrs_err lrs_uln_key_generate(struct lrs_uln_key *key);
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_uln_key_generate(struct lrs_uln_key *key);
 
 /**
  * Issue the ULN for counter `*counter`: the counter is mapped through a
@@ -164,11 +165,9 @@ enum lrs_date_parse_flags {
  * diagnostic (e.g. "date_of_birth"; NULL gives "date"); it must be static.
  * `*out` is written only on success.
  */
-LRS_API LRS_NODISCARD enum lrs_err lrs_date_parse(struct lrs_str in,
-                                                  unsigned flags,
-                                                  const char *field,
-                                                  struct lrs_date *out,
-                                                  struct lrs_diag *diag);
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_date_parse(struct lrs_str in, unsigned flags, const char *field,
+               struct lrs_date *out, struct lrs_diag *diag);
 
 /** Days since 1970-01-01 (negative before). `d` must be valid. */
 LRS_API int32_t lrs_date_to_days(struct lrs_date d);

@@ -132,7 +132,7 @@ struct lrs_verify_result {
     enum lrs_verify_level family;
     enum lrs_verify_level date_of_birth;
     enum lrs_verify_level gender;
-    bool swapped; /* given and family names were found swapped */
+    bool swapped;           /* given and family names were found swapped */
     const char *given_why;  /* rule of `given` (lrs_verify_name), static */
     const char *family_why; /* rule of `family`, or "previous family name" */
 };
@@ -169,9 +169,9 @@ typedef enum lrs_err (*lrs_verify_row_fn)(void *ctx, uint64_t line,
 
 /** Counts of a batch verification. */
 struct lrs_verify_summary {
-    uint64_t rows;                /* data rows read */
-    uint64_t invalid;             /* rows with a malformed value */
-    uint64_t by_code[7];          /* [1..6]: rows answered with WSVRC00n */
+    uint64_t rows;       /* data rows read */
+    uint64_t invalid;    /* rows with a malformed value */
+    uint64_t by_code[7]; /* [1..6]: rows answered with WSVRC00n */
 };
 
 /**
@@ -212,22 +212,22 @@ struct lrs_achievement {
     int64_t ao_org_id;                   /* organisations.id, 0 unknown */
     char provider_ukprn[LRS_UKPRN_SIZE]; /* AchievementProviderUkprn */
     char provider_name[LRS_PLR_TEXT_SIZE];
-    char subject_code[LRS_PLR_CODE_SIZE]; /* SubjectCode, 600/1166/X */
-    char subject[LRS_PLR_TEXT_SIZE];      /* Subject */
+    char subject_code[LRS_PLR_CODE_SIZE];       /* SubjectCode, 600/1166/X */
+    char subject[LRS_PLR_TEXT_SIZE];            /* Subject */
     char qualification_type[LRS_PLR_CODE_SIZE]; /* GCSE, A Level, ... */
     char level[LRS_PLR_CODE_SIZE];              /* Level */
     char grade[LRS_PLR_CODE_SIZE];              /* Grade */
-    char status;                          /* 'F' final, 'P' provisional */
-    struct lrs_date award_date;           /* AchievementAwardDate */
-    struct lrs_date participation_start;  /* ParticipationStartDate */
-    struct lrs_date participation_end;    /* ParticipationEndDate */
-    int32_t credits;                      /* Credits; -1 none */
-    char language[LRS_PLR_CODE_SIZE];     /* LanguageForAssessment */
-    char source[LRS_PLR_CODE_SIZE];       /* Source: "AO" for uploads */
-    char collection_type[LRS_PLR_CODE_SIZE]; /* CollectionType */
-    char return_number[LRS_PLR_CODE_SIZE];   /* ReturnNumber */
-    char restriction[LRS_PLR_CODE_SIZE];     /* Restriction, "" none */
-    bool under_data_challenge;               /* UnderDataChallenge */
+    char status;                                /* 'F' final, 'P' provisional */
+    struct lrs_date award_date;                 /* AchievementAwardDate */
+    struct lrs_date participation_start;        /* ParticipationStartDate */
+    struct lrs_date participation_end;          /* ParticipationEndDate */
+    int32_t credits;                            /* Credits; -1 none */
+    char language[LRS_PLR_CODE_SIZE];           /* LanguageForAssessment */
+    char source[LRS_PLR_CODE_SIZE];             /* Source: "AO" for uploads */
+    char collection_type[LRS_PLR_CODE_SIZE];    /* CollectionType */
+    char return_number[LRS_PLR_CODE_SIZE];      /* ReturnNumber */
+    char restriction[LRS_PLR_CODE_SIZE];        /* Restriction, "" none */
+    bool under_data_challenge;                  /* UnderDataChallenge */
     int64_t loaded_ms;  /* DateLoaded: first stored, Unix ms */
     int64_t updated_ms; /* last replaced, Unix ms */
 };
@@ -253,7 +253,10 @@ struct lrs_achievement_list {
     size_t count, cap;
 };
 
-#define LRS_ACHIEVEMENT_LIST_INIT {NULL, 0, 0}
+#define LRS_ACHIEVEMENT_LIST_INIT                                              \
+    {                                                                          \
+        NULL, 0, 0                                                             \
+    }
 /** Free the items; the list is empty and usable again. */
 LRS_API void lrs_achievement_list_release(struct lrs_achievement_list *l);
 /** Append a copy of `a`. */
@@ -307,12 +310,12 @@ lrs_store_grade_history_scan(struct lrs_store *s, const char *uln,
  */
 struct lrs_entry {
     int64_t id;
-    char school[LRS_PLR_CODE_SIZE];   /* the school's reference (LAESTAB) */
-    char ao_ukprn[LRS_UKPRN_SIZE];    /* the awarding organisation */
-    char series[LRS_PLR_CODE_SIZE];   /* exam series, e.g. "2025-06" */
+    char school[LRS_PLR_CODE_SIZE]; /* the school's reference (LAESTAB) */
+    char ao_ukprn[LRS_UKPRN_SIZE];  /* the awarding organisation */
+    char series[LRS_PLR_CODE_SIZE]; /* exam series, e.g. "2025-06" */
     char candidate_number[LRS_PLR_CODE_SIZE];
-    char uci[LRS_PLR_CODE_SIZE];      /* Unique Candidate Identifier */
-    char uln[LRS_ULN_SIZE];           /* "" when the school has none */
+    char uci[LRS_PLR_CODE_SIZE]; /* Unique Candidate Identifier */
+    char uln[LRS_ULN_SIZE];      /* "" when the school has none */
     char given_name[LRS_LEARNER_NAME_SIZE];
     char family_name[LRS_LEARNER_NAME_SIZE];
     struct lrs_date date_of_birth;
@@ -321,9 +324,9 @@ struct lrs_entry {
     char qualification_title[LRS_PLR_TEXT_SIZE];
     enum lrs_verify_code verify_code; /* at submission; 0 without a ULN */
     unsigned verify_flags;            /* LRS_VRF* */
-    int64_t submitted_ms; /* first submitted */
-    int64_t amended_ms;   /* last changed */
-    int64_t sent_ms;      /* last sent to the AO, 0 never */
+    int64_t submitted_ms;             /* first submitted */
+    int64_t amended_ms;               /* last changed */
+    int64_t sent_ms;                  /* last sent to the AO, 0 never */
 };
 
 typedef enum lrs_err (*lrs_store_entry_fn)(const struct lrs_entry *e,
@@ -348,8 +351,8 @@ enum lrs_store_entry_scan_flags {
  */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_entry_scan(struct lrs_store *s, const char *ao_ukprn,
-                     const char *school, unsigned flags,
-                     lrs_store_entry_fn fn, void *ctx);
+                     const char *school, unsigned flags, lrs_store_entry_fn fn,
+                     void *ctx);
 
 /** Set sent_ms of entry `id`; LRS_ENOTFOUND when there is none. */
 LRS_API LRS_NODISCARD enum lrs_err
@@ -384,9 +387,10 @@ struct lrs_share {
 LRS_API LRS_NODISCARD enum lrs_err lrs_store_share_insert(struct lrs_store *s,
                                                           struct lrs_share *sh);
 /** Read share `id`, or (with `hash` not NULL) the share with that hash. */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_store_share_get(struct lrs_store *s, int64_t id, const uint8_t *hash,
-                    struct lrs_share *out);
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_share_get(struct lrs_store *s,
+                                                       int64_t id,
+                                                       const uint8_t *hash,
+                                                       struct lrs_share *out);
 /** Write revoked_ms, views and last_view_ms of share sh->id. */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_share_update(struct lrs_store *s, const struct lrs_share *sh);
@@ -416,19 +420,19 @@ struct lrs_result_row {
      * (ULN not found), "DUPLICATE" (the key twice in one file). Else the
      * verification code of the accepted row. Static. */
     const char *code;
-    unsigned flags;                    /* LRS_VRF* of the verification */
-    struct lrs_diag why;               /* rejected: the reason */
-    const struct lrs_achievement *a;   /* the row as parsed, or NULL */
+    unsigned flags;                  /* LRS_VRF* of the verification */
+    struct lrs_diag why;             /* rejected: the reason */
+    const struct lrs_achievement *a; /* the row as parsed, or NULL */
 };
 
 typedef enum lrs_err (*lrs_result_row_fn)(void *ctx,
                                           const struct lrs_result_row *row);
 
 struct lrs_results_opts {
-    const char *name;     /* input name for messages */
-    const char *ao_ukprn; /* the uploading AO: required, 8 digits */
-    const char *ao_name;  /* its name, may be NULL */
-    int64_t ao_org_id;    /* its organisations.id, 0 unknown */
+    const char *name;         /* input name for messages */
+    const char *ao_ukprn;     /* the uploading AO: required, 8 digits */
+    const char *ao_name;      /* its name, may be NULL */
+    int64_t ao_org_id;        /* its organisations.id, 0 unknown */
     lrs_result_row_fn on_row; /* every row's outcome; may be NULL */
     void *ctx;
 };
@@ -448,10 +452,11 @@ struct lrs_results_summary {
  * rest stored, all in one transaction with one RESULT audit row per
  * stored learning event. A malformed CSV stores nothing (LRS_EINVAL).
  */
-LRS_API LRS_NODISCARD enum lrs_err lrs_plr_results_upload(
-    struct lrs_store *s, const struct lrs_actor *actor, lrs_csv_read_fn read,
-    void *read_ctx, const struct lrs_results_opts *opts,
-    struct lrs_results_summary *sum, struct lrs_diag *diag);
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_plr_results_upload(struct lrs_store *s, const struct lrs_actor *actor,
+                       lrs_csv_read_fn read, void *read_ctx,
+                       const struct lrs_results_opts *opts,
+                       struct lrs_results_summary *sum, struct lrs_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* Reading a PLR (service)                                            */
@@ -475,10 +480,10 @@ enum lrs_plr_get_flags {
 /** A PLR as read. */
 struct lrs_plr {
     enum lrs_plr_refusal refusal;
-    struct lrs_verify_result verify;        /* the name check */
-    struct lrs_learner learner;             /* the master; when granted */
-    bool linked;                            /* WSRC0022 */
-    struct lrs_achievement_list events;     /* when granted */
+    struct lrs_verify_result verify;    /* the name check */
+    struct lrs_learner learner;         /* the master; when granted */
+    bool linked;                        /* WSRC0022 */
+    struct lrs_achievement_list events; /* when granted */
 };
 
 /** Initialise / release (frees the events). */
@@ -558,8 +563,8 @@ LRS_API const char *lrs_entry_outcome_name(enum lrs_entry_outcome o);
 struct lrs_entry_row {
     uint64_t line;
     enum lrs_entry_outcome outcome;
-    struct lrs_diag why;          /* rejected: the reason */
-    const struct lrs_entry *e;    /* with its verification; or NULL */
+    struct lrs_diag why;       /* rejected: the reason */
+    const struct lrs_entry *e; /* with its verification; or NULL */
 };
 
 typedef enum lrs_err (*lrs_entry_row_fn)(void *ctx,
@@ -585,10 +590,11 @@ struct lrs_entries_summary {
  * with a ULN is verified now and stored with its outcome; a new or changed
  * entry becomes pending for the AO. One transaction, VERIFY audited.
  */
-LRS_API LRS_NODISCARD enum lrs_err lrs_plr_entries_submit(
-    struct lrs_store *s, const struct lrs_actor *actor, lrs_csv_read_fn read,
-    void *read_ctx, const struct lrs_entries_opts *opts,
-    struct lrs_entries_summary *sum, struct lrs_diag *diag);
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_plr_entries_submit(struct lrs_store *s, const struct lrs_actor *actor,
+                       lrs_csv_read_fn read, void *read_ctx,
+                       const struct lrs_entries_opts *opts,
+                       struct lrs_entries_summary *sum, struct lrs_diag *diag);
 
 /**
  * The submissions routine: hand every pending entry of `school` (NULL:

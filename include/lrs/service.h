@@ -221,8 +221,7 @@ struct lrs_match_model; /* lrs/match.h */
  * the learner's ULN in `diag` when a stored record cannot be indexed.
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_service_index_load(struct lrs_store *s,
-                       const struct lrs_match_model *model,
+lrs_service_index_load(struct lrs_store *s, const struct lrs_match_model *model,
                        struct lrs_match_index **out, struct lrs_diag *diag);
 
 /* ------------------------------------------------------------------ */

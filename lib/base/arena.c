@@ -16,7 +16,7 @@ struct lrs_arena_chunk {
 };
 
 #define ARENA_DEFAULT_CHUNK 4096u
-#define ARENA_ALIGN (alignof(max_align_t))
+#define ARENA_ALIGN         (alignof(max_align_t))
 
 void *lrs_arena_alloc(struct lrs_arena *a, size_t size)
 {

@@ -34,21 +34,21 @@ _Noreturn void lrs__bug(const char *file, int line, const char *what);
 #ifdef LRS_DEBUG
 #define LRS_ASSERT(x) ((x) ? (void)0 : lrs__bug(__FILE__, __LINE__, #x))
 #define LRS_ALWAYS(x) ((x) ? 1 : (lrs__bug(__FILE__, __LINE__, #x), 0))
-#define LRS_NEVER(x) ((x) ? (lrs__bug(__FILE__, __LINE__, #x), 1) : 0)
+#define LRS_NEVER(x)  ((x) ? (lrs__bug(__FILE__, __LINE__, #x), 1) : 0)
 #else
 #define LRS_ASSERT(x) ((void)0)
 #define LRS_ALWAYS(x) (x)
-#define LRS_NEVER(x) (x)
+#define LRS_NEVER(x)  (x)
 #endif
 
 /* Logging: arguments are not evaluated when the level is off. */
 extern enum lrs_log_level lrs__log_min;
 void lrs__log(enum lrs_log_level level, const char *module, const char *fmt,
               ...) LRS_PRINTF(3, 4);
-#define LRS_LOG(level, module, ...)                                          \
-    do {                                                                     \
-        if ((level) >= lrs__log_min)                                         \
-            lrs__log((level), (module), __VA_ARGS__);                        \
+#define LRS_LOG(level, module, ...)                                            \
+    do {                                                                       \
+        if ((level) >= lrs__log_min)                                           \
+            lrs__log((level), (module), __VA_ARGS__);                          \
     } while (0)
 
 /* Debug-build poisoning of freed memory (SQLite's 0xaa). */

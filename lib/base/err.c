@@ -36,8 +36,7 @@ void lrs_diag_set(struct lrs_diag *d, const char *field, const char *fmt, ...)
 
 enum lrs_err lrs__err(enum lrs_err code, const char *file, int line)
 {
-    LRS_LOG(LRS_LOG_DEBUG, "base", "%s:%d: %s", file, line,
-            lrs_strerror(code));
+    LRS_LOG(LRS_LOG_DEBUG, "base", "%s:%d: %s", file, line, lrs_strerror(code));
     return code;
 }
 

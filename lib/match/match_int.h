@@ -196,8 +196,8 @@ uint32_t lrs__root(const struct lrs_match_index *idx, uint32_t id);
 
 /* links.c: the not-same pairs of one learner, for a find about it. */
 struct apart {
-    uint32_t self;          /* the query's learner, NONE when none */
-    const uint64_t *pairs;  /* its pairs (low 32 bits: the partner) */
+    uint32_t self;         /* the query's learner, NONE when none */
+    const uint64_t *pairs; /* its pairs (low 32 bits: the partner) */
     size_t count;
 };
 void lrs__apart_begin(const struct lrs_match_index *idx, uint64_t uln,

@@ -83,8 +83,7 @@ const char *lrs_plr_refusal_code(enum lrs_plr_refusal r)
 
 /* Optional text: trimmed, valid UTF-8, no control characters, fits. */
 static enum lrs_err take_text(struct lrs_str v, const char *field, char *out,
-                              size_t size, bool required,
-                              struct lrs_diag *diag)
+                              size_t size, bool required, struct lrs_diag *diag)
 {
     v = lrs_str_trim(v);
     if (v.len == 0 && required) {
@@ -222,24 +221,25 @@ static enum lrs_err parse_event(const struct lrs_csv_record *rec,
     err = err ? err
               : take_text(F(R_GRADE), "grade", a->grade, sizeof a->grade, true,
                           d);
-    err = err ? err : take_date(F(R_AWARD_DATE), "award_date", &a->award_date,
-                                true, d);
+    err =
+        err ? err
+            : take_date(F(R_AWARD_DATE), "award_date", &a->award_date, true, d);
     err = err ? err
               : take_text(F(R_SUBJECT), "subject", a->subject,
                           sizeof a->subject, false, d);
     err = err ? err
               : take_text(F(R_QUAL_TYPE), "qualification_type",
-                          a->qualification_type,
-                          sizeof a->qualification_type, false, d);
-    err = err ? err
-              : take_text(F(R_LEVEL), "level", a->level, sizeof a->level,
+                          a->qualification_type, sizeof a->qualification_type,
                           false, d);
+    err = err ? err
+              : take_text(F(R_LEVEL), "level", a->level, sizeof a->level, false,
+                          d);
     err = err ? err
               : take_ukprn(F(R_PROVIDER_UKPRN), "provider_ukprn",
                            a->provider_ukprn, false, d);
     err = err ? err
-              : take_text(F(R_PROVIDER_NAME), "provider_name",
-                          a->provider_name, sizeof a->provider_name, false, d);
+              : take_text(F(R_PROVIDER_NAME), "provider_name", a->provider_name,
+                          sizeof a->provider_name, false, d);
     err = err ? err
               : take_date(F(R_PART_START), "participation_start_date",
                           &a->participation_start, false, d);
@@ -252,10 +252,10 @@ static enum lrs_err parse_event(const struct lrs_csv_record *rec,
     err = err ? err
               : take_text(F(R_RESTRICTION), "restriction", a->restriction,
                           sizeof a->restriction, false, d);
-    err = err ? err
-              : take_text(F(R_COLLECTION), "collection_type",
-                          a->collection_type, sizeof a->collection_type, false,
-                          d);
+    err =
+        err ? err
+            : take_text(F(R_COLLECTION), "collection_type", a->collection_type,
+                        sizeof a->collection_type, false, d);
     err = err ? err
               : take_text(F(R_RETURN), "return_number", a->return_number,
                           sizeof a->return_number, false, d);
@@ -307,8 +307,7 @@ static bool event_differs(const struct lrs_achievement *a,
            strcmp(a->level, b->level) != 0 ||
            !same_date(a->participation_start, b->participation_start) ||
            !same_date(a->participation_end, b->participation_end) ||
-           a->credits != b->credits ||
-           strcmp(a->language, b->language) != 0 ||
+           a->credits != b->credits || strcmp(a->language, b->language) != 0 ||
            strcmp(a->source, b->source) != 0 ||
            strcmp(a->collection_type, b->collection_type) != 0 ||
            strcmp(a->return_number, b->return_number) != 0 ||
@@ -326,8 +325,7 @@ struct upload {
 /* Verify and store one parsed row; fill `row`. */
 static enum lrs_err store_row(struct upload *u, struct lrs_verify_input *in,
                               struct lrs_achievement *a,
-                              struct lrs_result_row *row,
-                              struct lrs_diag *diag)
+                              struct lrs_result_row *row, struct lrs_diag *diag)
 {
     struct lrs_learner reg;
     struct lrs_verify_result vr;
@@ -401,8 +399,8 @@ static void count(struct lrs_results_summary *sum, enum lrs_result_outcome o)
 }
 
 static enum lrs_err upload_row(struct upload *u,
-                               const struct lrs_csv_record *rec,
-                               const int *map, struct lrs_diag *diag)
+                               const struct lrs_csv_record *rec, const int *map,
+                               struct lrs_diag *diag)
 {
     struct lrs_verify_input in;
     struct lrs_achievement a;
@@ -417,8 +415,8 @@ static enum lrs_err upload_row(struct upload *u,
              u->o->ao_name ? u->o->ao_name : "");
     a.ao_org_id = u->o->ao_org_id;
     memcpy(a.source, "AO", 3);
-    err = lrs_verify_input_set(&in, F(R_ULN), F(R_GIVEN), F(R_FAMILY),
-                               F(R_DOB), F(R_GENDER), &row.why);
+    err = lrs_verify_input_set(&in, F(R_ULN), F(R_GIVEN), F(R_FAMILY), F(R_DOB),
+                               F(R_GENDER), &row.why);
     if (!err)
         err = parse_event(rec, map, &a, &row.why);
     if (err == LRS_EINVAL) {
@@ -584,7 +582,8 @@ static enum lrs_err cell(struct lrs_buf *b, const char *s)
     return err ? err : lrs_buf_adds(b, "</td>");
 }
 
-static enum lrs_err event_row(struct lrs_buf *b, const struct lrs_achievement *a)
+static enum lrs_err event_row(struct lrs_buf *b,
+                              const struct lrs_achievement *a)
 {
     char date[11] = "";
     char ao[LRS_PLR_TEXT_SIZE + 16];
@@ -613,13 +612,14 @@ enum lrs_err lrs_plr_html(const struct lrs_plr *p, struct lrs_buf *out)
     enum lrs_err err;
 
     err = lrs_buf_adds(
-        out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-             "<meta charset=\"utf-8\">\n<title>Personal Learning Record</title>\n"
-             "<style>body{font-family:Arial,sans-serif;margin:2em}"
-             "table{border-collapse:collapse;width:100%}"
-             "th,td{border:1px solid #0b0c0c;padding:4px;text-align:left}"
-             "@media print{body{margin:0}}</style>\n</head>\n<body>\n"
-             "<h1>Personal Learning Record</h1>\n<p>");
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        "<meta charset=\"utf-8\">\n<title>Personal Learning Record</title>\n"
+        "<style>body{font-family:Arial,sans-serif;margin:2em}"
+        "table{border-collapse:collapse;width:100%}"
+        "th,td{border:1px solid #0b0c0c;padding:4px;text-align:left}"
+        "@media print{body{margin:0}}</style>\n</head>\n<body>\n"
+        "<h1>Personal Learning Record</h1>\n<p>");
     err = err ? err : esc(out, p->learner.given_name);
     err = err ? err : lrs_buf_addch(out, ' ');
     err = err ? err : esc(out, p->learner.family_name);
@@ -821,8 +821,9 @@ enum lrs_err lrs_plr_share_open(struct lrs_store *s,
     if (!err && (sh.revoked_ms || sh.expires_ms <= now))
         err = LRS_ENOTFOUND;
     if (err == LRS_ENOTFOUND)
-        lrs_diag_set(diag, "token", "no such share, or it was revoked or "
-                                    "has expired");
+        lrs_diag_set(diag, "token",
+                     "no such share, or it was revoked or "
+                     "has expired");
     else if (err)
         lrs__service_store_err(s, err, diag);
     if (!err)
@@ -871,9 +872,16 @@ enum {
 };
 
 static const char *const ecols[E__COUNT] = {
-    "candidate_number", "qualification_code", "series", "given_name",
-    "family_name",      "uci",                "uln",    "date_of_birth",
-    "gender",           "qualification_title",
+    "candidate_number",
+    "qualification_code",
+    "series",
+    "given_name",
+    "family_name",
+    "uci",
+    "uln",
+    "date_of_birth",
+    "gender",
+    "qualification_title",
 };
 
 #define F(i) lrs__plr_csv_field(rec, map, (i))
@@ -890,11 +898,11 @@ static enum lrs_err parse_entry(const struct lrs_csv_record *rec,
                     sizeof en->candidate_number, true, d);
     err = err ? err
               : take_text(F(E_QUAL_CODE), "qualification_code",
-                          en->qualification_code,
-                          sizeof en->qualification_code, true, d);
+                          en->qualification_code, sizeof en->qualification_code,
+                          true, d);
     err = err ? err
-              : take_text(F(E_SERIES), "series", en->series,
-                          sizeof en->series, true, d);
+              : take_text(F(E_SERIES), "series", en->series, sizeof en->series,
+                          true, d);
     err = err ? err
               : take_text(F(E_UCI), "uci", en->uci, sizeof en->uci, false, d);
     err = err ? err
@@ -905,9 +913,9 @@ static enum lrs_err parse_entry(const struct lrs_csv_record *rec,
         return err;
     /* Names, date of birth and gender as a verification wants them; a
      * placeholder ULN when the school has none, for the checks only. */
-    err = lrs_verify_input_set(in, uln.len ? uln : LRS_STR("1000000043"),
-                               F(E_GIVEN), F(E_FAMILY), F(E_DOB), F(E_GENDER),
-                               d);
+    err =
+        lrs_verify_input_set(in, uln.len ? uln : LRS_STR("1000000043"),
+                             F(E_GIVEN), F(E_FAMILY), F(E_DOB), F(E_GENDER), d);
     if (err)
         return err;
     *has_uln = uln.len != 0;
@@ -939,8 +947,8 @@ struct submit {
 };
 
 static enum lrs_err submit_row(struct submit *sb,
-                               const struct lrs_csv_record *rec,
-                               const int *map, struct lrs_diag *diag)
+                               const struct lrs_csv_record *rec, const int *map,
+                               struct lrs_diag *diag)
 {
     const int64_t now = now_ms();
     struct lrs_entry en, old;
@@ -981,8 +989,8 @@ static enum lrs_err submit_row(struct submit *sb,
         en.id = old.id;
         en.submitted_ms = old.submitted_ms;
         en.sent_ms = old.sent_ms;
-        row.outcome = entry_differs(&en, &old) ? LRS_ENTRY_AMENDED
-                                               : LRS_ENTRY_UNCHANGED;
+        row.outcome =
+            entry_differs(&en, &old) ? LRS_ENTRY_AMENDED : LRS_ENTRY_UNCHANGED;
         /* Pending means sent_ms < amended_ms: an amendment in the same
          * millisecond as the last send must still count as after it. */
         en.amended_ms = old.amended_ms;

@@ -25,11 +25,12 @@ enum lrs_err lrs__verify_one(struct lrs_store *s, const struct lrs_actor *actor,
  * names missing, is LRS_EINVAL (diag field "header").
  */
 enum lrs_err lrs__plr_csv_header(const struct lrs_csv_record *rec,
-                             const char *const *names, size_t count,
-                             size_t required, int *map, struct lrs_diag *diag);
+                                 const char *const *names, size_t count,
+                                 size_t required, int *map,
+                                 struct lrs_diag *diag);
 
 /** Field names[i] of `rec` through `map`; "" when the column is absent. */
-struct lrs_str lrs__plr_csv_field(const struct lrs_csv_record *rec, const int *map,
-                              size_t i);
+struct lrs_str lrs__plr_csv_field(const struct lrs_csv_record *rec,
+                                  const int *map, size_t i);
 
 #endif /* LRS_SERVICE_PLR_INT_H */

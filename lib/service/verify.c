@@ -27,12 +27,8 @@ static const char *const code_names[] = {
 };
 
 static const char *const code_texts[] = {
-    "unknown",
-    "successful match",
-    "successful linked match",
-    "similar match",
-    "similar linked match",
-    "learner does not match",
+    "unknown",       "successful match",     "successful linked match",
+    "similar match", "similar linked match", "learner does not match",
     "ULN not found",
 };
 
@@ -215,8 +211,8 @@ static enum lrs_verify_level compare_dob(struct lrs_date in,
     /* Day and month swapped (02/03 for 03/02), or one part mistyped. */
     if (in.year == reg.year && in.month == reg.day && in.day == reg.month)
         return LRS_VERIFY_SIMILAR_LEVEL;
-    parts = (in.year != reg.year) + (in.month != reg.month) +
-            (in.day != reg.day);
+    parts =
+        (in.year != reg.year) + (in.month != reg.month) + (in.day != reg.day);
     return parts == 1 ? LRS_VERIFY_SIMILAR_LEVEL : LRS_VERIFY_DIFFERENT;
 }
 
@@ -248,8 +244,7 @@ void lrs_verify_compare(const struct lrs_learner *reg, bool linked,
     /* Given name: the registered given name, or the preferred one
      * (only ever similar). */
     out->given = compare_norm(g, reg_g, true, &out->given_why);
-    if (!agrees(out->given) &&
-        agrees(compare_norm(g, reg_pg, true, &w))) {
+    if (!agrees(out->given) && agrees(compare_norm(g, reg_pg, true, &w))) {
         out->given = LRS_VERIFY_SIMILAR_LEVEL;
         out->given_why = "preferred given name";
     }
@@ -286,8 +281,8 @@ void lrs_verify_compare(const struct lrs_learner *reg, bool linked,
         out->flags |= LRS_VRF7;
     out->gender = LRS_VERIFY_NOT_GIVEN;
     if (gender_known(in->gender) && gender_known(reg->gender)) {
-        out->gender = in->gender == reg->gender ? LRS_VERIFY_EXACT
-                                                : LRS_VERIFY_DIFFERENT;
+        out->gender =
+            in->gender == reg->gender ? LRS_VERIFY_EXACT : LRS_VERIFY_DIFFERENT;
         if (out->gender == LRS_VERIFY_DIFFERENT)
             out->flags |= LRS_VRF8;
     }
@@ -447,9 +442,9 @@ static const char *const vcols[V__COUNT] = {
 };
 
 enum lrs_err lrs__plr_csv_header(const struct lrs_csv_record *rec,
-                             const char *const *names, size_t count,
-                             size_t required, int *map,
-                             struct lrs_diag *diag)
+                                 const char *const *names, size_t count,
+                                 size_t required, int *map,
+                                 struct lrs_diag *diag)
 {
     for (size_t i = 0; i < count; i++)
         map[i] = -1;
@@ -481,7 +476,7 @@ enum lrs_err lrs__plr_csv_header(const struct lrs_csv_record *rec,
 }
 
 struct lrs_str lrs__plr_csv_field(const struct lrs_csv_record *rec,
-                              const int *map, size_t i)
+                                  const int *map, size_t i)
 {
     if (map[i] < 0 || (size_t)map[i] >= rec->count)
         return (struct lrs_str){"", 0};
@@ -525,12 +520,12 @@ enum lrs_err lrs_verify_csv(struct lrs_store *s, const struct lrs_actor *actor,
         if (err || eof)
             break;
         tally.rows++;
-        err = lrs_verify_input_set(
-            &in, lrs__plr_csv_field(&rec, map, V_ULN),
-            lrs__plr_csv_field(&rec, map, V_GIVEN),
-            lrs__plr_csv_field(&rec, map, V_FAMILY),
-            lrs__plr_csv_field(&rec, map, V_DOB),
-            lrs__plr_csv_field(&rec, map, V_GENDER), &why);
+        err =
+            lrs_verify_input_set(&in, lrs__plr_csv_field(&rec, map, V_ULN),
+                                 lrs__plr_csv_field(&rec, map, V_GIVEN),
+                                 lrs__plr_csv_field(&rec, map, V_FAMILY),
+                                 lrs__plr_csv_field(&rec, map, V_DOB),
+                                 lrs__plr_csv_field(&rec, map, V_GENDER), &why);
         if (err == LRS_EINVAL) {
             tally.invalid++;
             err = on_row ? on_row(ctx, rec.line, NULL, NULL, &why) : LRS_OK;

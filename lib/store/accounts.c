@@ -130,13 +130,16 @@ static enum lrs_err org_check(const struct lrs_org *o, struct lrs_diag *d)
 {
     if (o->kind != LRS_ORG_SCHOOL && o->kind != LRS_ORG_AO &&
         o->kind != LRS_ORG_PROVIDER) {
-        lrs_diag_set(d, "type", "organisation type must be school, ao or "
-                                "provider");
+        lrs_diag_set(d, "type",
+                     "organisation type must be school, ao or "
+                     "provider");
         return LRS_ERR(LRS_EINVAL);
     }
     if (!text_ok(o->name, LRS_ORG_NAME_MAX, false)) {
-        lrs_diag_set(d, "name", "name must be 1 to %d bytes without control "
-                                "characters", LRS_ORG_NAME_MAX);
+        lrs_diag_set(d, "name",
+                     "name must be 1 to %d bytes without control "
+                     "characters",
+                     LRS_ORG_NAME_MAX);
         return LRS_ERR(LRS_EINVAL);
     }
     if ((o->la || o->estab) && (o->la < 100 || o->la > 999)) {
@@ -157,8 +160,9 @@ static enum lrs_err org_check(const struct lrs_org *o, struct lrs_diag *d)
         return LRS_ERR(LRS_EINVAL);
     }
     if (o->kind == LRS_ORG_SCHOOL && !o->la && !o->urn) {
-        lrs_diag_set(d, "la", "a school needs an LA and establishment "
-                              "number or a URN");
+        lrs_diag_set(d, "la",
+                     "a school needs an LA and establishment "
+                     "number or a URN");
         return LRS_ERR(LRS_EINVAL);
     }
     if (o->kind != LRS_ORG_SCHOOL && !o->ukprn[0]) {
@@ -187,7 +191,10 @@ enum lrs_err lrs_store_org_add(struct lrs_store *s, struct lrs_org *o,
         return err;
     err = ops->org_insert(lrs__store_engine(s), &row);
     if (err == LRS_ECONFLICT) {
-        lrs_diag_set(diag, row.ukprn[0] ? "ukprn" : row.urn ? "urn" : "la",
+        lrs_diag_set(diag,
+                     row.ukprn[0] ? "ukprn"
+                     : row.urn    ? "urn"
+                                  : "la",
                      "an organisation with this identifier exists");
         lrs__store_failedf(s, err,
                            "an organisation with this identifier exists");
@@ -218,8 +225,7 @@ enum lrs_err lrs_store_org_find(struct lrs_store *s,
                                 const struct lrs_org_ref *ref,
                                 struct lrs_org *out)
 {
-    const int given = (ref->la != 0) + (ref->urn != 0) +
-                      (ref->ukprn != NULL);
+    const int given = (ref->la != 0) + (ref->urn != 0) + (ref->ukprn != NULL);
     enum lrs_err err;
 
     if (given != 1)
@@ -252,15 +258,17 @@ enum lrs_err lrs_store_org_scan(struct lrs_store *s, lrs_store_org_fn fn,
 static enum lrs_err user_check(const struct lrs_user *u, struct lrs_diag *d)
 {
     if (!text_ok(u->login, LRS_LOGIN_MAX, true)) {
-        lrs_diag_set(d, "login", "login must be 1 to %d bytes without "
-                                 "spaces or control characters",
+        lrs_diag_set(d, "login",
+                     "login must be 1 to %d bytes without "
+                     "spaces or control characters",
                      LRS_LOGIN_MAX);
         return LRS_ERR(LRS_EINVAL);
     }
     if (u->display_name[0] &&
         !text_ok(u->display_name, LRS_DISPLAY_NAME_MAX, false)) {
-        lrs_diag_set(d, "name", "name must be at most %d bytes without "
-                                "control characters",
+        lrs_diag_set(d, "name",
+                     "name must be at most %d bytes without "
+                     "control characters",
                      LRS_DISPLAY_NAME_MAX);
         return LRS_ERR(LRS_EINVAL);
     }
@@ -270,8 +278,9 @@ static enum lrs_err user_check(const struct lrs_user *u, struct lrs_diag *d)
     }
     if ((u->roles & LRS_ROLE_LEARNER) &&
         (u->roles != LRS_ROLE_LEARNER || !lrs__store_uln_int(u->uln))) {
-        lrs_diag_set(d, "uln", "a learner account needs its ULN and no "
-                               "other role");
+        lrs_diag_set(d, "uln",
+                     "a learner account needs its ULN and no "
+                     "other role");
         return LRS_ERR(LRS_EINVAL);
     }
     if (!(u->roles & LRS_ROLE_LEARNER) && u->uln[0]) {
@@ -322,8 +331,8 @@ out:
     return err;
 }
 
-static enum lrs_err user_get(struct lrs_store *s, int64_t id,
-                             const char *login, struct lrs_user *out)
+static enum lrs_err user_get(struct lrs_store *s, int64_t id, const char *login,
+                             struct lrs_user *out)
 {
     enum lrs_err err;
 
@@ -341,8 +350,7 @@ enum lrs_err lrs_store_user_get(struct lrs_store *s, int64_t id,
     return user_get(s, id, NULL, out);
 }
 
-enum lrs_err lrs_store_user_get_by_login(struct lrs_store *s,
-                                         const char *login,
+enum lrs_err lrs_store_user_get_by_login(struct lrs_store *s, const char *login,
                                          struct lrs_user *out)
 {
     return user_get(s, 0, login, out);
@@ -408,9 +416,9 @@ out:
 enum lrs_err lrs_store_user_set_password(struct lrs_store *s, int64_t id,
                                          const char *hash, unsigned flags)
 {
-    const struct user_change c = {
-        hash, (flags & LRS_USER_MUST_CHANGE) ? 1 : 0, -1, 0, 0,
-        REVOKE_SESSIONS};
+    const struct user_change c = {hash, (flags & LRS_USER_MUST_CHANGE) ? 1 : 0,
+                                  -1,   0,
+                                  0,    REVOKE_SESSIONS};
 
     return user_change(s, id, &c);
 }
@@ -418,8 +426,8 @@ enum lrs_err lrs_store_user_set_password(struct lrs_store *s, int64_t id,
 enum lrs_err lrs_store_user_set_disabled(struct lrs_store *s, int64_t id,
                                          bool disabled)
 {
-    const struct user_change c = {NULL, -1, disabled ? 1 : 0, 0, 0,
-                                  disabled ? REVOKE_SESSIONS : 0u};
+    const struct user_change c = {NULL, -1, disabled ? 1 : 0,
+                                  0,    0,  disabled ? REVOKE_SESSIONS : 0u};
 
     return user_change(s, id, &c);
 }
@@ -427,8 +435,8 @@ enum lrs_err lrs_store_user_set_disabled(struct lrs_store *s, int64_t id,
 enum lrs_err lrs_store_user_accept_agreement(struct lrs_store *s, int64_t id,
                                              int32_t version, int64_t at_ms)
 {
-    const struct user_change c = {NULL, -1, -1, version,
-                                  at_ms ? at_ms : lrs__store_now_ms(), 0};
+    const struct user_change c = {
+        NULL, -1, -1, version, at_ms ? at_ms : lrs__store_now_ms(), 0};
 
     if (version < 1)
         return lrs__store_failedf(s, LRS_EINVAL,
@@ -452,8 +460,9 @@ enum lrs_err lrs_store_token_add(struct lrs_store *s, struct lrs_token *t,
 
     if (strnlen(t->label, sizeof t->label) > LRS_TOKEN_LABEL_MAX ||
         (t->label[0] && !text_ok(t->label, LRS_TOKEN_LABEL_MAX, false))) {
-        lrs_diag_set(diag, "label", "label must be at most %d bytes without "
-                                    "control characters",
+        lrs_diag_set(diag, "label",
+                     "label must be at most %d bytes without "
+                     "control characters",
                      LRS_TOKEN_LABEL_MAX);
         return lrs__store_failedf(s, LRS_EINVAL, "%s",
                                   diag ? diag->msg : "bad label");
@@ -520,8 +529,7 @@ enum lrs_err lrs_store_token_scan(struct lrs_store *s, int64_t user_id,
 {
     enum lrs_err err;
 
-    err = lrs__store_ops(s)->token_scan(lrs__store_engine(s), user_id, fn,
-                                        ctx);
+    err = lrs__store_ops(s)->token_scan(lrs__store_engine(s), user_id, fn, ctx);
     if (err && lrs__store_ops(s)->errmsg(lrs__store_engine(s))[0])
         lrs__store_failed(s, err, "list API tokens");
     return err;

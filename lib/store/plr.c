@@ -212,8 +212,10 @@ enum lrs_err lrs_store_share_insert(struct lrs_store *s, struct lrs_share *sh)
     bool own;
 
     if (sh->item_count > LRS_SHARE_MAX_ITEMS)
-        return lrs__store_failedf(s, LRS_ELIMIT, "a share holds at most %d "
-                                  "achievements", LRS_SHARE_MAX_ITEMS);
+        return lrs__store_failedf(s, LRS_ELIMIT,
+                                  "a share holds at most %d "
+                                  "achievements",
+                                  LRS_SHARE_MAX_ITEMS);
     err = lrs__store_txn_enter(s, &own);
     if (err)
         return err;

@@ -189,8 +189,8 @@ struct lrs_store_ops {
     enum lrs_err (*token_revoke)(void *e, int64_t user_id, int64_t id,
                                  int64_t at_ms);
     /** Stream the tokens of `user_id` in id order. */
-    enum lrs_err (*token_scan)(void *e, int64_t user_id,
-                               lrs_store_token_fn fn, void *ctx);
+    enum lrs_err (*token_scan)(void *e, int64_t user_id, lrs_store_token_fn fn,
+                               void *ctx);
     /** Insert a session row. */
     enum lrs_err (*session_insert)(void *e, const struct lrs_session_row *r);
     /** Read session `id`; LRS_ENOTFOUND when none. */
@@ -199,16 +199,15 @@ struct lrs_store_ops {
     /** Revoke (revoked_ms = at_ms, where not yet revoked) session `id`,
      *  or with `id` NULL every session of `user_id`. LRS_ENOTFOUND when
      *  `id` names no session. */
-    enum lrs_err (*session_revoke)(void *e, const uint8_t *id,
-                                   int64_t user_id, int64_t at_ms);
+    enum lrs_err (*session_revoke)(void *e, const uint8_t *id, int64_t user_id,
+                                   int64_t at_ms);
     /** Read setting `name` (see lrs_store_setting_get). */
     enum lrs_err (*setting_get)(void *e, const char *name, void *buf,
                                 size_t cap, size_t *len);
     /** Insert setting `name`; LRS_ECONFLICT when it exists, with the
      *  transaction still usable. */
-    enum lrs_err (*setting_insert)(void *e, const char *name,
-                                   const void *value, size_t len);
-
+    enum lrs_err (*setting_insert)(void *e, const char *name, const void *value,
+                                   size_t len);
 
     /* -------- batch (lib/store/<engine>/batch.c, lrs/batch.h) -------- */
 
@@ -264,8 +263,7 @@ struct lrs_store_ops {
 
     /** Read the achievement with the key fields of `key` (ao_ukprn, uln,
      *  subject_code, award_date); LRS_ENOTFOUND when none. */
-    enum lrs_err (*achievement_find)(void *e,
-                                     const struct lrs_achievement *key,
+    enum lrs_err (*achievement_find)(void *e, const struct lrs_achievement *key,
                                      struct lrs_achievement *out);
     /** Insert `a` and set a->id; LRS_ECONFLICT (transaction usable) when
      *  its key exists. */
@@ -282,8 +280,7 @@ struct lrs_store_ops {
                                         const struct lrs_grade_change *c);
     /** Stream the grade changes of learner `uln` in id order. */
     enum lrs_err (*grade_change_scan)(void *e, const char *uln,
-                                      lrs_store_grade_change_fn fn,
-                                      void *ctx);
+                                      lrs_store_grade_change_fn fn, void *ctx);
     /** Read the entry with the key fields of `key`; LRS_ENOTFOUND. */
     enum lrs_err (*entry_find)(void *e, const struct lrs_entry *key,
                                struct lrs_entry *out);
@@ -315,8 +312,7 @@ struct lrs_store_ops {
     enum lrs_err (*merge_open)(void *e, const char *merged_uln,
                                char master[LRS_ULN_SIZE], int64_t *merged_ms);
     /** Set unmerged_ms = at_ms on the open merges rows of `merged_uln`. */
-    enum lrs_err (*merge_close)(void *e, const char *merged_uln,
-                                int64_t at_ms);
+    enum lrs_err (*merge_close)(void *e, const char *merged_uln, int64_t at_ms);
     /** Insert a non-match pair (uln_a < uln_b); LRS_ECONFLICT when it is
      *  recorded, with the transaction still usable. */
     enum lrs_err (*non_match_insert)(void *e, const struct lrs_non_match *p);

@@ -16,7 +16,7 @@ static void test_err__strerror_covers_every_value(void **state)
             assert_string_not_equal(s, lrs_strerror((enum lrs_err)f));
     }
     assert_string_equal(lrs_strerror(LRS_ERR__COUNT), "unknown error");
-    assert_string_equal(lrs_strerror((enum lrs_err)-1), "unknown error");
+    assert_string_equal(lrs_strerror((enum lrs_err) - 1), "unknown error");
 }
 
 static void test_err__diag_names_field_and_truncates(void **state)

@@ -69,8 +69,7 @@ static enum lrs_err f_get(void *e, const char *uln, struct lrs_learner *o)
     return hit() ? LRS_EIO : real->learner_get(e, uln, o);
 }
 
-static enum lrs_err f_update(void *e, const struct lrs_learner *l,
-                             int32_t v)
+static enum lrs_err f_update(void *e, const struct lrs_learner *l, int32_t v)
 {
     return hit() ? LRS_EIO : real->learner_update(e, l, v);
 }
@@ -148,8 +147,8 @@ static enum lrs_err scenario(struct lrs_store *s)
     if (!err)
         err = lrs_service_learner_register(s, &actor, &b, &d);
     if (!err)
-        err = lrs_service_learner_get(s, &actor, lrs_str_c(a.uln), &got,
-                                      NULL, &d);
+        err = lrs_service_learner_get(s, &actor, lrs_str_c(a.uln), &got, NULL,
+                                      &d);
     if (!err) {
         snprintf(got.family_name, sizeof got.family_name, "Jones");
         err = lrs_service_learner_update(s, &actor, &got, got.version,
@@ -159,11 +158,10 @@ static enum lrs_err scenario(struct lrs_store *s)
         err = lrs_service_learner_merge(s, &actor, lrs_str_c(b.uln),
                                         lrs_str_c(a.uln), "duplicate", &d);
     if (!err)
-        err = lrs_service_import_learners(s, &actor, lrs_csv_mem_read, &m,
-                                          NULL, NULL, &d);
+        err = lrs_service_import_learners(s, &actor, lrs_csv_mem_read, &m, NULL,
+                                          NULL, &d);
     if (!err)
-        err = lrs_service_export_learners(s, &actor, discard, NULL, NULL,
-                                          &d);
+        err = lrs_service_export_learners(s, &actor, discard, NULL, NULL, &d);
     if (err)
         assert_non_null(d.field);
     return err;
@@ -250,8 +248,8 @@ static void test_faults__oom_during_import(void **state)
         int failed;
 
         test_alloc_fail_at(n);
-        err = lrs_service_import_learners(s, &actor, lrs_csv_mem_read, &m,
-                                          NULL, NULL, &d);
+        err = lrs_service_import_learners(s, &actor, lrs_csv_mem_read, &m, NULL,
+                                          NULL, &d);
         failed = test_alloc_failed();
         test_alloc_reset();
         assert_true(err == LRS_OK || err == LRS_ENOMEM);

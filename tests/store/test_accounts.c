@@ -241,9 +241,9 @@ static void test_accounts__password_disable_agreement(void **state)
     struct lrs_user u;
 
     (void)state;
-    assert_int_equal(
-        lrs_store_user_set_password(s, id, "$argon2id$new", LRS_USER_MUST_CHANGE),
-        LRS_OK);
+    assert_int_equal(lrs_store_user_set_password(s, id, "$argon2id$new",
+                                                 LRS_USER_MUST_CHANGE),
+                     LRS_OK);
     assert_int_equal(lrs_store_user_get(s, id, &u), LRS_OK);
     assert_string_equal(u.password_hash, "$argon2id$new");
     assert_true(u.must_change_password);
@@ -388,17 +388,16 @@ static void test_accounts__settings_are_set_once(void **state)
     size_t len = 0;
 
     (void)state;
-    assert_int_equal(lrs_store_setting_get(s, "session_key", buf, sizeof buf,
-                                           &len),
-                     LRS_ENOTFOUND);
+    assert_int_equal(
+        lrs_store_setting_get(s, "session_key", buf, sizeof buf, &len),
+        LRS_ENOTFOUND);
     assert_int_equal(lrs_store_setting_add(s, "session_key", key, sizeof key),
                      LRS_OK);
     t = factory_connect();
     assert_int_equal(lrs_store_setting_add(t, "session_key", buf, 4),
                      LRS_ECONFLICT);
-    assert_int_equal(lrs_store_setting_get(t, "session_key", buf, sizeof buf,
-                                           &len),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_store_setting_get(t, "session_key", buf, sizeof buf, &len), LRS_OK);
     assert_int_equal(len, sizeof key);
     assert_memory_equal(buf, key, sizeof key);
     assert_int_equal(lrs_store_setting_get(t, "session_key", buf, 8, &len),

@@ -21,11 +21,11 @@
 static const struct lrs_actor actor = {7, 3, "test"};
 
 /* ULNs with valid check digits (DOMAIN.md). */
-#define ULN_ANN "1000000043"
-#define ULN_BOB "1748529632"
-#define ULN_OLD "1026893096" /* merged into ULN_ANN */
+#define ULN_ANN  "1000000043"
+#define ULN_BOB  "1748529632"
+#define ULN_OLD  "1026893096" /* merged into ULN_ANN */
 #define ULN_NONE "6936002314"
-#define AO "10000001"
+#define AO       "10000001"
 
 static void learner(struct lrs_store *s, const char *uln, const char *given,
                     const char *family, const char *prev, int share)
@@ -37,8 +37,7 @@ static void learner(struct lrs_store *s, const char *uln, const char *given,
     snprintf(l.uln, sizeof l.uln, "%s", uln);
     snprintf(l.given_name, sizeof l.given_name, "%s", given);
     snprintf(l.family_name, sizeof l.family_name, "%s", family);
-    snprintf(l.previous_family_name, sizeof l.previous_family_name, "%s",
-             prev);
+    snprintf(l.previous_family_name, sizeof l.previous_family_name, "%s", prev);
     snprintf(l.postcode, sizeof l.postcode, "SW1A 1AA");
     l.date_of_birth = (struct lrs_date){2008, 3, 2};
     l.gender = LRS_GENDER_FEMALE;
@@ -62,8 +61,8 @@ static struct lrs_store *world(void)
     return s;
 }
 
-static void event(struct lrs_achievement *a, const char *uln,
-                  const char *code, const char *grade)
+static void event(struct lrs_achievement *a, const char *uln, const char *code,
+                  const char *grade)
 {
     lrs_achievement_init(a);
     snprintf(a->uln, sizeof a->uln, "%s", uln);
@@ -149,8 +148,8 @@ static void test_plr__corrected_grade_keeps_history(void **state)
     assert_string_equal(got.grade, "6");
     assert_int_equal(got.status, 'F');
     memset(&c, 0, sizeof c);
-    assert_int_equal(
-        lrs_store_grade_history_scan(s, ULN_ANN, last_change, &c), LRS_OK);
+    assert_int_equal(lrs_store_grade_history_scan(s, ULN_ANN, last_change, &c),
+                     LRS_OK);
     assert_int_equal(c.achievement_id, a.id);
     assert_string_equal(c.grade, "5");
     assert_int_equal(c.status, 'P');
@@ -197,8 +196,7 @@ static void test_plr__entries_pending_until_sent(void **state)
                                           &n),
                      LRS_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(lrs_store_entry_scan(s, AO, "8012000", 0, count_entry,
-                                          &n),
+    assert_int_equal(lrs_store_entry_scan(s, AO, "8012000", 0, count_entry, &n),
                      LRS_OK);
     assert_int_equal(n, 1);
     snprintf(e.uln, sizeof e.uln, ULN_ANN);
@@ -242,8 +240,7 @@ static void test_plr__share_round_trip(void **state)
     assert_int_equal(got.views, 4);
     assert_int_equal(got.revoked_ms, 77);
     assert_int_equal(lrs_store_share_insert(s, &sh), LRS_ECONFLICT);
-    assert_int_equal(lrs_store_share_get(s, 424242, NULL, &got),
-                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_store_share_get(s, 424242, NULL, &got), LRS_ENOTFOUND);
     lrs_store_free(s);
 }
 
@@ -259,10 +256,9 @@ static struct lrs_verify_result verify(struct lrs_store *s, const char *uln,
     struct lrs_verify_result r;
     struct lrs_diag d = LRS_DIAG_INIT;
 
-    assert_int_equal(lrs_verify_input_set(&in, lrs_str_c(uln),
-                                          lrs_str_c(given), lrs_str_c(family),
-                                          lrs_str_c(dob), lrs_str_c(gender),
-                                          &d),
+    assert_int_equal(lrs_verify_input_set(&in, lrs_str_c(uln), lrs_str_c(given),
+                                          lrs_str_c(family), lrs_str_c(dob),
+                                          lrs_str_c(gender), &d),
                      LRS_OK);
     assert_int_equal(lrs_verify_learner(s, &actor, &in, &r, &d), LRS_OK);
     return r;
@@ -346,22 +342,22 @@ static void test_plr__name_levels(void **state)
     const char *why;
 
     (void)state;
-    assert_int_equal(lrs_verify_name(LRS_STR("Zoë"), LRS_STR("ZOE"), true,
-                                     &why),
-                     LRS_VERIFY_EXACT);
+    assert_int_equal(
+        lrs_verify_name(LRS_STR("Zoë"), LRS_STR("ZOE"), true, &why),
+        LRS_VERIFY_EXACT);
     assert_int_equal(lrs_verify_name(LRS_STR("Smithjones"),
                                      LRS_STR("Smith-Jones"), false, &why),
                      LRS_VERIFY_SIMILAR_LEVEL);
     assert_string_equal(why, "spacing");
-    assert_int_equal(lrs_verify_name(LRS_STR("Catherine"),
-                                     LRS_STR("Katherine"), true, &why),
-                     LRS_VERIFY_SIMILAR_LEVEL);
-    assert_int_equal(lrs_verify_name(LRS_STR("Ann"), LRS_STR("Ian"), true,
-                                     &why),
-                     LRS_VERIFY_DIFFERENT);
-    assert_int_equal(lrs_verify_name(LRS_STR("Jones"), LRS_STR("James"),
-                                     false, &why),
-                     LRS_VERIFY_DIFFERENT);
+    assert_int_equal(
+        lrs_verify_name(LRS_STR("Catherine"), LRS_STR("Katherine"), true, &why),
+        LRS_VERIFY_SIMILAR_LEVEL);
+    assert_int_equal(
+        lrs_verify_name(LRS_STR("Ann"), LRS_STR("Ian"), true, &why),
+        LRS_VERIFY_DIFFERENT);
+    assert_int_equal(
+        lrs_verify_name(LRS_STR("Jones"), LRS_STR("James"), false, &why),
+        LRS_VERIFY_DIFFERENT);
     assert_int_equal(lrs_verify_name(LRS_STR(""), LRS_STR(""), false, &why),
                      LRS_VERIFY_DIFFERENT);
 }
@@ -379,10 +375,10 @@ static enum lrs_err note_row(void *ctx, const struct lrs_result_row *row)
 {
     struct rows *r = ctx;
 
-    r->len += (size_t)snprintf(r->out + r->len, sizeof r->out - r->len,
-                               "%llu %s %s;", (unsigned long long)row->line,
-                               lrs_result_outcome_name(row->outcome),
-                               row->code);
+    r->len +=
+        (size_t)snprintf(r->out + r->len, sizeof r->out - r->len, "%llu %s %s;",
+                         (unsigned long long)row->line,
+                         lrs_result_outcome_name(row->outcome), row->code);
     return LRS_OK;
 }
 
@@ -390,16 +386,15 @@ static enum lrs_err upload(struct lrs_store *s, const char *csv,
                            struct lrs_results_summary *sum, struct rows *r)
 {
     struct lrs_csv_mem m = {csv, strlen(csv)};
-    struct lrs_results_opts o = {"test.csv", AO, "Exam Board", 0, note_row,
-                                 r};
+    struct lrs_results_opts o = {"test.csv", AO, "Exam Board", 0, note_row, r};
     struct lrs_diag d = LRS_DIAG_INIT;
 
     memset(r, 0, sizeof *r);
-    return lrs_plr_results_upload(s, &actor, lrs_csv_mem_read, &m, &o, sum,
-                                  &d);
+    return lrs_plr_results_upload(s, &actor, lrs_csv_mem_read, &m, &o, sum, &d);
 }
 
-#define HEADER "uln,given_name,family_name,subject_code,grade,award_date,status\n"
+#define HEADER                                                                 \
+    "uln,given_name,family_name,subject_code,grade,award_date,status\n"
 
 static void test_plr__upload_good_bad_duplicate_corrected(void **state)
 {
@@ -411,13 +406,14 @@ static void test_plr__upload_good_bad_duplicate_corrected(void **state)
     (void)state;
     assert_int_equal(
         upload(s,
-               HEADER ULN_ANN ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n"
-               ULN_OLD ",Ann,Smith-Jones,601/4433/2,A,2024-08-15,P\n"
-               ULN_BOB ",Robert,Jones,600/1166/X,4,2024-08-22,F\n"
-               ULN_NONE ",Ann,Smith,600/1166/X,4,2024-08-22,F\n"
-               "1748529631,Ann,Smith,600/1166/X,4,2024-08-22,F\n"
-               ULN_ANN ",Ann-Marie,Smith-Jones,,4,2024-08-22,F\n"
-               ULN_ANN ",Ann-Marie,Smith-Jones,600/9999/1,4,2024-08-22,X\n",
+               HEADER ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n" ULN_OLD
+               ",Ann,Smith-Jones,601/4433/2,A,2024-08-15,P\n" ULN_BOB
+               ",Robert,Jones,600/1166/X,4,2024-08-22,F\n" ULN_NONE
+               ",Ann,Smith,600/1166/X,4,2024-08-22,F\n"
+               "1748529631,Ann,Smith,600/1166/X,4,2024-08-22,F\n" ULN_ANN
+               ",Ann-Marie,Smith-Jones,,4,2024-08-22,F\n" ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/9999/1,4,2024-08-22,X\n",
                &sum, &r),
         LRS_OK);
     assert_string_equal(r.out, "2 stored WSVRC001;3 stored WSVRC004;"
@@ -434,8 +430,9 @@ static void test_plr__upload_good_bad_duplicate_corrected(void **state)
     /* Again: nothing duplicated; a corrected grade replaces. */
     assert_int_equal(
         upload(s,
-               HEADER ULN_ANN ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n"
-               ULN_OLD ",Ann,Smith-Jones,601/4433/2,A*,2024-08-15,F\n",
+               HEADER ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n" ULN_OLD
+               ",Ann,Smith-Jones,601/4433/2,A*,2024-08-15,F\n",
                &sum, &r),
         LRS_OK);
     assert_string_equal(r.out, "2 unchanged WSVRC001;3 corrected WSVRC004;");
@@ -456,12 +453,12 @@ static void test_plr__upload_malformed_stores_nothing(void **state)
     (void)state;
     assert_int_equal(upload(s, "uln,given_name,colour\n", &sum, &r),
                      LRS_EINVAL);
-    assert_int_equal(
-        upload(s,
-               HEADER ULN_ANN ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n"
-               "\"unterminated\n",
-               &sum, &r),
-        LRS_EINVAL);
+    assert_int_equal(upload(s,
+                            HEADER ULN_ANN
+                            ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n"
+                            "\"unterminated\n",
+                            &sum, &r),
+                     LRS_EINVAL);
     assert_int_equal(lrs_store_achievement_scan(s, ULN_ANN, count_ach, &n),
                      LRS_OK);
     assert_int_equal(n, 0);
@@ -478,9 +475,9 @@ static void plr_get(struct lrs_store *s, const char *uln, const char *given,
     struct lrs_verify_input in;
     struct lrs_diag d = LRS_DIAG_INIT;
 
-    assert_int_equal(lrs_verify_input_set(&in, lrs_str_c(uln),
-                                          lrs_str_c(given), lrs_str_c(family),
-                                          LRS_STR(""), LRS_STR(""), &d),
+    assert_int_equal(lrs_verify_input_set(&in, lrs_str_c(uln), lrs_str_c(given),
+                                          lrs_str_c(family), LRS_STR(""),
+                                          LRS_STR(""), &d),
                      LRS_OK);
     lrs_plr_init(p);
     assert_int_equal(lrs_plr_get(s, &actor, &in, flags, p, &d), LRS_OK);
@@ -497,8 +494,9 @@ static void test_plr__read_needs_names_and_consent(void **state)
     (void)state;
     assert_int_equal(
         upload(s,
-               HEADER ULN_ANN ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n"
-               ULN_BOB ",Robert,O'Neill,600/1166/X,<b>,2024-08-22,F\n",
+               HEADER ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n" ULN_BOB
+               ",Robert,O'Neill,600/1166/X,<b>,2024-08-22,F\n",
                &sum, &r),
         LRS_OK);
     plr_get(s, ULN_OLD, "Ann-Marie", "Smith-Jones", 0, &p);
@@ -542,9 +540,10 @@ static void test_plr__share_expiry_and_revocation(void **state)
     (void)state;
     assert_int_equal(
         upload(s,
-               HEADER ULN_ANN ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n"
-               ULN_ANN ",Ann-Marie,Smith-Jones,601/4433/2,B,2024-08-15,F\n"
-               ULN_ANN ",Ann-Marie,Smith-Jones,601/0000/9,C,2024-08-15,P\n",
+               HEADER ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n" ULN_ANN
+               ",Ann-Marie,Smith-Jones,601/4433/2,B,2024-08-15,F\n" ULN_ANN
+               ",Ann-Marie,Smith-Jones,601/0000/9,C,2024-08-15,P\n",
                &sum, &r),
         LRS_OK);
     /* All: the provisional one is not verified, so not shown. */
@@ -570,8 +569,8 @@ static void test_plr__share_expiry_and_revocation(void **state)
         assert_int_equal(lrs_store_achievement_find(s, &a, &got), LRS_OK);
         chosen = got.id;
     }
-    assert_int_equal(lrs_plr_share_create(s, &actor, LRS_STR(ULN_ANN),
-                                          &chosen, 1, later, token, &sh, &d),
+    assert_int_equal(lrs_plr_share_create(s, &actor, LRS_STR(ULN_ANN), &chosen,
+                                          1, later, token, &sh, &d),
                      LRS_OK);
     assert_int_equal(lrs_plr_share_open(s, &actor, lrs_str_c(token), &p, &d),
                      LRS_OK);
@@ -588,11 +587,11 @@ static void test_plr__share_expiry_and_revocation(void **state)
     assert_string_equal(d.field, "token");
     /* Another learner's achievement cannot be chosen; expired shares do
      * not open; nonsense tokens do not either. */
-    assert_int_equal(lrs_plr_share_create(s, &actor, LRS_STR(ULN_BOB),
-                                          &chosen, 1, later, token, &sh, &d),
+    assert_int_equal(lrs_plr_share_create(s, &actor, LRS_STR(ULN_BOB), &chosen,
+                                          1, later, token, &sh, &d),
                      LRS_EINVAL);
-    assert_int_equal(lrs_plr_share_create(s, &actor, LRS_STR(ULN_ANN), NULL,
-                                          0, 1000, token, &sh, &d),
+    assert_int_equal(lrs_plr_share_create(s, &actor, LRS_STR(ULN_ANN), NULL, 0,
+                                          1000, token, &sh, &d),
                      LRS_EINVAL);
     assert_int_equal(
         lrs_plr_share_open(s, &actor, LRS_STR("lrst_nonsense"), &p, &d),
@@ -623,11 +622,11 @@ static enum lrs_err submit(struct lrs_store *s, const char *csv,
     struct lrs_diag d = LRS_DIAG_INIT;
 
     memset(r, 0, sizeof *r);
-    return lrs_plr_entries_submit(s, &actor, lrs_csv_mem_read, &m, &o, sum,
-                                  &d);
+    return lrs_plr_entries_submit(s, &actor, lrs_csv_mem_read, &m, &o, sum, &d);
 }
 
-#define EHEADER "candidate_number,qualification_code,series,given_name,family_name,uln\n"
+#define EHEADER                                                                \
+    "candidate_number,qualification_code,series,given_name,family_name,uln\n"
 
 static void test_plr__entries_submissions_routine(void **state)
 {
@@ -639,32 +638,28 @@ static void test_plr__entries_submissions_routine(void **state)
     int n;
 
     (void)state;
-    assert_int_equal(submit(s,
-                            EHEADER "0001,8300,2025-06,Ann-Marie,Smith-Jones,"
-                                    ULN_ANN "\n"
-                                    "0002,8300,2025-06,Robert,Jones," ULN_BOB
-                                    "\n"
-                                    "0003,8300,2025-06,Cat,Brown,\n"
-                                    ",8300,2025-06,Dan,Brown,\n",
-                            &sum, &r),
-                     LRS_OK);
+    assert_int_equal(
+        submit(s,
+               EHEADER "0001,8300,2025-06,Ann-Marie,Smith-Jones," ULN_ANN "\n"
+                       "0002,8300,2025-06,Robert,Jones," ULN_BOB "\n"
+                       "0003,8300,2025-06,Cat,Brown,\n"
+                       ",8300,2025-06,Dan,Brown,\n",
+               &sum, &r),
+        LRS_OK);
     assert_string_equal(r.out, "2 new WSVRC001;3 new WSVRC005;4 new WSVRC000;"
                                "5 rejected candidate_number;");
     assert_int_equal(sum.not_verified, 1);
-    assert_int_equal(lrs_plr_entries_send(s, AO, "8012000", NULL, NULL, &sent,
-                                          &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_plr_entries_send(s, AO, "8012000", NULL, NULL, &sent, &d), LRS_OK);
     assert_int_equal(sent, 3);
     /* The ULN arrived for 0003, 0002's name was fixed: only those go. */
-    assert_int_equal(submit(s,
-                            EHEADER "0001,8300,2025-06,Ann-Marie,Smith-Jones,"
-                                    ULN_ANN "\n"
-                                    "0002,8300,2025-06,Robert,O'Neill," ULN_BOB
-                                    "\n"
-                                    "0003,8300,2025-06,Ann,Smith," ULN_OLD
-                                    "\n",
-                            &sum, &r),
-                     LRS_OK);
+    assert_int_equal(
+        submit(s,
+               EHEADER "0001,8300,2025-06,Ann-Marie,Smith-Jones," ULN_ANN "\n"
+                       "0002,8300,2025-06,Robert,O'Neill," ULN_BOB "\n"
+                       "0003,8300,2025-06,Ann,Smith," ULN_OLD "\n",
+               &sum, &r),
+        LRS_OK);
     assert_string_equal(r.out, "2 unchanged WSVRC001;3 amended WSVRC001;"
                                "4 amended WSVRC004;");
     n = 0;
@@ -712,7 +707,8 @@ static void test_plr__everything_is_audited(void **state)
     (void)verify(s, ULN_ANN, "Ann-Marie", "Smith-Jones", "", "");
     assert_int_equal(
         upload(s,
-               HEADER ULN_ANN ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n",
+               HEADER ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/1166/X,7,2024-08-22,F\n",
                &sum, &r),
         LRS_OK);
     plr_get(s, ULN_ANN, "Ann-Marie", "Smith-Jones", 0, &p);

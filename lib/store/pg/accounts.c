@@ -19,12 +19,12 @@
 #include <stdlib.h>
 
 #define ORG_COLS "id, kind, name, la, estab, urn, ukprn, created_ms"
-#define USER_COLS                                                           \
-    "id, org_id, login, display_name, password_hash, disabled,"            \
-    " must_change_password, agreement_version, agreement_ms, uln,"         \
-    " created_ms, (SELECT string_agg(role, ',' ORDER BY role)"             \
+#define USER_COLS                                                              \
+    "id, org_id, login, display_name, password_hash, disabled,"                \
+    " must_change_password, agreement_version, agreement_ms, uln,"             \
+    " created_ms, (SELECT string_agg(role, ',' ORDER BY role)"                 \
     " FROM user_roles WHERE user_id = users.id)"
-#define TOKEN_COLS                                                          \
+#define TOKEN_COLS                                                             \
     "id, user_id, token_hash, label, created_ms, expires_ms, revoked_ms"
 #define SESSION_COLS "id, user_id, created_ms, expires_ms, revoked_ms, addr"
 
@@ -33,21 +33,19 @@
  * lock or serialization failures, 53xxx out of resources. */
 static enum lrs_err fail(struct pg *p, const PGresult *res)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-                            : NULL;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
                           : PQerrorMessage(p->conn);
     enum lrs_err err = LRS_EIO;
 
     if (state && strcmp(state, "23505") == 0)
         err = LRS_ECONFLICT;
-    else if (state && (strncmp(state, "40", 2) == 0 ||
-                       strcmp(state, "55P03") == 0))
+    else if (state &&
+             (strncmp(state, "40", 2) == 0 || strcmp(state, "55P03") == 0))
         err = LRS_EBUSY;
     else if (state && strncmp(state, "53", 2) == 0)
         err = LRS_ENOMEM;
-    return lrs__pg_fail(p, err, "%.*s",
-                        (int)strcspn(msg ? msg : "error", "\n"),
+    return lrs__pg_fail(p, err, "%.*s", (int)strcspn(msg ? msg : "error", "\n"),
                         msg ? msg : "error");
 }
 
@@ -91,8 +89,7 @@ static int64_t i64(const PGresult *res, int row, int col)
     return strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
-static void text(const PGresult *res, int row, int col, char *dst,
-                 size_t size)
+static void text(const PGresult *res, int row, int col, char *dst, size_t size)
 {
     const char *v = PQgetvalue(res, row, col);
     size_t n = strlen(v);
@@ -108,8 +105,8 @@ static void bytes(const PGresult *res, int row, int col, uint8_t *dst,
                   size_t len)
 {
     size_t n = 0;
-    unsigned char *raw = PQunescapeBytea(
-        (const unsigned char *)PQgetvalue(res, row, col), &n);
+    unsigned char *raw =
+        PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, col), &n);
 
     if (raw && n == len)
         memcpy(dst, raw, len);
@@ -118,8 +115,7 @@ static void bytes(const PGresult *res, int row, int col, uint8_t *dst,
 
 /* The one row of `res` through `read`, or LRS_ENOTFOUND; clears res. */
 static enum lrs_err one(PGresult *res,
-                        void (*read)(const PGresult *, int, void *),
-                        void *out)
+                        void (*read)(const PGresult *, int, void *), void *out)
 {
     const bool found = PQntuples(res) > 0;
 
@@ -240,8 +236,8 @@ enum lrs_err lrs__pg_org_scan(void *e, lrs_store_org_fn fn, void *ctx)
     enum lrs_err err;
 
     lrs__pg_params_init(&pp);
-    err = run(e, "SELECT " ORG_COLS " FROM organisations ORDER BY id", &pp,
-              &res);
+    err =
+        run(e, "SELECT " ORG_COLS " FROM organisations ORDER BY id", &pp, &res);
     if (err)
         return err;
     for (int i = 0; !err && i < PQntuples(res); i++) {
@@ -332,8 +328,8 @@ enum lrs_err lrs__pg_user_get(void *e, int64_t id, const char *login,
                   &res);
     } else {
         lrs__pg_param_i64(&pp, id);
-        err = run(e, "SELECT " USER_COLS " FROM users WHERE id = $1", &pp,
-                  &res);
+        err =
+            run(e, "SELECT " USER_COLS " FROM users WHERE id = $1", &pp, &res);
     }
     return err ? err : one(res, user_row, out);
 }
@@ -438,8 +434,8 @@ enum lrs_err lrs__pg_token_revoke(void *e, int64_t user_id, int64_t id,
     return err;
 }
 
-enum lrs_err lrs__pg_token_scan(void *e, int64_t user_id,
-                                lrs_store_token_fn fn, void *ctx)
+enum lrs_err lrs__pg_token_scan(void *e, int64_t user_id, lrs_store_token_fn fn,
+                                void *ctx)
 {
     struct pg_params pp;
     struct lrs_token t;
@@ -510,8 +506,8 @@ enum lrs_err lrs__pg_session_get(void *e, const uint8_t *id,
     return err ? err : one(res, session_row, out);
 }
 
-enum lrs_err lrs__pg_session_revoke(void *e, const uint8_t *id,
-                                    int64_t user_id, int64_t at_ms)
+enum lrs_err lrs__pg_session_revoke(void *e, const uint8_t *id, int64_t user_id,
+                                    int64_t at_ms)
 {
     struct pg_params pp;
     int64_t n = 0;

@@ -34,8 +34,8 @@ static bool uln_ok(const char *uln)
 }
 
 /* A stored ULN as ten digits; NULL (or 0) as "". */
-static enum lrs_err col_uln(struct pg *p, const PGresult *res, int row,
-                            int col, char out[LRS_ULN_SIZE])
+static enum lrs_err col_uln(struct pg *p, const PGresult *res, int row, int col,
+                            char out[LRS_ULN_SIZE])
 {
     int64_t v;
     const enum lrs_err err =
@@ -64,8 +64,8 @@ static void col_text(const PGresult *res, int row, int col, char *dst,
     dst[n] = '\0';
 }
 
-static enum lrs_err col_int(struct pg *p, const PGresult *res, int row,
-                            int col, int min, int max, int *out)
+static enum lrs_err col_int(struct pg *p, const PGresult *res, int row, int col,
+                            int min, int max, int *out)
 {
     int64_t v;
     const enum lrs_err err = lrs__pg_get_i64(p, res, row, col, min, max, &v);
@@ -124,8 +124,7 @@ static enum lrs_err read_learner(struct pg *p, const PGresult *res, int row,
     col_text(res, row, 6, dob, sizeof dob);
     if (!err && lrs_date_parse(lrs_str_c(dob), 0, "date_of_birth",
                                &l->date_of_birth, NULL))
-        err = lrs__pg_fail(p, LRS_ECORRUPT,
-                           "stored date of birth is invalid");
+        err = lrs__pg_fail(p, LRS_ECORRUPT, "stored date of birth is invalid");
     err = err ? err : col_int(p, res, row, 7, 0, 9, &gender);
     col_text(res, row, 8, l->postcode, sizeof l->postcode);
     col_text(res, row, 9, l->address_line1, sizeof l->address_line1);
@@ -136,14 +135,18 @@ static enum lrs_err read_learner(struct pg *p, const PGresult *res, int row,
     err = err ? err : col_int(p, res, row, 14, 0, 2, &status);
     err = err ? err : col_uln(p, res, row, 15, l->master_uln);
     err = err ? err : col_int(p, res, row, 16, 1, INT32_MAX, &l->version);
-    err = err ? err : lrs__pg_get_i64(p, res, row, 17, INT64_MIN, INT64_MAX,
-                                      &l->created_ms);
-    err = err ? err : lrs__pg_get_i64(p, res, row, 18, INT64_MIN, INT64_MAX,
-                                      &l->updated_ms);
-    err = err ? err : lrs__pg_get_i64(p, res, row, 19, INT64_MIN, INT64_MAX,
-                                      &l->created_by);
-    err = err ? err : lrs__pg_get_i64(p, res, row, 20, INT64_MIN, INT64_MAX,
-                                      &l->created_org);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, row, 17, INT64_MIN, INT64_MAX,
+                                &l->created_ms);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, row, 18, INT64_MIN, INT64_MAX,
+                                &l->updated_ms);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, row, 19, INT64_MIN, INT64_MAX,
+                                &l->created_by);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, row, 20, INT64_MIN, INT64_MAX,
+                                &l->created_org);
     if (err)
         return err;
     l->gender = (enum lrs_gender)gender;
@@ -244,8 +247,7 @@ enum lrs_err lrs__pg_uln_key_get(void *e, struct lrs_uln_key *key)
     }
     hex = PQgetvalue(res, 0, 0);
     if (strlen(hex) != 2 * sizeof key->bytes)
-        err = lrs__pg_fail(p, LRS_ECORRUPT,
-                           "stored ULN key has a bad length");
+        err = lrs__pg_fail(p, LRS_ECORRUPT, "stored ULN key has a bad length");
     for (size_t i = 0; !err && i < sizeof key->bytes; i++) {
         const int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
 
@@ -298,8 +300,7 @@ static enum lrs_err counter_refill(struct pg *p)
         return err;
     n = PQntuples(res);
     if (n < 1 || (size_t)n > p->ctr_block)
-        err = lrs__pg_fail(p, LRS_EIO, "the ULN sequence gave %d values",
-                           n);
+        err = lrs__pg_fail(p, LRS_EIO, "the ULN sequence gave %d values", n);
     p->ctr_at = p->ctr_len = 0;
     for (int i = 0; !err && i < n; i++) {
         int64_t v;
@@ -477,13 +478,13 @@ static enum lrs_err learner_row(struct pg *p, const PGresult *res, int i,
     return err ? err : cb->fn(&l, cb->ctx);
 }
 
-enum lrs_err lrs__pg_learner_scan(void *e, lrs_store_learner_fn fn,
-                                  void *ctx)
+enum lrs_err lrs__pg_learner_scan(void *e, lrs_store_learner_fn fn, void *ctx)
 {
     struct learner_cb cb = {fn, ctx};
     const struct scan sc = {
-        PG_LEARNER_SCAN_OPEN, PG_LEARNER_SCAN_FETCH, PG_LEARNER_SCAN_CLOSE,
-        NULL, learner_row, &cb,
+        PG_LEARNER_SCAN_OPEN,  PG_LEARNER_SCAN_FETCH,
+        PG_LEARNER_SCAN_CLOSE, NULL,
+        learner_row,           &cb,
     };
 
     return scan(e, &sc);
@@ -532,14 +533,14 @@ static enum lrs_err name_row(struct pg *p, const PGresult *res, int i,
     col_text(res, i, 2, c.given_name, sizeof c.given_name);
     col_text(res, i, 3, c.middle_names, sizeof c.middle_names);
     col_text(res, i, 4, c.family_name, sizeof c.family_name);
-    col_text(res, i, 5, c.preferred_given_name,
-             sizeof c.preferred_given_name);
-    err = err ? err : lrs__pg_get_i64(p, res, i, 6, INT64_MIN, INT64_MAX,
-                                      &c.changed_ms);
-    err = err ? err : lrs__pg_get_i64(p, res, i, 7, INT64_MIN, INT64_MAX,
-                                      &c.user_id);
-    err = err ? err : lrs__pg_get_i64(p, res, i, 8, INT64_MIN, INT64_MAX,
-                                      &c.org_id);
+    col_text(res, i, 5, c.preferred_given_name, sizeof c.preferred_given_name);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, i, 6, INT64_MIN, INT64_MAX,
+                                &c.changed_ms);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, i, 7, INT64_MIN, INT64_MAX, &c.user_id);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, i, 8, INT64_MIN, INT64_MAX, &c.org_id);
     col_text(res, i, 9, c.reason, sizeof c.reason);
     return err ? err : cb->fn(&c, cb->ctx);
 }
@@ -550,8 +551,9 @@ enum lrs_err lrs__pg_name_change_scan(void *e, const char *uln,
     struct pg_params pp;
     struct name_cb cb = {fn, ctx};
     struct scan sc = {
-        PG_NAME_SCAN_ALL, PG_NAME_SCAN_FETCH, PG_NAME_SCAN_CLOSE,
-        NULL, name_row, &cb,
+        PG_NAME_SCAN_ALL,   PG_NAME_SCAN_FETCH,
+        PG_NAME_SCAN_CLOSE, NULL,
+        name_row,           &cb,
     };
 
     if (uln) {
@@ -643,15 +645,15 @@ enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a)
     p->errmsg[0] = '\0';
     if (!lrs__pg_in_txn(p))
         return audit_now(p, a);
-    err = lrs_buf_addf(&p->audit, "%lld\t%lld\t%lld\t",
-                       (long long)a->at_ms, (long long)a->actor.user_id,
-                       (long long)a->actor.org_id);
-    err = err ? err : copy_field(&p->audit, a->actor.source ? a->actor.source
-                                                            : "");
+    err = lrs_buf_addf(&p->audit, "%lld\t%lld\t%lld\t", (long long)a->at_ms,
+                       (long long)a->actor.user_id, (long long)a->actor.org_id);
+    err = err ? err
+              : copy_field(&p->audit, a->actor.source ? a->actor.source : "");
     err = err ? err : lrs_buf_addch(&p->audit, '\t');
     err = err ? err : copy_field(&p->audit, lrs_audit_action_name(a->action));
-    err = err ? err : lrs_buf_addf(&p->audit, "\t%s\n",
-                                   uln_ok(a->uln) ? a->uln : "\\N");
+    err = err ? err
+              : lrs_buf_addf(&p->audit, "\t%s\n",
+                             uln_ok(a->uln) ? a->uln : "\\N");
     if (err) {
         lrs_buf_truncate(&p->audit, mark);
         return lrs__pg_fail(p, err, "cannot buffer an audit row");
@@ -699,8 +701,7 @@ void lrs__pg_audit_drop(struct pg *p)
 static enum lrs_audit_action action_from_name(const char *name)
 {
     for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_SHARE_VIEW; a++) {
-        if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) ==
-            0)
+        if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
             return (enum lrs_audit_action)a;
     }
     return (enum lrs_audit_action)0;
@@ -720,12 +721,14 @@ static enum lrs_err audit_row(struct pg *p, const PGresult *res, int i,
 
     memset(&a, 0, sizeof a);
     err = lrs__pg_get_i64(p, res, i, 0, 0, INT64_MAX, &a.id);
-    err = err ? err : lrs__pg_get_i64(p, res, i, 1, INT64_MIN, INT64_MAX,
-                                      &a.at_ms);
-    err = err ? err : lrs__pg_get_i64(p, res, i, 2, INT64_MIN, INT64_MAX,
-                                      &a.actor.user_id);
-    err = err ? err : lrs__pg_get_i64(p, res, i, 3, INT64_MIN, INT64_MAX,
-                                      &a.actor.org_id);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, i, 1, INT64_MIN, INT64_MAX, &a.at_ms);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, i, 2, INT64_MIN, INT64_MAX,
+                                &a.actor.user_id);
+    err = err ? err
+              : lrs__pg_get_i64(p, res, i, 3, INT64_MIN, INT64_MAX,
+                                &a.actor.org_id);
     /* Borrowed from the result, which outlives the callback. */
     a.actor.source = PQgetvalue(res, i, 4);
     a.action = action_from_name(PQgetvalue(res, i, 5));
@@ -733,14 +736,15 @@ static enum lrs_err audit_row(struct pg *p, const PGresult *res, int i,
     return err ? err : cb->fn(&a, cb->ctx);
 }
 
-enum lrs_err lrs__pg_audit_scan(void *e, const char *uln,
-                                lrs_store_audit_fn fn, void *ctx)
+enum lrs_err lrs__pg_audit_scan(void *e, const char *uln, lrs_store_audit_fn fn,
+                                void *ctx)
 {
     struct pg_params pp;
     struct audit_cb cb = {fn, ctx};
     struct scan sc = {
-        PG_AUDIT_SCAN_ALL, PG_AUDIT_SCAN_FETCH, PG_AUDIT_SCAN_CLOSE,
-        NULL, audit_row, &cb,
+        PG_AUDIT_SCAN_ALL,   PG_AUDIT_SCAN_FETCH,
+        PG_AUDIT_SCAN_CLOSE, NULL,
+        audit_row,           &cb,
     };
     enum lrs_err err = lrs__pg_audit_flush(e);
 
@@ -766,9 +770,8 @@ enum lrs_err lrs__pg_stats(void *e, struct lrs_store_stats *out)
 {
     struct pg *p = e;
     uint64_t *const dst[] = {
-        &out->learners, &out->active,     &out->linked,
-        &out->closed,   &out->name_changes, &out->merges,
-        &out->audit_rows, &out->organisations,
+        &out->learners,     &out->active, &out->linked,     &out->closed,
+        &out->name_changes, &out->merges, &out->audit_rows, &out->organisations,
     };
     PGresult *res;
     enum lrs_err err = lrs__pg_audit_flush(p);

@@ -59,9 +59,9 @@ enum pg_stmt {
 
 /** One connection: the engine object handed to store.c. */
 struct pg {
-    PGconn *conn;                      /* owned */
-    bool prepared[PG_STMT__COUNT];     /* prepared on this connection */
-    char errmsg[256];                  /* last failure, "" if none */
+    PGconn *conn;                  /* owned */
+    bool prepared[PG_STMT__COUNT]; /* prepared on this connection */
+    char errmsg[256];              /* last failure, "" if none */
     /* Counters taken from the sequence and not yet handed out:
      * ctr[ctr_at .. ctr_len). The next block is ctr_block long. */
     uint64_t ctr[PG_COUNTER_BLOCK_MAX];
@@ -74,8 +74,8 @@ struct pg {
 /** Parameters of one statement, as text (NULL = SQL NULL). */
 struct pg_params {
     const char *values[24];
-    int lengths[24];  /* only read for binary parameters */
-    int formats[24];  /* 0 text, 1 binary */
+    int lengths[24]; /* only read for binary parameters */
+    int formats[24]; /* 0 text, 1 binary */
     int count;
     char scratch[24][24]; /* room for formatted integers */
 };
@@ -112,14 +112,13 @@ void lrs__pg_forget_prepared(struct pg *p);
 enum lrs_err lrs__pg_fail_result(struct pg *p, const PGresult *res);
 
 /** Record a message of our own in p->errmsg and return `err`. */
-enum lrs_err lrs__pg_fail(struct pg *p, enum lrs_err err, const char *fmt,
-                          ...) LRS_PRINTF(3, 4);
+enum lrs_err lrs__pg_fail(struct pg *p, enum lrs_err err, const char *fmt, ...)
+    LRS_PRINTF(3, 4);
 
 /** Parse column `col` of row `row` as an integer in [min, max]; NULL is
  *  0. LRS_ECORRUPT (with a message) when it is not one. */
 enum lrs_err lrs__pg_get_i64(struct pg *p, const PGresult *res, int row,
-                             int col, int64_t min, int64_t max,
-                             int64_t *out);
+                             int col, int64_t min, int64_t max, int64_t *out);
 
 /** Whether the connection is inside a transaction block. */
 bool lrs__pg_in_txn(const struct pg *p);
@@ -146,17 +145,15 @@ enum lrs_err lrs__pg_learner_get(void *e, const char *uln,
                                  struct lrs_learner *out);
 enum lrs_err lrs__pg_learner_update(void *e, const struct lrs_learner *l,
                                     int32_t expected_version);
-enum lrs_err lrs__pg_learner_scan(void *e, lrs_store_learner_fn fn,
-                                  void *ctx);
+enum lrs_err lrs__pg_learner_scan(void *e, lrs_store_learner_fn fn, void *ctx);
 enum lrs_err lrs__pg_name_change_insert(void *e,
                                         const struct lrs_name_change *c);
 enum lrs_err lrs__pg_name_change_scan(void *e, const char *uln,
-                                      lrs_store_name_change_fn fn,
-                                      void *ctx);
+                                      lrs_store_name_change_fn fn, void *ctx);
 enum lrs_err lrs__pg_merge_insert(void *e, const struct lrs__merge *m);
 enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a);
-enum lrs_err lrs__pg_audit_scan(void *e, const char *uln,
-                                lrs_store_audit_fn fn, void *ctx);
+enum lrs_err lrs__pg_audit_scan(void *e, const char *uln, lrs_store_audit_fn fn,
+                                void *ctx);
 enum lrs_err lrs__pg_stats(void *e, struct lrs_store_stats *out);
 
 /* accounts.c: the account ops of lrs__store_pg_ops. */
@@ -174,13 +171,13 @@ enum lrs_err lrs__pg_token_get(void *e, const uint8_t *hash,
                                struct lrs_token *out);
 enum lrs_err lrs__pg_token_revoke(void *e, int64_t user_id, int64_t id,
                                   int64_t at_ms);
-enum lrs_err lrs__pg_token_scan(void *e, int64_t user_id,
-                                lrs_store_token_fn fn, void *ctx);
+enum lrs_err lrs__pg_token_scan(void *e, int64_t user_id, lrs_store_token_fn fn,
+                                void *ctx);
 enum lrs_err lrs__pg_session_insert(void *e, const struct lrs_session_row *r);
 enum lrs_err lrs__pg_session_get(void *e, const uint8_t *id,
                                  struct lrs_session_row *out);
-enum lrs_err lrs__pg_session_revoke(void *e, const uint8_t *id,
-                                    int64_t user_id, int64_t at_ms);
+enum lrs_err lrs__pg_session_revoke(void *e, const uint8_t *id, int64_t user_id,
+                                    int64_t at_ms);
 enum lrs_err lrs__pg_setting_get(void *e, const char *name, void *buf,
                                  size_t cap, size_t *len);
 enum lrs_err lrs__pg_setting_insert(void *e, const char *name,
@@ -197,8 +194,7 @@ enum lrs_err lrs__pg_job_claim(void *e, int64_t id, const char *worker,
                                int64_t now_ms, int64_t stale_before,
                                struct lrs_job *out);
 enum lrs_err lrs__pg_job_update(void *e, const struct lrs_job *j);
-enum lrs_err lrs__pg_job_outputs(void *e, int64_t id,
-                                 const struct lrs_buf *ctf,
+enum lrs_err lrs__pg_job_outputs(void *e, int64_t id, const struct lrs_buf *ctf,
                                  const struct lrs_buf *csv,
                                  const struct lrs_buf *html);
 enum lrs_err lrs__pg_job_scan(void *e, int64_t org, lrs_store_job_fn fn,
@@ -212,8 +208,7 @@ enum lrs_err lrs__pg_exception_insert(void *e, struct lrs_exception *x);
 enum lrs_err lrs__pg_exception_get(void *e, int64_t id,
                                    struct lrs_exception *out,
                                    struct lrs_buf *cand);
-enum lrs_err lrs__pg_exception_resolve(void *e,
-                                       const struct lrs_exception *x);
+enum lrs_err lrs__pg_exception_resolve(void *e, const struct lrs_exception *x);
 enum lrs_err lrs__pg_exception_scan(void *e,
                                     const struct lrs_exception_filter *f,
                                     lrs_store_exception_fn fn, void *ctx);
@@ -224,31 +219,27 @@ extern const char *const lrs__pg_batch_blobs_migration[];
 /** The statements of the PLR migration (NULL-terminated). */
 extern const char *const lrs__pg_plr_migration[];
 enum lrs_err lrs__pg_achievement_find(void *e,
-                                          const struct lrs_achievement *key,
-                                          struct lrs_achievement *out);
-enum lrs_err lrs__pg_achievement_insert(void *e,
-                                            struct lrs_achievement *a);
+                                      const struct lrs_achievement *key,
+                                      struct lrs_achievement *out);
+enum lrs_err lrs__pg_achievement_insert(void *e, struct lrs_achievement *a);
 enum lrs_err lrs__pg_achievement_update(void *e,
-                                            const struct lrs_achievement *a);
+                                        const struct lrs_achievement *a);
 enum lrs_err lrs__pg_achievement_scan(void *e, const char *uln,
-                                          lrs_store_achievement_fn fn,
-                                          void *ctx);
+                                      lrs_store_achievement_fn fn, void *ctx);
 enum lrs_err lrs__pg_grade_change_insert(void *e,
-                                             const struct lrs_grade_change *c);
+                                         const struct lrs_grade_change *c);
 enum lrs_err lrs__pg_grade_change_scan(void *e, const char *uln,
-                                           lrs_store_grade_change_fn fn,
-                                           void *ctx);
+                                       lrs_store_grade_change_fn fn, void *ctx);
 enum lrs_err lrs__pg_entry_find(void *e, const struct lrs_entry *key,
-                                    struct lrs_entry *out);
+                                struct lrs_entry *out);
 enum lrs_err lrs__pg_entry_put(void *e, struct lrs_entry *en);
-enum lrs_err lrs__pg_entry_scan(void *e, const char *ao,
-                                    const char *school, unsigned flags,
-                                    lrs_store_entry_fn fn, void *ctx);
-enum lrs_err lrs__pg_entry_mark_sent(void *e, int64_t id,
-                                         int64_t sent_ms);
+enum lrs_err lrs__pg_entry_scan(void *e, const char *ao, const char *school,
+                                unsigned flags, lrs_store_entry_fn fn,
+                                void *ctx);
+enum lrs_err lrs__pg_entry_mark_sent(void *e, int64_t id, int64_t sent_ms);
 enum lrs_err lrs__pg_share_insert(void *e, struct lrs_share *sh);
 enum lrs_err lrs__pg_share_get(void *e, int64_t id, const uint8_t *hash,
-                                   struct lrs_share *out);
+                               struct lrs_share *out);
 enum lrs_err lrs__pg_share_update(void *e, const struct lrs_share *sh);
 
 /* links.c: the link ops (store_int.h) and their migration. */
@@ -264,8 +255,7 @@ enum lrs_err lrs__pg_merge_close(void *e, const char *merged_uln,
 enum lrs_err lrs__pg_non_match_insert(void *e, const struct lrs_non_match *np);
 enum lrs_err lrs__pg_non_match_scan(void *e, const char *uln,
                                     lrs_store_non_match_fn fn, void *ctx);
-enum lrs_err lrs__pg_identity_insert(void *e, const char *key,
-                                     const char *uln,
+enum lrs_err lrs__pg_identity_insert(void *e, const char *key, const char *uln,
                                      char holder[LRS_ULN_SIZE]);
 enum lrs_err lrs__pg_identity_drop(void *e, const char *uln);
 

@@ -25,8 +25,7 @@ const char *const lrs__pg_plr_migration[] = {
     "DROP TABLE plr_shares",
     "DROP TABLE achievements",
     "CREATE TABLE achievements ("
-    " " ID
-    " uln bigint NOT NULL REFERENCES learners(uln),"
+    " " ID " uln bigint NOT NULL REFERENCES learners(uln),"
     " supplied_uln bigint NOT NULL,"
     " ao_ukprn text NOT NULL,"
     " ao_name text NOT NULL DEFAULT '',"
@@ -53,8 +52,7 @@ const char *const lrs__pg_plr_migration[] = {
     " updated_ms bigint NOT NULL,"
     " UNIQUE (uln, ao_ukprn, subject_code, award_date))",
     "CREATE TABLE grade_history ("
-    " " ID
-    " achievement_id bigint NOT NULL REFERENCES achievements(id),"
+    " " ID " achievement_id bigint NOT NULL REFERENCES achievements(id),"
     " grade text NOT NULL,"
     " status text NOT NULL,"
     " changed_ms bigint NOT NULL,"
@@ -63,8 +61,7 @@ const char *const lrs__pg_plr_migration[] = {
     "CREATE INDEX grade_history_achievement"
     " ON grade_history (achievement_id, id)",
     "CREATE TABLE exam_entries ("
-    " " ID
-    " school text NOT NULL,"
+    " " ID " school text NOT NULL,"
     " ao_ukprn text NOT NULL,"
     " series text NOT NULL,"
     " candidate_number text NOT NULL,"
@@ -85,8 +82,7 @@ const char *const lrs__pg_plr_migration[] = {
     "  qualification_code))",
     "CREATE INDEX exam_entries_ao ON exam_entries (ao_ukprn, id)",
     "CREATE TABLE plr_shares ("
-    " " ID
-    " uln bigint NOT NULL REFERENCES learners(uln),"
+    " " ID " uln bigint NOT NULL REFERENCES learners(uln),"
     " token_hash bytea NOT NULL UNIQUE"
     "  CHECK (octet_length(token_hash) = 32),"
     " items text NOT NULL DEFAULT '',"
@@ -194,9 +190,9 @@ static enum lrs_err failed(struct pg *p, PGresult *res)
 
     if (state && strcmp(state, "23505") == 0)
         err = LRS_ECONFLICT;
-    else if (state && (strcmp(state, "40001") == 0 ||
-                       strcmp(state, "40P01") == 0 ||
-                       strcmp(state, "55P03") == 0))
+    else if (state &&
+             (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+              strcmp(state, "55P03") == 0))
         err = LRS_EBUSY;
     else if (state && strcmp(state, "53200") == 0)
         err = LRS_ENOMEM;
@@ -209,9 +205,9 @@ static enum lrs_err failed(struct pg *p, PGresult *res)
 static enum lrs_err run(struct pg *p, const char *sql, const struct params *q,
                         PGresult **res)
 {
-    PGresult *r = PQexecParams(p->conn, sql, q ? q->n : 0, NULL,
-                               q ? q->v : NULL, q ? q->len : NULL,
-                               q ? q->fmt : NULL, 0);
+    PGresult *r =
+        PQexecParams(p->conn, sql, q ? q->n : 0, NULL, q ? q->v : NULL,
+                     q ? q->len : NULL, q ? q->fmt : NULL, 0);
     const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     enum lrs_err err;
 
@@ -226,8 +222,8 @@ static enum lrs_err run(struct pg *p, const char *sql, const struct params *q,
 }
 
 /* Run for the effect; *rows (may be NULL) = rows affected or returned. */
-static enum lrs_err exec(struct pg *p, const char *sql,
-                         const struct params *q, int64_t *rows)
+static enum lrs_err exec(struct pg *p, const char *sql, const struct params *q,
+                         int64_t *rows)
 {
     PGresult *res;
     enum lrs_err err = run(p, sql, q, &res);
@@ -741,8 +737,8 @@ enum lrs_err lrs__pg_share_get(void *e, int64_t id, const uint8_t *hash,
                   &q, &r);
     } else {
         p_i64(&q, id);
-        err = run(e, "SELECT " SHARE_COLS " FROM plr_shares WHERE id = $1",
-                  &q, &r);
+        err = run(e, "SELECT " SHARE_COLS " FROM plr_shares WHERE id = $1", &q,
+                  &r);
     }
     if (err)
         return err;

@@ -18,12 +18,12 @@
 #include <sqlite3.h>
 
 #define ORG_COLS "id, kind, name, la, estab, urn, ukprn, created_ms"
-#define USER_COLS                                                           \
-    "id, org_id, login, display_name, password_hash, disabled,"            \
-    " must_change_password, agreement_version, agreement_ms, uln,"         \
-    " created_ms,"                                                         \
+#define USER_COLS                                                              \
+    "id, org_id, login, display_name, password_hash, disabled,"                \
+    " must_change_password, agreement_version, agreement_ms, uln,"             \
+    " created_ms,"                                                             \
     " (SELECT group_concat(role) FROM user_roles WHERE user_id = users.id)"
-#define TOKEN_COLS                                                          \
+#define TOKEN_COLS                                                             \
     "id, user_id, token_hash, label, created_ms, expires_ms, revoked_ms"
 #define SESSION_COLS "id, user_id, created_ms, expires_ms, revoked_ms, addr"
 
@@ -173,8 +173,10 @@ enum lrs_err lrs__sqlite_org_find(void *e, const struct lrs_org_ref *ref,
     enum lrs_err err;
 
     if (ref->la) {
-        err = prep(e, "SELECT " ORG_COLS " FROM organisations"
-                      " WHERE la = ?1 AND estab = ?2", &st);
+        err = prep(e,
+                   "SELECT " ORG_COLS " FROM organisations"
+                   " WHERE la = ?1 AND estab = ?2",
+                   &st);
         if (err)
             return err;
         sqlite3_bind_int(st, 1, ref->la);
@@ -186,8 +188,10 @@ enum lrs_err lrs__sqlite_org_find(void *e, const struct lrs_org_ref *ref,
             return err;
         sqlite3_bind_int64(st, 1, ref->urn);
     } else {
-        err = prep(e, "SELECT " ORG_COLS " FROM organisations"
-                      " WHERE ukprn = ?1", &st);
+        err = prep(e,
+                   "SELECT " ORG_COLS " FROM organisations"
+                   " WHERE ukprn = ?1",
+                   &st);
         if (err)
             return err;
         sqlite3_bind_text(st, 1, ref->ukprn, -1, SQLITE_STATIC);
@@ -269,13 +273,14 @@ enum lrs_err lrs__sqlite_user_insert(void *e, struct lrs_user *u)
     for (unsigned bit = 1; !err && bit <= LRS_ROLE_ALL; bit <<= 1) {
         if (!(u->roles & bit))
             continue;
-        err = prep(e, "INSERT INTO user_roles (user_id, role)"
-                      " VALUES (?1, ?2)", &st);
+        err = prep(e,
+                   "INSERT INTO user_roles (user_id, role)"
+                   " VALUES (?1, ?2)",
+                   &st);
         if (err)
             break;
         sqlite3_bind_int64(st, 1, u->id);
-        sqlite3_bind_text(st, 2, lrs__store_role_name(bit), -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, lrs__store_role_name(bit), -1, SQLITE_STATIC);
         err = exec(e, st, NULL);
     }
     return err;
@@ -469,8 +474,8 @@ enum lrs_err lrs__sqlite_session_get(void *e, const uint8_t *id,
                                      struct lrs_session_row *out)
 {
     sqlite3_stmt *st;
-    enum lrs_err err = prep(
-        e, "SELECT " SESSION_COLS " FROM sessions WHERE id = ?1", &st);
+    enum lrs_err err =
+        prep(e, "SELECT " SESSION_COLS " FROM sessions WHERE id = ?1", &st);
 
     if (err)
         return err;
@@ -486,14 +491,18 @@ enum lrs_err lrs__sqlite_session_revoke(void *e, const uint8_t *id,
     enum lrs_err err;
 
     if (id) {
-        err = prep(e, "UPDATE sessions SET revoked_ms ="
-                      " coalesce(revoked_ms, ?2) WHERE id = ?1", &st);
+        err = prep(e,
+                   "UPDATE sessions SET revoked_ms ="
+                   " coalesce(revoked_ms, ?2) WHERE id = ?1",
+                   &st);
         if (err)
             return err;
         sqlite3_bind_blob(st, 1, id, LRS_SESSION_ID_LEN, SQLITE_STATIC);
     } else {
-        err = prep(e, "UPDATE sessions SET revoked_ms = ?2"
-                      " WHERE user_id = ?1 AND revoked_ms IS NULL", &st);
+        err = prep(e,
+                   "UPDATE sessions SET revoked_ms = ?2"
+                   " WHERE user_id = ?1 AND revoked_ms IS NULL",
+                   &st);
         if (err)
             return err;
         sqlite3_bind_int64(st, 1, user_id);

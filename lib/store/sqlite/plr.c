@@ -455,8 +455,7 @@ enum lrs_err lrs__sqlite_achievement_find(void *e,
     return step_one(e, st, rc, read_ach, out);
 }
 
-enum lrs_err lrs__sqlite_achievement_insert(void *e,
-                                            struct lrs_achievement *a)
+enum lrs_err lrs__sqlite_achievement_insert(void *e, struct lrs_achievement *a)
 {
     enum lrs_err err;
     sqlite3_stmt *st = stmt(e, P_ACH_INSERT, &err);
@@ -649,9 +648,9 @@ enum lrs_err lrs__sqlite_entry_put(void *e, struct lrs_entry *en)
     return LRS_OK;
 }
 
-enum lrs_err lrs__sqlite_entry_scan(void *e, const char *ao,
-                                    const char *school, unsigned flags,
-                                    lrs_store_entry_fn fn, void *ctx)
+enum lrs_err lrs__sqlite_entry_scan(void *e, const char *ao, const char *school,
+                                    unsigned flags, lrs_store_entry_fn fn,
+                                    void *ctx)
 {
     struct lrs_entry en;
     enum lrs_err err;
@@ -705,8 +704,7 @@ static enum lrs_err items_text(const struct lrs_share *sh, struct lrs_buf *b)
     enum lrs_err err = LRS_OK;
 
     for (size_t i = 0; !err && i < sh->item_count; i++)
-        err = lrs_buf_addf(b, "%s%lld", i ? "," : "",
-                           (long long)sh->items[i]);
+        err = lrs_buf_addf(b, "%s%lld", i ? "," : "", (long long)sh->items[i]);
     return err;
 }
 

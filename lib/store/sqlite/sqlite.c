@@ -119,7 +119,7 @@ struct engine {
     bool counter_cached;   /* counter_next is the allocator's value */
     bool counter_dirty;    /* ... and is ahead of the stored one */
     uint64_t counter_next; /* the next counter to hand out */
-    void *plr; /* plr.c's statements (lrs__sqlite_plr_close) */
+    void *plr;             /* plr.c's statements (lrs__sqlite_plr_close) */
 };
 
 /* ------------------------------------------------------------------ */

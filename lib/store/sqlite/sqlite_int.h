@@ -55,8 +55,7 @@ enum lrs_err lrs__sqlite_job_insert(void *e, struct lrs_job *j,
                                     const void *input, size_t len);
 enum lrs_err lrs__sqlite_job_get(void *e, int64_t id, int64_t org,
                                  const char *sha256, struct lrs_job *out);
-enum lrs_err lrs__sqlite_job_blob(void *e, int64_t id,
-                                  enum lrs_job_blob which,
+enum lrs_err lrs__sqlite_job_blob(void *e, int64_t id, enum lrs_job_blob which,
                                   struct lrs_buf *out);
 enum lrs_err lrs__sqlite_job_claim(void *e, int64_t id, const char *worker,
                                    int64_t now_ms, int64_t stale_before,
@@ -71,8 +70,7 @@ enum lrs_err lrs__sqlite_job_scan(void *e, int64_t org, lrs_store_job_fn fn,
 enum lrs_err lrs__sqlite_job_rows_insert(void *e,
                                          const struct lrs_job_row *rows,
                                          size_t count);
-enum lrs_err lrs__sqlite_job_row_set_uln(void *e,
-                                         const struct lrs_job_row *r);
+enum lrs_err lrs__sqlite_job_row_set_uln(void *e, const struct lrs_job_row *r);
 enum lrs_err lrs__sqlite_job_row_scan(void *e, int64_t job_id,
                                       lrs_store_job_row_fn fn, void *ctx);
 enum lrs_err lrs__sqlite_exception_insert(void *e, struct lrs_exception *x);
@@ -83,8 +81,7 @@ enum lrs_err lrs__sqlite_exception_resolve(void *e,
                                            const struct lrs_exception *x);
 enum lrs_err lrs__sqlite_exception_scan(void *e,
                                         const struct lrs_exception_filter *f,
-                                        lrs_store_exception_fn fn,
-                                        void *ctx);
+                                        lrs_store_exception_fn fn, void *ctx);
 /** Schema version 6: the jobs' blobs in batch_blobs (NULL-terminated). */
 extern const char *const lrs__sqlite_batch_blobs_migration[];
 
@@ -98,8 +95,7 @@ void lrs__sqlite_plr_close(void *e);
 enum lrs_err lrs__sqlite_achievement_find(void *e,
                                           const struct lrs_achievement *key,
                                           struct lrs_achievement *out);
-enum lrs_err lrs__sqlite_achievement_insert(void *e,
-                                            struct lrs_achievement *a);
+enum lrs_err lrs__sqlite_achievement_insert(void *e, struct lrs_achievement *a);
 enum lrs_err lrs__sqlite_achievement_update(void *e,
                                             const struct lrs_achievement *a);
 enum lrs_err lrs__sqlite_achievement_scan(void *e, const char *uln,
@@ -113,11 +109,10 @@ enum lrs_err lrs__sqlite_grade_change_scan(void *e, const char *uln,
 enum lrs_err lrs__sqlite_entry_find(void *e, const struct lrs_entry *key,
                                     struct lrs_entry *out);
 enum lrs_err lrs__sqlite_entry_put(void *e, struct lrs_entry *en);
-enum lrs_err lrs__sqlite_entry_scan(void *e, const char *ao,
-                                    const char *school, unsigned flags,
-                                    lrs_store_entry_fn fn, void *ctx);
-enum lrs_err lrs__sqlite_entry_mark_sent(void *e, int64_t id,
-                                         int64_t sent_ms);
+enum lrs_err lrs__sqlite_entry_scan(void *e, const char *ao, const char *school,
+                                    unsigned flags, lrs_store_entry_fn fn,
+                                    void *ctx);
+enum lrs_err lrs__sqlite_entry_mark_sent(void *e, int64_t id, int64_t sent_ms);
 enum lrs_err lrs__sqlite_share_insert(void *e, struct lrs_share *sh);
 enum lrs_err lrs__sqlite_share_get(void *e, int64_t id, const uint8_t *hash,
                                    struct lrs_share *out);

@@ -38,7 +38,7 @@ fuzz: deps
 	@sh scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 format:
-	@git ls-files '*.c' '*.h' | xargs clang-format -i
+	@sh scripts/format.sh
 
 checksrc:
 	@sh scripts/checksrc.sh

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="
-    gcc make pkg-config meson ninja-build python3
+    gcc make pkg-config meson ninja-build python3 clang-format
     clang libclang-rt-14-dev
     libsqlite3-dev libpq-dev postgresql
     libmicrohttpd-dev libxml2-dev libjansson-dev libsodium-dev

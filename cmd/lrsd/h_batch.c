@@ -70,17 +70,15 @@ static json_t *job_json(const struct lrs_job *j)
     char links[80];
 
     snprintf(links, sizeof links, "/api/v1/batches/%lld", (long long)j->id);
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I,"
-                     " s:s, s:s}",
-                     "id", (json_int_t)j->id, "org_id", (json_int_t)j->org_id,
-                     "file_name", j->file_name, "status",
-                     lrs_job_status_name(j->status), "sha256", j->sha256,
-                     "input_bytes", (json_int_t)j->input_len, "rows_total",
-                     (json_int_t)j->rows_total, "rows_done",
-                     (json_int_t)j->rows_done, "created_ms",
-                     (json_int_t)j->created_ms, "updated_ms",
-                     (json_int_t)j->updated_ms, "error", j->error, "href",
-                     links);
+    return json_pack(
+        "{s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I,"
+        " s:s, s:s}",
+        "id", (json_int_t)j->id, "org_id", (json_int_t)j->org_id, "file_name",
+        j->file_name, "status", lrs_job_status_name(j->status), "sha256",
+        j->sha256, "input_bytes", (json_int_t)j->input_len, "rows_total",
+        (json_int_t)j->rows_total, "rows_done", (json_int_t)j->rows_done,
+        "created_ms", (json_int_t)j->created_ms, "updated_ms",
+        (json_int_t)j->updated_ms, "error", j->error, "href", links);
 }
 
 /* Fetch job `id` if the caller may see it; false after replying. */
@@ -256,8 +254,7 @@ void lrsd_h_batch_ctf(struct lrsd_req *r)
 
 void lrsd_h_batch_csv(struct lrsd_req *r)
 {
-    reply_blob(r, LRS_JOB_REPORT_CSV, "text/csv; charset=utf-8",
-               "report.csv");
+    reply_blob(r, LRS_JOB_REPORT_CSV, "text/csv; charset=utf-8", "report.csv");
 }
 
 void lrsd_h_batch_html(struct lrsd_req *r)
@@ -280,12 +277,12 @@ static json_t *exception_json(const struct lrs_exception *x, bool detail)
         "created_ms", (json_int_t)x->created_ms);
 
     if (j && x->status == LRS_EXCEPTION_RESOLVED)
-        json_object_set_new(
-            j, "resolution",
-            json_pack("{s:s, s:b, s:I, s:I, s:s}", "uln", x->resolved_uln,
-                      "new", x->resolved_new, "by", (json_int_t)x->resolved_by,
-                      "at_ms", (json_int_t)x->resolved_ms, "reason",
-                      x->resolution_reason));
+        json_object_set_new(j, "resolution",
+                            json_pack("{s:s, s:b, s:I, s:I, s:s}", "uln",
+                                      x->resolved_uln, "new", x->resolved_new,
+                                      "by", (json_int_t)x->resolved_by, "at_ms",
+                                      (json_int_t)x->resolved_ms, "reason",
+                                      x->resolution_reason));
     if (j && detail) {
         json_t *c = NULL;
 
@@ -307,17 +304,16 @@ static enum lrs_err add_exception(const struct lrs_exception *x, void *ctx)
 
     if (c->code && strcmp(c->code, x->code) != 0)
         return LRS_OK;
-    return json_array_append_new(c->list, exception_json(x, false))
-               ? LRS_ENOMEM
-               : LRS_OK;
+    return json_array_append_new(c->list, exception_json(x, false)) ? LRS_ENOMEM
+                                                                    : LRS_OK;
 }
 
 /* GET /api/v1/exceptions?job=&status=open|resolved&code=: the list. */
 void lrsd_h_exceptions_list(struct lrsd_req *r)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
-    const char *job = MHD_lookup_connection_value(
-                   r->conn, MHD_GET_ARGUMENT_KIND, "job"),
+    const char *job = MHD_lookup_connection_value(r->conn,
+                                                  MHD_GET_ARGUMENT_KIND, "job"),
                *status = MHD_lookup_connection_value(
                    r->conn, MHD_GET_ARGUMENT_KIND, "status");
     struct lrs_exception_filter f = {0, -1, -1};
@@ -326,8 +322,8 @@ void lrsd_h_exceptions_list(struct lrsd_req *r)
     enum lrs_err err;
     uint64_t v;
 
-    c.code = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-                                         "code");
+    c.code =
+        MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "code");
     if (job && job[0]) {
         if (lrs_parse_u64(lrs_str_c(job), 1, INT64_MAX, &v) != LRS_OK) {
             lrsd_reply_error(r, 400, "WSEC0001", "job",

@@ -66,8 +66,7 @@ static bool set_field(struct lrsd_req *r, struct lrs_learner *l,
         snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
         value = lrs_str_c(num);
     } else {
-        lrsd_reply_error(r, 400, "WSEC0001", name, "%s must be a string",
-                         name);
+        lrsd_reply_error(r, 400, "WSEC0001", name, "%s must be a string", name);
         return false;
     }
     if (lrs_learner_field_set(l, f, value, &d) != LRS_OK) {
@@ -80,8 +79,7 @@ static bool set_field(struct lrsd_req *r, struct lrs_learner *l,
 
 /* Read the search fields of `body` into `l`; false after replying. Each
  * missing mandatory field is WSEC0001 naming it. */
-static bool read_search(struct lrsd_req *r, json_t *body,
-                        struct lrs_learner *l)
+static bool read_search(struct lrsd_req *r, json_t *body, struct lrs_learner *l)
 {
     lrs_learner_init(l);
     for (size_t i = 0; i < LRSD_LEN(search_fields); i++) {
@@ -143,18 +141,24 @@ static enum lrs_err find(struct lrs_store *s, const struct lrs_learner *l,
 /* How field `f` compared at `level`, in plain words. */
 static const char *level_words(enum lrs_match_field f, unsigned level)
 {
-    static const char *const names[] = {
-        "the same", "the same apart from extra names", "a former name",
-        "a known variant", "spelt very similarly", "spelt similarly",
-        "one letter different", "sounds the same", "only the initial agrees",
-        "different", "not given"};
+    static const char *const names[] = {"the same",
+                                        "the same apart from extra names",
+                                        "a former name",
+                                        "a known variant",
+                                        "spelt very similarly",
+                                        "spelt similarly",
+                                        "one letter different",
+                                        "sounds the same",
+                                        "only the initial agrees",
+                                        "different",
+                                        "not given"};
     static const char *const dob[] = {"the same", "day and month swapped",
                                       "one part different", "different",
                                       "not given"};
     static const char *const gender[] = {"the same", "different", "not known"};
-    static const char *const pc[] = {"the same", "the same sector",
+    static const char *const pc[] = {"the same",          "the same sector",
                                      "the same district", "the same area",
-                                     "different", "not known"};
+                                     "different",         "not known"};
 
     switch (f) {
     case LRS_MATCH_GIVEN:
@@ -173,9 +177,9 @@ static const char *level_words(enum lrs_match_field f, unsigned level)
     return "?";
 }
 
-static const char *const field_words[] = {
-    "given name", "middle names", "family name", "date of birth", "gender",
-    "postcode"};
+static const char *const field_words[] = {"given name",  "middle names",
+                                          "family name", "date of birth",
+                                          "gender",      "postcode"};
 
 /* The explanation of candidate `c`: one sentence and the fields. */
 static json_t *explain(const struct lrs_match_candidate *c)
@@ -192,11 +196,11 @@ static json_t *explain(const struct lrs_match_candidate *c)
 
         if (k > 0 && (size_t)k < sizeof text - n)
             n += (size_t)k;
-        json_array_append_new(
-            fields, json_pack("{s:s, s:s, s:s, s:f}", "field",
-                              lrs_match_field_name(mf), "level",
-                              lrs_match_level_name(mf, c->level[f]),
-                              "words", w, "weight", c->weight[f]));
+        json_array_append_new(fields,
+                              json_pack("{s:s, s:s, s:s, s:f}", "field",
+                                        lrs_match_field_name(mf), "level",
+                                        lrs_match_level_name(mf, c->level[f]),
+                                        "words", w, "weight", c->weight[f]));
     }
     if (n == 0)
         text[0] = '\0';
@@ -209,18 +213,17 @@ static json_t *learner_json(const struct lrs_learner *l)
     char dob[11];
 
     lrs_date_format(l->date_of_birth, dob);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s,"
-                     " s:s, s:s, s:s, s:i, s:i}",
-                     "uln", l->uln, "given_name", l->given_name,
-                     "middle_names", l->middle_names, "family_name",
-                     l->family_name, "previous_family_name",
-                     l->previous_family_name, "preferred_given_name",
-                     l->preferred_given_name, "date_of_birth", dob, "gender",
-                     (int)l->gender, "postcode", l->postcode, "address_line1",
-                     l->address_line1, "address_line2", l->address_line2,
-                     "address_town", l->address_town, "address_county",
-                     l->address_county, "ability_to_share",
-                     (int)l->ability_to_share, "version", (int)l->version);
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s,"
+        " s:s, s:s, s:s, s:i, s:i}",
+        "uln", l->uln, "given_name", l->given_name, "middle_names",
+        l->middle_names, "family_name", l->family_name, "previous_family_name",
+        l->previous_family_name, "preferred_given_name",
+        l->preferred_given_name, "date_of_birth", dob, "gender", (int)l->gender,
+        "postcode", l->postcode, "address_line1", l->address_line1,
+        "address_line2", l->address_line2, "address_town", l->address_town,
+        "address_county", l->address_county, "ability_to_share",
+        (int)l->ability_to_share, "version", (int)l->version);
 }
 
 /* What a person needs to choose among possible matches, no more. */
@@ -239,10 +242,9 @@ static json_t *candidate_json(const struct lrs_learner *l,
         snprintf(district, sizeof district, "%.*s", (int)dist.len, dist.ptr);
     }
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:o*}", "uln", l->uln,
-                     "given_name", l->given_name, "family_name",
-                     l->family_name, "date_of_birth", dob,
-                     "postcode_district", district, "score", c->score,
-                     "explanation", explain(c));
+                     "given_name", l->given_name, "family_name", l->family_name,
+                     "date_of_birth", dob, "postcode_district", district,
+                     "score", c->score, "explanation", explain(c));
 }
 
 /*
@@ -252,8 +254,7 @@ static json_t *candidate_json(const struct lrs_learner *l,
  */
 static enum lrs_err candidates_json(struct lrsd_req *r, struct lrs_store *s,
                                     const struct lrs_match_result *res,
-                                    bool full, json_t *out,
-                                    struct lrs_diag *d)
+                                    bool full, json_t *out, struct lrs_diag *d)
 {
     const struct lrs_actor actor = lrsd_actor(r);
 
@@ -303,8 +304,8 @@ static void reply_found(struct lrsd_req *r, struct lrs_store *s,
                         const char *code)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
-    const bool exact = res->code == LRS_MATCH_EXACT ||
-                       res->code == LRS_MATCH_LINKED;
+    const bool exact =
+        res->code == LRS_MATCH_EXACT || res->code == LRS_MATCH_LINKED;
     json_t *list = json_array(), *body;
     enum lrs_err err;
 
@@ -333,8 +334,7 @@ static void reply_found(struct lrsd_req *r, struct lrs_store *s,
 /* Refused because learner `uln` has the same details, though the search
  * did not show it (registered meanwhile by another process): 409
  * WSRC0021 with that learner, as for an exact match. */
-static void reply_same(struct lrsd_req *r, struct lrs_store *s,
-                       const char *uln)
+static void reply_same(struct lrsd_req *r, struct lrs_store *s, const char *uln)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     const struct lrs_actor actor = lrsd_actor(r);
@@ -347,8 +347,7 @@ static void reply_same(struct lrsd_req *r, struct lrs_store *s,
         return;
     }
     lrsd_reply_json(r, 409,
-                    json_pack("{s:s, s:s, s:o*}", "code", "WSRC0021",
-                              "message",
+                    json_pack("{s:s, s:s, s:o*}", "code", "WSRC0021", "message",
                               "the learner was not registered: the register "
                               "holds a learner with the same details",
                               "learner", learner_json(&l)));
@@ -422,8 +421,8 @@ void lrsd_h_learner_register(struct lrsd_req *r)
     if (!read_search(r, body, &l))
         goto out;
     for (size_t i = 0; i < LRSD_LEN(extra_fields); i++) {
-        json_t *v = json_object_get(body, lrs_learner_field_name(
-                                              extra_fields[i]));
+        json_t *v =
+            json_object_get(body, lrs_learner_field_name(extra_fields[i]));
 
         if (v && !json_is_null(v) && !set_field(r, &l, extra_fields[i], v))
             goto out;

@@ -155,8 +155,8 @@ void lrsd_h_learner_me(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         return;
-    err = lrs_service_learner_get(s, &actor, lrs_str_c(r->who.uln), &l,
-                                  &linked, &d);
+    err = lrs_service_learner_get(s, &actor, lrs_str_c(r->who.uln), &l, &linked,
+                                  &d);
     if (err) {
         reply_service_err(r, err, &d);
         return;

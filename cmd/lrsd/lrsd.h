@@ -163,15 +163,15 @@ struct lrsd_server;
 
 /** Who is making a request, once lrsd_authorize() has said yes. */
 struct lrsd_principal {
-    int64_t user_id;            /* users.id; 0 for the operator token */
-    int64_t org_id;             /* organisations.id; 0 is the LRS */
-    unsigned roles;             /* bits of enum lrs_role */
-    bool agreed;                /* has accepted the user agreement */
-    bool must_change_password;  /* a reset password: change it first */
-    bool by_session;            /* a cookie (CSRF applies), not a token */
-    struct lrs_session session; /* the cookie's content when by_session */
+    int64_t user_id;               /* users.id; 0 for the operator token */
+    int64_t org_id;                /* organisations.id; 0 is the LRS */
+    unsigned roles;                /* bits of enum lrs_role */
+    bool agreed;                   /* has accepted the user agreement */
+    bool must_change_password;     /* a reset password: change it first */
+    bool by_session;               /* a cookie (CSRF applies), not a token */
+    struct lrs_session session;    /* the cookie's content when by_session */
     char login[LRS_LOGIN_MAX + 1]; /* "" for the operator token */
-    char uln[LRS_ULN_SIZE];     /* a learner account's own ULN, or "" */
+    char uln[LRS_ULN_SIZE];        /* a learner account's own ULN, or "" */
 };
 
 /** The version of the user agreement a user must have accepted. */

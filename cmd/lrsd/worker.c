@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define POLL_MS 2000
+#define POLL_MS  2000
 #define LEASE_MS (10 * 60 * 1000)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -89,8 +89,8 @@ static bool run_one(void)
     if (!err)
         err = lrs_store_job_row_scan(s, job.id, put_row, s);
     if (err)
-        lrsd_log(LRS_LOG_WARN, "batch", NULL, "job failed",
-                 "job=%s error=%s", id, lrs_strerror(err));
+        lrsd_log(LRS_LOG_WARN, "batch", NULL, "job failed", "job=%s error=%s",
+                 id, lrs_strerror(err));
     else
         lrsd_log(LRS_LOG_INFO, "batch", NULL, "job done", "job=%s", id);
     lrsd_metrics_gauge_set(LRSD_GAUGE_JOBS_RUNNING, 0);

@@ -74,9 +74,9 @@ static void add_user(struct lrs_store *s, int64_t org, const char *login,
     u.disabled = disabled;
     if (uln)
         snprintf(u.uln, sizeof u.uln, "%s", uln);
-    assert_int_equal(lrs_auth_password_hash(LRS_STR(PW), LRS_AUTH_COST_MIN,
-                                            u.password_hash),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_auth_password_hash(LRS_STR(PW), LRS_AUTH_COST_MIN, u.password_hash),
+        LRS_OK);
     if (lrs_store_user_add(s, &u, &d) != LRS_OK)
         fail_msg("user %s: %s", login, d.msg);
 }
@@ -88,12 +88,12 @@ static void add_learner(struct lrs_store *s)
     struct lrs_learner l;
 
     lrs_learner_init(&l);
-    assert_int_equal(lrs_learner_field_set(&l, LRS_FIELD_GIVEN_NAME,
-                                           LRS_STR("Zoe"), &d),
-                     LRS_OK);
-    assert_int_equal(lrs_learner_field_set(&l, LRS_FIELD_FAMILY_NAME,
-                                           LRS_STR("Ng"), &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_GIVEN_NAME, LRS_STR("Zoe"), &d),
+        LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_FAMILY_NAME, LRS_STR("Ng"), &d),
+        LRS_OK);
     assert_int_equal(lrs_learner_field_set(&l, LRS_FIELD_DATE_OF_BIRTH,
                                            LRS_STR("2008-03-14"), &d),
                      LRS_OK);
@@ -142,8 +142,8 @@ static void sign_in_status(const char *login, const char *pw,
 {
     char body[256];
 
-    snprintf(body, sizeof body, "{\"login\":\"%s\",\"password\":\"%s\"}",
-             login, pw);
+    snprintf(body, sizeof body, "{\"login\":\"%s\",\"password\":\"%s\"}", login,
+             pw);
     http_post_json(&srv, "/api/v1/session", body, res);
 }
 
@@ -172,8 +172,7 @@ static json_t *sign_in(const char *login, struct sess *s)
 }
 
 static void sess_send(const struct sess *s, bool csrf, const char *method,
-                      const char *path, const char *json,
-                      struct http_resp *res)
+                      const char *path, const char *json, struct http_resp *res)
 {
     const char *const with[] = {s->cookie, s->csrf, NULL};
     const char *const without[] = {s->cookie, NULL};
@@ -208,8 +207,9 @@ static void test_signin__ok_sets_cookie_and_csrf(void **state)
         json_string_value(json_array_get(json_object_get(u, "roles"), 0)),
         "school");
     assert_true(json_is_true(json_object_get(j, "agreement_required")));
-    assert_int_equal(strlen(json_string_value(json_object_get(j, "csrf_token"))),
-                     LRS_AUTH_CSRF_SIZE - 1);
+    assert_int_equal(
+        strlen(json_string_value(json_object_get(j, "csrf_token"))),
+        LRS_AUTH_CSRF_SIZE - 1);
     json_decref(j);
 }
 
@@ -287,12 +287,12 @@ static void test_csrf__cookie_write_needs_token(void **state)
     hdrs[0] = s.cookie;
     hdrs[1] = bad[1];
     hdrs[2] = NULL;
-    http_request(&srv, "PATCH", path, "application/json", "{\"version\":1}",
-                 13, hdrs, &res);
+    http_request(&srv, "PATCH", path, "application/json", "{\"version\":1}", 13,
+                 hdrs, &res);
     http_assert_error(&res, 403, "LRSD0403", "csrf");
     http_resp_release(&res);
-    sess_send(&s, true, "PATCH", path, "{\"version\":1,\"postcode\":\"N1 9GU\"}",
-              &res);
+    sess_send(&s, true, "PATCH", path,
+              "{\"version\":1,\"postcode\":\"N1 9GU\"}", &res);
     assert_int_equal(res.status, 200);
     http_resp_release(&res);
 }
@@ -323,9 +323,9 @@ static void test_tokens__create_use_list_revoke(void **state)
     http_request(&srv, "GET", "/api/v1/session", NULL, NULL, 0, hdrs, &res);
     assert_int_equal(res.status, 200);
     j = http_json(&res);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(j, "user"), "login")),
-                        "awarder");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "user"), "login")),
+        "awarder");
     json_decref(j);
     http_resp_release(&res);
 
@@ -336,9 +336,9 @@ static void test_tokens__create_use_list_revoke(void **state)
     list = json_object_get(j, "tokens");
     assert_int_equal(json_array_size(list), 1);
     assert_null(json_object_get(json_array_get(list, 0), "token"));
-    assert_string_equal(json_string_value(json_object_get(
-                            json_array_get(list, 0), "label")),
-                        "AO system");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(list, 0), "label")),
+        "AO system");
     json_decref(j);
     http_resp_release(&res);
 
@@ -469,12 +469,11 @@ static void test_password__reset_forces_a_change(void **state)
 
     (void)state;
     assert_int_equal(lrs_store_user_get_by_login(st, "head", &u), LRS_OK);
-    assert_int_equal(lrs_auth_password_hash(LRS_STR(PW), LRS_AUTH_COST_MIN,
-                                            hash),
-                     LRS_OK);
-    assert_int_equal(lrs_store_user_set_password(st, u.id, hash,
-                                                 LRS_USER_MUST_CHANGE),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_auth_password_hash(LRS_STR(PW), LRS_AUTH_COST_MIN, hash), LRS_OK);
+    assert_int_equal(
+        lrs_store_user_set_password(st, u.id, hash, LRS_USER_MUST_CHANGE),
+        LRS_OK);
     lrs_store_free(st);
     json_decref(sign_in("head", &s));
     sess_send(&s, true, "GET", "/api/v1/tokens", NULL, &res);

@@ -70,8 +70,7 @@ static void add_user(struct lrs_store *s, int64_t org, const char *login,
     snprintf(u.login, sizeof u.login, "%s", login);
     u.roles = roles;
     assert_int_equal(lrs_auth_password_hash(LRS_STR("not used here, 12345"),
-                                            LRS_AUTH_COST_MIN,
-                                            u.password_hash),
+                                            LRS_AUTH_COST_MIN, u.password_hash),
                      LRS_OK);
     if (lrs_store_user_add(s, &u, &d) != LRS_OK)
         fail_msg("user %s: %s", login, d.msg);
@@ -98,10 +97,8 @@ static void send_as(const char *bearer, const char *method, const char *path,
 static void post_as(const char *bearer, const char *path, const char *json,
                     struct http_resp *res)
 {
-    send_as(bearer, "POST", path, "application/json", json, strlen(json),
-            res);
+    send_as(bearer, "POST", path, "application/json", json, strlen(json), res);
 }
-
 
 static void add_learner(struct lrs_store *s, const char *given,
                         const char *family, const char *dob,
@@ -123,9 +120,9 @@ static void add_learner(struct lrs_store *s, const char *given,
         LRS_OK);
     assert_int_equal(
         lrs_learner_field_set(&l, LRS_FIELD_GENDER, LRS_STR("2"), &d), LRS_OK);
-    assert_int_equal(lrs_learner_field_set(&l, LRS_FIELD_POSTCODE,
-                                           lrs_str_c(postcode), &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_POSTCODE, lrs_str_c(postcode), &d),
+        LRS_OK);
     if (lrs_service_learner_register(s, &actor, &l, &d) != LRS_OK)
         fail_msg("register: %s", d.msg);
     if (out)
@@ -169,8 +166,7 @@ static json_t *search(const char *bearer, const char *body, long status)
     post_as(bearer, "/api/v1/learners/search", body, &res);
     if (res.status != status) {
         harness_dump_log(&srv);
-        fail_msg("search: %ld, not %ld: %s", res.status, status,
-                 res.body.data);
+        fail_msg("search: %ld, not %ld: %s", res.status, status, res.body.data);
     }
     j = http_json(&res);
     http_resp_release(&res);
@@ -220,8 +216,8 @@ static void test_search__possible_shows_only_what_to_choose(void **state)
         json_string_value(json_object_get(c, "postcode_district")), "SW1A");
     assert_null(json_object_get(c, "postcode"));
     assert_null(json_object_get(c, "address_line1"));
-    assert_non_null(json_string_value(json_object_get(
-        json_object_get(c, "explanation"), "text")));
+    assert_non_null(json_string_value(
+        json_object_get(json_object_get(c, "explanation"), "text")));
     json_decref(j);
 }
 
@@ -243,11 +239,9 @@ static void test_search__no_match(void **state)
 static void test_search__each_missing_field_named(void **state)
 {
     static const char *const fields[] = {"given_name", "family_name",
-                                         "date_of_birth", "gender",
-                                         "postcode"};
+                                         "date_of_birth", "gender", "postcode"};
     static const char *const values[] = {"\"Zoe\"", "\"Okonkwo\"",
-                                         "\"2008-03-14\"", "2",
-                                         "\"SW1A 1AA\""};
+                                         "\"2008-03-14\"", "2", "\"SW1A 1AA\""};
 
     (void)state;
     for (size_t miss = 0; miss < 5; miss++) {
@@ -321,15 +315,14 @@ static void test_register__new_duplicate_confirm(void **state)
     assert_int_equal(res.status, 409);
     j = http_json(&res);
     assert_string_equal(code_of(j), "WSRC0021");
-    assert_string_equal(
-        json_string_value(
-            json_object_get(json_object_get(j, "learner"), "uln")),
-        uln);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(j, "learner"), "uln")),
+                        uln);
     json_decref(j);
     http_resp_release(&res);
     /* confirm_new cannot override an exact match. */
-    snprintf(body, sizeof body,
-             "{%s,\"confirm_new\":true,\"reason\":\"twin\"}", pupil);
+    snprintf(body, sizeof body, "{%s,\"confirm_new\":true,\"reason\":\"twin\"}",
+             pupil);
     post_as(school, "/api/v1/learners", body, &res);
     assert_int_equal(res.status, 409);
     http_resp_release(&res);

@@ -395,3 +395,64 @@ void http_assert_error(const struct http_resp *res, long status,
                             field);
     json_decref(j);
 }
+
+/* ------------------------------------------------------------------ */
+/* Accounts made in the store directly                                */
+/* ------------------------------------------------------------------ */
+
+struct lrs_store *harness_store_open(const struct harness *h)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_store *s;
+
+    if (lrs_store_open(h->db, 0, &s, &d) != LRS_OK)
+        fail_msg("open: %s", d.msg);
+    return s;
+}
+
+int64_t harness_org_add(struct lrs_store *s, enum lrs_org_kind kind,
+                        const char *name, int32_t estab)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_org o;
+
+    memset(&o, 0, sizeof o);
+    o.kind = kind;
+    snprintf(o.name, sizeof o.name, "%s", name);
+    if (kind == LRS_ORG_AO)
+        memcpy(o.ukprn, "10012345", 9);
+    else {
+        o.la = 801;
+        o.estab = estab;
+    }
+    if (lrs_store_org_add(s, &o, &d) != LRS_OK)
+        fail_msg("org: %s", d.msg);
+    return o.id;
+}
+
+void harness_user_add(struct lrs_store *s, int64_t org, const char *login,
+                      unsigned roles, char bearer[96])
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    char text[LRS_AUTH_TOKEN_SIZE];
+    struct lrs_token t;
+    struct lrs_user u;
+
+    memset(&u, 0, sizeof u);
+    u.org_id = org;
+    snprintf(u.login, sizeof u.login, "%s", login);
+    u.roles = roles;
+    assert_int_equal(lrs_auth_password_hash(LRS_STR("not used here, 12345"),
+                                            LRS_AUTH_COST_MIN, u.password_hash),
+                     LRS_OK);
+    if (lrs_store_user_add(s, &u, &d) != LRS_OK)
+        fail_msg("user %s: %s", login, d.msg);
+    assert_int_equal(lrs_store_user_accept_agreement(s, u.id, 1, 1), LRS_OK);
+    memset(&t, 0, sizeof t);
+    t.user_id = u.id;
+    lrs_auth_token_new(text, t.hash);
+    snprintf(t.label, sizeof t.label, "test");
+    if (lrs_store_token_add(s, &t, &d) != LRS_OK)
+        fail_msg("token %s: %s", login, d.msg);
+    snprintf(bearer, 96, "Authorization: Bearer %s", text);
+}

@@ -18,7 +18,7 @@
 #ifndef LRS_HTTP_HARNESS_H
 #define LRS_HTTP_HARNESS_H
 
-#include <lrs/base.h>
+#include <lrs/lrs.h>
 
 #include <jansson.h>
 
@@ -97,5 +97,25 @@ void http_assert_error(const struct http_resp *res, long status,
 
 /** Connect a raw TCP socket to the server; -1 on failure. */
 int harness_connect(const struct harness *h);
+
+/*
+ * Accounts made in the store directly, beside the running server: no
+ * sign-in, no CSRF. Each fails the test on any error.
+ */
+
+/** A second connection to `h`'s store; free with lrs_store_free(). */
+struct lrs_store *harness_store_open(const struct harness *h);
+/**
+ * Add an organisation: a school (LA 801, establishment `estab`) or an
+ * awarding organisation (UKPRN 10012345, `estab` unused); its id.
+ */
+int64_t harness_org_add(struct lrs_store *s, enum lrs_org_kind kind,
+                        const char *name, int32_t estab);
+/**
+ * Add a user of `org` with `roles` who has accepted the agreement, and an
+ * API token for them: `bearer` receives "Authorization: Bearer <token>".
+ */
+void harness_user_add(struct lrs_store *s, int64_t org, const char *login,
+                      unsigned roles, char bearer[96]);
 
 #endif /* LRS_HTTP_HARNESS_H */

@@ -31,66 +31,8 @@ static struct lrs_buf ctf = LRS_BUF_INIT;
 static int64_t job_id, exception_id;
 
 /* ------------------------------------------------------------------ */
-/* Accounts and learners made in the store directly (test_find.c)      */
+/* Learners made in the store directly                                */
 /* ------------------------------------------------------------------ */
-
-static struct lrs_store *open_store(void)
-{
-    struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_store *s;
-
-    if (lrs_store_open(srv.db, 0, &s, &d) != LRS_OK)
-        fail_msg("open: %s", d.msg);
-    return s;
-}
-
-static int64_t add_org(struct lrs_store *s, enum lrs_org_kind kind,
-                       const char *name, int32_t estab)
-{
-    struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_org o;
-
-    memset(&o, 0, sizeof o);
-    o.kind = kind;
-    snprintf(o.name, sizeof o.name, "%s", name);
-    if (kind == LRS_ORG_AO)
-        memcpy(o.ukprn, "10012345", 9);
-    else {
-        o.la = 801;
-        o.estab = estab;
-    }
-    if (lrs_store_org_add(s, &o, &d) != LRS_OK)
-        fail_msg("org: %s", d.msg);
-    return o.id;
-}
-
-/* A user of `org` with `roles` and a token; *bearer gets the header. */
-static void add_user(struct lrs_store *s, int64_t org, const char *login,
-                     unsigned roles, char bearer[96])
-{
-    struct lrs_diag d = LRS_DIAG_INIT;
-    char text[LRS_AUTH_TOKEN_SIZE];
-    struct lrs_token t;
-    struct lrs_user u;
-
-    memset(&u, 0, sizeof u);
-    u.org_id = org;
-    snprintf(u.login, sizeof u.login, "%s", login);
-    u.roles = roles;
-    assert_int_equal(lrs_auth_password_hash(LRS_STR("not used here, 12345"),
-                                            LRS_AUTH_COST_MIN, u.password_hash),
-                     LRS_OK);
-    if (lrs_store_user_add(s, &u, &d) != LRS_OK)
-        fail_msg("user %s: %s", login, d.msg);
-    assert_int_equal(lrs_store_user_accept_agreement(s, u.id, 1, 1), LRS_OK);
-    memset(&t, 0, sizeof t);
-    t.user_id = u.id;
-    lrs_auth_token_new(text, t.hash);
-    snprintf(t.label, sizeof t.label, "test");
-    if (lrs_store_token_add(s, &t, &d) != LRS_OK)
-        fail_msg("token %s: %s", login, d.msg);
-    snprintf(bearer, 96, "Authorization: Bearer %s", text);
-}
 
 static void set(struct lrs_learner *l, enum lrs_learner_field f, const char *v)
 {
@@ -145,14 +87,14 @@ static int setup(void **state)
     assert_int_equal(lrs_auth_init(), LRS_OK);
     read_ctf();
     harness_start(&srv, NULL);
-    s = open_store();
+    s = harness_store_open(&srv);
     add_emma(s);
-    a = add_org(s, LRS_ORG_SCHOOL, "Example Academy", 2000);
-    b = add_org(s, LRS_ORG_SCHOOL, "Other School", 2001);
-    aoid = add_org(s, LRS_ORG_AO, "Example Awards", 1);
-    add_user(s, a, "teacher", LRS_ROLE_SCHOOL_USER, school);
-    add_user(s, b, "elsewhere", LRS_ROLE_SCHOOL_USER, other);
-    add_user(s, aoid, "awarder", LRS_ROLE_AO_USER, ao);
+    a = harness_org_add(s, LRS_ORG_SCHOOL, "Example Academy", 2000);
+    b = harness_org_add(s, LRS_ORG_SCHOOL, "Other School", 2001);
+    aoid = harness_org_add(s, LRS_ORG_AO, "Example Awards", 1);
+    harness_user_add(s, a, "teacher", LRS_ROLE_SCHOOL_USER, school);
+    harness_user_add(s, b, "elsewhere", LRS_ROLE_SCHOOL_USER, other);
+    harness_user_add(s, aoid, "awarder", LRS_ROLE_AO_USER, ao);
     lrs_store_free(s);
     return 0;
 }

@@ -14,7 +14,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,31 +57,16 @@ static bool read_file(const char *path, struct lrs_buf *out)
     return true;
 }
 
-/* Write `b` to `path` atomically: a temporary file, fsync, rename. */
+/* Write `b` to `path` atomically (lrs_file_write_atomic). */
 static bool write_file(const char *path, const struct lrs_buf *b)
 {
-    struct lrs_buf tmp = LRS_BUF_INIT;
-    int fd;
-    bool ok;
+    struct lrs_diag d = LRS_DIAG_INIT;
 
-    if (lrs_buf_addf(&tmp, "%s.tmpXXXXXX", path)) {
-        cli_error("cannot write '%s': out of memory", path);
+    if (lrs_file_write_atomic(path, lrs_buf_str(b), &d) != LRS_OK) {
+        cli_error("%s", d.msg);
         return false;
     }
-    fd = mkstemp(tmp.data);
-    ok = fd >= 0 && write(fd, b->data, b->len) == (ssize_t)b->len &&
-         fsync(fd) == 0;
-    if (fd >= 0 && close(fd) != 0)
-        ok = false;
-    if (ok && rename(tmp.data, path) != 0)
-        ok = false;
-    if (!ok) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
-        if (fd >= 0)
-            unlink(tmp.data);
-    }
-    lrs_buf_release(&tmp);
-    return ok;
+    return true;
 }
 
 /* Write blob `which` of job `id` to `path` (NULL: nothing to do). */

@@ -28,27 +28,6 @@
     "id, user_id, token_hash, label, created_ms, expires_ms, revoked_ms"
 #define SESSION_COLS "id, user_id, created_ms, expires_ms, revoked_ms, addr"
 
-/* Map a failed result to an error and record its first line. The same
- * SQLSTATE classes as pg.c: 23505 unique violation, 40xxx and 55P03
- * lock or serialization failures, 53xxx out of resources. */
-static enum lrs_err fail(struct pg *p, const PGresult *res)
-{
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                          : PQerrorMessage(p->conn);
-    enum lrs_err err = LRS_EIO;
-
-    if (state && strcmp(state, "23505") == 0)
-        err = LRS_ECONFLICT;
-    else if (state &&
-             (strncmp(state, "40", 2) == 0 || strcmp(state, "55P03") == 0))
-        err = LRS_EBUSY;
-    else if (state && strncmp(state, "53", 2) == 0)
-        err = LRS_ENOMEM;
-    return lrs__pg_fail(p, err, "%.*s", (int)strcspn(msg ? msg : "error", "\n"),
-                        msg ? msg : "error");
-}
-
 /* Run `sql` with `pp`; *out is the result (PQclear) on success. */
 static enum lrs_err run(struct pg *p, const char *sql,
                         const struct pg_params *pp, PGresult **out)
@@ -63,7 +42,7 @@ static enum lrs_err run(struct pg *p, const char *sql,
         *out = res;
         return LRS_OK;
     }
-    err = fail(p, res);
+    err = lrs__pg_fail_result(p, res);
     PQclear(res);
     return err;
 }

@@ -57,29 +57,14 @@ static const char *const exc_status_names[] = {"open", "resolved"};
 /* ------------------------------------------------------------------ */
 
 /*
- * The error of a failed result, mapped as pg.c maps every other (SQLSTATE
- * 23505 a conflict, 40001, 40P01 and 55P03 busy, the rest I/O), with the
- * server's primary message only (DETAIL lines echo values).
+ * The error of a failed result, mapped by pg.c's lrs__pg_fail_result (the
+ * engine's one SQLSTATE map, primary message only: DETAIL lines echo
+ * values); the result is cleared.
  */
 static enum lrs_err fail(struct pg *p, PGresult *res)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg =
-        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    enum lrs_err err = LRS_EIO;
+    const enum lrs_err err = lrs__pg_fail_result(p, res);
 
-    if (state && strcmp(state, "23505") == 0)
-        err = LRS_ECONFLICT;
-    else if (state &&
-             (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-              strcmp(state, "55P03") == 0))
-        err = LRS_EBUSY;
-    else if (!res)
-        err = PQstatus(p->conn) == CONNECTION_BAD ? LRS_EIO : LRS_ENOMEM;
-    err = lrs__pg_fail(p, err, "%s",
-                       msg     ? msg
-                       : state ? state
-                               : "no answer from server");
     PQclear(res);
     return err;
 }

@@ -53,26 +53,6 @@ const char *const lrs__pg_links_migration[] = {
     "id, action, uln, other_uln, at_ms, user_id, org_id, reason, version"
 #define PAIR_COLS "uln_a, uln_b, at_ms, user_id, org_id, reason"
 
-/* Map a failed result to an error and record its first line (the
- * SQLSTATE classes of pg.c). */
-static enum lrs_err fail(struct pg *p, const PGresult *res)
-{
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                          : PQerrorMessage(p->conn);
-    enum lrs_err err = LRS_EIO;
-
-    if (state && strcmp(state, "23505") == 0)
-        err = LRS_ECONFLICT;
-    else if (state &&
-             (strncmp(state, "40", 2) == 0 || strcmp(state, "55P03") == 0))
-        err = LRS_EBUSY;
-    else if (state && strncmp(state, "53", 2) == 0)
-        err = LRS_ENOMEM;
-    return lrs__pg_fail(p, err, "%.*s", (int)strcspn(msg ? msg : "error", "\n"),
-                        msg ? msg : "error");
-}
-
 /* Run `sql` with `pp`; *out is the result (PQclear) on success. */
 static enum lrs_err run(struct pg *p, const char *sql,
                         const struct pg_params *pp, PGresult **out)
@@ -87,7 +67,7 @@ static enum lrs_err run(struct pg *p, const char *sql,
         *out = res;
         return LRS_OK;
     }
-    err = fail(p, res);
+    err = lrs__pg_fail_result(p, res);
     PQclear(res);
     return err;
 }

@@ -180,27 +180,6 @@ static void p_bin(struct params *q, const void *ptr, size_t len)
     q->fmt[q->n++] = 1;
 }
 
-/* Map a failed result to an error, recording its message. */
-static enum lrs_err failed(struct pg *p, PGresult *res)
-{
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(p->conn);
-    enum lrs_err err = LRS_EIO;
-    size_t n = strlen(msg);
-
-    if (state && strcmp(state, "23505") == 0)
-        err = LRS_ECONFLICT;
-    else if (state &&
-             (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-              strcmp(state, "55P03") == 0))
-        err = LRS_EBUSY;
-    else if (state && strcmp(state, "53200") == 0)
-        err = LRS_ENOMEM;
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        n--;
-    return lrs__pg_fail(p, err, "%.*s", (int)n, msg);
-}
-
 /* Run `sql` with `q`; *res (owned) on success. */
 static enum lrs_err run(struct pg *p, const char *sql, const struct params *q,
                         PGresult **res)
@@ -216,7 +195,7 @@ static enum lrs_err run(struct pg *p, const char *sql, const struct params *q,
         *res = r;
         return LRS_OK;
     }
-    err = failed(p, r);
+    err = lrs__pg_fail_result(p, r);
     PQclear(r);
     return err;
 }

@@ -195,6 +195,14 @@ const char *lrs_audit_action_name(enum lrs_audit_action a)
     return "unknown";
 }
 
+enum lrs_audit_action lrs__audit_action_from_name(const char *name)
+{
+    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_SHARE_VIEW; a++)
+        if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
+            return (enum lrs_audit_action)a;
+    return (enum lrs_audit_action)0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Life cycle                                                         */
 /* ------------------------------------------------------------------ */

@@ -361,6 +361,12 @@ enum lrs_err lrs__store_txn_enter(struct lrs_store *s, bool *own);
  *  err, or the commit's error. */
 enum lrs_err lrs__store_txn_leave(struct lrs_store *s, bool own,
                                   enum lrs_err err);
+/**
+ * The action stored as `name` (lrs_audit_action_name's inverse), for the
+ * engines' audit scans; an unknown name gives 0.
+ */
+enum lrs_audit_action lrs__audit_action_from_name(const char *name);
+
 /** Record "cannot WHAT: engine message" as the store's message. */
 enum lrs_err lrs__store_failed(struct lrs_store *s, enum lrs_err err,
                                const char *what);

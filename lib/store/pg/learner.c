@@ -698,15 +698,6 @@ void lrs__pg_audit_drop(struct pg *p)
     p->audit_rows = 0;
 }
 
-static enum lrs_audit_action action_from_name(const char *name)
-{
-    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_SHARE_VIEW; a++) {
-        if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
-            return (enum lrs_audit_action)a;
-    }
-    return (enum lrs_audit_action)0;
-}
-
 struct audit_cb {
     lrs_store_audit_fn fn;
     void *ctx;
@@ -731,7 +722,7 @@ static enum lrs_err audit_row(struct pg *p, const PGresult *res, int i,
                                 &a.actor.org_id);
     /* Borrowed from the result, which outlives the callback. */
     a.actor.source = PQgetvalue(res, i, 4);
-    a.action = action_from_name(PQgetvalue(res, i, 5));
+    a.action = lrs__audit_action_from_name(PQgetvalue(res, i, 5));
     err = err ? err : col_uln(p, res, i, 6, a.uln);
     return err ? err : cb->fn(&a, cb->ctx);
 }

@@ -906,14 +906,6 @@ static enum lrs_err e_audit_insert(void *ep, const struct lrs_audit *a)
     return LRS_OK;
 }
 
-static enum lrs_audit_action action_from_name(const char *name)
-{
-    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_SHARE_VIEW; a++)
-        if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
-            return (enum lrs_audit_action)a;
-    return (enum lrs_audit_action)0;
-}
-
 static enum lrs_err e_audit_scan(void *ep, const char *uln,
                                  lrs_store_audit_fn fn, void *ctx)
 {
@@ -943,7 +935,7 @@ static enum lrs_err e_audit_scan(void *ep, const char *uln,
         src = sqlite3_column_text(st, 4);
         a.actor.source = src ? (const char *)src : "";
         col_text(st, 5, action, sizeof action);
-        a.action = action_from_name(action);
+        a.action = lrs__audit_action_from_name(action);
         uln_text(sqlite3_column_int64(st, 6), a.uln);
         err = fn(&a, ctx);
     }

@@ -1,13 +1,7 @@
 /*
- * csv.c - a strict RFC 4180 reader over text in memory, and a buffered
- * CSV writer.
- *
- * The reader finds each record's fields in one pass, remembering where
- * each starts and whether it was quoted with "" escapes; only those are
- * copied (unescaped) into `plain`, after the record is complete, so the
- * buffer grows once per record and no slice is left pointing into freed
- * memory. NEEDSWORK: lib/csv (a general streaming parser) is being
- * written; when it lands, eval.c should move to it and this reader go.
+ * csv.c - the CSV files of lib/synth: reading the truth and results files
+ * of `lrs eval` through lib/csv (the project's one CSV reader), and a
+ * buffered writer for the data set's files.
  */
 #include "base/base.h"
 
@@ -15,171 +9,45 @@
 
 void lrs__csv_init(struct lrs__csv *c, const char *name, struct lrs_str text)
 {
+    const struct lrs_csv_opts opts = {.name = name,
+                                      .max_fields = LRS__CSV_MAX_FIELDS};
+
+    memset(c, 0, sizeof *c);
     c->name = name;
-    c->p = text.ptr ? text.ptr : "";
-    c->end = c->p + text.len;
-    c->line = 0;
-    c->next_line = 1;
-    lrs_buf_init(&c->plain, 0);
-    /* A UTF-8 byte order mark, as spreadsheet programs write. */
-    if (text.len >= 3 && memcmp(c->p, "\xef\xbb\xbf", 3) == 0)
-        c->p += 3;
+    c->mem = (struct lrs_csv_mem){text.ptr ? text.ptr : "", text.len};
+    /* A failure here (no memory) is returned by the first lrs__csv_next. */
+    c->err = lrs_csv_new(lrs_csv_mem_read, &c->mem, &opts, &c->csv);
 }
 
 void lrs__csv_release(struct lrs__csv *c)
 {
-    lrs_buf_release(&c->plain);
-}
-
-/* Where a field lies in the input and whether it needs unescaping. */
-struct span {
-    const char *ptr;
-    size_t len;
-    bool escaped; /* quoted and holding "" */
-};
-
-static enum lrs_err bad(struct lrs__csv *c, size_t column,
-                        struct lrs_diag *diag, const char *rule)
-{
-    lrs_diag_set(diag, "csv", "%s line %llu, column %zu: %s", c->name,
-                 (unsigned long long)c->line, column, rule);
-    return LRS_ERR(LRS_EINVAL);
-}
-
-/* Scan one quoted field starting after its opening quote. */
-static enum lrs_err scan_quoted(struct lrs__csv *c, struct span *f,
-                                size_t column, struct lrs_diag *diag)
-{
-    const char *p = c->p;
-
-    f->ptr = p;
-    f->escaped = false;
-    for (;;) {
-        if (p == c->end)
-            return bad(c, column, diag, "unterminated quoted field");
-        if (*p == '\0')
-            return bad(c, column, diag, "NUL byte in field");
-        if (*p == '"') {
-            if (p + 1 < c->end && p[1] == '"') {
-                f->escaped = true;
-                p += 2;
-                continue;
-            }
-            break;
-        }
-        if (*p == '\n')
-            c->next_line++;
-        p++;
-    }
-    f->len = (size_t)(p - f->ptr);
-    c->p = p + 1;
-    if (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
-        return bad(c, column, diag, "text after a closing quote");
-    return LRS_OK;
-}
-
-static enum lrs_err scan_plain(struct lrs__csv *c, struct span *f,
-                               size_t column, struct lrs_diag *diag)
-{
-    const char *p = c->p;
-
-    f->ptr = p;
-    f->escaped = false;
-    while (p < c->end && *p != ',' && *p != '\n' && *p != '\r') {
-        if (*p == '"')
-            return bad(c, column, diag, "quote in an unquoted field");
-        if (*p == '\0')
-            return bad(c, column, diag, "NUL byte in field");
-        p++;
-    }
-    f->len = (size_t)(p - f->ptr);
-    c->p = p;
-    return LRS_OK;
-}
-
-/* Consume the record's line end; a lone CR is an error. */
-static enum lrs_err end_record(struct lrs__csv *c, size_t column,
-                               struct lrs_diag *diag)
-{
-    if (c->p == c->end)
-        return LRS_OK;
-    if (*c->p == '\r') {
-        c->p++;
-        if (c->p == c->end || *c->p != '\n')
-            return bad(c, column, diag, "carriage return without line feed");
-    }
-    c->p++;
-    c->next_line++;
-    return LRS_OK;
-}
-
-static enum lrs_err unescape(struct lrs__csv *c, const struct span *spans,
-                             size_t count, struct lrs_str *fields)
-{
-    size_t need = 0, at = 0;
-    enum lrs_err err;
-
-    lrs_buf_reset(&c->plain);
-    for (size_t i = 0; i < count; i++)
-        if (spans[i].escaped)
-            need += spans[i].len;
-    err = lrs_buf_grow(&c->plain, need);
-    if (err)
-        return err;
-    for (size_t i = 0; i < count; i++) {
-        const struct span *s = &spans[i];
-
-        fields[i].ptr = s->ptr;
-        fields[i].len = s->len;
-        if (!s->escaped)
-            continue;
-        fields[i].ptr = c->plain.data + at;
-        for (size_t j = 0; j < s->len; j++) {
-            c->plain.data[at++] = s->ptr[j];
-            if (s->ptr[j] == '"')
-                j++;
-        }
-        fields[i].len = (size_t)(c->plain.data + at - fields[i].ptr);
-    }
-    c->plain.len = at;
-    c->plain.data[at] = '\0';
-    return LRS_OK;
+    lrs_csv_free(c->csv);
+    c->csv = NULL;
 }
 
 enum lrs_err lrs__csv_next(struct lrs__csv *c, struct lrs_str *fields,
                            size_t max, size_t *count, struct lrs_diag *diag)
 {
-    struct span spans[LRS__CSV_MAX_FIELDS];
-    size_t n = 0;
-    enum lrs_err err;
+    struct lrs_csv_record rec;
+    bool eof;
+    enum lrs_err err = c->err;
 
-    LRS_ASSERT(max <= LRS__CSV_MAX_FIELDS);
-    if (c->p == c->end)
+    *count = 0;
+    if (err)
+        return err;
+    err = lrs_csv_next(c->csv, &rec, &eof, diag);
+    if (err)
+        return err;
+    if (eof)
         return LRS_ENOTFOUND;
-    c->line = c->next_line;
-    for (;;) {
-        if (n == max)
-            return bad(c, n + 1, diag, "too many fields");
-        if (c->p < c->end && *c->p == '"') {
-            c->p++;
-            err = scan_quoted(c, &spans[n], n + 1, diag);
-        } else {
-            err = scan_plain(c, &spans[n], n + 1, diag);
-        }
-        if (err)
-            return err;
-        n++;
-        if (c->p == c->end || *c->p != ',')
-            break;
-        c->p++;
+    c->line = rec.line;
+    if (rec.count > max) {
+        lrs_diag_set(diag, "csv", "%s line %llu, column %zu: too many fields",
+                     c->name, (unsigned long long)rec.line, max + 1);
+        return LRS_ERR(LRS_EINVAL);
     }
-    err = end_record(c, n, diag);
-    if (err)
-        return err;
-    err = unescape(c, spans, n, fields);
-    if (err)
-        return err;
-    *count = n;
+    memcpy(fields, rec.fields, rec.count * sizeof *fields);
+    *count = rec.count;
     return LRS_OK;
 }
 

@@ -6,6 +6,7 @@
 #ifndef LRS_SYNTH_INT_H
 #define LRS_SYNTH_INT_H
 
+#include <lrs/csv.h>
 #include <lrs/synth.h>
 
 #include <stdio.h>
@@ -221,19 +222,16 @@ void lrs__copy(char *out, size_t out_len, const char *s);
 /* ------------------------------------------------------------------ */
 
 /*
- * A strict RFC 4180 reader over text held in memory: comma separators,
- * fields optionally in double quotes with "" for a quote, CRLF or LF line
- * ends, the last line end optional, a UTF-8 byte order mark skipped. A
- * quote inside an unquoted field, text after a closing quote, an
- * unterminated quote or a NUL byte is an error.
+ * The `lrs eval` files read from text held in memory with lib/csv's strict
+ * RFC 4180 reader (docs/synth.md): records as slices, the line where each
+ * starts, LRS_ENOTFOUND at the end.
  */
 struct lrs__csv {
-    const char *name;     /* borrowed: the file name for diagnostics */
-    const char *p;        /* next byte to read */
-    const char *end;      /* one past the last byte */
-    uint64_t line;        /* line where the last record started */
-    uint64_t next_line;   /* line where the next record starts */
-    struct lrs_buf plain; /* owned: unescaped quoted fields */
+    const char *name;       /* borrowed: the file name for diagnostics */
+    struct lrs_csv_mem mem; /* the text still to read */
+    struct lrs_csv *csv;    /* owned: lib/csv's reader over `mem` */
+    enum lrs_err err;       /* a failure of lrs__csv_init, else LRS_OK */
+    uint64_t line;          /* line where the last record started */
 };
 
 #define LRS__CSV_MAX_FIELDS 32

@@ -1,4 +1,8 @@
-/* test_csv.c - the strict RFC 4180 reader and the CSV writer of lib/synth. */
+/*
+ * test_csv.c - lib/synth's CSV files: the eval reader over lib/csv (slices,
+ * lines, the end, header and field-count rules, lib/csv's diagnostics) and
+ * the buffered CSV writer.
+ */
 #include "testutil.h"
 
 #include "base/base.h"
@@ -25,7 +29,7 @@ static void test_csv__plain_quoted_and_escaped(void **state)
     size_t n;
 
     (void)state;
-    init(&c, "a,\"b,c\",\"say \"\"hi\"\"\",\r\n\"x\ny\",,z\n");
+    init(&c, "a,\"b,c\",\"say \"\"hi\"\"\",\r\n\"x\ny\",,z,\n");
     assert_int_equal(lrs__csv_next(&c, f, 8, &n, NULL), LRS_OK);
     assert_int_equal(n, 4);
     expect_field(f[0], "a");
@@ -34,10 +38,11 @@ static void test_csv__plain_quoted_and_escaped(void **state)
     expect_field(f[3], "");
     assert_int_equal(c.line, 1);
     assert_int_equal(lrs__csv_next(&c, f, 8, &n, NULL), LRS_OK);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     expect_field(f[0], "x\ny");
     expect_field(f[1], "");
     expect_field(f[2], "z");
+    expect_field(f[3], "");
     assert_int_equal(c.line, 2);
     assert_int_equal(lrs__csv_next(&c, f, 8, &n, NULL), LRS_ENOTFOUND);
     lrs__csv_release(&c);
@@ -65,10 +70,11 @@ static const struct {
     const char *msg;
 } bad[] = {
     {"a,\"b\n", "t.csv line 1, column 2: unterminated quoted field"},
-    {"a,b\"c\n", "t.csv line 1, column 2: quote in an unquoted field"},
-    {"ok\n\"a\"b,c\n", "t.csv line 2, column 1: text after a closing quote"},
-    {"a\rb\n", "t.csv line 1, column 1: carriage return without line feed"},
+    {"a,b\"c\n", "t.csv line 1, column 2: quote inside an unquoted field"},
+    {"ok,x\n\"a\"b,c\n",
+     "t.csv line 2, column 1: unexpected character after a closing quote"},
     {"a,b,c,d,e\n", "t.csv line 1, column 5: too many fields"},
+    {"a,b\nc\n", "t.csv line 2: has 1 fields, expected 2"},
 };
 
 static void test_csv__malformed_names_line_and_column(void **state)

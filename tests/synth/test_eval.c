@@ -157,7 +157,7 @@ static const struct {
      "truth.csv line 2, column 2 (uln): check digit is 1, expected 2"},
     {"id,uln,kind\nq1,,exact\n",
      "id,code,uln,candidates,score\nq1,WSRC0001,,\n",
-     "results.csv line 2: expected 5 fields, got 4"},
+     "results.csv line 2: has 4 fields, expected 5"},
     {"id,uln,kind\nq1,,exact\n", "id,code,uln,candidates\n",
      "results.csv line 1, column 5: header must be "
      "'id,code,uln,candidates,score'"},

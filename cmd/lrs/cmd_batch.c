@@ -33,27 +33,12 @@ static const char *db_url(const char *opt)
 
 static bool read_file(const char *path, struct lrs_buf *out)
 {
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
+    struct lrs_diag d = LRS_DIAG_INIT;
 
-    if (!f) {
-        cli_error("cannot open '%s': %s", path, strerror(errno));
+    if (lrs_file_read(path, out, &d) != LRS_OK) {
+        cli_error("%s", d.msg);
         return false;
     }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (lrs_buf_add(out, chunk, n)) {
-            cli_error("cannot read '%s': out of memory", path);
-            fclose(f);
-            return false;
-        }
-    }
-    if (ferror(f)) {
-        cli_error("cannot read '%s': %s", path, strerror(errno));
-        fclose(f);
-        return false;
-    }
-    fclose(f);
     return true;
 }
 

@@ -17,8 +17,10 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char find_usage[] =
     "lrs find [--db PATH | --learners FILE] (--uln ULN --given G --family F |\n"
@@ -58,48 +60,36 @@ static const char find_help[] =
 /* CSV                                                                */
 /* ------------------------------------------------------------------ */
 
-#define MAX_FIELDS 32
-
+/*
+ * The learner and query files, read with lib/csv (the project's one CSV
+ * reader) straight from the file: strict RFC 4180, every record with the
+ * header's number of fields, malformed text reported with its line and
+ * column.
+ */
 struct csv {
-    char *data; /* owned, the whole file, unquoted in place */
-    size_t len;
-    size_t pos;
-    unsigned long line;
+    int fd;
+    struct lrs_csv *csv;
     const char *path;
+    unsigned long line; /* where the last record read starts */
 };
 
 static bool csv_open(struct csv *c, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    struct lrs_buf b = LRS_BUF_INIT;
-    char chunk[65536];
-    size_t n;
+    const struct lrs_csv_opts opts = {.name = path};
+    enum lrs_err err;
 
     memset(c, 0, sizeof *c);
-    if (!f) {
+    c->path = path;
+    c->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (c->fd < 0) {
         cli_error("cannot open '%s': %s", path, strerror(errno));
         return false;
     }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (lrs_buf_add(&b, chunk, n)) {
-            cli_error("cannot read '%s': out of memory", path);
-            fclose(f);
-            lrs_buf_release(&b);
-            return false;
-        }
-    }
-    if (ferror(f)) {
-        cli_error("cannot read '%s': %s", path, strerror(errno));
-        fclose(f);
-        lrs_buf_release(&b);
-        return false;
-    }
-    fclose(f);
-    c->len = b.len;
-    c->data = lrs_buf_take(&b, NULL);
-    c->path = path;
-    if (!c->data) {
-        cli_error("cannot read '%s': out of memory", path);
+    err = lrs_csv_new(lrs_fd_read, &c->fd, &opts, &c->csv);
+    if (err) {
+        cli_error("cannot read '%s': %s", path, lrs_strerror(err));
+        close(c->fd);
+        c->fd = -1;
         return false;
     }
     return true;
@@ -107,73 +97,47 @@ static bool csv_open(struct csv *c, const char *path)
 
 static void csv_close(struct csv *c)
 {
-    lrs_free(c->data);
+    lrs_csv_free(c->csv);
+    if (c->fd >= 0)
+        close(c->fd);
     memset(c, 0, sizeof *c);
+    c->fd = -1;
 }
 
 /*
- * The next record into f[] (slices into the file, unquoted in place);
- * returns the field count, 0 at the end, -1 on a malformed record.
+ * The next record: its fields in *f (valid until the next call); returns
+ * the field count, 0 at the end, -1 after printing why the file is bad.
  */
-static int csv_next(struct csv *c, struct lrs_str *f)
+static int csv_next(struct csv *c, const struct lrs_str **f)
 {
-    int n = 0;
+    struct lrs_csv_record rec;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    bool eof;
 
-    if (c->pos >= c->len)
-        return 0;
-    c->line++;
-    for (;;) {
-        char *start = c->data + c->pos, *w = start;
-        bool quoted = c->pos < c->len && c->data[c->pos] == '"';
-
-        if (n == MAX_FIELDS)
-            return -1;
-        if (quoted) {
-            c->pos++;
-            for (;;) {
-                if (c->pos >= c->len)
-                    return -1;
-                if (c->data[c->pos] == '"') {
-                    if (c->pos + 1 < c->len && c->data[c->pos + 1] == '"') {
-                        *w++ = '"';
-                        c->pos += 2;
-                        continue;
-                    }
-                    c->pos++;
-                    break;
-                }
-                *w++ = c->data[c->pos++];
-            }
-        } else {
-            while (c->pos < c->len && c->data[c->pos] != ',' &&
-                   c->data[c->pos] != '\n' && c->data[c->pos] != '\r')
-                w++, c->pos++;
-        }
-        f[n++] = (struct lrs_str){start, (size_t)(w - start)};
-        if (c->pos >= c->len)
-            return n;
-        if (c->data[c->pos] == ',') {
-            c->pos++;
-            continue;
-        }
-        if (c->data[c->pos] == '\r')
-            c->pos++;
-        if (c->pos < c->len && c->data[c->pos] == '\n') {
-            c->pos++;
-            return n;
-        }
-        if (c->pos >= c->len)
-            return n;
+    if (lrs_csv_next(c->csv, &rec, &eof, &d)) {
+        cli_error("%s", d.msg);
         return -1;
     }
+    if (eof)
+        return 0;
+    c->line = (unsigned long)rec.line;
+    *f = rec.fields;
+    return (int)rec.count;
 }
 
 /* Column numbers of `names` in the header, -1 when absent. */
 static bool csv_header(struct csv *c, const char *const *names, int count,
                        int *cols, int required)
 {
-    struct lrs_str f[MAX_FIELDS];
-    const int n = csv_next(c, f);
+    const struct lrs_str *f = NULL;
+    const int n = csv_next(c, &f);
+
+    if (n < 0)
+        return false;
+    if (n == 0) {
+        cli_error("%s is empty: expected a header", c->path);
+        return false;
+    }
 
     for (int i = 0; i < count; i++) {
         cols[i] = -1;
@@ -253,7 +217,7 @@ static const char *const learner_cols[L__COUNT] = {
 static bool load_learners(struct lrs_match_index *idx, const char *path)
 {
     struct csv c;
-    struct lrs_str f[MAX_FIELDS];
+    const struct lrs_str *f = NULL;
     int cols[L__COUNT], n;
     bool ok = false;
 
@@ -261,7 +225,7 @@ static bool load_learners(struct lrs_match_index *idx, const char *path)
         return false;
     if (!csv_header(&c, learner_cols, L__COUNT, cols, 4))
         goto out;
-    while ((n = csv_next(&c, f)) > 0) {
+    while ((n = csv_next(&c, &f)) > 0) {
         struct lrs_match_learner l = {0};
         struct lrs_diag d = LRS_DIAG_INIT;
         enum lrs_err err;
@@ -286,10 +250,8 @@ static bool load_learners(struct lrs_match_index *idx, const char *path)
             goto out;
         }
     }
-    if (n < 0) {
-        cli_error("%s line %lu: malformed CSV record", path, c.line);
+    if (n < 0)
         goto out;
-    }
     ok = true;
 out:
     csv_close(&c);
@@ -338,14 +300,17 @@ static bool load_store(struct lrs_match_index **idx, const char *url)
 
 static bool read_model(const char *path, struct lrs_match_model *out)
 {
-    struct csv file;
+    struct lrs_buf file = LRS_BUF_INIT;
     struct lrs_diag d = LRS_DIAG_INIT;
-    enum lrs_err err;
+    enum lrs_err err = lrs_file_read(path, &file, &d);
 
-    if (!csv_open(&file, path))
+    if (err) {
+        cli_error("%s", d.msg);
+        lrs_buf_release(&file);
         return false;
-    err = lrs_match_model_read((struct lrs_str){file.data, file.len}, out, &d);
-    csv_close(&file);
+    }
+    err = lrs_match_model_read(lrs_buf_str(&file), out, &d);
+    lrs_buf_release(&file);
     if (err) {
         cli_error("%s: %s", path, d.msg);
         return false;
@@ -417,23 +382,99 @@ static bool linked(const struct lrs_match_result *res)
     return res->code == LRS_MATCH_EXACT || res->code == LRS_MATCH_LINKED;
 }
 
-static int write_result(FILE *out, struct lrs_str id,
-                        const struct lrs_match_result *res)
+/* One results row: id,code,uln,candidates,score. */
+static enum lrs_err add_result(struct lrs_buf *out, struct lrs_str id,
+                               const struct lrs_match_result *res)
 {
-    const bool link = linked(res);
+    enum lrs_err err = lrs_csv_put(out, id, true);
 
-    fprintf(out, "%.*s,%s,", (int)id.len, id.ptr,
-            lrs_match_code_name(res->code));
-    if (link)
-        fprintf(out, "%llu", (unsigned long long)res->candidates[0].uln);
-    fputc(',', out);
-    for (size_t i = 0; i < res->candidate_count; i++)
-        fprintf(out, "%s%llu", i ? " " : "",
-                (unsigned long long)res->candidates[i].uln);
-    fputc(',', out);
-    if (res->candidate_count)
-        fprintf(out, "%.4f", res->candidates[0].score);
-    return fputc('\n', out) == EOF ? -1 : 0;
+    if (!err)
+        err = lrs_buf_addf(out, ",%s,", lrs_match_code_name(res->code));
+    if (!err && linked(res))
+        err = lrs_buf_addf(out, "%llu",
+                           (unsigned long long)res->candidates[0].uln);
+    if (!err)
+        err = lrs_buf_addch(out, ',');
+    for (size_t i = 0; i < res->candidate_count && !err; i++)
+        err = lrs_buf_addf(out, "%s%llu", i ? " " : "",
+                           (unsigned long long)res->candidates[i].uln);
+    if (!err)
+        err = lrs_buf_addch(out, ',');
+    if (!err && res->candidate_count)
+        err = lrs_buf_addf(out, "%.4f", res->candidates[0].score);
+    if (!err)
+        err = lrs_buf_addch(out, '\n');
+    return err;
+}
+
+/*
+ * Where the results go: standard output, or a file that appears whole
+ * when every query has been answered (lrs_file_out), never half written.
+ */
+struct results {
+    struct lrs_file_out file;
+    bool to_file;
+    struct lrs_buf buf; /* rows not yet written */
+};
+
+static bool results_open(struct results *r, const char *path)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+
+    r->file = (struct lrs_file_out)LRS_FILE_OUT_INIT;
+    r->to_file = path != NULL;
+    lrs_buf_init(&r->buf, 0);
+    if (r->to_file && lrs_file_out_open(&r->file, path, &d)) {
+        cli_error("%s", d.msg);
+        return false;
+    }
+    return true;
+}
+
+/* Write what is buffered; false after printing why. */
+static bool results_flush(struct results *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+
+    if (r->to_file) {
+        if (lrs_file_out_write(&r->file, r->buf.data, r->buf.len, &d)) {
+            cli_error("%s", d.msg);
+            return false;
+        }
+    } else if (fwrite(r->buf.data, 1, r->buf.len, stdout) != r->buf.len) {
+        cli_error("cannot write results: %s", strerror(errno));
+        return false;
+    }
+    lrs_buf_reset(&r->buf);
+    return true;
+}
+
+/* Finish: on success the file is put in place; otherwise it never appears. */
+static bool results_close(struct results *r, bool ok)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+
+    ok = ok && results_flush(r);
+    if (ok && !r->to_file && fflush(stdout)) {
+        cli_error("cannot write results: %s", strerror(errno));
+        ok = false;
+    }
+    if (ok && r->to_file && lrs_file_out_commit(&r->file, &d)) {
+        cli_error("%s", d.msg);
+        ok = false;
+    }
+    lrs_file_out_release(&r->file);
+    lrs_buf_release(&r->buf);
+    return ok;
+}
+
+/* A progress line on a terminal for long query files. */
+static void progress(bool tty, unsigned long done, bool last)
+{
+    if (!tty || (!last && done % 1000))
+        return;
+    fprintf(stderr, "\rsearched: %lu queries%s", done, last ? "\n" : "");
+    fflush(stderr);
 }
 
 enum {
@@ -458,23 +499,24 @@ static int find_csv(const struct lrs_match_index *idx, const char *path,
                     const char *out_path)
 {
     struct csv c;
-    struct lrs_str f[MAX_FIELDS];
+    const struct lrs_str *f = NULL;
     struct lrs_match_result res;
-    FILE *out = stdout;
-    int cols[Q__COUNT], n, rc = CLI_FAIL;
+    struct results out;
+    const bool tty = isatty(STDERR_FILENO);
+    unsigned long done = 0;
+    int cols[Q__COUNT], n;
+    bool ok = false;
 
     if (!csv_open(&c, path))
         return CLI_FAIL;
     lrs_match_result_init(&res);
+    if (!results_open(&out, out_path))
+        goto out;
     if (!csv_header(&c, query_cols, Q__COUNT, cols, 4))
         goto out;
-    if (out_path && !(out = fopen(out_path, "w"))) {
-        cli_error("cannot open '%s': %s", out_path, strerror(errno));
-        out = NULL;
-        goto out;
-    }
-    fputs("id,code,uln,candidates,score\n", out);
-    while ((n = csv_next(&c, f)) > 0) {
+    if (lrs_buf_adds(&out.buf, "id,code,uln,candidates,score\n"))
+        goto oom;
+    while ((n = csv_next(&c, &f)) > 0) {
         struct lrs_match_query q = {0};
         struct lrs_diag d = LRS_DIAG_INIT;
         enum lrs_err err;
@@ -496,24 +538,25 @@ static int find_csv(const struct lrs_match_index *idx, const char *path,
                       lrs_strerror(err), d.msg[0] ? ": " : "", d.msg);
             goto out;
         }
-        if (write_result(out, col(f, n, cols[Q_ID]), &res)) {
-            cli_error("cannot write results: %s", strerror(errno));
+        if (add_result(&out.buf, col(f, n, cols[Q_ID]), &res))
+            goto oom;
+        if (out.buf.len >= 65536 && !results_flush(&out))
             goto out;
-        }
+        progress(tty, ++done, false);
     }
-    if (n < 0) {
-        cli_error("%s line %lu: malformed CSV record", path, c.line);
+    if (n < 0)
         goto out;
-    }
-    rc = CLI_OK;
+    progress(tty, done, true);
+    ok = true;
+    goto out;
+oom:
+    cli_error("cannot search '%s': out of memory", path);
 out:
-    if (out && out != stdout && fclose(out) && rc == CLI_OK) {
-        cli_error("cannot write '%s': %s", out_path, strerror(errno));
-        rc = CLI_FAIL;
-    }
+    if (!results_close(&out, ok))
+        ok = false;
     lrs_match_result_release(&res);
     csv_close(&c);
-    return rc;
+    return ok ? CLI_OK : CLI_FAIL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -134,20 +134,6 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static enum lrs_err read_fd(void *ctx, char *buf, size_t cap, size_t *got)
-{
-    const int fd = *(const int *)ctx;
-    ssize_t n;
-
-    do
-        n = read(fd, buf, cap);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return LRS_EIO;
-    *got = (size_t)n;
-    return LRS_OK;
-}
-
 /* "rows, rate, time left" on one terminal line (stderr). */
 static void on_progress(void *ctx, uint64_t rows, uint64_t bytes)
 {
@@ -233,7 +219,7 @@ static void rejects_header(FILE *out, const char *file)
     enum lrs_err err = fd < 0 ? LRS_EIO : LRS_OK;
 
     if (!err)
-        err = lrs_csv_new(read_fd, &fd, NULL, &csv);
+        err = lrs_csv_new(lrs_fd_read, &fd, NULL, &csv);
     if (!err)
         err = lrs_csv_next(csv, &rec, &eof, NULL);
     for (size_t i = 0; !err && !eof && i < rec.count; i++)
@@ -298,7 +284,8 @@ static int import_learners(const char *db, const char *file, bool skip,
     o.progress_every = 20000;
     o.ctx = &ui;
     ui.t0_ns = now_ns();
-    err = lrs_service_import_learners(s, &cli_actor, read_fd, &fd, &o, &r, &d);
+    err = lrs_service_import_learners(s, &cli_actor, lrs_fd_read, &fd, &o, &r,
+                                      &d);
     if (ui.drew)
         fputc('\n', stderr);
     if (err == LRS_EINVAL) {

@@ -293,6 +293,21 @@ LRS_API LRS_NODISCARD enum lrs_err lrs_file_write_atomic(const char *path,
                                                          struct lrs_str data,
                                                          struct lrs_diag *diag);
 
+/**
+ * Append the whole of file `path` to `b`. LRS_EIO with a diagnostic (field
+ * "file") naming the path and the system's reason; LRS_ENOMEM. On error
+ * `b` is as it was.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_file_read(const char *path, struct lrs_buf *b, struct lrs_diag *diag);
+
+/**
+ * A chunk reader over the file descriptor `*(int *)ctx` (retrying EINTR),
+ * in the shape of lrs_csv_read_fn and the importers' callbacks: *got = 0
+ * at the end; LRS_EIO on a read error.
+ */
+LRS_API enum lrs_err lrs_fd_read(void *ctx, char *buf, size_t cap, size_t *got);
+
 /** The library's version, e.g. "0.1.0". */
 LRS_API const char *lrs_version(void);
 

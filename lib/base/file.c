@@ -7,6 +7,10 @@
  * survives a power cut. A target that exists and is not a regular file is
  * written in place instead: rename(2) over /dev/null replaces the device
  * with a regular file, which breaks the whole machine for root.
+ *
+ * And the two ways programs read an input file: whole into a buffer
+ * (lrs_file_read), or in chunks from a descriptor (lrs_fd_read, the shape
+ * of lib/csv's and the importers' read callbacks).
  */
 #include "base.h"
 
@@ -161,4 +165,55 @@ enum lrs_err lrs_file_write_atomic(const char *path, struct lrs_str data,
         return err;
     }
     return lrs_file_out_commit(&o, diag);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                            */
+/* ------------------------------------------------------------------ */
+
+enum lrs_err lrs_file_read(const char *path, struct lrs_buf *b,
+                           struct lrs_diag *diag)
+{
+    const size_t mark = b->len;
+    char chunk[65536];
+    enum lrs_err err = LRS_OK;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return io_fail(diag, "open", path, errno);
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = io_fail(diag, "read", path, errno);
+            break;
+        }
+        if (n == 0)
+            break;
+        err = lrs_buf_add(b, chunk, (size_t)n);
+        if (err) {
+            lrs_diag_set(diag, "file", "cannot read '%s': out of memory", path);
+            break;
+        }
+    }
+    close(fd);
+    if (err)
+        lrs_buf_truncate(b, mark);
+    return err;
+}
+
+enum lrs_err lrs_fd_read(void *ctx, char *buf, size_t cap, size_t *got)
+{
+    const int fd = *(const int *)ctx;
+    ssize_t n;
+
+    do
+        n = read(fd, buf, cap);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return LRS_ERR(LRS_EIO);
+    *got = (size_t)n;
+    return LRS_OK;
 }

@@ -591,30 +591,6 @@ out:
     return err;
 }
 
-static enum lrs_err read_file(const char *path, struct lrs_buf *b,
-                              struct lrs_diag *diag)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    enum lrs_err err = LRS_OK;
-
-    if (!f) {
-        lrs_diag_set(diag, "file", "cannot open '%s': %s", path,
-                     strerror(errno));
-        return LRS_ERR(LRS_EIO);
-    }
-    while (!err && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        err = lrs_buf_add(b, chunk, n);
-    if (!err && ferror(f)) {
-        lrs_diag_set(diag, "file", "cannot read '%s': %s", path,
-                     strerror(errno));
-        err = LRS_ERR(LRS_EIO);
-    }
-    fclose(f);
-    return err;
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -626,10 +602,10 @@ enum lrs_err lrs_eval_files(struct lrs_eval *ev, const char *truth_path,
                             const char *results_path, struct lrs_diag *diag)
 {
     struct lrs_buf t = LRS_BUF_INIT, r = LRS_BUF_INIT;
-    enum lrs_err err = read_file(truth_path, &t, diag);
+    enum lrs_err err = lrs_file_read(truth_path, &t, diag);
 
     if (!err)
-        err = read_file(results_path, &r, diag);
+        err = lrs_file_read(results_path, &r, diag);
     if (!err)
         err = lrs_eval_run(ev, lrs_buf_str(&t), base_name(truth_path),
                            lrs_buf_str(&r), base_name(results_path), diag);

@@ -1,9 +1,11 @@
 /*
- * test_file.c - output files written whole or not at all (lib/base/file.c).
+ * test_file.c - output files written whole or not at all, and input files
+ * read whole or by descriptor (lib/base/file.c).
  */
 #include "testutil.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +159,103 @@ static void test_file__oom_loop(void **state)
     remove_tmpdir(dir);
 }
 
+static void test_file__read_whole_appends(void **state)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf b = LRS_BUF_INIT;
+    char dir[64], path[128], big[200000];
+
+    (void)state;
+    make_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/in", dir);
+    /* Larger than one read chunk, so the loop is exercised. */
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (char)('a' + i % 26);
+    assert_int_equal(
+        lrs_file_write_atomic(path, (struct lrs_str){big, sizeof big}, &d),
+        LRS_OK);
+    assert_int_equal(lrs_buf_add(&b, "x", 1), LRS_OK);
+    assert_int_equal(lrs_file_read(path, &b, &d), LRS_OK);
+    assert_int_equal(b.len, 1 + sizeof big);
+    assert_memory_equal(b.data + 1, big, sizeof big);
+    lrs_buf_release(&b);
+    remove_tmpdir(dir);
+}
+
+static void test_file__read_missing_names_path_and_keeps_buffer(void **state)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf b = LRS_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(lrs_buf_add(&b, "kept", 4), LRS_OK);
+    assert_int_equal(lrs_file_read("/nonexistent/lrs-in.csv", &b, &d), LRS_EIO);
+    assert_string_equal(d.field, "file");
+    assert_string_equal(d.msg, "cannot open '/nonexistent/lrs-in.csv': No "
+                               "such file or directory");
+    assert_int_equal(b.len, 4);
+    /* A directory opens but cannot be read. */
+    assert_int_equal(lrs_file_read("/", &b, &d), LRS_EIO);
+    assert_non_null(strstr(d.msg, "cannot read '/'"));
+    assert_int_equal(b.len, 4);
+    lrs_buf_release(&b);
+}
+
+static void test_file__read_oom_loop(void **state)
+{
+    char dir[64], path[128];
+
+    (void)state;
+    make_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/in", dir);
+    assert_int_equal(lrs_file_write_atomic(path, LRS_STR("data"), NULL),
+                     LRS_OK);
+    for (unsigned long n = 1;; n++) {
+        struct lrs_diag d = LRS_DIAG_INIT;
+        struct lrs_buf b = LRS_BUF_INIT;
+        enum lrs_err err;
+
+        test_alloc_fail_at(n);
+        err = lrs_file_read(path, &b, &d);
+        test_alloc_reset();
+        if (!test_alloc_failed()) {
+            assert_int_equal(err, LRS_OK);
+            assert_int_equal(b.len, 4);
+            lrs_buf_release(&b);
+            break;
+        }
+        assert_int_equal(err, LRS_ENOMEM);
+        assert_int_equal(b.len, 0);
+        lrs_buf_release(&b);
+        assert_int_equal(test_alloc_live(), 0);
+    }
+    remove_tmpdir(dir);
+}
+
+static void test_file__fd_reader_reads_to_the_end(void **state)
+{
+    char dir[64], path[128], buf[3];
+    size_t got, total = 0;
+    int fd;
+
+    (void)state;
+    make_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/in", dir);
+    assert_int_equal(lrs_file_write_atomic(path, LRS_STR("abcdefg"), NULL),
+                     LRS_OK);
+    fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    do {
+        assert_int_equal(lrs_fd_read(&fd, buf, sizeof buf, &got), LRS_OK);
+        total += got;
+    } while (got);
+    assert_int_equal(total, 7);
+    close(fd);
+    fd = -1;
+    assert_int_equal(lrs_fd_read(&fd, buf, sizeof buf, &got), LRS_EIO);
+    remove_tmpdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +264,10 @@ int main(void)
         cmocka_unit_test(test_file__failure_leaves_nothing),
         cmocka_unit_test(test_file__device_is_written_not_replaced),
         cmocka_unit_test(test_file__oom_loop),
+        cmocka_unit_test(test_file__read_whole_appends),
+        cmocka_unit_test(test_file__read_missing_names_path_and_keeps_buffer),
+        cmocka_unit_test(test_file__read_oom_loop),
+        cmocka_unit_test(test_file__fd_reader_reads_to_the_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

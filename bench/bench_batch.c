@@ -37,16 +37,6 @@ static uint64_t cpu_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static enum lrs_err read_fd(void *ctx, char *buf, size_t cap, size_t *got)
-{
-    const ssize_t n = read(*(const int *)ctx, buf, cap);
-
-    if (n < 0)
-        return LRS_EIO;
-    *got = (size_t)n;
-    return LRS_OK;
-}
-
 /* A valid permanent UPN from a number (LA 801; tests/batch/make_ctf.py). */
 static void make_upn(uint64_t n, char out[14])
 {
@@ -170,8 +160,8 @@ static int setup(const char *dir, uint64_t learners, uint64_t pupils,
     snprintf(path, sizeof path, "%s/learners.csv", dir);
     fd = open(path, O_RDONLY);
     io.name = path;
-    if (fd < 0 || lrs_service_import_learners(s, &actor, read_fd, &fd, &io, &ir,
-                                              &d) != LRS_OK) {
+    if (fd < 0 || lrs_service_import_learners(s, &actor, lrs_fd_read, &fd, &io,
+                                              &ir, &d) != LRS_OK) {
         fprintf(stderr, "bench_batch: import: %s\n", d.msg);
         if (fd >= 0)
             close(fd);

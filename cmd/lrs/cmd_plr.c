@@ -93,20 +93,6 @@ static struct lrs_store *open_db(const char *opt)
     return s;
 }
 
-static enum lrs_err read_fd(void *ctx, char *buf, size_t cap, size_t *got)
-{
-    const int fd = *(const int *)ctx;
-    ssize_t n;
-
-    do {
-        n = read(fd, buf, cap);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return LRS_EIO;
-    *got = (size_t)n;
-    return LRS_OK;
-}
-
 /* Open `file` ("-": standard input); -1 after printing why. */
 static int open_input(const char *file)
 {
@@ -206,7 +192,7 @@ static int verify_csv(struct lrs_store *s, const char *file)
     if (fd < 0)
         return CLI_FAIL;
     puts("line,uln,code,flags,master_uln,outcome");
-    if (lrs_verify_csv(s, &cli_actor, read_fd, &fd, file, verify_row, NULL,
+    if (lrs_verify_csv(s, &cli_actor, lrs_fd_read, &fd, file, verify_row, NULL,
                        &sum, &d)) {
         report(&d);
         rc = CLI_FAIL;
@@ -348,7 +334,8 @@ int cmd_results(int argc, char **argv)
     ro.ao_name = o.ao_name;
     ro.on_row = result_row;
     ro.ctx = &header_done;
-    if (lrs_plr_results_upload(s, &cli_actor, read_fd, &fd, &ro, &sum, &d)) {
+    if (lrs_plr_results_upload(s, &cli_actor, lrs_fd_read, &fd, &ro, &sum,
+                               &d)) {
         report(&d);
         rc = CLI_FAIL;
     } else {
@@ -538,7 +525,8 @@ static int entries_submit(struct lrs_store *s, const struct opts *o)
     if (fd < 0)
         return CLI_FAIL;
     puts("line,outcome,code,flags,note");
-    if (lrs_plr_entries_submit(s, &cli_actor, read_fd, &fd, &eo, &sum, &d)) {
+    if (lrs_plr_entries_submit(s, &cli_actor, lrs_fd_read, &fd, &eo, &sum,
+                               &d)) {
         report(&d);
         rc = CLI_FAIL;
     } else {

@@ -165,20 +165,6 @@ struct load {
     size_t col_of[LRS_SCHOOL_FIELD__COUNT]; /* 1-based column of field */
 };
 
-static enum lrs_err read_fd(void *ctx, char *buf, size_t cap, size_t *got)
-{
-    const int fd = *(const int *)ctx;
-    ssize_t n;
-
-    do
-        n = read(fd, buf, cap);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return LRS_ERR(LRS_EIO);
-    *got = (size_t)n;
-    return LRS_OK;
-}
-
 static char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
@@ -491,7 +477,7 @@ enum lrs_err lrs_school_roster_load(const char *path, const char *name,
                      strerror(errno));
         return LRS_ERR(LRS_EIO);
     }
-    err = load(read_fd, &fd, name ? name : path, out, diag);
+    err = load(lrs_fd_read, &fd, name ? name : path, out, diag);
     if (err == LRS_EIO && diag && !diag->msg[0])
         lrs_diag_set(diag, "roster", "cannot read '%s': %s", path,
                      strerror(errno));

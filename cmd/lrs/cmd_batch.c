@@ -445,7 +445,7 @@ static int exc_resolve(struct lrs_store *s, int argc, char **argv)
         return cli_usage(exc_usage, NULL);
     }
     err = lrs_service_exception_resolve(s, &cli_actor, (int64_t)id, uln, reason,
-                                        NULL, issued, &d);
+                                        issued, &d);
     if (err) {
         cli_error("cannot resolve exception %llu: %s%s%s",
                   (unsigned long long)id, d.field ? d.field : "",

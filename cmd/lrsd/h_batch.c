@@ -446,9 +446,8 @@ void lrsd_h_exception_resolve(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s || !visible_exception(r, s, id, &x, &cand))
         goto out;
-    err = lrs_service_exception_resolve(s, &actor, id, uln,
-                                        reason ? reason : "candidate chosen",
-                                        NULL, got, &d);
+    err = lrs_service_exception_resolve(
+        s, &actor, id, uln, reason ? reason : "candidate chosen", got, &d);
     if (err) {
         reply_store_err(r, err, &d);
         goto out;

@@ -1096,8 +1096,8 @@ void lrsd_p_exception_post(struct lrsd_req *r)
                    "already");
     if (!p.error_count) {
         actor = lrsd_actor(r);
-        err = lrs_service_exception_resolve(s, &actor, x.id, uln, reason, NULL,
-                                            got, &d);
+        err = lrs_service_exception_resolve(s, &actor, x.id, uln, reason, got,
+                                            &d);
         if (err == LRS_ECONFLICT)
             page_error(&p, "choice",
                        "Someone has resolved this exception "

@@ -291,12 +291,11 @@ LRS_API const char *lrs_batch_code_text(const char *code);
 typedef void (*lrs_batch_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 struct lrs_batch_opts {
-    const char *worker;  /* claimed_by; NULL: "lrs" */
-    size_t chunk;        /* most pupils a commit; 0: LRS_BATCH_CHUNK_DEFAULT */
-    unsigned chunk_ms;   /* most ms of work a commit; 0: ..._CHUNK_MS_DEFAULT */
-    struct lrs_date on;  /* ages are taken on this day; year 0: the day
-                            the job was created (stable across re-runs) */
-    const char *tmp_dir; /* unused: the returned CTF is made in memory */
+    const char *worker; /* claimed_by; NULL: "lrs" */
+    size_t chunk;       /* most pupils a commit; 0: LRS_BATCH_CHUNK_DEFAULT */
+    unsigned chunk_ms;  /* most ms of work a commit; 0: ..._CHUNK_MS_DEFAULT */
+    struct lrs_date on; /* ages are taken on this day; year 0: the day
+                           the job was created (stable across re-runs) */
     lrs_batch_progress_fn on_progress; /* may be NULL */
     /* Called after every chunk commit with the checkpoint, before the
      * next chunk starts (tests kill the process here). May be NULL. */
@@ -350,7 +349,7 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
  */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
-                          const char *tmp_dir, struct lrs_batch_totals *totals,
+                          struct lrs_batch_totals *totals,
                           struct lrs_diag *diag);
 
 /**
@@ -364,7 +363,7 @@ lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
  */
 LRS_API LRS_NODISCARD enum lrs_err lrs_service_exception_resolve(
     struct lrs_store *s, const struct lrs_actor *actor, int64_t id,
-    const char *uln, const char *reason, const char *tmp_dir,
-    char uln_out[LRS_ULN_SIZE], struct lrs_diag *diag);
+    const char *uln, const char *reason, char uln_out[LRS_ULN_SIZE],
+    struct lrs_diag *diag);
 
 #endif /* LRS_BATCH_H */

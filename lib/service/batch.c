@@ -1104,11 +1104,9 @@ out:
 }
 
 enum lrs_err lrs_service_batch_outputs(struct lrs_store *s, int64_t job_id,
-                                       const char *tmp_dir,
                                        struct lrs_batch_totals *totals,
                                        struct lrs_diag *diag)
 {
-    (void)tmp_dir; /* the returned CTF is made in memory */
     return make_outputs(s, job_id, NULL, totals, diag);
 }
 
@@ -1149,10 +1147,12 @@ out:
     return err;
 }
 
-enum lrs_err lrs_service_exception_resolve(
-    struct lrs_store *s, const struct lrs_actor *actor, int64_t id,
-    const char *uln, const char *reason, const char *tmp_dir,
-    char uln_out[LRS_ULN_SIZE], struct lrs_diag *diag)
+enum lrs_err lrs_service_exception_resolve(struct lrs_store *s,
+                                           const struct lrs_actor *actor,
+                                           int64_t id, const char *uln,
+                                           const char *reason,
+                                           char uln_out[LRS_ULN_SIZE],
+                                           struct lrs_diag *diag)
 {
     struct lrs_buf cand = LRS_BUF_INIT;
     struct lrs_exception x;
@@ -1217,7 +1217,7 @@ enum lrs_err lrs_service_exception_resolve(
     else if (err)
         lrs__service_store_err(s, err, diag);
     if (!err)
-        err = lrs_service_batch_outputs(s, x.job_id, tmp_dir, NULL, diag);
+        err = lrs_service_batch_outputs(s, x.job_id, NULL, diag);
     if (!err) {
         err = lrs_store_commit(s);
         if (err)

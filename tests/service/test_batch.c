@@ -293,19 +293,18 @@ static void test_batch__resolve_flows_into_the_returned_ctf(void **state)
                      LRS_OK);
     assert_string_equal(x.code, "WSVRC005");
     /* A reason is required; a ULN must exist. */
-    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id, f.carl,
-                                                   "", NULL, uln, &d),
-                     LRS_EINVAL);
-    assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id,
-                                                   "1000000043", "same", NULL,
-                                                   uln, &d),
+    assert_int_equal(
+        lrs_service_exception_resolve(f.s, &actor, x.id, f.carl, "", uln, &d),
+        LRS_EINVAL);
+    assert_int_equal(lrs_service_exception_resolve(
+                         f.s, &actor, x.id, "1000000043", "same", uln, &d),
                      LRS_ENOTFOUND);
     assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id, f.carl,
-                                                   "same pupil", NULL, uln, &d),
+                                                   "same pupil", uln, &d),
                      LRS_OK);
     assert_string_equal(uln, f.carl);
     assert_int_equal(lrs_service_exception_resolve(f.s, &actor, x.id, f.carl,
-                                                   "again", NULL, uln, &d),
+                                                   "again", uln, &d),
                      LRS_ECONFLICT);
     assert_int_equal(
         lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_CSV, &out), LRS_OK);

@@ -766,6 +766,10 @@ outputs:
     if (err)
         lrs__service_store_err(s, err, diag);
 out:
+    /* The match engine, the validation and the buffers report running out
+     * of memory by their return value alone. */
+    if (err && diag && !diag->msg[0])
+        lrs_diag_set(diag, NULL, "%s", lrs_strerror(err));
     pupils_release(&pp);
     lrs_buf_release(&in);
     lrs_buf_release(&r.json);

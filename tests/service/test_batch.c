@@ -1,12 +1,14 @@
 /*
  * test_batch.c - the S2S batch service (lib/service/batch.c, index.c):
  * each outcome of docs/batch.md, chunked commits and resuming, the same
- * file twice, outputs, and resolving exceptions. The store comes from
+ * file twice, outputs, resolving exceptions, and the run under
+ * allocation failure (an OOM loop). The store comes from
  * tests/store/factory.c (`test_service_batch pg` runs on PostgreSQL).
  */
 #include "testutil.h"
 
 #include "factory.h"
+#include "store/store_int.h"
 
 #include <lrs/batch.h>
 #include <lrs/match.h>
@@ -313,6 +315,199 @@ static void test_batch__resolve_flows_into_the_returned_ctf(void **state)
     teardown(&f);
 }
 
+static enum lrs_err count_exception(const struct lrs_exception *x, void *ctx)
+{
+    (void)x;
+    ++*(uint64_t *)ctx;
+    return LRS_OK;
+}
+
+/*
+ * What a job left in the store: its rows, learners, audit, exceptions.
+ * Each store has its own ULN key, so two stores issue different ULNs for
+ * the same counters: rows are kept as "code:who", who being A or C for
+ * the seeded learners and N1, N2... for new ones in order of appearance,
+ * and the counter says how many ULNs were issued.
+ */
+struct effects {
+    const struct fixture *f;
+    char seen[8][LRS_ULN_SIZE]; /* the new ULNs, N1 first */
+    size_t seen_count;
+    struct lrs_buf rows;
+    uint64_t learners, audit_rows, uln_counter, exceptions;
+    uint64_t new_rows, exception_rows;
+};
+
+static const char *who(struct effects *e, const char *uln, char buf[8])
+{
+    size_t i;
+
+    if (!uln[0])
+        return "";
+    if (strcmp(uln, e->f->ann) == 0)
+        return "A";
+    if (strcmp(uln, e->f->carl) == 0)
+        return "C";
+    for (i = 0; i < e->seen_count; i++)
+        if (strcmp(uln, e->seen[i]) == 0)
+            break;
+    if (i == e->seen_count) {
+        assert_true(i < sizeof e->seen / sizeof e->seen[0]);
+        memcpy(e->seen[e->seen_count++], uln, LRS_ULN_SIZE);
+    }
+    snprintf(buf, 8, "N%zu", i + 1);
+    return buf;
+}
+
+static enum lrs_err tally_row(const struct lrs_job_row *r, void *ctx)
+{
+    struct effects *e = ctx;
+    char buf[8];
+
+    e->new_rows += strcmp(r->code, "WSRC0005") == 0;
+    e->exception_rows += r->exception_id != 0;
+    return lrs_buf_addf(&e->rows, "%s:%s ", r->code, who(e, r->uln, buf));
+}
+
+static void effects_of(const struct fixture *f, struct effects *e)
+{
+    const struct lrs_exception_filter flt = {f->job.id, -1, -1};
+    struct lrs_store_stats st;
+
+    lrs_buf_reset(&e->rows);
+    e->f = f;
+    e->seen_count = 0;
+    e->new_rows = e->exception_rows = e->exceptions = 0;
+    assert_int_equal(lrs_store_job_row_scan(f->s, f->job.id, tally_row, e),
+                     LRS_OK);
+    assert_int_equal(
+        lrs_store_exception_scan(f->s, &flt, count_exception, &e->exceptions),
+        LRS_OK);
+    assert_int_equal(lrs_store_stats(f->s, &st), LRS_OK);
+    e->learners = st.learners;
+    e->audit_rows = st.audit_rows;
+    e->uln_counter = st.uln_counter;
+}
+
+/*
+ * Check that the new ULNs of `e` are those an undisturbed run issues on
+ * SQLite: the first `e->seen_count` ULNs of the store's key from counter
+ * `c0` (as issue_uln() in lib/store/store.c takes them), and that no
+ * counter after them was used.
+ */
+static void assert_issued_from(struct lrs_store *s, uint64_t c0,
+                               const struct effects *e)
+{
+    struct lrs_uln_key key;
+    uint64_t c = c0;
+
+    assert_int_equal(lrs__store_ops(s)->uln_key_get(lrs__store_engine(s), &key),
+                     LRS_OK);
+    for (size_t i = 0; i < e->seen_count; c++) {
+        char uln[LRS_ULN_SIZE];
+        uint64_t next = c;
+
+        assert_int_equal(lrs_uln_issue(&key, &next, uln), LRS_OK);
+        if (next != c + 1)
+            continue; /* a counter whose base has no check digit */
+        assert_string_equal(e->seen[i], uln);
+        i++;
+    }
+    assert_int_equal(e->uln_counter, c);
+}
+
+/*
+ * OOM loop (STYLE.md): allocation n fails during the index load and the
+ * run, for every n until a run completes. Each failure is a clean
+ * LRS_ENOMEM with a message, leaks nothing, and leaves only whole chunks
+ * in the store (learners and exceptions exactly those of the committed
+ * rows); a re-run then ends as an undisturbed run does: the same rows,
+ * learners and audit rows, and on SQLite the very same ULNs (the counters
+ * of a lost chunk roll back with it; a PostgreSQL sequence skips them).
+ */
+static void test_batch__oom_loop(void **state)
+{
+    struct effects want, got;
+    struct lrs_batch_opts o = {0};
+    unsigned long n, failures = 0;
+
+    (void)state;
+    memset(&want, 0, sizeof want);
+    memset(&got, 0, sizeof got);
+    lrs_buf_init(&want.rows, 0);
+    lrs_buf_init(&got.rows, 0);
+    o.chunk = 3;
+    o.on = on;
+    for (n = 0; n < 100000; n++) {
+        struct lrs_diag d = LRS_DIAG_INIT;
+        struct lrs_store_stats st0;
+        struct fixture f;
+        enum lrs_err err;
+        int failed = 0;
+
+        setup(&f);
+        assert_int_equal(lrs_store_stats(f.s, &st0), LRS_OK);
+        lrs_match_index_free(f.idx);
+        f.idx = NULL;
+        if (n > 0)
+            test_alloc_fail_at(n);
+        err = lrs_service_index_load(f.s, NULL, &f.idx, &d);
+        if (!err)
+            err = lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, NULL,
+                                        &d);
+        lrs_match_index_free(f.idx);
+        f.idx = NULL;
+        if (n > 0) {
+            failed = test_alloc_failed();
+            /* SQLite keeps nothing of ours between calls; PostgreSQL
+             * caches buffers on the connection, freed with the store. */
+            if (factory_is_sqlite())
+                assert_int_equal(test_alloc_live(), 0);
+            test_alloc_reset();
+        }
+        if (n == 0) {
+            /* The undisturbed run the others must end as. */
+            assert_int_equal(err, LRS_OK);
+            effects_of(&f, &want);
+            if (factory_is_sqlite())
+                assert_issued_from(f.s, st0.uln_counter, &want);
+            teardown(&f);
+            continue;
+        }
+        if (err) {
+            failures++;
+            assert_int_equal(err, LRS_ENOMEM);
+            assert_true(failed);
+            assert_true(d.msg[0] != '\0');
+            /* Only whole chunks: their learners and exceptions. */
+            effects_of(&f, &got);
+            assert_int_equal(got.learners,
+                             want.learners - want.new_rows + got.new_rows);
+            assert_int_equal(got.exceptions, got.exception_rows);
+            /* Run again, undisturbed: as if nothing had failed. */
+            assert_int_equal(lrs_service_index_load(f.s, NULL, &f.idx, &d),
+                             LRS_OK);
+            assert_int_equal(lrs_service_batch_run(f.s, f.idx, &actor, f.job.id,
+                                                   &o, NULL, &d),
+                             LRS_OK);
+        }
+        effects_of(&f, &got);
+        assert_string_equal(got.rows.data, want.rows.data);
+        if (factory_is_sqlite())
+            assert_issued_from(f.s, st0.uln_counter, &got);
+        assert_int_equal(got.learners, want.learners);
+        assert_int_equal(got.audit_rows, want.audit_rows);
+        assert_int_equal(got.exceptions, want.exceptions);
+        assert_int_equal(got.new_rows, want.new_rows);
+        teardown(&f);
+        if (!failed)
+            break;
+    }
+    assert_true(n > 1 && failures > 0);
+    lrs_buf_release(&want.rows);
+    lrs_buf_release(&got.rows);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +515,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_batch__resume_and_send_twice),
         cmocka_unit_test(test_batch__malformed_file_fails_the_job),
         cmocka_unit_test(test_batch__resolve_flows_into_the_returned_ctf),
+        cmocka_unit_test(test_batch__oom_loop),
     };
     int rc;
 

@@ -16,6 +16,13 @@
  * Leaf text is gathered in a buffer capped at max_text_len, trimmed, and
  * copied into the pupil's arena, released when the next pupil starts.
  *
+ * Speed (docs/ctf.md, "bench"): per node the reader looks at libxml2's
+ * node in place and copies nothing but a kept leaf's text. Element names
+ * come from the parser's dictionary, so the table's names are interned
+ * in that dictionary once when the reader opens and an element is found
+ * by comparing pointers, not strings. The byte source (source.c) scans
+ * with memchr.
+ *
  * Errors are sticky: once the reader has failed, every call returns the
  * same error and diagnostic.
  */
@@ -57,8 +64,9 @@ enum {
     N_ADDRESS,
     N_BS7666,
     N_LINES,
-    N_SEX,    /* Pupil/Sex, CTF 25 onwards */
-    N_GENDER, /* Pupil/Gender, older versions */
+    N_PARENTS,         /* containers are N_CTFILE .. N_LINES */
+    N_SEX = N_PARENTS, /* Pupil/Sex, CTF 25 onwards */
+    N_GENDER,          /* Pupil/Gender, older versions */
 };
 
 /* clang-format off */
@@ -129,26 +137,21 @@ static const struct node nodes[] = {
 /* One bit per node marks it seen, to refuse duplicates. */
 _Static_assert(LRS_ARRAY_LEN(nodes) <= 64, "seen mask is a uint64_t");
 
-static int node_find(int parent, const char *name)
-{
-    for (size_t i = 0; i < LRS_ARRAY_LEN(nodes); i++)
-        if (nodes[i].parent == parent && strcmp(nodes[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 static bool is_leaf(int id)
 {
     return id >= 0 && nodes[id].owner != O_NONE;
 }
 
-/* Whether node `id` lies inside a Pupil (its seen bit resets per pupil). */
-static bool in_pupil(int id)
+/* The nodes inside a Pupil, one bit each: their seen bits reset per pupil. */
+static uint64_t pupil_mask(void)
 {
-    for (int i = id; i >= 0; i = nodes[i].parent)
-        if (i == N_PUPIL)
-            return true;
-    return false;
+    uint64_t mask = 0;
+
+    for (size_t id = 0; id < LRS_ARRAY_LEN(nodes); id++)
+        for (int i = (int)id; i >= 0; i = nodes[i].parent)
+            if (i == N_PUPIL)
+                mask |= UINT64_C(1) << id;
+    return mask;
 }
 
 /* ------------------------------------------------------------------ */
@@ -156,6 +159,8 @@ static bool in_pupil(int id)
 /* ------------------------------------------------------------------ */
 
 enum event { EV_NONE, EV_HEADER, EV_PUPIL, EV_END };
+
+#define MAX_KIDS 16 /* children of one container (Pupil has 10) */
 
 struct lrs_ctf_reader {
     unsigned magic;
@@ -167,8 +172,18 @@ struct lrs_ctf_reader {
     struct lrs_arena pupil_arena;  /* the current pupil's strings */
     struct lrs_ctf_header header;
     struct lrs_ctf_pupil pupil;
-    struct lrs_buf text;   /* the open leaf's text so far */
-    uint64_t seen;         /* nodes seen, one bit each */
+    struct lrs_buf text; /* the open leaf's text so far */
+    uint64_t seen;       /* nodes seen, one bit each */
+    uint64_t in_pupil;   /* pupil_mask() */
+    /* nodes[i].name interned in the parser's dictionary (owned by it),
+     * and whether element names come from that dictionary (decided at the
+     * root; when not, names are compared as strings). */
+    const xmlChar *names[LRS_ARRAY_LEN(nodes)];
+    bool interned;
+    /* The children of each container (index parent + 1: the document
+     * first), so finding an element compares a handful of pointers. */
+    signed char kids[N_PARENTS + 1][MAX_KIDS];
+    unsigned char kid_count[N_PARENTS + 1];
     uint64_t ordinal;      /* pupils started */
     unsigned long ws_line; /* line where the last text node ended */
     bool root_seen, root_closed, header_done, at_end;
@@ -230,6 +245,40 @@ static long node_line(struct lrs_ctf_reader *r)
     return n ? xmlGetLineNo(n) : 0;
 }
 
+/* The table index of element `name` under node `parent` (-1: the
+ * document), -1 if not kept (a leaf has no children). */
+static int node_find(const struct lrs_ctf_reader *r, int parent,
+                     const xmlChar *name)
+{
+    const signed char *kid;
+    unsigned n;
+
+    if (parent >= N_PARENTS)
+        return -1;
+    kid = r->kids[parent + 1];
+    n = r->kid_count[parent + 1];
+    for (unsigned i = 0; i < n; i++) {
+        const int id = kid[i];
+
+        if (r->interned ? r->names[id] == name
+                        : strcmp(nodes[id].name, (const char *)name) == 0)
+            return id;
+    }
+    return -1;
+}
+
+/* Fill r->kids from the table. */
+static void kids_init(struct lrs_ctf_reader *r)
+{
+    for (size_t i = 0; i < LRS_ARRAY_LEN(nodes); i++) {
+        const int slot = nodes[i].parent + 1;
+
+        if (slot > N_PARENTS || r->kid_count[slot] == MAX_KIDS)
+            LRS_BUG("the CTF node table does not fit r->kids");
+        r->kids[slot][r->kid_count[slot]++] = (signed char)i;
+    }
+}
+
 /*
  * Turn a failed or suspicious xmlTextReaderRead() into the reader's error:
  * the byte source's own refusal first (it is the cause of whatever libxml2
@@ -266,9 +315,7 @@ static void pupil_begin(struct lrs_ctf_reader *r)
     lrs_arena_release(&r->pupil_arena);
     memset(&r->pupil, 0, sizeof r->pupil);
     strings_clear(O_PUPIL, &r->pupil);
-    for (size_t i = 0; i < LRS_ARRAY_LEN(nodes); i++)
-        if (in_pupil((int)i))
-            r->seen &= ~(UINT64_C(1) << i);
+    r->seen &= ~r->in_pupil;
     r->pupil.ordinal = ++r->ordinal;
     r->pupil.line = (unsigned long)node_line(r);
     /* libxml2 keeps element lines below 65535 only; past that,
@@ -280,19 +327,23 @@ static void pupil_begin(struct lrs_ctf_reader *r)
 }
 
 static enum lrs_err element_start(struct lrs_ctf_reader *r, int depth,
-                                  const char *name)
+                                  const xmlChar *name)
 {
     const int parent = depth > 0 ? r->stack[depth - 1] : -1;
     int id = -1;
 
     if (depth == 0) {
-        if (strcmp(name, "CTfile") != 0)
+        /* libxml2 takes element names from its dictionary unless told
+         * otherwise (XML_PARSE_NODICT); compare strings if it did not. */
+        r->interned = name == r->names[N_CTFILE];
+        if (strcmp((const char *)name, "CTfile") != 0)
             return fail(r, LRS_EINVAL, "CTfile", node_line(r), 0,
-                        "root element is '%.40s', not 'CTfile'", name);
+                        "root element is '%.40s', not 'CTfile'",
+                        (const char *)name);
         r->root_seen = true;
     }
     if (depth == 0 || parent >= 0)
-        id = node_find(parent, name);
+        id = node_find(r, parent, name);
     r->stack[depth] = id;
     if (id < 0 || id == N_PUPIL) {
         if (id == N_PUPIL)
@@ -362,18 +413,17 @@ static enum lrs_err element_end(struct lrs_ctf_reader *r, int depth,
     return LRS_OK;
 }
 
-static enum lrs_err on_text(struct lrs_ctf_reader *r, int depth)
+static enum lrs_err on_text(struct lrs_ctf_reader *r, int depth,
+                            const xmlNode *node)
 {
     const int id = depth > 0 ? r->stack[depth - 1] : -1;
-    const xmlChar *v;
     enum lrs_err err;
 
     if (!is_leaf(id))
         return LRS_OK;
-    v = xmlTextReaderConstValue(r->xr);
-    if (!v)
-        return fail(r, LRS_ENOMEM, NULL, 0, 0, "out of memory");
-    err = lrs_buf_adds(&r->text, (const char *)v);
+    if (!node->content)
+        return LRS_OK; /* an empty CDATA section */
+    err = lrs_buf_adds(&r->text, (const char *)node->content);
     if (err == LRS_ELIMIT)
         return fail(r, LRS_ELIMIT, nodes[id].name, node_line(r), 0,
                     "text of '%s' is longer than %zu bytes", nodes[id].name,
@@ -383,35 +433,39 @@ static enum lrs_err on_text(struct lrs_ctf_reader *r, int depth)
     return LRS_OK;
 }
 
-/* Handle the node the xmlTextReader is on; *ev says if a unit finished. */
+/*
+ * Handle the node the xmlTextReader is on; *ev says if a unit finished.
+ * Elements and text, nearly every node, are read off libxml2's node in
+ * place: a text node's content and an element's local name (node->name
+ * under SAX2, interned) are what xmlTextReaderConstValue() and
+ * xmlTextReaderConstLocalName() return, without their checks, and
+ * xmlTextReaderNodeType() would test every text node for blankness.
+ */
 static enum lrs_err on_node(struct lrs_ctf_reader *r, enum event *ev)
 {
-    const int type = xmlTextReaderNodeType(r->xr);
+    const xmlNode *node = xmlTextReaderCurrentNode(r->xr);
     const int depth = xmlTextReaderDepth(r->xr);
-    const xmlChar *name;
     enum lrs_err err;
 
-    if (depth < 0)
+    if (depth < 0 || !node)
         return fail_from_xml(r);
-    switch (type) {
+    if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+        r->ws_line = (unsigned long)xmlGetLineNo(node);
+        return on_text(r, depth, node);
+    }
+    switch (xmlTextReaderNodeType(r->xr)) {
     case XML_READER_TYPE_ELEMENT:
         if ((unsigned)depth >= r->lim.max_depth)
             return fail(r, LRS_ELIMIT, "ctf", node_line(r), 0,
                         "elements nested deeper than %u", r->lim.max_depth);
-        name = xmlTextReaderConstLocalName(r->xr);
-        if (!name)
+        if (!node->name)
             return fail(r, LRS_ENOMEM, NULL, 0, 0, "out of memory");
-        err = element_start(r, depth, (const char *)name);
+        err = element_start(r, depth, node->name);
         if (!err && xmlTextReaderIsEmptyElement(r->xr) == 1)
             err = element_end(r, depth, ev);
         return err;
     case XML_READER_TYPE_END_ELEMENT:
         return element_end(r, depth, ev);
-    case XML_READER_TYPE_TEXT:
-    case XML_READER_TYPE_CDATA:
-    case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-        r->ws_line = (unsigned long)node_line(r);
-        return on_text(r, depth);
     case XML_READER_TYPE_DOCUMENT_TYPE:
     case XML_READER_TYPE_ENTITY_REFERENCE:
     case XML_READER_TYPE_ENTITY:
@@ -471,6 +525,8 @@ static enum lrs_err reader_new(const struct lrs_ctf_limits *limits,
     if (r->lim.max_depth == 0 || r->lim.max_depth > LRS_CTF_MAX_DEPTH_CAP)
         r->lim.max_depth = LRS_CTF_MAX_DEPTH_CAP;
     lrs_buf_init(&r->text, r->lim.max_text_len);
+    r->in_pupil = pupil_mask();
+    kids_init(r);
     strings_clear(O_HEADER, &r->header);
     strings_clear(O_PUPIL, &r->pupil);
     *out = r;
@@ -502,12 +558,18 @@ static enum lrs_err reader_start(struct lrs_ctf_reader *r,
     if (r->xr)
         xmlTextReaderSetStructuredErrorHandler(r->xr, lrs__ctf_xml_error,
                                                &r->xerr);
+    for (size_t i = 0; r->xr && i < LRS_ARRAY_LEN(nodes); i++) {
+        r->names[i] =
+            xmlTextReaderConstString(r->xr, (const xmlChar *)nodes[i].name);
+        if (!r->names[i])
+            err = LRS_ERR(LRS_ENOMEM);
+    }
     lrs__ctf_guard_leave(&g);
     if (r->src.err) {
         err = r->src.err;
         if (diag)
             *diag = r->src.diag;
-    } else if (!r->xr) {
+    } else if (!r->xr || err) {
         err = LRS_ERR(LRS_ENOMEM);
         lrs_diag_set(diag, NULL, "out of memory");
     }

@@ -139,34 +139,107 @@ static int prolog_step(struct lrs__ctf_src *s, unsigned char c)
     }
 }
 
+/* The last `c` in the `n` bytes at `p`, or NULL (memrchr is GNU only). */
+static const unsigned char *last_of(const unsigned char *p, size_t n,
+                                    unsigned char c)
+{
+    while (n > 0)
+        if (p[--n] == c)
+            return p + n;
+    return NULL;
+}
+
+/* Move the position (line, column) past `n` bytes. */
+static void advance_pos(struct lrs__ctf_src *s, const unsigned char *p,
+                        size_t n)
+{
+    const unsigned char *nl = last_of(p, n, '\n');
+    unsigned long lines = 0, chars = 0;
+    size_t from = 0;
+
+    /* Two simple loops the compiler vectorises. Columns count characters:
+     * UTF-8 continuation bytes do not. */
+    if (nl) {
+        for (size_t i = 0; i <= (size_t)(nl - p); i++)
+            lines += p[i] == '\n';
+        from = (size_t)(nl - p) + 1;
+        s->line += lines;
+        s->col = 1;
+    }
+    for (size_t i = from; i < n; i++)
+        chars += (p[i] & 0xc0) != 0x80;
+    s->col += chars;
+}
+
+static int fail_run(struct lrs__ctf_src *s)
+{
+    char what[120];
+
+    snprintf(what, sizeof what,
+             "more than %zu bytes without markup (a text node, comment or "
+             "tag too large)",
+             s->max_run);
+    return fail_at(s, LRS_ELIMIT, s->line, s->col, what);
+}
+
+/*
+ * The body: only the run limit and the position. s->run counts the bytes
+ * since the last '<'; the byte that takes it past max_run is refused, at
+ * its own position. When the block is no longer than max_run, only the
+ * runs at its two ends can be too long (those inside are shorter than the
+ * block), so the first and the last '<' do; else '<' by '<'.
+ */
+static int scan_body(struct lrs__ctf_src *s, const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+
+    if (n <= s->max_run) {
+        const unsigned char *first = memchr(p, '<', n);
+        const size_t head = first ? (size_t)(first - p) : n;
+
+        if (s->run + head <= s->max_run) {
+            const unsigned char *last = first ? last_of(p, n, '<') : NULL;
+
+            s->run = last ? n - (size_t)(last - p) - 1 : s->run + n;
+            advance_pos(s, p, n);
+            return 0;
+        }
+    }
+    while (i < n) {
+        const unsigned char *lt = memchr(p + i, '<', n - i);
+        const size_t upto = lt ? (size_t)(lt - p) : n;
+
+        if (s->run + (upto - i) > s->max_run) {
+            const size_t bad = i + (s->max_run - s->run);
+
+            advance_pos(s, p + i, bad - i);
+            return fail_run(s);
+        }
+        s->run = lt ? 0 : s->run + (upto - i);
+        advance_pos(s, p + i, upto + (lt != NULL) - i);
+        i = upto + (lt != NULL);
+    }
+    return 0;
+}
+
 /* Pass `n` bytes through the scanner; -1 (s->err set) to refuse them. */
 static int scan(struct lrs__ctf_src *s, const unsigned char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+
+    /* The prolog byte by byte, until the root element starts. */
+    for (; i < n && s->state != S_BODY; i++) {
         const unsigned char c = p[i];
 
-        if (s->state != S_BODY && prolog_step(s, c) != 0)
+        if (prolog_step(s, c) != 0)
             return -1;
-        if (c == '<') {
+        if (c == '<')
             s->run = 0;
-        } else if (++s->run > s->max_run) {
-            char what[120];
-
-            snprintf(what, sizeof what,
-                     "more than %zu bytes without markup (a text node, "
-                     "comment or tag too large)",
-                     s->max_run);
-            return fail_at(s, LRS_ELIMIT, s->line, s->col, what);
-        }
-        /* Columns count characters: UTF-8 continuation bytes do not. */
-        if (c == '\n') {
-            s->line++;
-            s->col = 1;
-        } else if ((c & 0xc0) != 0x80) {
-            s->col++;
-        }
+        else if (++s->run > s->max_run)
+            return fail_run(s);
+        advance_pos(s, &p[i], 1);
     }
-    return 0;
+    return i < n ? scan_body(s, p + i, n - i) : 0;
 }
 
 static ssize_t fill(struct lrs__ctf_src *s, unsigned char *buf, size_t len)

@@ -10,9 +10,11 @@
  * readers here are small RFC 4180 ones that find their columns by header
  * name.
  *
- * `lrs train` lives here too: it builds the same index and writes the
- * model estimated from it (lrs_match_model_estimate()) to a model file,
- * which `lrs find --model` reads.
+ * `lrs train` lives here too: it builds the same index and stores the
+ * model estimated from it (lrs_match_model_estimate()) with the register
+ * (lrs_store_model_save), where `lrs find`, `lrs register`, `lrs batch`
+ * and lrsd find it, and with --out writes it to a model file, which
+ * `lrs find --model` reads.
  */
 #include "cli.h"
 
@@ -48,8 +50,10 @@ static const char find_help[] =
     "                      'lrs eval'; default standard output\n"
     "    --json            print the answer as JSON\n"
     "    --explain         print each candidate's field levels and weights\n"
-    "    --model FILE      the model written by 'lrs train' (default: the\n"
-    "                      shipped one)\n"
+    "    --model FILE      a model file written by 'lrs train --out'\n"
+    "                      (default: the model 'lrs train' stored with\n"
+    "                      the register, else the shipped one; with\n"
+    "                      --learners, the shipped one)\n"
     "    --high BITS       exact-match offset of the model (default 6)\n"
     "    --low BITS        possible-match offset of the model (default -4)\n"
     "\n"
@@ -267,29 +271,47 @@ static const char *db_url(const char *opt)
     return env && *env ? env : "./var/lrs.db";
 }
 
+/* The --high and --low offsets given (NULL: keep the model's). */
+struct offsets {
+    const char *high, *low;
+};
+
+static bool offset(const char *s, const char *name, double *out);
+
 /*
- * Replace *idx with an index of every learner of the store, with the same
- * model (lrs_service_index_load: name history, merges, closed left out).
+ * Set *idx to an index of every learner of the store
+ * (lrs_service_index_load: name history, merges, closed left out) with
+ * `model`, or with `model` NULL the register's own model (the one `lrs
+ * train` stored, else the shipped one); `off` then moves its thresholds.
  */
-static bool load_store(struct lrs_match_index **idx, const char *url)
+static bool load_store(struct lrs_match_index **idx, const char *url,
+                       const struct lrs_match_model *model,
+                       const struct offsets *off)
 {
     struct lrs_store *s = NULL;
-    struct lrs_match_index *fresh = NULL;
+    struct lrs_match_model m;
     struct lrs_diag d = LRS_DIAG_INIT;
-    bool ok;
+    bool ok = false;
 
+    *idx = NULL;
     if (lrs_store_open(url, 0, &s, &d)) {
         cli_error("%s", d.msg);
         return false;
     }
-    ok = lrs_service_index_load(s, lrs_match_index_model(*idx), &fresh, &d) ==
-         LRS_OK;
-    if (ok) {
-        lrs_match_index_free(*idx);
-        *idx = fresh;
-    } else {
-        cli_error("cannot index the register: %s", d.msg);
+    if (model)
+        m = *model;
+    else if (lrs_service_model_get(s, &m, NULL, &d)) {
+        cli_error("%s", d.msg);
+        goto out;
     }
+    if (off && (!offset(off->high, "--high", &m.high) ||
+                !offset(off->low, "--low", &m.low)))
+        goto out;
+    if (lrs_service_index_load(s, &m, idx, &d))
+        cli_error("cannot index the register: %s", d.msg);
+    else
+        ok = true;
+out:
     lrs_store_free(s);
     return ok;
 }
@@ -704,22 +726,34 @@ int cmd_find(int argc, char **argv)
 
     if (rc != CLI_OK)
         return rc;
+    const struct offsets off = {o.high, o.low};
+
+    /* The offsets are checked first (a usage error before any file is
+     * read), and applied again to the model read. */
     lrs_match_model_default(&model);
+    if (!offset(o.high, "--high", &model.high) ||
+        !offset(o.low, "--low", &model.low))
+        return CLI_USAGE;
     if (o.model && !read_model(o.model, &model))
         return CLI_FAIL;
     if (!offset(o.high, "--high", &model.high) ||
         !offset(o.low, "--low", &model.low))
         return CLI_USAGE;
-    err = lrs_match_index_new(&model, 0, &idx);
-    if (err) {
-        cli_error("cannot create the index: %s%s", lrs_strerror(err),
-                  err == LRS_EINVAL ? " (the model needs high - low >= "
-                                      "margin)"
-                                    : "");
-        return CLI_FAIL;
+    if (!o.learners) {
+        /* The register's own model unless --model names one. */
+        if (!load_store(&idx, db_url(o.db), o.model ? &model : NULL, &off))
+            return CLI_FAIL;
+    } else {
+        err = lrs_match_index_new(&model, 0, &idx);
+        if (err) {
+            cli_error("cannot create the index: %s%s", lrs_strerror(err),
+                      err == LRS_EINVAL ? " (the model needs high - low >= "
+                                          "margin)"
+                                        : "");
+            return CLI_FAIL;
+        }
     }
-    if (o.learners ? !load_learners(idx, o.learners)
-                   : !load_store(&idx, db_url(o.db)))
+    if (o.learners && !load_learners(idx, o.learners))
         rc = CLI_FAIL;
     else if (o.csv)
         rc = find_csv(idx, o.csv, o.out);
@@ -734,8 +768,8 @@ int cmd_find(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 
 static const char train_usage[] =
-    "lrs train [--db PATH | --learners FILE] --out MODEL [--seed N]\n"
-    "                [--pairs N] [--sample N]";
+    "lrs train [--db PATH [--out MODEL] | --learners FILE --out MODEL]\n"
+    "                [--seed N] [--pairs N] [--sample N]";
 
 static const char train_help[] =
     "Estimate the match model from the register (docs/matching.md,\n"
@@ -744,11 +778,13 @@ static const char train_help[] =
     "brings together, both held near the shipped defaults. Writes the\n"
     "model file that 'lrs find --model' reads, and prints each level's\n"
     "weight before and after. A register of fewer than 1,000 learners\n"
-    "gets the shipped model.\n"
+    "gets the shipped model. The model is stored with the register (the\n"
+    "newest one stored is what 'lrs find', 'lrs register', 'lrs batch'\n"
+    "and lrsd use) and, with --out, written to a file.\n"
     "\n"
     "    --db PATH         the store (default $LRS_DB, else ./var/lrs.db)\n"
     "    --learners FILE   instead of a store, a register CSV (as for\n"
-    "                      'lrs find')\n"
+    "                      'lrs find'); nothing is stored, --out is needed\n"
     "    --out MODEL       the model file to write\n"
     "    --seed N          sampling seed (default 1)\n"
     "    --pairs N         random pairs for u (default 1000000)\n"
@@ -797,8 +833,9 @@ static int train_args(int argc, char **argv, struct train_opts *o)
         cli_error("give --db or --learners, not both");
         return cli_usage(train_usage, NULL);
     }
-    if (!o->out) {
-        cli_error("give --out MODEL");
+    if (o->learners && !o->out) {
+        cli_error("give --out MODEL (a register CSV has no store to keep "
+                  "the model)");
         return cli_usage(train_usage, NULL);
     }
     return CLI_OK;
@@ -845,6 +882,44 @@ static void print_report(const struct lrs_match_train_report *r,
                    : "EM's matches are not what the shipped model calls "
                      "matches (a register without duplicates?)");
     printf("%u values held at a cap\n", r->clamped);
+}
+
+/* Save `model` with the register at `url` (lrs_store_model_save), as the
+ * command-line actor; say which row it is. */
+static bool store_model(const char *url, const struct lrs_match_model *model,
+                        const struct lrs_match_train_report *rep,
+                        const char *comment)
+{
+    const struct lrs_actor actor = LRS_ACTOR_CLI;
+    struct lrs_store *s = NULL;
+    struct lrs_store_model row;
+    struct lrs_buf b = LRS_BUF_INIT;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    bool ok = false;
+
+    if (lrs_buf_adds(&b, comment) || lrs_match_model_write(model, &b)) {
+        cli_error("cannot write the model: out of memory");
+        goto out;
+    }
+    if (lrs_store_open(url, 0, &s, &d)) {
+        cli_error("%s", d.msg);
+        goto out;
+    }
+    memset(&row, 0, sizeof row);
+    row.learners = (int64_t)rep->learners;
+    /* The comment without its "# " and line feed. */
+    snprintf(row.note, sizeof row.note, "%.*s", (int)(strlen(comment) - 3),
+             comment + 2);
+    if (lrs_store_model_save(s, &actor, &row, lrs_buf_str(&b))) {
+        cli_error("%s", lrs_store_errmsg(s));
+        goto out;
+    }
+    printf("stored as match model %lld of the register\n", (long long)row.id);
+    ok = true;
+out:
+    lrs_store_free(s);
+    lrs_buf_release(&b);
+    return ok;
 }
 
 /* Each trained level's weight, shipped and trained, in bits. */
@@ -897,15 +972,23 @@ int cmd_train(int argc, char **argv)
         !count_opt(o.pairs, "--pairs", 1000, 1ull << 32, &to.u_pairs) ||
         !count_opt(o.sample, "--sample", 1, UINT32_MAX, &to.em_learners))
         return CLI_USAGE;
-    err = lrs_match_index_new(NULL, 0, &idx);
-    if (err) {
-        cli_error("cannot create the index: %s", lrs_strerror(err));
-        return CLI_FAIL;
-    }
-    if (o.learners ? !load_learners(idx, o.learners)
-                   : !load_store(&idx, db_url(o.db))) {
-        rc = CLI_FAIL;
-        goto out;
+    /* Training starts from the shipped model, never from a stored one:
+     * the caps hold each value near the shipped value, not near the last
+     * training. */
+    lrs_match_model_default(&model);
+    if (!o.learners) {
+        if (!load_store(&idx, db_url(o.db), &model, NULL))
+            return CLI_FAIL;
+    } else {
+        err = lrs_match_index_new(NULL, 0, &idx);
+        if (err) {
+            cli_error("cannot create the index: %s", lrs_strerror(err));
+            return CLI_FAIL;
+        }
+        if (!load_learners(idx, o.learners)) {
+            rc = CLI_FAIL;
+            goto out;
+        }
     }
     err = lrs_match_model_estimate(idx, &to, &model, &rep, &d);
     if (err) {
@@ -918,7 +1001,11 @@ int cmd_train(int argc, char **argv)
     print_weights(&model);
     snprintf(comment, sizeof comment, "# lrs train: %llu learners, seed %llu\n",
              (unsigned long long)rep.learners, (unsigned long long)to.seed);
-    rc = write_model(o.out, &model, comment) ? CLI_OK : CLI_FAIL;
+    rc = CLI_OK;
+    if (!o.learners && !store_model(db_url(o.db), &model, &rep, comment))
+        rc = CLI_FAIL;
+    else if (o.out && !write_model(o.out, &model, comment))
+        rc = CLI_FAIL;
 out:
     lrs_match_index_free(idx);
     return rc;

@@ -212,8 +212,23 @@ lrs_service_export_learners(struct lrs_store *s, const struct lrs_actor *actor,
 struct lrs_match_index; /* lrs/match.h */
 struct lrs_match_model; /* lrs/match.h */
 
+struct lrs_store_model; /* lrs/store.h */
+
 /**
- * Build a match index (lrs/match.h) with `model` (NULL: the defaults) of
+ * The match model in use for the register of `s`: the newest one saved
+ * by `lrs train` (lrs_store_model_latest), read with lrs_match_model_read;
+ * when none was ever saved, the shipped defaults (lrs_match_model_default)
+ * and info->id 0. `info` may be NULL. A stored model that does not read
+ * (e.g. written by a newer program) is LRS_ECORRUPT with diag "model"
+ * naming the row and the reason; nothing falls back silently.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_model_get(struct lrs_store *s, struct lrs_match_model *out,
+                      struct lrs_store_model *info, struct lrs_diag *diag);
+
+/**
+ * Build a match index (lrs/match.h) with `model` (NULL: the register's
+ * own, lrs_service_model_get) of
  * every learner of the store: active and linked ones (closed ones are
  * never answered), each with its former family names (the name history,
  * most recent first, then previous_family_name), and every merge linked

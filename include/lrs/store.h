@@ -197,7 +197,7 @@ struct lrs_name_change {
 /* ------------------------------------------------------------------ */
 
 /** The schema version this program writes (lib/store migrations). */
-#define LRS_STORE_SCHEMA_VERSION 6
+#define LRS_STORE_SCHEMA_VERSION 7
 
 enum lrs_store_open_flags {
     /** Create the database if missing (`lrs init`); otherwise a missing
@@ -411,5 +411,47 @@ struct lrs_store_stats {
 /** Fill `*out` with the counts. */
 LRS_API LRS_NODISCARD enum lrs_err lrs_store_stats(struct lrs_store *s,
                                                    struct lrs_store_stats *out);
+
+/* ------------------------------------------------------------------ */
+/* The match model stored with the register                           */
+/* ------------------------------------------------------------------ */
+
+/** Largest model text kept, in bytes (a model file is about 3 KB). */
+#define LRS_STORE_MODEL_MAX 65536
+
+/**
+ * One trained match model as stored (table match_models, schema version
+ * 7): the model file text of lrs_match_model_write() (lrs/match.h,
+ * docs/matching.md "Model file"), and who trained it, when, on how many
+ * learners. The store keeps every model saved, append-only; the newest
+ * is the one in use.
+ */
+struct lrs_store_model {
+    int64_t id;         /* assigned by the store, ascending */
+    int64_t trained_ms; /* Unix ms, set by the store */
+    int64_t user_id;    /* who trained it */
+    int64_t org_id;     /* on behalf of */
+    int64_t learners;   /* register size it was trained on */
+    char note[256];     /* what was done, e.g. "lrs train: seed 1" */
+};
+
+/**
+ * Append model `text` (the text of a model file; not parsed here) with
+ * `actor`, now, m->learners and m->note (cut at 255 bytes, at a UTF-8
+ * character); set m->id and m->trained_ms. LRS_EINVAL (nothing stored,
+ * the message names "model") when the text is empty, longer than
+ * LRS_STORE_MODEL_MAX or holds a NUL byte.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_model_save(struct lrs_store *s, const struct lrs_actor *actor,
+                     struct lrs_store_model *m, struct lrs_str text);
+
+/**
+ * Read the newest model saved into `*out` and its text into `text`
+ * (replaced; NUL-terminated). LRS_ENOTFOUND when none was ever saved.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_model_latest(struct lrs_store *s, struct lrs_store_model *out,
+                       struct lrs_buf *text);
 
 #endif /* LRS_STORE_H */

@@ -1,7 +1,8 @@
 /*
  * index.c - build the match index from the store (lrs_service_index_load).
  *
- * Two passes over the store, both streamed: the name history first, kept
+ * The model first (NULL: the register's own, lrs_service_model_get),
+ * then two passes over the store, both streamed: the name history, kept
  * in memory as each learner's former family names (the history is small:
  * one row per amendment), then every learner, inserted with those names,
  * and last the merges, linked once every record is in. Closed learners
@@ -182,18 +183,53 @@ static enum lrs_err add_learner(const struct lrs_learner *sl, void *ctx)
     return add_merge(ld, l.uln, uln_num(sl->master_uln));
 }
 
+enum lrs_err lrs_service_model_get(struct lrs_store *s,
+                                   struct lrs_match_model *out,
+                                   struct lrs_store_model *info,
+                                   struct lrs_diag *diag)
+{
+    struct lrs_store_model row;
+    struct lrs_buf text = LRS_BUF_INIT;
+    struct lrs_diag why = LRS_DIAG_INIT;
+    enum lrs_err err = lrs_store_model_latest(s, &row, &text);
+
+    lrs_match_model_default(out);
+    if (err == LRS_ENOTFOUND) {
+        memset(&row, 0, sizeof row);
+        err = LRS_OK;
+    } else if (err) {
+        lrs__service_store_err(s, err, diag);
+    } else if (lrs_match_model_read(lrs_buf_str(&text), out, &why)) {
+        lrs_match_model_default(out);
+        lrs_diag_set(diag, "model", "the stored match model %lld: %s",
+                     (long long)row.id, why.msg);
+        err = LRS_ERR(LRS_ECORRUPT);
+    }
+    lrs_buf_release(&text);
+    if (!err && info)
+        *info = row;
+    return err;
+}
+
 enum lrs_err lrs_service_index_load(struct lrs_store *s,
                                     const struct lrs_match_model *model,
                                     struct lrs_match_index **out,
                                     struct lrs_diag *diag)
 {
     struct lrs_store_stats st;
+    struct lrs_match_model stored;
     struct load ld;
     enum lrs_err err;
 
     *out = NULL;
     memset(&ld, 0, sizeof ld);
     ld.diag = diag;
+    if (!model) {
+        err = lrs_service_model_get(s, &stored, NULL, diag);
+        if (err)
+            return err;
+        model = &stored;
+    }
     err = lrs_store_stats(s, &st);
     if (err)
         return lrs__service_store_err(s, err, diag);

@@ -326,6 +326,16 @@ struct lrs_store_ops {
                                     char holder[LRS_ULN_SIZE]);
     /** Delete every identity key of `uln`. */
     enum lrs_err (*identity_drop)(void *e, const char *uln);
+
+    /* -------- the match model (lib/store/<engine>/model.c) -------- */
+
+    /** Append model row `m` (trained_ms filled) with `text`; set m->id. */
+    enum lrs_err (*model_insert)(void *e, struct lrs_store_model *m,
+                                 struct lrs_str text);
+    /** The newest model row and its text (`text` replaced);
+     *  LRS_ENOTFOUND when there is none. */
+    enum lrs_err (*model_latest)(void *e, struct lrs_store_model *out,
+                                 struct lrs_buf *text);
 };
 
 /** The engines compiled in. */

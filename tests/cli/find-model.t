@@ -30,14 +30,26 @@ true links               1246
 false links                 0   0.00% of queries (0 to a wrong learner)
 missed links                0   0.00% of queries with a true match
 reviews                    22   1.47% of queries (18 holding the true ULN)
-# The same register through the store; a single find with the model.
+# The same register through the store: before training, lrs find uses
+# the shipped model; lrs train stores its model with the register (and
+# writes --out), and lrs find then uses the stored one without --model.
 $ lrs init > /dev/null
 $ lrs import learners a/learners.csv
 imported 3000 learners (0 ULNs issued)
-$ lrs train --out store-model.txt --pairs 300000 | head -1
+$ lrs find --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE" --explain | tail -1
+2931986320   39.80  exact      +6.69  missing    +0.00  exact      +7.57  exact     +11.63  same       +0.94  exact     +12.97
+$ lrs train --out store-model.txt --pairs 300000 > train.txt; head -1 train.txt; tail -1 train.txt
 trained on 3000 learners: u from 300000 random pairs; m by EM over 95 blocked pairs of 3000 learners (38 patterns; 362 left out by the twin rule)
+stored as match model 1 of the register
+$ lrs find --model store-model.txt --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE" --explain | tail -1
+2931986320   39.72  exact      +7.49  missing    +0.00  exact      +6.86  exact     +11.21  same       +0.94  exact     +13.22
+$ lrs find --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE" --explain | tail -1
+2931986320   39.72  exact      +7.49  missing    +0.00  exact      +6.86  exact     +11.21  same       +0.94  exact     +13.22
 $ lrs find --model store-model.txt --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE"
 WSRC0004 2931986320
+# Trained again without --out: model 2 is the one in use.
+$ lrs train --pairs 300000 --seed 2 | tail -1
+stored as match model 2 of the register
 # A register too small to train gets the shipped model, which reads back.
 $ lrs synth --learners 100 --queries 1 --seed 1 --out tiny > /dev/null
 $ lrs train --learners tiny/learners.csv --out shipped.txt | head -1
@@ -64,9 +76,9 @@ $ lrs find --learners a/learners.csv --model nowhere.txt --given Emma --family M
 2> lrs: cannot open 'nowhere.txt': No such file or directory
 ? 1
 $ lrs train --learners a/learners.csv
-2> lrs: give --out MODEL
-2> usage: lrs train [--db PATH | --learners FILE] --out MODEL [--seed N]
-2>                 [--pairs N] [--sample N]
+2> lrs: give --out MODEL (a register CSV has no store to keep the model)
+2> usage: lrs train [--db PATH [--out MODEL] | --learners FILE --out MODEL]
+2>                 [--seed N] [--pairs N] [--sample N]
 ? 2
 $ lrs train --learners a/learners.csv --out m.txt --pairs 10
 2> lrs: --pairs must be a whole number from 1000 to 4294967296, got '10'

@@ -612,4 +612,7 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     .non_match_scan = lrs__pg_non_match_scan,
     .identity_insert = lrs__pg_identity_insert,
     .identity_drop = lrs__pg_identity_drop,
+    /* the match model */
+    .model_insert = lrs__pg_model_insert,
+    .model_latest = lrs__pg_model_latest,
 };

@@ -259,4 +259,12 @@ enum lrs_err lrs__pg_identity_insert(void *e, const char *key, const char *uln,
                                      char holder[LRS_ULN_SIZE]);
 enum lrs_err lrs__pg_identity_drop(void *e, const char *uln);
 
+/* model.c: the match model ops (store_int.h) and their migration. */
+/** Schema version 7: match_models (NULL-terminated). */
+extern const char *const lrs__pg_model_migration[];
+enum lrs_err lrs__pg_model_insert(void *e, struct lrs_store_model *m,
+                                  struct lrs_str text);
+enum lrs_err lrs__pg_model_latest(void *e, struct lrs_store_model *out,
+                                  struct lrs_buf *text);
+
 #endif /* LRS_STORE_PG_INT_H */

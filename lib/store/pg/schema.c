@@ -300,6 +300,7 @@ static const char *const *const migrations[] = {
     lrs__pg_plr_migration,
     lrs__pg_links_migration,
     lrs__pg_batch_blobs_migration,
+    lrs__pg_model_migration,
 };
 
 /* The schema_version table is the engine's own, outside the numbered
@@ -315,7 +316,8 @@ static const char drop_all[] =
     " api_tokens, learners, name_history, merges, batch_blobs, batch_jobs,"
     " batch_rows,"
     " exceptions, achievements, plr_shares, grade_history, exam_entries, audit_log, uln_allocator,"
-    " sessions, settings, learner_links, non_matches, learner_identities"
+    " sessions, settings, learner_links, non_matches, learner_identities,"
+    " match_models"
     " CASCADE;"
     "DROP SEQUENCE IF EXISTS uln_counter";
 

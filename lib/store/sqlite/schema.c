@@ -292,6 +292,7 @@ static const char *const *const migrations[] = {
     lrs__sqlite_plr_migration,
     lrs__sqlite_links_migration,
     lrs__sqlite_batch_blobs_migration,
+    lrs__sqlite_model_migration,
 };
 
 _Static_assert(LRS_ARRAY_LEN(migrations) == LRS_STORE_SCHEMA_VERSION + 1,

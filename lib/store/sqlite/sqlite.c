@@ -1050,6 +1050,9 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .non_match_scan = lrs__sqlite_non_match_scan,
     .identity_insert = lrs__sqlite_identity_insert,
     .identity_drop = lrs__sqlite_identity_drop,
+    /* the match model */
+    .model_insert = lrs__sqlite_model_insert,
+    .model_latest = lrs__sqlite_model_latest,
 };
 
 /* For accounts.c (sqlite_int.h). */

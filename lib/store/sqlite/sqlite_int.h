@@ -138,4 +138,12 @@ enum lrs_err lrs__sqlite_identity_insert(void *e, const char *key,
                                          char holder[LRS_ULN_SIZE]);
 enum lrs_err lrs__sqlite_identity_drop(void *e, const char *uln);
 
+/* model.c: the match model ops (store_int.h) and their migration. */
+/** Schema version 7: match_models (NULL-terminated). */
+extern const char *const lrs__sqlite_model_migration[];
+enum lrs_err lrs__sqlite_model_insert(void *e, struct lrs_store_model *m,
+                                      struct lrs_str text);
+enum lrs_err lrs__sqlite_model_latest(void *e, struct lrs_store_model *out,
+                                      struct lrs_buf *text);
+
 #endif /* LRS_STORE_SQLITE_INT_H */

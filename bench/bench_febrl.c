@@ -5,11 +5,16 @@
  * FEBRL 4: dataset4a.csv is the register, each record of dataset4b.csv a
  * search; rec-N-dup-0 in 4b is the same person as rec-N-org in 4a. A
  * link is an exact match (WSRC0004); precision, recall and F1 count
- * links. FEBRL 3: deduplication; each record is searched against an
- * index of all the others (it is re-keyed to nothing while it is
- * searched), its exact matches are links, and precision, recall and F1
- * count the record pairs of the clusters that the links make (transitive
- * closure), against the 6,538 true pairs.
+ * links. FEBRL 3: deduplication, run two ways. Pairwise: each record is
+ * searched against an index of all the others (it is re-keyed to nothing
+ * while it is searched). As an LRS would meet them: the records arrive
+ * one by one in file order, each is searched against those before it,
+ * and an exact match is inserted and merged into the learner it matched
+ * (lrs_match_index_merge: a later record that finds two records of one
+ * person sees one learner, not two rivals), anything else is inserted as
+ * a new learner. Precision, recall and F1 count the record pairs of the
+ * clusters that the links make (transitive closure), against the 6,538
+ * true pairs.
  *
  * Both sets also report the pairwise figure that other tools publish: a
  * pair is predicted when the candidate scores at least the exact
@@ -19,11 +24,22 @@
  * figures measure.
  *
  * FEBRL has no gender (missing for every record) and Australian
- * postcodes (four digits, which are not UK postcodes: missing too), so
- * only given name, family name and date of birth (YYYYMMDD; an invalid
- * or empty one is missing) carry evidence; the street address and social
- * security number that other tools compare are not used. Each set runs
- * with the shipped model and with a model trained on its own register.
+ * postcodes: four digits, which are not UK postcodes. Each run is made
+ * twice: with names and date of birth only (YYYYMMDD; an invalid or
+ * empty one is missing), and with each postcode mapped to a UK-shaped one
+ * (uk_postcode() below: the same four digits always give the same
+ * postcode, and postcodes sharing their first 1, 2 or 3 digits share
+ * area, district or sector), so that postcode evidence counts as it does
+ * for an English register. The street address and social security
+ * number that other tools compare are not used. Each set runs with the
+ * shipped model and with a model trained on its own register.
+ *
+ * FEBRL 4 also prints where recall is lost (breakdown()): for each 4b
+ * record whose true 4a record was not linked, whether blocking never
+ * brought that record in, the twin rule left it out (given names
+ * "different"), it scored below the possible threshold, or it was a
+ * review (below the exact threshold, vetoed, or a rival within the
+ * margin), with the commonest level patterns of the missed pairs.
  *
  * Usage: bench_febrl [DIR] (default $LRS_FEBRL_DIR, else
  * /work/shared/data/febrl, else ../shared/data/febrl). Without the data
@@ -42,8 +58,10 @@ struct rec {
     unsigned entity; /* N of rec-N-... */
     bool org;        /* rec-N-org */
     char given[64], family[64];
-    struct lrs_date dob; /* year 0 when missing */
-    uint64_t uln;        /* in the index */
+    struct lrs_date dob;    /* year 0 when missing */
+    struct lrs_postcode pc; /* mapped (uk_postcode), or empty */
+    char au[8];             /* the FEBRL postcode */
+    uint64_t uln;           /* in the index */
 };
 
 struct set {
@@ -91,6 +109,33 @@ static struct lrs_date dob_of(struct lrs_str s)
     return d;
 }
 
+/*
+ * A UK-shaped postcode for a four-digit Australian one, deterministic:
+ * the first digit picks the area (two letters), the second is the
+ * district number, the third the sector, the fourth the unit's first
+ * letter: 2617 -> "CF6 1AH"... so that FEBRL postcodes sharing their
+ * first one, two or three digits share area, district or sector, as
+ * nearby UK postcodes do. Anything but four digits is missing.
+ */
+static void uk_postcode(struct lrs_str au, struct lrs_postcode *out)
+{
+    static const char *const area[10] = {"AB", "BD", "CF", "DH", "EX",
+                                         "FK", "GL", "HP", "KT", "LS"};
+    char text[16];
+
+    memset(out, 0, sizeof *out);
+    if (au.len != 4)
+        return;
+    for (size_t i = 0; i < 4; i++)
+        if (au.ptr[i] < '0' || au.ptr[i] > '9')
+            return;
+    snprintf(text, sizeof text, "%s%c %c%c%c", area[au.ptr[0] - '0'], au.ptr[1],
+             au.ptr[2], 'A' + (au.ptr[3] - '0'),
+             'A' + (au.ptr[0] - '0') + (au.ptr[1] - '0'));
+    if (lrs_postcode_parse(lrs_str_c(text), out, NULL))
+        memset(out, 0, sizeof *out);
+}
+
 static bool load(const char *dir, const char *name, struct set *s)
 {
     char path[512], line[1024];
@@ -125,6 +170,8 @@ static bool load(const char *dir, const char *name, struct set *s)
         copy(field(line, 1), r->given, sizeof r->given);
         copy(field(line, 2), r->family, sizeof r->family);
         r->dob = dob_of(field(line, 9));
+        copy(field(line, 7), r->au, sizeof r->au);
+        uk_postcode(lrs_str_c(r->au), &r->pc);
     }
     fclose(f);
     return true;
@@ -149,6 +196,9 @@ static uint64_t uln_of(unsigned n)
     }
 }
 
+/* Whether the mapped postcodes are used (the second run of each set). */
+static bool use_postcode;
+
 static struct lrs_match_learner learner_of(const struct rec *r)
 {
     struct lrs_match_learner l;
@@ -158,6 +208,8 @@ static struct lrs_match_learner learner_of(const struct rec *r)
     l.given = lrs_str_c(r->given);
     l.family = lrs_str_c(r->family);
     l.dob = r->dob;
+    if (use_postcode)
+        l.postcode = r->pc;
     return l;
 }
 
@@ -191,6 +243,8 @@ static struct lrs_match_query query_of(const struct rec *r)
     q.given = lrs_str_c(r->given);
     q.family = lrs_str_c(r->family);
     q.dob = r->dob;
+    if (use_postcode)
+        q.postcode = r->pc;
     return q;
 }
 
@@ -303,6 +357,173 @@ static void febrl4(struct set *a, const struct set *b,
            (tp + review_hits) / (double)b->count);
     lrs_match_result_release(&res);
     lrs_match_index_free(idx);
+}
+
+/* ------------------------------------------------------------------ */
+/* FEBRL 4: where recall is lost                                      */
+/* ------------------------------------------------------------------ */
+
+enum loss {
+    LOSS_LINKED,    /* linked to the true record */
+    LOSS_UNBLOCKED, /* no block brought the true record in */
+    LOSS_TWIN,      /* given names "different": left out by the twin rule */
+    LOSS_LOW,       /* scored below the possible threshold */
+    LOSS_BELOW,     /* a review: the true record below the exact threshold */
+    LOSS_VETO,      /* a review: above it but vetoed */
+    LOSS_RIVAL,     /* a review: another record within the margin */
+    LOSS__COUNT
+};
+
+static const char *const loss_names[LOSS__COUNT] = {
+    "linked",
+    "never blocked",
+    "twin rule (given different)",
+    "below the possible threshold",
+    "review: below the exact threshold",
+    "review: vetoed (given or dob level)",
+    "review: a rival within the margin",
+};
+
+static const char *const loss_short[LOSS__COUNT] = {
+    "linked",     "unblocked", "twin rule", "below low",
+    "below high", "vetoed",    "rival",
+};
+
+static const char *dob_level_of(struct lrs_date q, struct lrs_date l)
+{
+    int differ;
+
+    if (!q.year || !l.year)
+        return "missing";
+    if (q.year == l.year && q.month == l.month && q.day == l.day)
+        return "exact";
+    if (q.year == l.year && q.month == l.day && q.day == l.month)
+        return "swapped";
+    differ = (q.year != l.year) + (q.month != l.month) + (q.day != l.day);
+    return differ == 1 ? "one_part" : "different";
+}
+
+struct pattern {
+    char text[96];
+    unsigned count;
+};
+
+static void count_pattern(struct pattern *p, size_t *n, size_t cap,
+                          const char *text)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(p[i].text, text) == 0) {
+            p[i].count++;
+            return;
+        }
+    if (*n < cap) {
+        snprintf(p[*n].text, sizeof p[*n].text, "%s", text);
+        p[(*n)++].count = 1;
+    }
+}
+
+static int cmp_pattern(const void *x, const void *y)
+{
+    const struct pattern *a = x, *b = y;
+
+    return (a->count < b->count) - (a->count > b->count);
+}
+
+static const struct lrs_match_candidate *
+cand_of(const struct lrs_match_result *res, size_t n, uint64_t uln)
+{
+    for (size_t k = 0; k < n; k++)
+        if (res->candidates[k].uln == uln)
+            return &res->candidates[k];
+    return NULL;
+}
+
+static void breakdown(struct set *a, const struct set *b,
+                      const struct lrs_match_model *model)
+{
+    struct lrs_match_model wide = *model;
+    struct lrs_match_index *idx = build(a, model), *all;
+    struct lrs_match_result res, diag;
+    unsigned loss[LOSS__COUNT] = {0};
+    static struct pattern pat[512];
+    size_t npat = 0, *of;
+    unsigned max_entity = 0;
+
+    /* Every scored candidate kept: the possible threshold at the floor. */
+    wide.low = -100;
+    wide.max_possible = 1000;
+    all = build(a, &wide);
+    for (size_t j = 0; j < a->count; j++)
+        if (a->v[j].entity > max_entity)
+            max_entity = a->v[j].entity;
+    of = calloc(max_entity + 1, sizeof *of);
+    if (!of)
+        abort();
+    for (size_t j = 0; j < a->count; j++)
+        of[a->v[j].entity] = j + 1;
+    lrs_match_result_init(&res);
+    lrs_match_result_init(&diag);
+    for (size_t i = 0; i < b->count; i++) {
+        const struct lrs_match_query q = query_of(&b->v[i]);
+        const struct rec *t;
+        const struct lrs_match_candidate *c, *w;
+        enum loss why;
+        char text[96];
+
+        if (b->v[i].entity > max_entity || !of[b->v[i].entity])
+            continue;
+        t = &a->v[of[b->v[i].entity] - 1];
+        if (lrs_match_index_find(idx, &q, &res, NULL) ||
+            lrs_match_index_find(all, &q, &diag, NULL))
+            continue;
+        c = cand_of(&res, res.above_low, t->uln);
+        w = cand_of(&diag, diag.above_low, t->uln);
+        if ((res.code == LRS_MATCH_EXACT || res.code == LRS_MATCH_LINKED) &&
+            res.candidates[0].uln == t->uln) {
+            loss[LOSS_LINKED]++;
+            continue;
+        }
+        if (c) {
+            why = c->score < res.high                ? LOSS_BELOW
+                  : (c->flags & LRS_MATCH_CAND_VETO) ? LOSS_VETO
+                                                     : LOSS_RIVAL;
+        } else if (w) {
+            why = LOSS_LOW;
+        } else {
+            if (lrs_match_index_find_uln(all, t->uln, q.given, q.family, &diag,
+                                         NULL))
+                diag.candidate_count = 0;
+            why = diag.candidate_count &&
+                          diag.candidates[0].level[LRS_MATCH_GIVEN] ==
+                              LRS_MATCH_NAME_DIFFERENT
+                      ? LOSS_TWIN
+                      : LOSS_UNBLOCKED;
+            w = diag.candidate_count ? &diag.candidates[0] : NULL;
+        }
+        loss[why]++;
+        if (!w)
+            continue;
+        snprintf(
+            text, sizeof text, "%-10s given %-9s family %-9s dob %-9s",
+            loss_short[why],
+            lrs_match_level_name(LRS_MATCH_GIVEN, w->level[LRS_MATCH_GIVEN]),
+            lrs_match_level_name(LRS_MATCH_FAMILY, w->level[LRS_MATCH_FAMILY]),
+            dob_level_of(q.dob, t->dob));
+        count_pattern(pat, &npat, sizeof pat / sizeof pat[0], text);
+    }
+    printf("  where recall is lost (%zu searches):\n", b->count);
+    for (int k = 0; k < LOSS__COUNT; k++)
+        printf("    %-36s %5u  %5.1f%%\n", loss_names[k], loss[k],
+               100.0 * loss[k] / (double)b->count);
+    qsort(pat, npat, sizeof pat[0], cmp_pattern);
+    printf("  commonest level patterns of the pairs not linked:\n");
+    for (size_t k = 0; k < npat && k < 12; k++)
+        printf("    %5u  %s\n", pat[k].count, pat[k].text);
+    free(of);
+    lrs_match_result_release(&res);
+    lrs_match_result_release(&diag);
+    lrs_match_index_free(idx);
+    lrs_match_index_free(all);
 }
 
 /* ------------------------------------------------------------------ */
@@ -426,6 +647,54 @@ static void febrl3(struct set *s, const struct lrs_match_model *model,
     free(pairs);
 }
 
+/* FEBRL 3 as registrations arriving one by one, each link merged. */
+static void febrl3_arrivals(struct set *s, const struct lrs_match_model *model)
+{
+    struct lrs_match_index *idx;
+    struct lrs_match_result res;
+    size_t *up = malloc(s->count * sizeof *up);
+    double links = 0, wrong = 0, pred, tp, truth;
+
+    if (!up || lrs_match_index_new(model, s->count, &idx))
+        abort();
+    for (size_t i = 0; i < s->count; i++) {
+        up[i] = i;
+        s->v[i].uln = uln_of((unsigned)i);
+    }
+    lrs_match_result_init(&res);
+    for (size_t i = 0; i < s->count; i++) {
+        const struct lrs_match_query q = query_of(&s->v[i]);
+        struct lrs_match_learner l = learner_of(&s->v[i]);
+        uint64_t master = 0;
+
+        if (lrs_match_index_find(idx, &q, &res, NULL))
+            abort();
+        if (res.code == LRS_MATCH_EXACT || res.code == LRS_MATCH_LINKED) {
+            const size_t j = rec_of(s, res.candidates[0].uln);
+
+            links++;
+            wrong += s->v[j].entity != s->v[i].entity;
+            up[find_root(up, i)] = find_root(up, j);
+            master = res.candidates[0].uln;
+        }
+        if (lrs_match_index_insert(idx, &l, NULL, NULL)) {
+            l.given = l.family = (struct lrs_str){"", 0};
+            if (lrs_match_index_insert(idx, &l, NULL, NULL))
+                abort();
+        }
+        if (master && lrs_match_index_merge(idx, l.uln, master))
+            abort();
+    }
+    count_pairs(s, up, &pred, &tp, &truth);
+    printf("  one by one, each link merged: %.0f links, %.0f to another "
+           "person\n",
+           links, wrong);
+    print_prf("  pairs of the merged clusters", tp, pred - tp, truth, 0.9954);
+    lrs_match_result_release(&res);
+    lrs_match_index_free(idx);
+    free(up);
+}
+
 int main(int argc, char **argv)
 {
     const char *env = getenv("LRS_FEBRL_DIR");
@@ -449,15 +718,29 @@ int main(int argc, char **argv)
                dir);
         return 0;
     }
-    printf("FEBRL from %s: given name, family name and date of birth only "
-           "(no gender; Australian postcodes are not used)\n",
-           dir);
-    febrl4(&a, &b, NULL, "shipped model");
-    if (trained(&a, &m))
-        febrl4(&a, &b, &m, "model trained on 4a");
-    febrl3(&c, NULL, "shipped model");
-    if (trained(&c, &m))
-        febrl3(&c, &m, "model trained on dataset3");
+    for (int pass = 0; pass < 2; pass++) {
+        struct lrs_match_model shipped;
+
+        use_postcode = pass == 1;
+        printf("\nFEBRL from %s: given name, family name, date of birth%s "
+               "(no gender)\n",
+               dir,
+               use_postcode ? " and the postcode mapped to a UK shape"
+                            : " (Australian postcodes not used)");
+        lrs_match_model_default(&shipped);
+        febrl4(&a, &b, NULL, "shipped model");
+        breakdown(&a, &b, &shipped);
+        if (trained(&a, &m)) {
+            febrl4(&a, &b, &m, "model trained on 4a");
+            breakdown(&a, &b, &m);
+        }
+        febrl3(&c, NULL, "shipped model");
+        febrl3_arrivals(&c, NULL);
+        if (trained(&c, &m)) {
+            febrl3(&c, &m, "model trained on dataset3");
+            febrl3_arrivals(&c, &m);
+        }
+    }
     free(a.v);
     free(b.v);
     free(c.v);

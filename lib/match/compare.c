@@ -335,11 +335,15 @@ static unsigned slow_level(const struct lrs_match_model *model,
     }
     if (jw >= model->jw_high)
         return LRS_MATCH_NAME_JW_HIGH;
-    if (jw >= model->jw_mid)
-        return LRS_MATCH_NAME_JW_MID;
+    /* One edit (a substitution, insertion, deletion or transposition of
+     * neighbours) before the jw_mid band: WHITE/WNITE (0.880) and
+     * MASON/MAXON (0.893) are single typos, which jw_mid, shared by many
+     * unrelated names of similar letters, undervalues. */
     if (lrs_name_damerau_levenshtein(q->s, l->s, 1) <= 1 && q->s.len >= 2 &&
         l->s.len >= 2 && q->s.len + l->s.len >= 5)
         return LRS_MATCH_NAME_ONE_EDIT;
+    if (jw >= model->jw_mid)
+        return LRS_MATCH_NAME_JW_MID;
     if (q->first[0] &&
         (q->first[0] == l->first[0] || q->first[0] == l->first[1] ||
          q->first[1] == l->first[0] || q->first[1] == l->first[1]))

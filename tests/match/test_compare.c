@@ -72,6 +72,19 @@ static void test_compare__name_levels(void **state)
     assert_int_equal(name_level("MASSEY", "MASSIE"), LRS_MATCH_NAME_JW_MID);
     /* JACK/JSCK: 0.850, but one substitution. */
     assert_int_equal(name_level("JACK", "JSCK"), LRS_MATCH_NAME_ONE_EDIT);
+    /* One edit ranks above the jw_mid band: WHITE/WNITE 0.880 and
+     * MASON/MAXON 0.893 are single typos; HARRINGTON/HARRIGTON (0.936,
+     * a deletion) likewise; a transposition counts as one edit. */
+    assert_int_equal(name_level("WHITE", "WNITE"), LRS_MATCH_NAME_ONE_EDIT);
+    assert_int_equal(name_level("MASON", "MAXON"), LRS_MATCH_NAME_ONE_EDIT);
+    assert_int_equal(name_level("HARRINGTON", "HARRIGTON"),
+                     LRS_MATCH_NAME_ONE_EDIT);
+    assert_int_equal(name_level("WEBB", "WBEB"), LRS_MATCH_NAME_ONE_EDIT);
+    /* Two edits stay in their band, or below it. */
+    assert_int_equal(name_level("MASSEY", "MASSIE"), LRS_MATCH_NAME_JW_MID);
+    /* THORPE/THROPR: 0.858, two edits, no Double Metaphone code in
+     * common. */
+    assert_int_equal(name_level("THORPE", "THROPR"), LRS_MATCH_NAME_DIFFERENT);
     assert_int_equal(name_level("J", "JOHN"), LRS_MATCH_NAME_INITIAL);
     assert_int_equal(name_level("JOHN", "J"), LRS_MATCH_NAME_INITIAL);
     assert_int_equal(name_level("JOHN", "MARY"), LRS_MATCH_NAME_DIFFERENT);

@@ -140,7 +140,7 @@ static int write_ctf(const char *queries, const char *path, uint64_t *count)
 static int setup(const char *dir, uint64_t learners, uint64_t pupils,
                  const char *db, const char *ctf, uint64_t *count)
 {
-    struct lrs_synth_opts so = {learners, pupils, 7};
+    struct lrs_synth_opts so = {learners, pupils, 7, 0};
     struct lrs_import_opts io = {0};
     struct lrs_import_result ir;
     struct lrs_diag d = LRS_DIAG_INIT;

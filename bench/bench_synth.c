@@ -45,7 +45,7 @@ static int write_perfect(const char *dir)
 
 int main(int argc, char **argv)
 {
-    struct lrs_synth_opts o = {1000000, 100000, 1};
+    struct lrs_synth_opts o = {1000000, 100000, 1, 0};
     struct lrs_synth_stats st;
     struct lrs_eval ev = LRS_EVAL_INIT;
     struct lrs_diag d = LRS_DIAG_INIT;

@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const char synth_usage[] =
-    "lrs synth --learners N --queries M --seed S --out DIR";
+    "lrs synth --learners N --queries M --seed S [--duplicates D] --out "
+    "DIR";
 
 static const char synth_help[] =
     "Write DIR/learners.csv (a register of N learners aged 13 to 19 "
@@ -20,6 +21,9 @@ static const char synth_help[] =
     "    --learners N   register size (default 1000)\n"
     "    --queries M    number of queries (default 100)\n"
     "    --seed S       random seed, a number (default 1)\n"
+    "    --duplicates D second records of the same person in the register,\n"
+    "                   per 10,000 learners, 0 to 1000 (default 0): for\n"
+    "                   'lrs train', whose EM needs duplicates for m\n"
     "    --out DIR      output directory (required)\n";
 
 /*
@@ -58,7 +62,7 @@ static bool number(const char *s, const char *name, uint64_t max, uint64_t *out)
 
 int cmd_synth(int argc, char **argv)
 {
-    struct lrs_synth_opts opts = {1000, 100, 1};
+    struct lrs_synth_opts opts = {1000, 100, 1, 0};
     struct lrs_synth_stats st;
     struct lrs_diag diag = LRS_DIAG_INIT;
     const char *out = NULL, *v;
@@ -81,6 +85,12 @@ int cmd_synth(int argc, char **argv)
         } else if ((v = option(argc, argv, &i, "--seed", &missing))) {
             if (!number(v, "--seed", UINT64_MAX, &opts.seed))
                 return CLI_USAGE;
+        } else if ((v = option(argc, argv, &i, "--duplicates", &missing))) {
+            uint64_t d;
+
+            if (!number(v, "--duplicates", 1000, &d))
+                return CLI_USAGE;
+            opts.duplicates_per_10k = (uint32_t)d;
         } else if ((v = option(argc, argv, &i, "--out", &missing))) {
             out = v;
         } else if (missing) {
@@ -105,6 +115,9 @@ int cmd_synth(int argc, char **argv)
            "twins)\n",
            (unsigned long long)st.learners, (unsigned long long)st.families,
            (unsigned long long)st.with_sibling, (unsigned long long)st.twins);
+    if (st.duplicates)
+        printf("duplicates %llu (second records of a learner)\n",
+               (unsigned long long)st.duplicates);
     printf("queries %llu (%llu with a register match)\n",
            (unsigned long long)st.queries, (unsigned long long)st.matchable);
     for (int k = 0; k < LRS_SYNTH_KIND__COUNT; k++)

@@ -84,6 +84,16 @@ struct lrs_synth_opts {
     uint64_t learner_count; /* register size, 1..LRS_SYNTH_MAX_LEARNERS */
     uint64_t query_count;   /* queries, 0..LRS_SYNTH_MAX_QUERIES */
     uint64_t seed;          /* any value; same seed, same files */
+    /*
+     * Duplicates in the register, per 10,000 learners (0..1000; default
+     * 0, and then the files are as without this field): after a learner,
+     * with this chance, a second record of the same person with one
+     * corruption (a typo, a nickname, a moved house...) and its own ULN,
+     * as a register that once missed a link holds. For `lrs train`,
+     * whose EM needs true duplicates to estimate m; queries target only
+     * the first records.
+     */
+    uint32_t duplicates_per_10k;
 };
 
 /** What was generated. */
@@ -92,6 +102,7 @@ struct lrs_synth_stats {
     uint64_t families;     /* households in the register */
     uint64_t with_sibling; /* learners with a sibling in the register */
     uint64_t twins;        /* learners with a twin in the register */
+    uint64_t duplicates;   /* second records (duplicates_per_10k) */
     uint64_t queries;      /* rows of queries.csv (and of truth.csv) */
     uint64_t matchable;    /* queries whose truth ULN is set */
     uint64_t kind_count[LRS_SYNTH_KIND__COUNT]; /* queries with each kind */

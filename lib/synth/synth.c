@@ -529,14 +529,68 @@ static void settle_waiting(struct gen *g)
     g->waiting_count = 0;
 }
 
+/* A second record of a person: the fields of query `q`, no address. */
+static void write_duplicate(struct lrs__out *o, const char *uln,
+                            const struct lrs__query *q)
+{
+    char date[11];
+
+    lrs__out_str(o, uln);
+    lrs__out_ch(o, ',');
+    lrs__out_field(o, q->given);
+    lrs__out_ch(o, ',');
+    lrs__out_field(o, q->middle);
+    lrs__out_ch(o, ',');
+    lrs__out_field(o, q->family);
+    lrs__out_ch(o, ',');
+    lrs_date_format(lrs_date_from_days(q->dob), date);
+    lrs__out_str(o, date);
+    lrs__out_ch(o, ',');
+    lrs__out_u64(o, q->gender < 0 ? 0 : (uint64_t)q->gender, 1);
+    lrs__out_ch(o, ',');
+    lrs__out_str(o, q->postcode);
+    lrs__out_str(o, ",,,,,\n");
+}
+
+/*
+ * With the chance of opts->duplicates_per_10k, write a second record of
+ * `who` with one corruption that keeps it the same person to a careful
+ * eye (not a new person, twin or sibling), under a ULN of its own. Its
+ * own random stream, so the register's first records are those of a
+ * run without duplicates.
+ */
+static enum lrs_err maybe_duplicate(struct gen *g, struct rng *r,
+                                    struct lrs__out *o,
+                                    const struct lrs__person *who)
+{
+    struct lrs__query q;
+    char uln[LRS_ULN_LEN + 1];
+    uint32_t kinds;
+    enum lrs_err err;
+
+    if (!lrs__rng_chance(r, g->opts->duplicates_per_10k))
+        return LRS_OK;
+    kinds = KIND(corruptions[draw_corruption(r, 0)].kind);
+    if (!lrs__kinds_applicable(kinds, who))
+        kinds = KIND(LRS_SYNTH_EXACT);
+    lrs__corrupt(&g->t, who, kinds, r, &q);
+    err = lrs_uln_issue(&g->key, &g->counter, uln);
+    if (err)
+        return err;
+    write_duplicate(o, uln, &q);
+    g->stats.duplicates++;
+    return LRS_OK;
+}
+
 static enum lrs_err write_register(struct gen *g, struct lrs__out *o)
 {
-    struct rng r;
+    struct rng r, dr;
     struct lrs__person kids[3];
     uint64_t i = 0, next = 0;
     bool twins;
 
-    lrs__rng_seed(&r, g->opts->seed ^ 0x6c6561726e657273u); /* "learners" */
+    lrs__rng_seed(&r, g->opts->seed ^ 0x6c6561726e657273u);  /* "learners" */
+    lrs__rng_seed(&dr, g->opts->seed ^ 0x6475706c69636174u); /* "duplicat" */
     lrs__out_str(o, "uln,given_name,middle_names,family_name,date_of_birth,"
                     "gender,postcode,previous_family_name,"
                     "preferred_given_name,address_line1,address_line2,"
@@ -552,16 +606,18 @@ static enum lrs_err write_register(struct gen *g, struct lrs__out *o)
         if (n > 1 && twins)
             g->stats.twins += n;
         for (size_t k = 0; k < n; k++, i++) {
-            const enum lrs_err err =
-                lrs_uln_issue(&g->key, &g->counter, kids[k].uln);
+            enum lrs_err err = lrs_uln_issue(&g->key, &g->counter, kids[k].uln);
 
             if (err)
                 return err;
             write_learner(o, &kids[k]);
             capture(g, &next, i, &kids[k]);
+            err = maybe_duplicate(g, &dr, o, &kids[k]);
+            if (err)
+                return err;
         }
     }
-    g->stats.learners = i;
+    g->stats.learners = i + g->stats.duplicates;
     settle_waiting(g);
     return LRS_OK;
 }
@@ -773,6 +829,11 @@ static enum lrs_err check_opts(const struct lrs_synth_opts *opts,
         opts->learner_count > LRS_SYNTH_MAX_LEARNERS) {
         lrs_diag_set(diag, "learners", "learner count must be 1 to %u",
                      LRS_SYNTH_MAX_LEARNERS);
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (opts->duplicates_per_10k > 1000) {
+        lrs_diag_set(diag, "duplicates",
+                     "duplicates must be 0 to 1000 per 10,000 learners");
         return LRS_ERR(LRS_EINVAL);
     }
     if (opts->query_count > LRS_SYNTH_MAX_QUERIES) {

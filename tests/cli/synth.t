@@ -40,7 +40,10 @@ $ head -2 d/queries.csv | tail -1
 q000001,Amina,Amara,Farah,2013-06-14,2,LU3 7WB
 $ lrs synth --learners 10
 2> lrs: --out DIR is required
-2> usage: lrs synth --learners N --queries M --seed S --out DIR
+2> usage: lrs synth --learners N --queries M --seed S [--duplicates D] --out DIR
+? 2
+$ lrs synth --learners 10 --duplicates 1001 --out x
+2> lrs: --duplicates must be a number from 0 to 1000, got '1001'
 ? 2
 $ lrs synth --learners 0 --out x
 2> lrs: cannot generate: learner count must be 1 to 100000000

@@ -57,7 +57,7 @@ static void slurp(const char *dir, const char *name, struct lrs_buf *b)
 static void generate(const char *dir, uint64_t n, uint64_t m, uint64_t seed,
                      struct lrs_synth_stats *st)
 {
-    const struct lrs_synth_opts o = {n, m, seed};
+    const struct lrs_synth_opts o = {n, m, seed, 0};
     struct lrs_diag d = LRS_DIAG_INIT;
 
     assert_int_equal(lrs_synth_write(&o, dir, st, &d), LRS_OK);
@@ -282,9 +282,127 @@ static void test_synth__proportions_as_documented(void **state)
     rm_dir(dir);
 }
 
+/* One learners.csv row, copied: the ULN, every other field joined, and
+ * given, family, date of birth and postcode apart. */
+struct row {
+    char uln[11];
+    char rest[640];
+    char f[4][96];
+    bool address;
+};
+
+static void copy_field(char *out, size_t len, struct lrs_str f)
+{
+    snprintf(out, len, "%.*s", (int)f.len, f.ptr);
+}
+
+/* The rows of learners.csv (at most `max`), ULNs checked. */
+static size_t register_rows(const char *dir, struct row *rows, size_t max)
+{
+    static const int apart[4] = {1, 3, 4, 6};
+    struct lrs_buf b = LRS_BUF_INIT;
+    struct lrs__csv c;
+    struct lrs_str f[LRS__CSV_MAX_FIELDS];
+    size_t count, n = 0;
+
+    slurp(dir, "learners.csv", &b);
+    lrs__csv_init(&c, "learners.csv", lrs_buf_str(&b));
+    assert_int_equal(lrs__csv_header(&c,
+                                     "uln,given_name,middle_names,family_name,"
+                                     "date_of_birth,gender,postcode,"
+                                     "previous_family_name,"
+                                     "preferred_given_name,address_line1,"
+                                     "address_line2,address_line3",
+                                     NULL),
+                     LRS_OK);
+    while (lrs__csv_next(&c, f, LRS__CSV_MAX_FIELDS, &count, NULL) == LRS_OK) {
+        struct row *r = &rows[n];
+        size_t used = 0;
+
+        assert_int_equal(count, 12);
+        assert_true(n < max);
+        assert_int_equal(lrs_uln_check(f[0], NULL), LRS_OK);
+        copy_field(r->uln, sizeof r->uln, f[0]);
+        for (size_t i = 1; i < 12; i++)
+            used += (size_t)snprintf(r->rest + used, sizeof r->rest - used,
+                                     "%.*s|", (int)f[i].len, f[i].ptr);
+        for (size_t i = 0; i < 4; i++)
+            copy_field(r->f[i], sizeof r->f[i], f[apart[i]]);
+        r->address = f[9].len > 0;
+        n++;
+    }
+    lrs__csv_release(&c);
+    lrs_buf_release(&b);
+    return n;
+}
+
+/*
+ * --duplicates: about the asked share of second records, each right after
+ * its first record and still the same person to a careful eye (at most
+ * two of given, family, date of birth and postcode changed), under a ULN
+ * of its own; the first records and the queries are those of a run
+ * without duplicates.
+ */
+static void test_synth__duplicates(void **state)
+{
+    enum { N = 5000 };
+    const struct lrs_synth_opts o = {N, 300, 9, 1000};
+    struct lrs_synth_stats st;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf qa = LRS_BUF_INIT, qb = LRS_BUF_INIT;
+    struct row *plain = calloc(N, sizeof *plain);
+    struct row *dup = calloc(2 * N, sizeof *dup);
+    char da[64], db[64];
+    size_t np, nd, k = 0, seen = 0;
+
+    (void)state;
+    assert_non_null(plain);
+    assert_non_null(dup);
+    make_dir(da, sizeof da);
+    make_dir(db, sizeof db);
+    generate(da, N, 300, 9, NULL);
+    assert_int_equal(lrs_synth_write(&o, db, &st, &d), LRS_OK);
+    assert_true(st.duplicates >= 350 && st.duplicates <= 650);
+    assert_int_equal(st.learners, N + st.duplicates);
+    np = register_rows(da, plain, N);
+    nd = register_rows(db, dup, 2 * N);
+    assert_int_equal(np, N);
+    assert_int_equal(nd, N + st.duplicates);
+    for (size_t i = 0; i < nd; i++) {
+        const struct row *p, *x = &dup[i];
+        int same = 0;
+
+        /* A first record: the plain run's fields but for the ULN (issued
+         * from one counter with the duplicates). */
+        if (k < np && strcmp(x->rest, plain[k].rest) == 0) {
+            k++;
+            continue;
+        }
+        assert_true(i > 0);
+        p = &dup[i - 1];
+        for (size_t f = 0; f < 4; f++)
+            same += strcmp(p->f[f], x->f[f]) == 0;
+        assert_true(same >= 2);
+        assert_string_not_equal(p->uln, x->uln);
+        assert_false(x->address);
+        seen++;
+    }
+    assert_int_equal(k, np);
+    assert_int_equal(seen, st.duplicates);
+    slurp(da, "queries.csv", &qa);
+    slurp(db, "queries.csv", &qb);
+    assert_true(lrs_str_eq(lrs_buf_str(&qa), lrs_buf_str(&qb)));
+    free(plain);
+    free(dup);
+    lrs_buf_release(&qa);
+    lrs_buf_release(&qb);
+    rm_dir(da);
+    rm_dir(db);
+}
+
 static void test_synth__rejects_bad_options_and_paths(void **state)
 {
-    struct lrs_synth_opts o = {0, 10, 1};
+    struct lrs_synth_opts o = {0, 10, 1, 0};
     struct lrs_diag d = LRS_DIAG_INIT;
 
     (void)state;
@@ -295,6 +413,10 @@ static void test_synth__rejects_bad_options_and_paths(void **state)
     assert_int_equal(lrs_synth_write(&o, "/tmp", NULL, &d), LRS_EINVAL);
     assert_string_equal(d.field, "queries");
     o.query_count = 10;
+    o.duplicates_per_10k = 1001;
+    assert_int_equal(lrs_synth_write(&o, "/tmp", NULL, &d), LRS_EINVAL);
+    assert_string_equal(d.field, "duplicates");
+    o.duplicates_per_10k = 0;
     assert_int_equal(lrs_synth_write(&o, "/nonexistent/x/y", NULL, &d),
                      LRS_EIO);
     assert_non_null(strstr(d.msg, "/nonexistent/x/y"));
@@ -314,7 +436,7 @@ static void test_synth__kind_names_round_trip(void **state)
 /* Fail each allocation in turn: ENOMEM, no leak, no files left behind. */
 static void test_synth__oom_fails_cleanly(void **state)
 {
-    const struct lrs_synth_opts o = {30, 10, 5};
+    const struct lrs_synth_opts o = {30, 10, 5, 0};
     char dir[64];
 
     (void)state;
@@ -346,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_synth__register_fields_valid_and_ulns_distinct),
         cmocka_unit_test(test_synth__truth_points_into_register),
         cmocka_unit_test(test_synth__proportions_as_documented),
+        cmocka_unit_test(test_synth__duplicates),
         cmocka_unit_test(test_synth__rejects_bad_options_and_paths),
         cmocka_unit_test(test_synth__kind_names_round_trip),
         cmocka_unit_test(test_synth__oom_fails_cleanly),

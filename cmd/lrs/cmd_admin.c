@@ -71,19 +71,6 @@ static bool number(const char *s, uint64_t min, uint64_t max, int64_t *out)
     return true;
 }
 
-/* A new random password: 20 base64url characters (120 bits). */
-static void new_password(char out[21])
-{
-    static const char b64[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    uint8_t r[20];
-
-    lrs_auth_random(r, sizeof r);
-    for (size_t i = 0; i < sizeof r; i++)
-        out[i] = b64[r[i] & 63];
-    out[20] = '\0';
-}
-
 /* ------------------------------------------------------------------ */
 /* lrs org                                                            */
 /* ------------------------------------------------------------------ */
@@ -240,7 +227,7 @@ static int user_add(int argc, char **argv)
     const char *name = opt(argc, argv, "--name");
     const char *uln = opt(argc, argv, "--uln");
     struct lrs_diag d = LRS_DIAG_INIT;
-    char pw[21];
+    char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
     struct lrs_store *s;
     struct lrs_user u;
     int64_t org;
@@ -258,7 +245,7 @@ static int user_add(int argc, char **argv)
         snprintf(u.display_name, sizeof u.display_name, "%s", name);
     if (uln)
         snprintf(u.uln, sizeof u.uln, "%s", uln);
-    new_password(pw);
+    lrs_auth_password_new(pw);
     if (lrs_auth_password_hash(lrs_str_c(pw), LRS_AUTH_COST_INTERACTIVE,
                                u.password_hash) != LRS_OK) {
         cli_error("cannot hash the password: out of memory");
@@ -284,7 +271,7 @@ static int user_add(int argc, char **argv)
 static int user_change(int argc, char **argv, bool reset)
 {
     static const char *const known[] = {"--db", NULL};
-    char pw[21], hash[LRS_AUTH_HASH_SIZE];
+    char pw[LRS_AUTH_PASSWORD_NEW_SIZE], hash[LRS_AUTH_HASH_SIZE];
     struct lrs_store *s;
     struct lrs_user u;
     const char *login;
@@ -310,7 +297,7 @@ static int user_change(int argc, char **argv, bool reset)
         return CLI_FAIL;
     }
     if (reset) {
-        new_password(pw);
+        lrs_auth_password_new(pw);
         err = lrs_auth_password_hash(lrs_str_c(pw), LRS_AUTH_COST_INTERACTIVE,
                                      hash);
         if (!err)

@@ -146,6 +146,7 @@ static void navigation(struct page *p)
         {"/exceptions", "Exceptions", PAGE_SCHOOL | PAGE_OPERATOR},
         {"/verify", "Verify", PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR},
         {"/me", "Your learning record", LRS_ROLE_LEARNER},
+        {"/organisations", "Organisations", PAGE_OPERATOR},
     };
 
     ph(p,

@@ -373,6 +373,12 @@ struct lrs_actor lrsd_actor(const struct lrsd_req *r);
 /* ------------------------------------------------------------------ */
 
 void lrsd_h_healthz(struct lrsd_req *r);
+void lrsd_h_orgs_list(struct lrsd_req *r);
+void lrsd_h_org_add(struct lrsd_req *r);
+void lrsd_h_org_users(struct lrsd_req *r);
+void lrsd_h_user_add(struct lrsd_req *r);
+void lrsd_h_user_reset(struct lrsd_req *r);
+void lrsd_h_user_disable(struct lrsd_req *r);
 void lrsd_h_metrics(struct lrsd_req *r);
 void lrsd_h_version(struct lrsd_req *r);
 void lrsd_h_session_create(struct lrsd_req *r);

@@ -152,6 +152,24 @@ struct page_form {
  */
 bool page_form_parse(struct lrsd_req *r, struct page_form *f);
 
+/** A parsed multipart/form-data body: its text fields and one file. */
+struct page_upload {
+    struct page_form form; /* the text fields ("csrf" among them) */
+    const char *file_name; /* arena, "" when absent */
+    const char *data;      /* the file's bytes, into the request body */
+    size_t len;
+    bool has_file; /* a part named as the file field was sent */
+};
+
+/**
+ * Parse the request body as multipart/form-data into `u`: the part named
+ * `file_field` is the file, every other part a text field (trimmed, in
+ * the arena). False when it is not multipart, is malformed or has too
+ * many fields.
+ */
+bool page_multipart_parse(struct lrsd_req *r, const char *file_field,
+                          struct page_upload *u);
+
 /** The value of `name` ("" when absent). */
 const char *page_form_get(const struct page_form *f, const char *name);
 
@@ -272,5 +290,16 @@ void lrsd_p_file_download(struct lrsd_req *r);
 void lrsd_p_exceptions(struct lrsd_req *r);
 void lrsd_p_exception(struct lrsd_req *r);
 void lrsd_p_exception_post(struct lrsd_req *r);
+/* pages_admin.c: organisations and users (operators) */
+void lrsd_p_orgs(struct lrsd_req *r);
+void lrsd_p_org_add(struct lrsd_req *r);
+void lrsd_p_org_add_post(struct lrsd_req *r);
+void lrsd_p_org(struct lrsd_req *r);
+void lrsd_p_user_add(struct lrsd_req *r);
+void lrsd_p_user_add_post(struct lrsd_req *r);
+void lrsd_p_user_reset(struct lrsd_req *r);
+void lrsd_p_user_reset_post(struct lrsd_req *r);
+void lrsd_p_user_disable(struct lrsd_req *r);
+void lrsd_p_user_disable_post(struct lrsd_req *r);
 
 #endif /* LRSD_PAGES_H */

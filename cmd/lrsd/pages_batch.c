@@ -311,99 +311,11 @@ void lrsd_p_upload(struct lrsd_req *r)
     page_release(&p);
 }
 
-/* `needle` in `hay`, or NULL (memmem is a GNU extension). */
-static const char *find_bytes(const char *hay, size_t hay_len,
-                              const char *needle, size_t len)
-{
-    for (size_t i = 0; len && i + len <= hay_len; i++)
-        if (hay[i] == needle[0] && memcmp(hay + i, needle, len) == 0)
-            return hay + i;
-    return NULL;
-}
-
-/* One multipart/form-data upload: the CSRF field and the file. */
-struct upload {
-    const char *csrf;      /* arena, "" when absent */
-    const char *file_name; /* arena, "" when absent */
-    const char *data;      /* into the body */
-    size_t len;
-    bool has_file;
-};
-
-/* The value of `attr="..."` in a part's headers, into the arena. */
-static const char *header_attr(struct lrs_arena *a, const char *h, size_t n,
-                               const char *attr)
-{
-    const char *at = find_bytes(h, n, attr, strlen(attr));
-    const char *v, *end;
-
-    if (!at)
-        return NULL;
-    v = at + strlen(attr);
-    end = memchr(v, '"', (size_t)(h + n - v));
-    return end ? lrs_arena_strndup(a, v, (size_t)(end - v)) : NULL;
-}
-
-static bool multipart(struct lrsd_req *r, struct upload *u)
-{
-    const char *ct = lrsd_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-    const char *b = ct ? strstr(ct, "boundary=") : NULL;
-    const char *body = r->body.data, *end = body + r->body.len, *at;
-    char delim[128];
-    size_t dlen;
-
-    memset(u, 0, sizeof *u);
-    u->csrf = u->file_name = "";
-    if (!ct || strncmp(ct, "multipart/form-data", 19) != 0 || !b)
-        return false;
-    b += 9;
-    dlen = strcspn(b, "; ");
-    if (dlen == 0 || dlen > 100)
-        return false;
-    if (b[0] == '"' && dlen > 2) {
-        b++;
-        dlen -= 2;
-    }
-    delim[0] = delim[1] = '-';
-    memcpy(delim + 2, b, dlen);
-    dlen += 2;
-    at = find_bytes(body, r->body.len, delim, dlen);
-    while (at) {
-        const char *h = at + dlen, *hend, *next, *name;
-
-        if (end - h < 2 || memcmp(h, "--", 2) == 0)
-            break; /* the closing delimiter */
-        h += 2;    /* CRLF */
-        hend = find_bytes(h, (size_t)(end - h), "\r\n\r\n", 4);
-        if (!hend)
-            return false;
-        next = find_bytes(hend + 4, (size_t)(end - hend - 4), delim, dlen);
-        if (!next || next - (hend + 4) < 2)
-            return false;
-        name = header_attr(&r->arena, h, (size_t)(hend - h), " name=\"");
-        if (name && strcmp(name, "csrf") == 0) {
-            u->csrf = lrs_arena_strndup(&r->arena, hend + 4,
-                                        (size_t)(next - 2 - (hend + 4)));
-        } else if (name && strcmp(name, "ctf") == 0) {
-            const char *fn =
-                header_attr(&r->arena, h, (size_t)(hend - h), "filename=\"");
-
-            u->file_name = fn ? fn : "";
-            u->data = hend + 4;
-            u->len = (size_t)(next - 2 - u->data);
-            u->has_file = true;
-        }
-        at = next;
-    }
-    return u->csrf != NULL && u->file_name != NULL;
-}
-
 void lrsd_p_upload_post(struct lrsd_req *r)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_actor actor;
-    struct page_form f;
-    struct upload u;
+    struct page_upload u;
     struct lrs_store *s;
     struct lrs_job job;
     struct page p;
@@ -411,15 +323,11 @@ void lrsd_p_upload_post(struct lrsd_req *r)
     char loc[64];
     const char *base;
 
-    if (!multipart(r, &u)) {
+    if (!page_multipart_parse(r, "ctf", &u)) {
         page_redirect(r, "/files/upload");
         return;
     }
-    /* page_begin_auth() checks the CSRF token of a form's fields. */
-    f.count = 1;
-    f.fields[0].name = "csrf";
-    f.fields[0].value = u.csrf;
-    if (!page_begin_auth(&p, r, BATCH_ROLES, 0, &f))
+    if (!page_begin_auth(&p, r, BATCH_ROLES, 0, &u.form))
         goto out;
     if (!u.has_file || u.len == 0)
         page_error(&p, "ctf", "Select a CTF file");

@@ -120,6 +120,102 @@ const char *page_query(struct lrsd_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* `needle` in `hay`, or NULL (memmem is a GNU extension). */
+static const char *find_bytes(const char *hay, size_t hay_len,
+                              const char *needle, size_t len)
+{
+    for (size_t i = 0; len && i + len <= hay_len; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, len) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* The value of `attr="..."` in a part's headers, into the arena. */
+static const char *header_attr(struct lrs_arena *a, const char *h, size_t n,
+                               const char *attr)
+{
+    const char *at = find_bytes(h, n, attr, strlen(attr));
+    const char *v, *end;
+
+    if (!at)
+        return NULL;
+    v = at + strlen(attr);
+    end = memchr(v, '"', (size_t)(h + n - v));
+    return end ? lrs_arena_strndup(a, v, (size_t)(end - v)) : NULL;
+}
+
+/* Keep text part `name` = `len` bytes of `v`, trimmed, in u->form. */
+static bool keep_field(struct lrs_arena *a, struct page_upload *u,
+                       const char *name, const char *v, size_t len)
+{
+    struct lrs_str t = lrs_str_trim((struct lrs_str){v, len});
+    char *value;
+
+    if (u->form.count == LRSD_LEN(u->form.fields) || memchr(t.ptr, '\0', t.len))
+        return false;
+    value = lrs_arena_strndup(a, t.ptr, t.len);
+    if (!value)
+        return false;
+    u->form.fields[u->form.count].name = name;
+    u->form.fields[u->form.count++].value = value;
+    return true;
+}
+
+bool page_multipart_parse(struct lrsd_req *r, const char *file_field,
+                          struct page_upload *u)
+{
+    const char *ct = lrsd_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *b = ct ? strstr(ct, "boundary=") : NULL;
+    const char *body = r->body.data, *end = body + r->body.len, *at;
+    char delim[128];
+    size_t dlen;
+
+    memset(u, 0, sizeof *u);
+    u->file_name = "";
+    if (!ct || strncmp(ct, "multipart/form-data", 19) != 0 || !b)
+        return false;
+    b += 9;
+    dlen = strcspn(b, "; ");
+    if (dlen == 0 || dlen > 100)
+        return false;
+    if (b[0] == '"' && dlen > 2) {
+        b++;
+        dlen -= 2;
+    }
+    delim[0] = delim[1] = '-';
+    memcpy(delim + 2, b, dlen);
+    dlen += 2;
+    at = find_bytes(body, r->body.len, delim, dlen);
+    while (at) {
+        const char *h = at + dlen, *hend, *next, *name;
+
+        if (end - h < 2 || memcmp(h, "--", 2) == 0)
+            break; /* the closing delimiter */
+        h += 2;    /* CRLF */
+        hend = find_bytes(h, (size_t)(end - h), "\r\n\r\n", 4);
+        if (!hend)
+            return false;
+        next = find_bytes(hend + 4, (size_t)(end - hend - 4), delim, dlen);
+        if (!next || next - (hend + 4) < 2)
+            return false;
+        name = header_attr(&r->arena, h, (size_t)(hend - h), " name=\"");
+        if (name && strcmp(name, file_field) == 0) {
+            const char *fn =
+                header_attr(&r->arena, h, (size_t)(hend - h), "filename=\"");
+
+            u->file_name = fn ? fn : "";
+            u->data = hend + 4;
+            u->len = (size_t)(next - 2 - u->data);
+            u->has_file = true;
+        } else if (name && !keep_field(&r->arena, u, name, hend + 4,
+                                       (size_t)(next - 2 - (hend + 4)))) {
+            return false;
+        }
+        at = next;
+    }
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Cookies and redirects                                              */
 /* ------------------------------------------------------------------ */

@@ -158,6 +158,18 @@ enum lrs_store_user_set_password_flags {
     LRS_USER_MUST_CHANGE = 1u << 0,
 };
 
+typedef enum lrs_err (*lrs_store_user_fn)(const struct lrs_user *u, void *ctx);
+
+/**
+ * Stream the users of organisation `org_id` (with roles; every
+ * organisation's when `org_id` is negative) to `fn` in ascending id
+ * order. Password hashes are not read: u->password_hash is "".
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_user_scan(struct lrs_store *s,
+                                                       int64_t org_id,
+                                                       lrs_store_user_fn fn,
+                                                       void *ctx);
+
 /**
  * Replace the password hash of user `id` (`hash` as lrs_auth_password_hash
  * makes it) and set or clear must_change_password per `flags`. Every

@@ -91,6 +91,16 @@ enum lrs_auth_cost {
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_auth_password_check(struct lrs_str pw, struct lrs_diag *diag);
 
+/** Bytes of a generated password with its NUL (20 characters). */
+#define LRS_AUTH_PASSWORD_NEW_SIZE 21
+
+/**
+ * A new random password for an account made or reset by someone else:
+ * 20 base64url characters (120 bits), shown to them once; the user then
+ * must change it (LRS_USER_MUST_CHANGE).
+ */
+LRS_API void lrs_auth_password_new(char out[LRS_AUTH_PASSWORD_NEW_SIZE]);
+
 /**
  * Hash `pw` with argon2id at `cost` into `out` (NUL-terminated). Does not
  * check the policy. LRS_ENOMEM when the hash memory cannot be had.

@@ -22,6 +22,8 @@
 #ifndef LRS_SERVICE_H
 #define LRS_SERVICE_H
 
+#include <lrs/accounts.h>
+#include <lrs/auth.h>
 #include <lrs/base.h>
 #include <lrs/csv.h>
 #include <lrs/ids.h>
@@ -368,5 +370,79 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_service_duplicates(struct lrs_store *s, const struct lrs_match_index *idx,
                        const struct lrs_actor *actor, struct lrs_str uln,
                        struct lrs_match_result *res, struct lrs_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* Organisations and users (lib/service/accounts.c)                   */
+/* ------------------------------------------------------------------ */
+
+/**
+ * The roles a user of an organisation of `kind` may have: operator for
+ * the LRS, school and admin for a school, ao for an awarding
+ * organisation; none for a provider yet. Learner accounts are apart.
+ */
+LRS_API unsigned lrs_service_org_roles(enum lrs_org_kind kind);
+
+/** An organisation as a form or a JSON body gives it: text, NULL or ""
+ *  when not given. Borrowed for the call. */
+struct lrs_org_input {
+    const char *type;  /* "school", "ao" or "provider"; required */
+    const char *name;  /* required */
+    const char *la;    /* a school: LA number 100-999, with estab */
+    const char *estab; /* a school: establishment number 0-9999 */
+    const char *urn;   /* a school: URN 1-999999999 */
+    const char *ukprn; /* an AO or provider: 8 digits; required */
+};
+
+/**
+ * Add the organisation `in` describes (lrs_store_org_add()) into *out.
+ * LRS_EINVAL with `diag` naming the field ("type", "name", "la", "estab",
+ * "urn", "ukprn") for a missing or malformed value, or an identifier of
+ * another kind of organisation; LRS_ECONFLICT when another organisation
+ * has the same identifier. Nothing is written then.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_org_add(struct lrs_store *s, const struct lrs_org_input *in,
+                    struct lrs_org *out, struct lrs_diag *diag);
+
+/** A new staff user. Borrowed for the call. */
+struct lrs_user_input {
+    int64_t org_id;           /* the organisation (0: the LRS) */
+    const char *login;        /* required, no spaces, unique */
+    const char *display_name; /* may be NULL */
+    unsigned roles;           /* bits of lrs_service_org_roles(kind) */
+};
+
+/**
+ * Add the user `in` describes with a generated password (written to
+ * `password`, to be shown once; the user must change it at the next
+ * sign-in), hashed at `cost`, into *out (without the hash).
+ * LRS_ENOTFOUND (field "org") for an unknown organisation; LRS_EINVAL
+ * naming "login", "display_name" or "role" (no role, or one that does
+ * not suit the organisation); LRS_ECONFLICT (field "login") when the
+ * login is taken. On failure `password` is "".
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_user_add(struct lrs_store *s, const struct lrs_user_input *in,
+                     enum lrs_auth_cost cost, struct lrs_user *out,
+                     char password[LRS_AUTH_PASSWORD_NEW_SIZE],
+                     struct lrs_diag *diag);
+
+/**
+ * Give user `user_id` a new generated password (into `password`, shown
+ * once), which must be changed at the next sign-in; every session of the
+ * user ends. LRS_ENOTFOUND (field "user") when there is no such user.
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_service_user_reset_password(
+    struct lrs_store *s, int64_t user_id, enum lrs_auth_cost cost,
+    char password[LRS_AUTH_PASSWORD_NEW_SIZE], struct lrs_diag *diag);
+
+/**
+ * Disable user `user_id`: no sign-in, no API token, every session ended.
+ * LRS_EINVAL (field "user") for the actor's own account; LRS_ENOTFOUND
+ * (field "user") when there is no such user. Disabling twice is LRS_OK.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_user_disable(struct lrs_store *s, const struct lrs_actor *actor,
+                         int64_t user_id, struct lrs_diag *diag);
 
 #endif /* LRS_SERVICE_H */

@@ -133,3 +133,15 @@ bool lrs_auth_password_needs_rehash(const char *hash, enum lrs_auth_cost cost)
     limits(cost, &ops, &mem);
     return crypto_pwhash_str_needs_rehash(hash, ops, mem) != 0;
 }
+
+void lrs_auth_password_new(char out[LRS_AUTH_PASSWORD_NEW_SIZE])
+{
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    uint8_t r[LRS_AUTH_PASSWORD_NEW_SIZE - 1];
+
+    lrs_auth_random(r, sizeof r);
+    for (size_t i = 0; i < sizeof r; i++)
+        out[i] = b64[r[i] & 63];
+    out[sizeof r] = '\0';
+}

@@ -356,6 +356,17 @@ enum lrs_err lrs_store_user_get_by_login(struct lrs_store *s, const char *login,
     return user_get(s, 0, login, out);
 }
 
+enum lrs_err lrs_store_user_scan(struct lrs_store *s, int64_t org_id,
+                                 lrs_store_user_fn fn, void *ctx)
+{
+    enum lrs_err err;
+
+    err = lrs__store_ops(s)->user_scan(lrs__store_engine(s), org_id, fn, ctx);
+    if (err && lrs__store_ops(s)->errmsg(lrs__store_engine(s))[0])
+        lrs__store_failed(s, err, "list users");
+    return err;
+}
+
 /* What a change to a user does besides the row. */
 enum user_change_flags {
     REVOKE_SESSIONS = 1u << 0,

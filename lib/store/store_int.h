@@ -176,6 +176,10 @@ struct lrs_store_ops {
     /** Read a user with its roles: by `login` when not NULL, else `id`. */
     enum lrs_err (*user_get)(void *e, int64_t id, const char *login,
                              struct lrs_user *out);
+    /** Stream the users of `org_id` (all when negative) in id order,
+     *  password_hash left "". */
+    enum lrs_err (*user_scan)(void *e, int64_t org_id, lrs_store_user_fn fn,
+                              void *ctx);
     /** Write password_hash, disabled, must_change_password and the
      *  agreement of user u->id; LRS_ENOTFOUND when there is none. */
     enum lrs_err (*user_update)(void *e, const struct lrs_user *u);

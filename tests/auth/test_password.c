@@ -44,6 +44,23 @@ static void test_password__policy(void **state)
                      LRS_EINVAL);
 }
 
+/* A generated password passes the policy, is base64url, and differs. */
+static void test_password__generated(void **state)
+{
+    char a[LRS_AUTH_PASSWORD_NEW_SIZE], b[LRS_AUTH_PASSWORD_NEW_SIZE];
+    struct lrs_diag d = LRS_DIAG_INIT;
+
+    (void)state;
+    lrs_auth_password_new(a);
+    lrs_auth_password_new(b);
+    assert_int_equal(strlen(a), 20);
+    assert_int_equal(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                               "qrstuvwxyz0123456789-_"),
+                     20);
+    assert_int_equal(lrs_auth_password_check(lrs_str_c(a), &d), LRS_OK);
+    assert_string_not_equal(a, b);
+}
+
 static void test_password__hash_verifies(void **state)
 {
     char h[LRS_AUTH_HASH_SIZE], h2[LRS_AUTH_HASH_SIZE];
@@ -92,6 +109,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_password__policy),
+        cmocka_unit_test(test_password__generated),
         cmocka_unit_test(test_password__hash_verifies),
         cmocka_unit_test(test_password__malformed_hash_refused),
         cmocka_unit_test(test_password__rehash_on_cost_change),

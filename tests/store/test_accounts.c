@@ -211,6 +211,63 @@ static void test_accounts__user_add_and_get(void **state)
     lrs_store_free(s);
 }
 
+struct user_seen {
+    int count;
+    char logins[4][LRS_LOGIN_MAX + 1];
+    unsigned roles[4];
+    bool hash_read; /* a password hash reached the callback */
+};
+
+static enum lrs_err see_user(const struct lrs_user *u, void *ctx)
+{
+    struct user_seen *seen = ctx;
+
+    if (u->password_hash[0])
+        seen->hash_read = true;
+    if (seen->count < 4) {
+        snprintf(seen->logins[seen->count], sizeof seen->logins[0], "%s",
+                 u->login);
+        seen->roles[seen->count] = u->roles;
+    }
+    seen->count++;
+    return LRS_OK;
+}
+
+static void test_accounts__user_scan_by_org(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_org a = school("A", 801, 1), b = school("B", 801, 2);
+    struct user_seen seen;
+
+    (void)state;
+    assert_int_equal(lrs_store_org_add(s, &a, &d), LRS_OK);
+    assert_int_equal(lrs_store_org_add(s, &b, &d), LRS_OK);
+    add_user(s, a.id, "a1", LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN);
+    add_user(s, b.id, "b1", LRS_ROLE_SCHOOL_USER);
+    add_user(s, a.id, "a2", LRS_ROLE_SCHOOL_USER);
+
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(lrs_store_user_scan(s, a.id, see_user, &seen), LRS_OK);
+    assert_int_equal(seen.count, 2);
+    assert_string_equal(seen.logins[0], "a1");
+    assert_string_equal(seen.logins[1], "a2");
+    assert_int_equal(seen.roles[0],
+                     LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN);
+    assert_false(seen.hash_read);
+
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(lrs_store_user_scan(s, -1, see_user, &seen), LRS_OK);
+    assert_int_equal(seen.count, 3);
+    assert_string_equal(seen.logins[1], "b1");
+
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(lrs_store_user_scan(s, b.id + 100, see_user, &seen),
+                     LRS_OK);
+    assert_int_equal(seen.count, 0);
+    lrs_store_free(s);
+}
+
 static void test_accounts__learner_account_has_uln(void **state)
 {
     struct lrs_store *s = factory_new_store();
@@ -417,6 +474,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_accounts__org_duplicates_and_bad_input),
         cmocka_unit_test(test_accounts__org_scan_lists_all),
         cmocka_unit_test(test_accounts__user_add_and_get),
+        cmocka_unit_test(test_accounts__user_scan_by_org),
         cmocka_unit_test(test_accounts__learner_account_has_uln),
         cmocka_unit_test(test_accounts__password_disable_agreement),
         cmocka_unit_test(test_accounts__tokens),

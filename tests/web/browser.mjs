@@ -17,23 +17,13 @@
 // MKUSER_BIN, WEB_DIR (the source tree's web/), TEST_DATA_DIR,
 // SCREENSHOT_DIR, CHROMIUM (optional).
 import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
-import { createRequire } from 'node:module'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import * as lib from './lib.mjs'
 
 const env = process.env
-const require = createRequire(path.join(env.WEB_DIR, 'package.json'))
-const { chromium } = require('playwright-core')
-
-// Flags from the machine notes: no sandbox as root, and no background
-// traffic, which the closed network refuses.
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update',
-  '--disable-sync'
-]
 
 // Synthetic learners, never real people. Lily and Lila are twins.
 const LEARNERS = `uln,given_name,middle_names,family_name,date_of_birth,gender,postcode
@@ -63,9 +53,7 @@ let failed = 0
 let shotCount = 0
 const ulnOf = new Map() // "Given Family" -> ULN, of LEARNERS
 
-function diag (text) {
-  for (const line of String(text).split('\n')) console.log('# ' + line)
-}
+const diag = lib.diag
 
 async function step (name, fn) {
   n++
@@ -86,50 +74,17 @@ async function shot (name) {
   await page.screenshot({ path: file, fullPage: true })
 }
 
-// What every page must have: a title naming its task, one h1, a label
-// for every field, and error-summary links that lead to a field.
+// The checks every page must pass (lib.mjs).
 async function checkPage () {
-  const title = await page.title()
-  assert.match(title, /– Learning Records Service – GOV\.UK$/)
-  assert.equal(await page.locator('h1').count(), 1, 'one h1')
-  const unlabelled = await page.$$eval(
-    'input:not([type=hidden]), select, textarea',
-    els => els.filter(e => !e.id ||
-      !document.querySelector(`label[for="${e.id}"]`)).map(e => e.name))
-  assert.deepEqual(unlabelled, [], 'every field has a label')
-  const broken = await page.$$eval('.govuk-error-summary a',
-    as => as.filter(a => !document.querySelector(a.getAttribute('href')))
-      .map(a => a.getAttribute('href')))
-  assert.deepEqual(broken, [], 'error summary links lead to fields')
-  if (await page.locator('.govuk-error-summary').count()) {
-    assert.match(title, /^Error: /)
-  }
+  await lib.checkPage(page)
 }
 
 async function errors () {
-  return page.locator('.govuk-error-summary__list li').allTextContents()
+  return lib.errors(page)
 }
 
-function startLrsd () {
-  return new Promise((resolve, reject) => {
-    const args = ['--db', path.join(tmp, 'lrs.db'), '--listen', '127.0.0.1:0',
-      '--threads', '2', '--web-root', env.WEB_DIR, '--drain', '2']
-    lrsd = spawn(env.LRSD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let log = ''
-    const timer = setTimeout(() => reject(new Error('lrsd did not start:\n' + log)), 30000)
-    lrsd.stderr.on('data', d => {
-      log += d
-      const m = /listening .*port=(\d+)/.exec(log)
-      if (m && !base) {
-        clearTimeout(timer)
-        base = `http://127.0.0.1:${m[1]}`
-        resolve()
-      }
-    })
-    lrsd.on('exit', code => {
-      if (!base) reject(new Error(`lrsd exited ${code}:\n${log}`))
-    })
-  })
+async function startLrsd () {
+  ({ proc: lrsd, base } = await lib.startLrsd(path.join(tmp, 'lrs.db')))
 }
 
 async function setUp () {
@@ -163,21 +118,14 @@ async function setUp () {
   execFileSync(env.LRS_BIN, ['results', 'upload', path.join(tmp, 'results.csv'),
     '--ao', '10000001', '--ao-name', 'Exam Board', '--db', db], { stdio: 'ignore' })
   await startLrsd()
-  browser = await chromium.launch({
-    executablePath: env.CHROMIUM || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS
-  })
+  browser = await lib.launchChromium()
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
   page = await context.newPage()
 }
 
 async function tearDown () {
   if (browser) await browser.close().catch(() => {})
-  if (lrsd && lrsd.exitCode === null) {
-    const done = new Promise(resolve => lrsd.on('exit', resolve))
-    lrsd.kill('SIGTERM')
-    await done
-  }
+  await lib.stopLrsd(lrsd)
   fs.rmSync(tmp, { recursive: true, force: true })
 }
 

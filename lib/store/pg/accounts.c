@@ -24,6 +24,12 @@
     " must_change_password, agreement_version, agreement_ms, uln,"             \
     " created_ms, (SELECT string_agg(role, ',' ORDER BY role)"                 \
     " FROM user_roles WHERE user_id = users.id)"
+/* USER_COLS without the password hash, for lists. */
+#define USER_SCAN_COLS                                                         \
+    "id, org_id, login, display_name, '', disabled,"                           \
+    " must_change_password, agreement_version, agreement_ms, uln,"             \
+    " created_ms, (SELECT string_agg(role, ',' ORDER BY role)"                 \
+    " FROM user_roles WHERE user_id = users.id)"
 #define TOKEN_COLS                                                             \
     "id, user_id, token_hash, label, created_ms, expires_ms, revoked_ms"
 #define SESSION_COLS "id, user_id, created_ms, expires_ms, revoked_ms, addr"
@@ -311,6 +317,31 @@ enum lrs_err lrs__pg_user_get(void *e, int64_t id, const char *login,
             run(e, "SELECT " USER_COLS " FROM users WHERE id = $1", &pp, &res);
     }
     return err ? err : one(res, user_row, out);
+}
+
+/* The users of one organisation, or all; never the password hashes. */
+enum lrs_err lrs__pg_user_scan(void *e, int64_t org_id, lrs_store_user_fn fn,
+                               void *ctx)
+{
+    struct pg_params pp;
+    struct lrs_user u;
+    PGresult *res;
+    enum lrs_err err;
+
+    lrs__pg_params_init(&pp);
+    lrs__pg_param_i64(&pp, org_id);
+    err = run(e,
+              "SELECT " USER_SCAN_COLS " FROM users"
+              " WHERE $1::bigint < 0 OR org_id = $1 ORDER BY id",
+              &pp, &res);
+    if (err)
+        return err;
+    for (int i = 0; !err && i < PQntuples(res); i++) {
+        user_row(res, i, &u);
+        err = fn(&u, ctx);
+    }
+    PQclear(res);
+    return err;
 }
 
 enum lrs_err lrs__pg_user_update(void *e, const struct lrs_user *u)

@@ -565,6 +565,7 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     .org_scan = lrs__pg_org_scan,
     .user_insert = lrs__pg_user_insert,
     .user_get = lrs__pg_user_get,
+    .user_scan = lrs__pg_user_scan,
     .user_update = lrs__pg_user_update,
     .token_insert = lrs__pg_token_insert,
     .token_get = lrs__pg_token_get,

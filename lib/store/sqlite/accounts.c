@@ -23,6 +23,12 @@
     " must_change_password, agreement_version, agreement_ms, uln,"             \
     " created_ms,"                                                             \
     " (SELECT group_concat(role) FROM user_roles WHERE user_id = users.id)"
+/* USER_COLS without the password hash, for lists. */
+#define USER_SCAN_COLS                                                         \
+    "id, org_id, login, display_name, '', disabled,"                           \
+    " must_change_password, agreement_version, agreement_ms, uln,"             \
+    " created_ms,"                                                             \
+    " (SELECT group_concat(role) FROM user_roles WHERE user_id = users.id)"
 #define TOKEN_COLS                                                             \
     "id, user_id, token_hash, label, created_ms, expires_ms, revoked_ms"
 #define SESSION_COLS "id, user_id, created_ms, expires_ms, revoked_ms, addr"
@@ -304,6 +310,33 @@ enum lrs_err lrs__sqlite_user_get(void *e, int64_t id, const char *login,
         sqlite3_bind_int64(st, 1, id);
     }
     return one_row(e, st, user_row, out);
+}
+
+/* The users of one organisation, or all; never the password hashes. */
+enum lrs_err lrs__sqlite_user_scan(void *e, int64_t org_id,
+                                   lrs_store_user_fn fn, void *ctx)
+{
+    struct lrs_user u;
+    sqlite3_stmt *st;
+    int rc;
+    enum lrs_err err = prep(e,
+                            "SELECT " USER_SCAN_COLS " FROM users"
+                            " WHERE ?1 < 0 OR org_id = ?1 ORDER BY id",
+                            &st);
+
+    if (err)
+        return err;
+    sqlite3_bind_int64(st, 1, org_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        user_row(st, &u);
+        err = fn(&u, ctx);
+        if (err)
+            break;
+    }
+    if (!err && rc != SQLITE_DONE)
+        err = lrs__sqlite_fail(e, rc);
+    sqlite3_finalize(st);
+    return err;
 }
 
 enum lrs_err lrs__sqlite_user_update(void *e, const struct lrs_user *u)

@@ -1003,6 +1003,7 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .org_scan = lrs__sqlite_org_scan,
     .user_insert = lrs__sqlite_user_insert,
     .user_get = lrs__sqlite_user_get,
+    .user_scan = lrs__sqlite_user_scan,
     .user_update = lrs__sqlite_user_update,
     .token_insert = lrs__sqlite_token_insert,
     .token_get = lrs__sqlite_token_get,

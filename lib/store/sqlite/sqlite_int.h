@@ -31,6 +31,8 @@ enum lrs_err lrs__sqlite_org_scan(void *e, lrs_store_org_fn fn, void *ctx);
 enum lrs_err lrs__sqlite_user_insert(void *e, struct lrs_user *u);
 enum lrs_err lrs__sqlite_user_get(void *e, int64_t id, const char *login,
                                   struct lrs_user *out);
+enum lrs_err lrs__sqlite_user_scan(void *e, int64_t org_id,
+                                   lrs_store_user_fn fn, void *ctx);
 enum lrs_err lrs__sqlite_user_update(void *e, const struct lrs_user *u);
 enum lrs_err lrs__sqlite_token_insert(void *e, struct lrs_token *t);
 enum lrs_err lrs__sqlite_token_get(void *e, const uint8_t *hash,

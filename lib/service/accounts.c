@@ -1,0 +1,269 @@
+/*
+ * accounts.c - organisations and users as an operator manages them: the
+ * use cases behind lrsd's /api/v1/organisations and /api/v1/users and the
+ * operators' pages (docs/web.md, docs/api.md).
+ *
+ * The store checks what a row may hold (lrs/accounts.h); this file adds
+ * what a person typing into a form needs: numbers given as text, and the
+ * rule that a user's roles suit their organisation (a school's staff are
+ * school users or admins, an awarding organisation's are AO users, the
+ * LRS's are operators). Passwords are never chosen by the operator: a new
+ * or reset account gets a generated one (lrs_auth_password_new), shown
+ * once, which the user must change at the next sign-in.
+ *
+ * Learner accounts (role learner, linked to a ULN) are not made here:
+ * `lrs user add --role learner --uln` or the learner's own registration.
+ */
+#include "base/base.h"
+
+#include <lrs/accounts.h>
+#include <lrs/auth.h>
+
+#include "service/service_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+unsigned lrs_service_org_roles(enum lrs_org_kind kind)
+{
+    switch (kind) {
+    case LRS_ORG_LRS:
+        return LRS_ROLE_OPERATOR;
+    case LRS_ORG_SCHOOL:
+        return LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN;
+    case LRS_ORG_AO:
+        return LRS_ROLE_AO_USER;
+    case LRS_ORG_PROVIDER:
+        break; /* NEEDSWORK: providers have no staff pages yet */
+    }
+    return 0;
+}
+
+/* Parse the optional number `text` of `field` in [min, max] into *out. */
+static enum lrs_err number(const char *text, const char *field,
+                           const char *what, uint64_t min, uint64_t max,
+                           int64_t *out, struct lrs_diag *diag)
+{
+    uint64_t v;
+
+    *out = 0;
+    if (!text || !text[0])
+        return LRS_OK;
+    if (lrs_parse_u64(lrs_str_c(text), min, max, &v) != LRS_OK) {
+        lrs_diag_set(diag, field, "%s must be a number from %llu to %llu",
+                     what, (unsigned long long)min, (unsigned long long)max);
+        return LRS_ERR(LRS_EINVAL);
+    }
+    *out = (int64_t)v;
+    return LRS_OK;
+}
+
+enum lrs_err lrs_service_org_add(struct lrs_store *s,
+                                 const struct lrs_org_input *in,
+                                 struct lrs_org *out, struct lrs_diag *diag)
+{
+    struct lrs_org o;
+    int64_t la, estab, urn;
+    enum lrs_err err;
+
+    memset(&o, 0, sizeof o);
+    if (!in->type || !in->type[0]) {
+        lrs_diag_set(diag, "type",
+                     "choose the type of organisation: school, ao or "
+                     "provider");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    err = lrs_org_kind_parse(lrs_str_c(in->type), &o.kind, diag);
+    if (err)
+        return err;
+    if (!in->name || !in->name[0]) {
+        lrs_diag_set(diag, "name", "enter the organisation's name");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (strlen(in->name) > LRS_ORG_NAME_MAX) {
+        lrs_diag_set(diag, "name", "name must be at most %d bytes",
+                     LRS_ORG_NAME_MAX);
+        return LRS_ERR(LRS_EINVAL);
+    }
+    snprintf(o.name, sizeof o.name, "%s", in->name);
+    err = number(in->la, "la", "LA number", 100, 999, &la, diag);
+    if (!err)
+        err = number(in->estab, "estab", "establishment number", 0, 9999,
+                     &estab, diag);
+    if (!err)
+        err = number(in->urn, "urn", "URN", 1, 999999999, &urn, diag);
+    if (err)
+        return err;
+    if ((in->la && in->la[0]) != (in->estab && in->estab[0])) {
+        lrs_diag_set(diag, in->la && in->la[0] ? "estab" : "la",
+                     "give the LA number and the establishment number "
+                     "together");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (o.kind != LRS_ORG_SCHOOL && (la || urn)) {
+        lrs_diag_set(diag, la ? "la" : "urn",
+                     "only a school has an LA, establishment number or "
+                     "URN");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (o.kind == LRS_ORG_SCHOOL && in->ukprn && in->ukprn[0]) {
+        lrs_diag_set(diag, "ukprn", "a school is known by its LA and "
+                                    "establishment number or URN, not a "
+                                    "UKPRN");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (in->ukprn && strlen(in->ukprn) > 8) {
+        lrs_diag_set(diag, "ukprn", "UKPRN must be 8 digits");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    o.la = (int32_t)la;
+    o.estab = (int32_t)estab;
+    o.urn = urn;
+    snprintf(o.ukprn, sizeof o.ukprn, "%s", in->ukprn ? in->ukprn : "");
+    err = lrs_store_org_add(s, &o, diag);
+    if (err && err != LRS_EINVAL && err != LRS_ECONFLICT)
+        return lrs__service_store_err(s, err, diag);
+    if (!err)
+        *out = o;
+    return err;
+}
+
+/* A new password and its hash at `cost`. */
+static enum lrs_err new_password(enum lrs_auth_cost cost,
+                                 char password[LRS_AUTH_PASSWORD_NEW_SIZE],
+                                 char hash[LRS_AUTH_HASH_SIZE],
+                                 struct lrs_diag *diag)
+{
+    lrs_auth_password_new(password);
+    if (lrs_auth_password_hash(lrs_str_c(password), cost, hash) != LRS_OK) {
+        lrs_diag_set(diag, "password", "cannot hash the password: out of "
+                                       "memory");
+        return LRS_ERR(LRS_ENOMEM);
+    }
+    return LRS_OK;
+}
+
+enum lrs_err lrs_service_user_add(struct lrs_store *s,
+                                  const struct lrs_user_input *in,
+                                  enum lrs_auth_cost cost, struct lrs_user *out,
+                                  char password[LRS_AUTH_PASSWORD_NEW_SIZE],
+                                  struct lrs_diag *diag)
+{
+    struct lrs_user u;
+    struct lrs_org org;
+    unsigned allowed;
+    enum lrs_err err;
+
+    password[0] = '\0';
+    if (!in->login || !in->login[0]) {
+        lrs_diag_set(diag, "login", "enter the user's login");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (strlen(in->login) > LRS_LOGIN_MAX ||
+        (in->display_name && strlen(in->display_name) > LRS_DISPLAY_NAME_MAX)) {
+        lrs_diag_set(diag,
+                     strlen(in->login) > LRS_LOGIN_MAX ? "login"
+                                                       : "display_name",
+                     "must be at most %d bytes", LRS_LOGIN_MAX);
+        return LRS_ERR(LRS_EINVAL);
+    }
+    err = lrs_store_org_get(s, in->org_id, &org);
+    if (err == LRS_ENOTFOUND) {
+        lrs_diag_set(diag, "org", "no organisation has id %lld",
+                     (long long)in->org_id);
+        return err;
+    }
+    if (err)
+        return lrs__service_store_err(s, err, diag);
+    allowed = lrs_service_org_roles(org.kind);
+    if (!in->roles) {
+        lrs_diag_set(diag, "role", "choose at least one role");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    for (unsigned bit = 1; bit <= LRS_ROLE_ALL; bit <<= 1) {
+        if (!(in->roles & bit) || (allowed & bit))
+            continue;
+        lrs_diag_set(diag, "role", "a user of %s '%.60s' cannot have the role %s",
+                     org.kind == LRS_ORG_AO ? "awarding organisation"
+                     : org.kind == LRS_ORG_LRS ? "the LRS"
+                                               : lrs_org_kind_name(org.kind),
+                     org.name, lrs_role_name((enum lrs_role)bit));
+        return LRS_ERR(LRS_EINVAL);
+    }
+    memset(&u, 0, sizeof u);
+    u.org_id = org.id;
+    u.roles = in->roles;
+    snprintf(u.login, sizeof u.login, "%s", in->login);
+    snprintf(u.display_name, sizeof u.display_name, "%s",
+             in->display_name ? in->display_name : "");
+    /* A generated password is shown on a screen: the user replaces it. */
+    u.must_change_password = true;
+    err = new_password(cost, password, u.password_hash, diag);
+    if (!err)
+        err = lrs_store_user_add(s, &u, diag);
+    if (err && err != LRS_EINVAL && err != LRS_ECONFLICT &&
+        err != LRS_ENOMEM)
+        err = lrs__service_store_err(s, err, diag);
+    if (err) {
+        memset(password, 0, LRS_AUTH_PASSWORD_NEW_SIZE);
+        return err;
+    }
+    memset(u.password_hash, 0, sizeof u.password_hash);
+    *out = u;
+    return LRS_OK;
+}
+
+/* Read user `id` for a change; LRS_ENOTFOUND naming "user". */
+static enum lrs_err user_for_change(struct lrs_store *s, int64_t id,
+                                    struct lrs_user *u, struct lrs_diag *diag)
+{
+    enum lrs_err err = lrs_store_user_get(s, id, u);
+
+    if (err == LRS_ENOTFOUND)
+        lrs_diag_set(diag, "user", "no user has id %lld", (long long)id);
+    else if (err)
+        err = lrs__service_store_err(s, err, diag);
+    return err;
+}
+
+enum lrs_err lrs_service_user_reset_password(
+    struct lrs_store *s, int64_t user_id, enum lrs_auth_cost cost,
+    char password[LRS_AUTH_PASSWORD_NEW_SIZE], struct lrs_diag *diag)
+{
+    char hash[LRS_AUTH_HASH_SIZE];
+    struct lrs_user u;
+    enum lrs_err err;
+
+    password[0] = '\0';
+    err = user_for_change(s, user_id, &u, diag);
+    if (!err)
+        err = new_password(cost, password, hash, diag);
+    if (!err) {
+        err = lrs_store_user_set_password(s, u.id, hash, LRS_USER_MUST_CHANGE);
+        if (err)
+            err = lrs__service_store_err(s, err, diag);
+    }
+    if (err)
+        memset(password, 0, LRS_AUTH_PASSWORD_NEW_SIZE);
+    return err;
+}
+
+enum lrs_err lrs_service_user_disable(struct lrs_store *s,
+                                      const struct lrs_actor *actor,
+                                      int64_t user_id, struct lrs_diag *diag)
+{
+    struct lrs_user u;
+    enum lrs_err err;
+
+    if (actor && actor->user_id == user_id) {
+        lrs_diag_set(diag, "user", "you cannot disable your own account");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    err = user_for_change(s, user_id, &u, diag);
+    if (!err) {
+        err = lrs_store_user_set_disabled(s, u.id, true);
+        if (err)
+            err = lrs__service_store_err(s, err, diag);
+    }
+    return err;
+}

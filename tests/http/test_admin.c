@@ -1,0 +1,267 @@
+/*
+ * test_admin.c - organisations and users over HTTP (cmd/lrsd/h_admin.c,
+ * docs/api.md): an operator lists and adds organisations, lists an
+ * organisation's users, adds one with a role (the generated password is
+ * answered once and signs in, with a change required), resets a password
+ * (the old one stops working) and disables a user (who can no longer sign
+ * in); every bad field is named and changes nothing; nobody but an
+ * operator may do any of it.
+ */
+#include "harness.h"
+
+#include <lrs/accounts.h>
+#include <lrs/auth.h>
+#include <lrs/lrs.h>
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static struct harness srv;
+static char school_bearer[96];
+
+static void op(const char *method, const char *path, const char *json,
+               struct http_resp *res)
+{
+    const char *const hdrs[] = {srv.bearer, NULL};
+
+    http_request(&srv, method, path, json ? "application/json" : NULL, json,
+                 json ? strlen(json) : 0, hdrs, res);
+}
+
+static int setup(void **state)
+{
+    struct lrs_store *s;
+
+    (void)state;
+    harness_start(&srv, NULL);
+    s = harness_store_open(&srv);
+    harness_user_add(s, harness_org_add(s, LRS_ORG_SCHOOL, "Mill", 1000),
+                     "clerk@mill", LRS_ROLE_SCHOOL_USER, school_bearer);
+    lrs_store_free(s);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    assert_int_equal(harness_stop(&srv), 0);
+    return 0;
+}
+
+/* POST /api/v1/session with `login` and `password`: the status. */
+static long sign_in(const char *login, const char *password, bool *must)
+{
+    struct http_resp res;
+    char body[256];
+    long status;
+
+    snprintf(body, sizeof body, "{\"login\": \"%s\", \"password\": \"%s\"}",
+             login, password);
+    http_post_json(&srv, "/api/v1/session", body, &res);
+    status = res.status;
+    if (status == 200 && must) {
+        json_t *j = http_json(&res);
+
+        *must = json_is_true(json_object_get(j, "must_change_password"));
+        json_decref(j);
+    }
+    http_resp_release(&res);
+    return status;
+}
+
+static void test_admin__organisations(void **state)
+{
+    struct http_resp res;
+    json_t *j, *orgs;
+
+    (void)state;
+    op("POST", "/api/v1/organisations",
+       "{\"type\": \"ao\", \"name\": \"Northern Board\", \"ukprn\": "
+       "\"10077777\"}",
+       &res);
+    assert_int_equal(res.status, 201);
+    j = http_json(&res);
+    assert_string_equal(json_string_value(json_object_get(j, "type")), "ao");
+    assert_string_equal(json_string_value(json_object_get(j, "ukprn")),
+                        "10077777");
+    json_decref(j);
+    http_resp_release(&res);
+
+    /* A school by LA + establishment given as numbers. */
+    op("POST", "/api/v1/organisations",
+       "{\"type\": \"school\", \"name\": \"Brook\", \"la\": 802, "
+       "\"estab\": 4001}",
+       &res);
+    assert_int_equal(res.status, 201);
+    http_resp_release(&res);
+
+    op("POST", "/api/v1/organisations",
+       "{\"type\": \"school\", \"name\": \"Brook\", \"la\": \"802\"}", &res);
+    http_assert_error(&res, 400, "WSEC0001", "estab");
+    http_resp_release(&res);
+    op("POST", "/api/v1/organisations", "{\"type\": \"ao\", \"name\": \"X\"}",
+       &res);
+    http_assert_error(&res, 400, "WSEC0001", "ukprn");
+    http_resp_release(&res);
+    op("POST", "/api/v1/organisations", "{\"name\": \"X\"}", &res);
+    http_assert_error(&res, 400, "WSEC0001", "type");
+    http_resp_release(&res);
+    op("POST", "/api/v1/organisations",
+       "{\"type\": \"ao\", \"name\": \"Again\", \"ukprn\": \"10077777\"}", &res);
+    http_assert_error(&res, 409, "LRSD0409", "ukprn");
+    http_resp_release(&res);
+
+    op("GET", "/api/v1/organisations", NULL, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    orgs = json_object_get(j, "organisations");
+    /* The LRS, Mill, Northern Board and Brook; nothing of the refusals. */
+    assert_int_equal(json_array_size(orgs), 4);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(orgs, 3), "name")),
+        "Brook");
+    json_decref(j);
+    http_resp_release(&res);
+}
+
+static void test_admin__users(void **state)
+{
+    const char *pw, *pw2;
+    struct http_resp res, res2;
+    char path[96], first[64], second[64];
+    json_int_t id;
+    bool must = false;
+    json_t *j, *j2, *users;
+
+    (void)state;
+    op("POST", "/api/v1/users",
+       "{\"org_id\": 1, \"login\": \"head@mill\", \"display_name\": \"Ms "
+       "Head\", \"roles\": [\"school\", \"admin\"]}",
+       &res);
+    assert_int_equal(res.status, 201);
+    j = http_json(&res);
+    pw = json_string_value(json_object_get(j, "password"));
+    assert_non_null(pw);
+    assert_int_equal(strlen(pw), 20);
+    snprintf(first, sizeof first, "%s", pw);
+    id = json_integer_value(
+        json_object_get(json_object_get(j, "user"), "id"));
+    assert_true(json_is_true(json_object_get(json_object_get(j, "user"),
+                                             "must_change_password")));
+    json_decref(j);
+    http_resp_release(&res);
+    assert_int_equal(sign_in("head@mill", first, &must), 200);
+    assert_true(must);
+
+    /* A role that does not suit a school; an unknown organisation; a
+     * login in use; no roles. */
+    op("POST", "/api/v1/users",
+       "{\"org_id\": 1, \"login\": \"x@mill\", \"roles\": [\"operator\"]}",
+       &res);
+    http_assert_error(&res, 400, "WSEC0001", "roles");
+    http_resp_release(&res);
+    op("POST", "/api/v1/users",
+       "{\"org_id\": 99, \"login\": \"x@mill\", \"roles\": [\"school\"]}", &res);
+    http_assert_error(&res, 404, "LRSD0404", "org_id");
+    http_resp_release(&res);
+    op("POST", "/api/v1/users",
+       "{\"org_id\": 1, \"login\": \"head@mill\", \"roles\": [\"school\"]}",
+       &res);
+    http_assert_error(&res, 409, "LRSD0409", "login");
+    http_resp_release(&res);
+    op("POST", "/api/v1/users",
+       "{\"org_id\": 1, \"login\": \"x@mill\", \"roles\": []}", &res);
+    http_assert_error(&res, 400, "WSEC0001", "roles");
+    http_resp_release(&res);
+
+    op("GET", "/api/v1/organisations/1/users", NULL, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    users = json_object_get(j, "users");
+    assert_int_equal(json_array_size(users), 2); /* clerk@mill, head@mill */
+    assert_null(strstr(res.body.data, "argon2"));
+    assert_null(strstr(res.body.data, first));
+    json_decref(j);
+    http_resp_release(&res);
+    op("GET", "/api/v1/organisations/77/users", NULL, &res);
+    http_assert_error(&res, 404, "LRSD0404", "organisation");
+    http_resp_release(&res);
+
+    /* Reset: a new password, the old one refused. */
+    snprintf(path, sizeof path, "/api/v1/users/%lld/password", (long long)id);
+    op("POST", path, NULL, &res2);
+    assert_int_equal(res2.status, 200);
+    j2 = http_json(&res2);
+    pw2 = json_string_value(json_object_get(j2, "password"));
+    assert_non_null(pw2);
+    snprintf(second, sizeof second, "%s", pw2);
+    assert_string_not_equal(first, second);
+    json_decref(j2);
+    http_resp_release(&res2);
+    assert_int_equal(sign_in("head@mill", first, NULL), 401);
+    assert_int_equal(sign_in("head@mill", second, NULL), 200);
+    op("POST", "/api/v1/users/999/password", NULL, &res);
+    http_assert_error(&res, 404, "LRSD0404", "user");
+    http_resp_release(&res);
+
+    /* Disable: no more sign-in. */
+    snprintf(path, sizeof path, "/api/v1/users/%lld/disable", (long long)id);
+    op("POST", path, NULL, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_true(json_is_true(
+        json_object_get(json_object_get(j, "user"), "disabled")));
+    json_decref(j);
+    http_resp_release(&res);
+    assert_int_equal(sign_in("head@mill", second, NULL), 401);
+}
+
+static void test_admin__operators_only(void **state)
+{
+    static const char *const paths[][2] = {
+        {"GET", "/api/v1/organisations"},
+        {"POST", "/api/v1/organisations"},
+        {"GET", "/api/v1/organisations/1/users"},
+        {"POST", "/api/v1/users"},
+        {"POST", "/api/v1/users/1/password"},
+        {"POST", "/api/v1/users/1/disable"},
+    };
+    const char *const hdrs[] = {school_bearer, NULL};
+    struct http_resp res;
+    bool must;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        http_request(&srv, paths[i][0], paths[i][1],
+                     paths[i][0][0] == 'P' ? "application/json" : NULL,
+                     paths[i][0][0] == 'P' ? "{}" : NULL,
+                     paths[i][0][0] == 'P' ? 2 : 0, hdrs, &res);
+        http_assert_error(&res, 403, "LRSD0403", NULL);
+        http_resp_release(&res);
+        /* Without credentials: 401. */
+        http_request(&srv, paths[i][0], paths[i][1],
+                     paths[i][0][0] == 'P' ? "application/json" : NULL,
+                     paths[i][0][0] == 'P' ? "{}" : NULL,
+                     paths[i][0][0] == 'P' ? 2 : 0, NULL, &res);
+        http_assert_error(&res, 401, "LRSD0401", NULL);
+        http_resp_release(&res);
+    }
+    /* The school user was not disabled by any of it. */
+    assert_int_equal(sign_in("clerk@mill", "not used here, 12345", &must),
+                     200);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_admin__organisations),
+        cmocka_unit_test(test_admin__users),
+        cmocka_unit_test(test_admin__operators_only),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

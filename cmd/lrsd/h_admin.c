@@ -71,8 +71,8 @@ static json_t *roles_json(unsigned roles)
 
     for (unsigned bit = 1; a && bit <= LRS_ROLE_ALL; bit <<= 1)
         if (roles & bit)
-            json_array_append_new(a,
-                                  json_string(lrs_role_name((enum lrs_role)bit)));
+            json_array_append_new(
+                a, json_string(lrs_role_name((enum lrs_role)bit)));
     return a;
 }
 
@@ -94,8 +94,8 @@ static bool id_param(struct lrsd_req *r, const char *field, bool zero_ok,
     const char *arg = lrsd_param(r, 0);
     uint64_t v;
 
-    if (!arg || lrs_parse_u64(lrs_str_c(arg), zero_ok ? 0 : 1, INT64_MAX,
-                              &v) != LRS_OK) {
+    if (!arg || lrs_parse_u64(lrs_str_c(arg), zero_ok ? 0 : 1, INT64_MAX, &v) !=
+                    LRS_OK) {
         lrsd_reply_error(r, 400, "WSEC0001", field, "the %s id is a number",
                          field);
         return false;
@@ -232,9 +232,9 @@ void lrsd_h_org_users(struct lrsd_req *r)
         reply_err(r, err, &d);
         goto out;
     }
-    lrsd_reply_json(r, 200,
-                    json_pack("{s:o, s:O}", "organisation", org_json(&o),
-                              "users", arr));
+    lrsd_reply_json(
+        r, 200,
+        json_pack("{s:o, s:O}", "organisation", org_json(&o), "users", arr));
 out:
     json_decref(arr);
 }
@@ -313,11 +313,10 @@ void lrsd_h_user_add(struct lrsd_req *r)
         goto out;
     }
     lrsd_log(LRS_LOG_INFO, "admin", r->id, "user added",
-             "user=%lld org=%lld by=%lld", (long long)u.id,
-             (long long)u.org_id, (long long)r->who.user_id);
-    lrsd_reply_json(r, 201,
-                    json_pack("{s:o, s:s}", "user", user_json(&u), "password",
-                              pw));
+             "user=%lld org=%lld by=%lld", (long long)u.id, (long long)u.org_id,
+             (long long)r->who.user_id);
+    lrsd_reply_json(
+        r, 201, json_pack("{s:o, s:s}", "user", user_json(&u), "password", pw));
     memset(pw, 0, sizeof pw);
 out:
     json_decref(body);
@@ -338,8 +337,8 @@ void lrsd_h_user_reset(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         return;
-    err = lrs_service_user_reset_password(s, id, LRS_AUTH_COST_INTERACTIVE,
-                                          pw, &d);
+    err = lrs_service_user_reset_password(s, id, LRS_AUTH_COST_INTERACTIVE, pw,
+                                          &d);
     if (!err)
         err = lrs_store_user_get(s, id, &u);
     if (err) {
@@ -349,9 +348,8 @@ void lrsd_h_user_reset(struct lrsd_req *r)
     lrsd_log(LRS_LOG_INFO, "admin", r->id, "password reset",
              "user=%lld by=%lld", (long long)id, (long long)r->who.user_id);
     memset(u.password_hash, 0, sizeof u.password_hash);
-    lrsd_reply_json(r, 200,
-                    json_pack("{s:o, s:s}", "user", user_json(&u), "password",
-                              pw));
+    lrsd_reply_json(
+        r, 200, json_pack("{s:o, s:s}", "user", user_json(&u), "password", pw));
     memset(pw, 0, sizeof pw);
 }
 

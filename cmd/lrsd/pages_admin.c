@@ -34,8 +34,7 @@ static const struct {
      "Also manages the school's own users"},
     {LRS_ROLE_AO_USER, "Awarding organisation user",
      "Verifies learners, sends results, reads exam entries"},
-    {LRS_ROLE_OPERATOR, "LRS operator",
-     "Everything, for every organisation"},
+    {LRS_ROLE_OPERATOR, "LRS operator", "Everything, for every organisation"},
 };
 
 /* "School user, School administrator" into `out`. */
@@ -249,8 +248,8 @@ static void org_form_page(struct page *p, const struct org_form *v,
            "%H><label class=\"govuk-label govuk-radios__label\" for=\"type-"
            "%s\">%s</label></div>",
            kinds[i].code, kinds[i].code,
-           strcmp(v->type, kinds[i].code) == 0 ? " checked" : "",
-           kinds[i].code, kinds[i].text);
+           strcmp(v->type, kinds[i].code) == 0 ? " checked" : "", kinds[i].code,
+           kinds[i].text);
     ph(p, "</div></fieldset></div>");
     page_input(p, "name", "Name", NULL, v->name, NULL, "organization");
     ph(p, "<h2 class=\"govuk-heading-s\">A school</h2>");
@@ -262,8 +261,8 @@ static void org_form_page(struct page *p, const struct org_form *v,
                NULL, v->urn, "govuk-input--width-10", "off");
     ph(p, "<h2 class=\"govuk-heading-s\">An awarding organisation or "
           "provider</h2>");
-    page_input(p, "ukprn", "UKPRN", "8 digits, for example 10012345",
-               v->ukprn, "govuk-input--width-10", "off");
+    page_input(p, "ukprn", "UKPRN", "8 digits, for example 10012345", v->ukprn,
+               "govuk-input--width-10", "off");
     ph(p, "<button type=\"submit\" class=\"govuk-button\" data-module="
           "\"govuk-button\" id=\"save\">Add organisation</button></form>"
           "</div></div>");
@@ -301,9 +300,9 @@ void lrsd_p_org_add_post(struct lrsd_req *r)
     if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, &f))
         goto out;
     v = (struct org_form){
-        page_form_get(&f, "type"),  page_form_get(&f, "name"),
-        page_form_get(&f, "la"),    page_form_get(&f, "estab"),
-        page_form_get(&f, "urn"),   page_form_get(&f, "ukprn"),
+        page_form_get(&f, "type"), page_form_get(&f, "name"),
+        page_form_get(&f, "la"),   page_form_get(&f, "estab"),
+        page_form_get(&f, "urn"),  page_form_get(&f, "ukprn"),
     };
     /* Name every missing field at once; the service then checks the
      * values and the identifiers each kind needs. */
@@ -331,9 +330,10 @@ void lrsd_p_org_add_post(struct lrsd_req *r)
                    : strcmp(field, "urn") == 0   ? "urn"
                    : strcmp(field, "ukprn") == 0 ? "ukprn"
                                                  : "name",
-                   "%c%s", d.msg[0] >= 'a' && d.msg[0] <= 'z'
-                               ? (char)(d.msg[0] - 'a' + 'A')
-                               : d.msg[0],
+                   "%c%s",
+                   d.msg[0] >= 'a' && d.msg[0] <= 'z'
+                       ? (char)(d.msg[0] - 'a' + 'A')
+                       : d.msg[0],
                    d.msg[0] ? d.msg + 1 : "");
         org_form_page(&p, &v, err == LRS_ECONFLICT ? 409 : 400);
         goto out;
@@ -480,8 +480,10 @@ static void user_form_page(struct page *p, const struct lrs_org *o,
        "%lld/users/add\" novalidate>",
        o->name, (long long)o->id);
     page_csrf_field(p);
-    page_input(p, "login", "Login", "What they sign in with, for example "
-               "their work email address. No spaces.", v->login, NULL, "off");
+    page_input(p, "login", "Login",
+               "What they sign in with, for example "
+               "their work email address. No spaces.",
+               v->login, NULL, "off");
     page_input(p, "display_name", "Full name (optional)", NULL, v->name, NULL,
                "off");
     ph(p,
@@ -510,8 +512,8 @@ static void user_form_page(struct page *p, const struct lrs_org *o,
            "<label class=\"govuk-label govuk-checkboxes__label\" for=\""
            "role-%s\">%s</label><div id=\"role-%s-hint\" class=\"govuk-hint "
            "govuk-checkboxes__hint\">%s</div></div>",
-           name, name, name, (v->roles & roles[i].role) ? " checked" : "",
-           name, roles[i].text, name, roles[i].hint);
+           name, name, name, (v->roles & roles[i].role) ? " checked" : "", name,
+           roles[i].text, name, roles[i].hint);
     }
     ph(p, "</div></fieldset></div><button type=\"submit\" class=\"govuk-"
           "button\" data-module=\"govuk-button\" id=\"save\">Add user</button>"
@@ -549,8 +551,7 @@ static void password_panel(struct page *p, const char *title,
        "body\">Login <strong>%s</strong><br>Password <strong class=\""
        "lrs-secret\" id=\"password\">%s</strong></div></div>",
        title, u->login, pw);
-    page_banner(p, false,
-                "This password is shown only once",
+    page_banner(p, false, "This password is shown only once",
                 "Give it to the user in a safe way now. They must choose "
                 "their own password when they first sign in. If it is lost, "
                 "reset it again.");
@@ -735,8 +736,8 @@ void lrsd_p_user_reset_post(struct lrsd_req *r)
                   "Use Change password instead.");
         goto out;
     }
-    if (lrs_service_user_reset_password(s, u.id, LRS_AUTH_COST_INTERACTIVE,
-                                        pw, &d) != LRS_OK) {
+    if (lrs_service_user_reset_password(s, u.id, LRS_AUTH_COST_INTERACTIVE, pw,
+                                        &d) != LRS_OK) {
         fail_store(&p);
         goto out;
     }

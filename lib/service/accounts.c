@@ -50,8 +50,8 @@ static enum lrs_err number(const char *text, const char *field,
     if (!text || !text[0])
         return LRS_OK;
     if (lrs_parse_u64(lrs_str_c(text), min, max, &v) != LRS_OK) {
-        lrs_diag_set(diag, field, "%s must be a number from %llu to %llu",
-                     what, (unsigned long long)min, (unsigned long long)max);
+        lrs_diag_set(diag, field, "%s must be a number from %llu to %llu", what,
+                     (unsigned long long)min, (unsigned long long)max);
         return LRS_ERR(LRS_EINVAL);
     }
     *out = (int64_t)v;
@@ -107,9 +107,10 @@ enum lrs_err lrs_service_org_add(struct lrs_store *s,
         return LRS_ERR(LRS_EINVAL);
     }
     if (o.kind == LRS_ORG_SCHOOL && in->ukprn && in->ukprn[0]) {
-        lrs_diag_set(diag, "ukprn", "a school is known by its LA and "
-                                    "establishment number or URN, not a "
-                                    "UKPRN");
+        lrs_diag_set(diag, "ukprn",
+                     "a school is known by its LA and "
+                     "establishment number or URN, not a "
+                     "UKPRN");
         return LRS_ERR(LRS_EINVAL);
     }
     if (in->ukprn && strlen(in->ukprn) > 8) {
@@ -136,8 +137,9 @@ static enum lrs_err new_password(enum lrs_auth_cost cost,
 {
     lrs_auth_password_new(password);
     if (lrs_auth_password_hash(lrs_str_c(password), cost, hash) != LRS_OK) {
-        lrs_diag_set(diag, "password", "cannot hash the password: out of "
-                                       "memory");
+        lrs_diag_set(diag, "password",
+                     "cannot hash the password: out of "
+                     "memory");
         return LRS_ERR(LRS_ENOMEM);
     }
     return LRS_OK;
@@ -161,10 +163,9 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
     }
     if (strlen(in->login) > LRS_LOGIN_MAX ||
         (in->display_name && strlen(in->display_name) > LRS_DISPLAY_NAME_MAX)) {
-        lrs_diag_set(diag,
-                     strlen(in->login) > LRS_LOGIN_MAX ? "login"
-                                                       : "display_name",
-                     "must be at most %d bytes", LRS_LOGIN_MAX);
+        lrs_diag_set(
+            diag, strlen(in->login) > LRS_LOGIN_MAX ? "login" : "display_name",
+            "must be at most %d bytes", LRS_LOGIN_MAX);
         return LRS_ERR(LRS_EINVAL);
     }
     err = lrs_store_org_get(s, in->org_id, &org);
@@ -183,8 +184,9 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
     for (unsigned bit = 1; bit <= LRS_ROLE_ALL; bit <<= 1) {
         if (!(in->roles & bit) || (allowed & bit))
             continue;
-        lrs_diag_set(diag, "role", "a user of %s '%.60s' cannot have the role %s",
-                     org.kind == LRS_ORG_AO ? "awarding organisation"
+        lrs_diag_set(diag, "role",
+                     "a user of %s '%.60s' cannot have the role %s",
+                     org.kind == LRS_ORG_AO    ? "awarding organisation"
                      : org.kind == LRS_ORG_LRS ? "the LRS"
                                                : lrs_org_kind_name(org.kind),
                      org.name, lrs_role_name((enum lrs_role)bit));
@@ -201,8 +203,7 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
     err = new_password(cost, password, u.password_hash, diag);
     if (!err)
         err = lrs_store_user_add(s, &u, diag);
-    if (err && err != LRS_EINVAL && err != LRS_ECONFLICT &&
-        err != LRS_ENOMEM)
+    if (err && err != LRS_EINVAL && err != LRS_ECONFLICT && err != LRS_ENOMEM)
         err = lrs__service_store_err(s, err, diag);
     if (err) {
         memset(password, 0, LRS_AUTH_PASSWORD_NEW_SIZE);

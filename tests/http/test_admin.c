@@ -111,7 +111,8 @@ static void test_admin__organisations(void **state)
     http_assert_error(&res, 400, "WSEC0001", "type");
     http_resp_release(&res);
     op("POST", "/api/v1/organisations",
-       "{\"type\": \"ao\", \"name\": \"Again\", \"ukprn\": \"10077777\"}", &res);
+       "{\"type\": \"ao\", \"name\": \"Again\", \"ukprn\": \"10077777\"}",
+       &res);
     http_assert_error(&res, 409, "LRSD0409", "ukprn");
     http_resp_release(&res);
 
@@ -148,10 +149,9 @@ static void test_admin__users(void **state)
     assert_non_null(pw);
     assert_int_equal(strlen(pw), 20);
     snprintf(first, sizeof first, "%s", pw);
-    id = json_integer_value(
-        json_object_get(json_object_get(j, "user"), "id"));
-    assert_true(json_is_true(json_object_get(json_object_get(j, "user"),
-                                             "must_change_password")));
+    id = json_integer_value(json_object_get(json_object_get(j, "user"), "id"));
+    assert_true(json_is_true(
+        json_object_get(json_object_get(j, "user"), "must_change_password")));
     json_decref(j);
     http_resp_release(&res);
     assert_int_equal(sign_in("head@mill", first, &must), 200);
@@ -165,7 +165,8 @@ static void test_admin__users(void **state)
     http_assert_error(&res, 400, "WSEC0001", "roles");
     http_resp_release(&res);
     op("POST", "/api/v1/users",
-       "{\"org_id\": 99, \"login\": \"x@mill\", \"roles\": [\"school\"]}", &res);
+       "{\"org_id\": 99, \"login\": \"x@mill\", \"roles\": [\"school\"]}",
+       &res);
     http_assert_error(&res, 404, "LRSD0404", "org_id");
     http_resp_release(&res);
     op("POST", "/api/v1/users",
@@ -213,8 +214,8 @@ static void test_admin__users(void **state)
     op("POST", path, NULL, &res);
     assert_int_equal(res.status, 200);
     j = http_json(&res);
-    assert_true(json_is_true(
-        json_object_get(json_object_get(j, "user"), "disabled")));
+    assert_true(
+        json_is_true(json_object_get(json_object_get(j, "user"), "disabled")));
     json_decref(j);
     http_resp_release(&res);
     assert_int_equal(sign_in("head@mill", second, NULL), 401);
@@ -251,8 +252,7 @@ static void test_admin__operators_only(void **state)
         http_resp_release(&res);
     }
     /* The school user was not disabled by any of it. */
-    assert_int_equal(sign_in("clerk@mill", "not used here, 12345", &must),
-                     200);
+    assert_int_equal(sign_in("clerk@mill", "not used here, 12345", &must), 200);
 }
 
 int main(void)

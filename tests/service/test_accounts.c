@@ -53,10 +53,10 @@ static enum lrs_err count_org(const struct lrs_org *o, void *ctx)
 static void test_accounts__org_fields_checked(void **state)
 {
     struct lrs_store *s = factory_new_store();
-    const struct lrs_org_input mill = {"school", "Mill School", "801", "2000",
-                                       "", ""};
-    const struct lrs_org_input board = {"ao", "Exam Board", "", "", "",
-                                        "10000001"};
+    const struct lrs_org_input mill = {
+        "school", "Mill School", "801", "2000", "", ""};
+    const struct lrs_org_input board = {"ao", "Exam Board", "",
+                                        "",   "",           "10000001"};
     int n = 0;
 
     (void)state;
@@ -76,12 +76,13 @@ static void test_accounts__org_fields_checked(void **state)
                     LRS_EINVAL),
         "name");
     assert_string_equal(
-        org_refused(
-            s, &(struct lrs_org_input){"school", "X", "80x", "1", "", ""},
-            LRS_EINVAL),
+        org_refused(s,
+                    &(struct lrs_org_input){"school", "X", "80x", "1", "", ""},
+                    LRS_EINVAL),
         "la");
     assert_string_equal(
-        org_refused(s, &(struct lrs_org_input){"school", "X", "801", "", "", ""},
+        org_refused(s,
+                    &(struct lrs_org_input){"school", "X", "801", "", "", ""},
                     LRS_EINVAL),
         "estab");
     assert_string_equal(
@@ -112,8 +113,8 @@ static void test_accounts__org_fields_checked(void **state)
 static void test_accounts__user_roles_suit_the_organisation(void **state)
 {
     struct lrs_store *s = factory_new_store();
-    const int64_t school = org(
-        s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
+    const int64_t school =
+        org(s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
     const int64_t ao =
         org(s, &(struct lrs_org_input){"ao", "Board", "", "", "", "10000001"});
     char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
@@ -123,10 +124,9 @@ static void test_accounts__user_roles_suit_the_organisation(void **state)
     (void)state;
     assert_int_equal(
         lrs_service_user_add(s,
-                             &(struct lrs_user_input){school, "head@mill",
-                                                      "Ms Head",
-                                                      LRS_ROLE_SCHOOL_USER |
-                                                          LRS_ROLE_SCHOOL_ADMIN},
+                             &(struct lrs_user_input){
+                                 school, "head@mill", "Ms Head",
+                                 LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN},
                              LRS_AUTH_COST_MIN, &u, pw, &d),
         LRS_OK);
     assert_int_equal(strlen(pw), 20);
@@ -138,62 +138,59 @@ static void test_accounts__user_roles_suit_the_organisation(void **state)
                      LRS_OK);
 
     /* An AO user in a school, an operator in an AO, no role at all. */
-    assert_int_equal(lrs_service_user_add(
-                         s,
-                         &(struct lrs_user_input){school, "x@mill", NULL,
-                                                  LRS_ROLE_AO_USER},
-                         LRS_AUTH_COST_MIN, &u, pw, &d),
-                     LRS_EINVAL);
+    assert_int_equal(
+        lrs_service_user_add(
+            s,
+            &(struct lrs_user_input){school, "x@mill", NULL, LRS_ROLE_AO_USER},
+            LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_EINVAL);
     assert_string_equal(d.field, "role");
     assert_non_null(strstr(d.msg, "ao"));
     assert_string_equal(pw, "");
+    assert_int_equal(
+        lrs_service_user_add(
+            s, &(struct lrs_user_input){ao, "x@board", NULL, LRS_ROLE_OPERATOR},
+            LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_EINVAL);
+    assert_string_equal(d.field, "role");
     assert_int_equal(lrs_service_user_add(
-                         s,
-                         &(struct lrs_user_input){ao, "x@board", NULL,
-                                                  LRS_ROLE_OPERATOR},
+                         s, &(struct lrs_user_input){ao, "x@board", NULL, 0},
                          LRS_AUTH_COST_MIN, &u, pw, &d),
                      LRS_EINVAL);
     assert_string_equal(d.field, "role");
     assert_int_equal(
-        lrs_service_user_add(s, &(struct lrs_user_input){ao, "x@board", NULL, 0},
+        lrs_service_user_add(s,
+                             &(struct lrs_user_input){ao + 50, "x@board", NULL,
+                                                      LRS_ROLE_AO_USER},
                              LRS_AUTH_COST_MIN, &u, pw, &d),
-        LRS_EINVAL);
-    assert_string_equal(d.field, "role");
-    assert_int_equal(lrs_service_user_add(
-                         s,
-                         &(struct lrs_user_input){ao + 50, "x@board", NULL,
-                                                  LRS_ROLE_AO_USER},
-                         LRS_AUTH_COST_MIN, &u, pw, &d),
-                     LRS_ENOTFOUND);
+        LRS_ENOTFOUND);
     assert_string_equal(d.field, "org");
-    assert_int_equal(lrs_service_user_add(
-                         s,
-                         &(struct lrs_user_input){ao, "", NULL,
-                                                  LRS_ROLE_AO_USER},
-                         LRS_AUTH_COST_MIN, &u, pw, &d),
-                     LRS_EINVAL);
+    assert_int_equal(
+        lrs_service_user_add(
+            s, &(struct lrs_user_input){ao, "", NULL, LRS_ROLE_AO_USER},
+            LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_EINVAL);
     assert_string_equal(d.field, "login");
-    assert_int_equal(lrs_service_user_add(
-                         s,
-                         &(struct lrs_user_input){ao, "head@mill", NULL,
-                                                  LRS_ROLE_AO_USER},
-                         LRS_AUTH_COST_MIN, &u, pw, &d),
-                     LRS_ECONFLICT);
+    assert_int_equal(
+        lrs_service_user_add(
+            s,
+            &(struct lrs_user_input){ao, "head@mill", NULL, LRS_ROLE_AO_USER},
+            LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_ECONFLICT);
     assert_string_equal(d.field, "login");
-    assert_int_equal(lrs_service_user_add(
-                         s,
-                         &(struct lrs_user_input){0, "op@lrs", NULL,
-                                                  LRS_ROLE_OPERATOR},
-                         LRS_AUTH_COST_MIN, &u, pw, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_service_user_add(
+            s, &(struct lrs_user_input){0, "op@lrs", NULL, LRS_ROLE_OPERATOR},
+            LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_OK);
     lrs_store_free(s);
 }
 
 static void test_accounts__reset_and_disable(void **state)
 {
     struct lrs_store *s = factory_new_store();
-    const int64_t school = org(
-        s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
+    const int64_t school =
+        org(s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
     const struct lrs_actor op = {9999, 0, "test"};
     char first[LRS_AUTH_PASSWORD_NEW_SIZE], second[LRS_AUTH_PASSWORD_NEW_SIZE];
     struct lrs_diag d = LRS_DIAG_INIT;
@@ -209,17 +206,17 @@ static void test_accounts__reset_and_disable(void **state)
     /* The user changed it; a reset brings back must_change. */
     assert_int_equal(lrs_store_user_set_password(s, u.id, "$argon2id$x", 0),
                      LRS_OK);
-    assert_int_equal(lrs_service_user_reset_password(s, u.id, LRS_AUTH_COST_MIN,
-                                                     second, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_service_user_reset_password(s, u.id, LRS_AUTH_COST_MIN, second, &d),
+        LRS_OK);
     assert_string_not_equal(first, second);
     assert_int_equal(lrs_store_user_get(s, u.id, &got), LRS_OK);
     assert_true(got.must_change_password);
     assert_int_equal(
         lrs_auth_password_verify(got.password_hash, lrs_str_c(second)), LRS_OK);
-    assert_int_equal(lrs_auth_password_verify(got.password_hash,
-                                              lrs_str_c(first)),
-                     LRS_EINVAL);
+    assert_int_equal(
+        lrs_auth_password_verify(got.password_hash, lrs_str_c(first)),
+        LRS_EINVAL);
     assert_int_equal(lrs_service_user_reset_password(
                          s, u.id + 99, LRS_AUTH_COST_MIN, second, &d),
                      LRS_ENOTFOUND);
@@ -233,9 +230,10 @@ static void test_accounts__reset_and_disable(void **state)
                      LRS_ENOTFOUND);
     assert_string_equal(d.field, "user");
     /* Nobody disables themself. */
-    assert_int_equal(lrs_service_user_disable(
-                         s, &(struct lrs_actor){u.id, school, "test"}, u.id, &d),
-                     LRS_EINVAL);
+    assert_int_equal(
+        lrs_service_user_disable(s, &(struct lrs_actor){u.id, school, "test"},
+                                 u.id, &d),
+        LRS_EINVAL);
     assert_string_equal(d.field, "user");
     lrs_store_free(s);
 }

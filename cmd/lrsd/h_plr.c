@@ -118,8 +118,7 @@ static bool caller_org(struct lrsd_req *r, struct lrs_store *s,
     return true;
 }
 
-/* A school's reference: LA + establishment ("8012000"), else its URN. */
-static void school_ref(const struct lrs_org *o, char out[LRS_PLR_CODE_SIZE])
+void lrsd_school_ref(const struct lrs_org *o, char out[LRS_PLR_CODE_SIZE])
 {
     if (o->la)
         snprintf(out, LRS_PLR_CODE_SIZE, "%03d%04d", (int)o->la, (int)o->estab);
@@ -614,7 +613,7 @@ void lrsd_h_entries_submit(struct lrsd_req *r)
     if (!s || !caller_org(r, s, LRS_ORG_SCHOOL, &school) ||
         !named_ao(r, s, ao_arg, &ao))
         goto out;
-    school_ref(&school, ref);
+    lrsd_school_ref(&school, ref);
     memset(&o, 0, sizeof o);
     o.name = "body";
     o.school = ref;
@@ -671,7 +670,7 @@ static bool school_and_ao(struct lrsd_req *r, struct lrs_store *s,
     if (!caller_org(r, s, LRS_ORG_SCHOOL, &school) ||
         !named_ao(r, s, ao_arg, ao))
         return false;
-    school_ref(&school, ref);
+    lrsd_school_ref(&school, ref);
     return true;
 }
 

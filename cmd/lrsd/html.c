@@ -146,6 +146,10 @@ static void navigation(struct page *p)
         {"/exceptions", "Exceptions", PAGE_SCHOOL | PAGE_OPERATOR},
         {"/verify", "Verify", PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR},
         {"/me", "Your learning record", LRS_ROLE_LEARNER},
+        {"/entries", "Exam entries", PAGE_SCHOOL},
+        {"/results/upload", "Upload results", PAGE_AO},
+        {"/entries/received", "Entries received", PAGE_AO},
+        {"/plr", "Achievements", PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR},
         {"/organisations", "Organisations", PAGE_OPERATOR},
     };
 

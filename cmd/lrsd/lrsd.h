@@ -137,7 +137,7 @@ extern const struct lrsd_route lrsd_routes[];
 extern const size_t lrsd_route_count;
 #define LRSD_ROUTE_NONE lrsd_route_count
 /** Upper bound on the table's length, for arrays indexed by route. */
-#define LRSD_ROUTE_MAX 96
+#define LRSD_ROUTE_MAX 160
 
 /** Bit for `method` ("GET", ...); 0 when unknown. */
 enum lrsd_method lrsd_method_bit(const char *method);
@@ -373,6 +373,9 @@ struct lrs_actor lrsd_actor(const struct lrsd_req *r);
 /* ------------------------------------------------------------------ */
 
 void lrsd_h_healthz(struct lrsd_req *r);
+/** A school's reference for exam entries (docs/plr.md): its LA and
+ *  establishment number ("8012000"), else its URN (h_plr.c). */
+void lrsd_school_ref(const struct lrs_org *o, char out[LRS_PLR_CODE_SIZE]);
 void lrsd_h_orgs_list(struct lrsd_req *r);
 void lrsd_h_org_add(struct lrsd_req *r);
 void lrsd_h_org_users(struct lrsd_req *r);

@@ -39,6 +39,7 @@
 #include <lrs/batch.h>
 #include <lrs/ctf.h>
 #include <lrs/match.h>
+#include <lrs/plr.h>
 
 /* ------------------------------------------------------------------ */
 /* Set-up (web_assets.c)                                              */
@@ -256,6 +257,34 @@ const char *page_gender_text(enum lrs_gender g);
 void page_date_text(struct lrs_date d, char out[32]);
 
 /* ------------------------------------------------------------------ */
+/* Organisations, verification and entries (pages_ao.c)               */
+/* ------------------------------------------------------------------ */
+
+/**
+ * The signed-in person's organisation into `out`, which must be of
+ * `kind` (an AO with a UKPRN); otherwise a 403 page and false.
+ */
+bool page_caller_org(struct page *p, struct lrs_store *s,
+                     enum lrs_org_kind kind, struct lrs_org *out);
+
+/** The VRF flags raised, in words ("VRF5: the family name does not
+ *  agree; ..."); "" for none. */
+void page_vrf_text(unsigned flags, char *out, size_t out_len);
+
+/** "29 Nov 2026 04:30" (UTC), "-" for 0, into `out`. */
+void page_ms_date(int64_t ms, char out[32]);
+
+/** The head of an exam entries table with id `id` (the AO's view adds
+ *  the school and when it was sent); rows by page_entry_row(), then
+ *  "</tbody></table></div>". */
+void page_entry_table(struct page *p, const char *id, const char *caption,
+                      bool ao_view);
+
+/** One exam entry as a row of page_entry_table(), with its
+ *  verification in words. */
+void page_entry_row(struct page *p, const struct lrs_entry *e, bool ao_view);
+
+/* ------------------------------------------------------------------ */
 /* Handlers                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -301,5 +330,16 @@ void lrsd_p_user_reset(struct lrsd_req *r);
 void lrsd_p_user_reset_post(struct lrsd_req *r);
 void lrsd_p_user_disable(struct lrsd_req *r);
 void lrsd_p_user_disable_post(struct lrsd_req *r);
+/* pages_ao.c: results upload, entries received (AOs); reading a PLR */
+void lrsd_p_results(struct lrsd_req *r);
+void lrsd_p_results_post(struct lrsd_req *r);
+void lrsd_p_entries_received(struct lrsd_req *r);
+void lrsd_p_plr(struct lrsd_req *r);
+void lrsd_p_plr_post(struct lrsd_req *r);
+/* pages_entries.c: a school's exam entries */
+void lrsd_p_entries(struct lrsd_req *r);
+void lrsd_p_entries_post(struct lrsd_req *r);
+void lrsd_p_entries_pending(struct lrsd_req *r);
+void lrsd_p_entries_send(struct lrsd_req *r);
 
 #endif /* LRSD_PAGES_H */

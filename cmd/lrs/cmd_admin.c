@@ -193,6 +193,7 @@ int cmd_org(int argc, char **argv)
 static const char user_usage[] =
     "lrs user add --org ID --login LOGIN --role ROLE[,ROLE] [--name NAME]\n"
     "                [--uln ULN] [--db PATH]\n"
+    "       lrs user list [--org ID] [--db PATH]\n"
     "       lrs user reset-password LOGIN [--db PATH]\n"
     "       lrs user disable LOGIN [--db PATH]";
 
@@ -320,6 +321,58 @@ static int user_change(int argc, char **argv, bool reset)
     return rc;
 }
 
+static enum lrs_err print_user(const struct lrs_user *u, void *ctx)
+{
+    char roles[64] = "";
+    size_t n = 0;
+
+    (void)ctx;
+    for (unsigned bit = 1; bit <= LRS_ROLE_ALL; bit <<= 1) {
+        int w;
+
+        if (!(u->roles & bit))
+            continue;
+        w = snprintf(roles + n, sizeof roles - n, "%s%s", n ? "," : "",
+                     lrs_role_name((enum lrs_role)bit));
+        if (w < 0 || (size_t)w >= sizeof roles - n)
+            break;
+        n += (size_t)w;
+    }
+    printf("%lld\t%s\torg=%lld\t%s\t%s%s\n", (long long)u->id, u->login,
+           (long long)u->org_id, roles,
+           u->disabled               ? "disabled"
+           : u->must_change_password ? "must-change-password"
+                                     : "active",
+           u->uln[0] ? "\tlearner" : "");
+    return LRS_OK;
+}
+
+/* lrs user list [--org ID]: every user, or one organisation's. */
+static int user_list(int argc, char **argv)
+{
+    static const char *const known[] = {"--org", "--db", NULL};
+    const char *org_arg = opt(argc, argv, "--org");
+    struct lrs_store *s;
+    int64_t org = -1;
+    int rc = CLI_OK;
+
+    if (!args_ok(argc, argv, known, 0))
+        return cli_usage(user_usage, NULL);
+    if (org_arg && !number(org_arg, 0, INT64_MAX, &org)) {
+        cli_error("--org must be an organisation's id (a number)");
+        return CLI_USAGE;
+    }
+    s = open_db(argc, argv);
+    if (!s)
+        return CLI_FAIL;
+    if (lrs_store_user_scan(s, org, print_user, NULL) != LRS_OK) {
+        cli_error("%s", lrs_store_errmsg(s));
+        rc = CLI_FAIL;
+    }
+    lrs_store_free(s);
+    return rc;
+}
+
 int cmd_user(int argc, char **argv)
 {
     if (lrs_auth_init() != LRS_OK) {
@@ -327,11 +380,14 @@ int cmd_user(int argc, char **argv)
         return CLI_FAIL;
     }
     if (argc < 2 || cli_is_help(argv[1]))
-        return cli_usage(user_usage, "Add users, reset a password (printed "
-                                     "once), disable a user.\nRoles: school, "
-                                     "admin, ao, operator, learner.\n");
+        return cli_usage(user_usage,
+                         "Add or list users, reset a password (printed "
+                         "once), disable a user.\nRoles: school, "
+                         "admin, ao, operator, learner.\n");
     if (strcmp(argv[1], "add") == 0)
         return user_add(argc - 1, argv + 1);
+    if (strcmp(argv[1], "list") == 0)
+        return user_list(argc - 1, argv + 1);
     if (strcmp(argv[1], "reset-password") == 0)
         return user_change(argc - 1, argv + 1, true);
     if (strcmp(argv[1], "disable") == 0)

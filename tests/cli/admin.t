@@ -45,3 +45,12 @@ $ lrs token add --user head@mill --label "MIS" | sed 's/lrst_[A-Za-z0-9_-]\{43\}
 token 1 for 'head@mill': lrst_(43 characters)
 $ lrs user disable head@mill
 disabled user 'head@mill' (every session ended)
+$ lrs user add --org 0 --login ops --role operator > /dev/null
+$ lrs user list
+1	head@mill	org=1	school,admin	disabled
+2	ops	org=0	operator	must-change-password
+$ lrs user list --org 0
+2	ops	org=0	operator	must-change-password
+$ lrs user list --org x
+2> lrs: --org must be an organisation's id (a number)
+? 2

@@ -281,8 +281,10 @@ void page_entry_table(struct page *p, const char *id, const char *caption,
                       bool ao_view);
 
 /** One exam entry as a row of page_entry_table(), with its
- *  verification in words. */
-void page_entry_row(struct page *p, const struct lrs_entry *e, bool ao_view);
+ *  verification in words; the AO's view (`school_name` not NULL) starts
+ *  with the school's name and reference. */
+void page_entry_row(struct page *p, const struct lrs_entry *e,
+                    const char *school_name);
 
 /* ------------------------------------------------------------------ */
 /* Handlers                                                           */

@@ -328,8 +328,10 @@ done:
 /* ------------------------------------------------------------------ */
 
 /* One entry as a table row; `ao_view` adds the school and sent date. */
-void page_entry_row(struct page *p, const struct lrs_entry *e, bool ao_view)
+void page_entry_row(struct page *p, const struct lrs_entry *e,
+                    const char *school_name)
 {
+    const bool ao_view = school_name != NULL;
     char dob[32], when[32], vrf[400];
     const bool reject = e->verify_code && !lrs_verify_accepted(e->verify_code);
 
@@ -337,7 +339,10 @@ void page_entry_row(struct page *p, const struct lrs_entry *e, bool ao_view)
     page_vrf_text(e->verify_flags, vrf, sizeof vrf);
     ph(p, "<tr class=\"govuk-table__row\">");
     if (ao_view)
-        ph(p, "<td class=\"govuk-table__cell\">%s</td>", e->school);
+        ph(p,
+           "<td class=\"govuk-table__cell\">%s<br><span class=\"govuk-body-s"
+           "\">%s</span></td>",
+           school_name, e->school);
     ph(p,
        "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__"
        "cell\">%s<br><span class=\"govuk-body-s\">UCI %s</span></td><td "
@@ -394,8 +399,37 @@ void page_entry_table(struct page *p, const char *id, const char *caption,
 
 struct sent_list {
     struct page *p;
+    struct lrs_store *s;
     size_t count;
+    char ref[LRS_PLR_CODE_SIZE];     /* the last school looked up */
+    char name[LRS_ORG_NAME_MAX + 1]; /* its name, "" when unknown */
 };
+
+/* The name of the school whose reference is `ref` (lrsd_school_ref():
+ * LA + establishment, 7 digits, else a URN), kept for the next row. */
+static const char *school_name(struct sent_list *l, const char *ref)
+{
+    struct lrs_org_ref by;
+    struct lrs_org o;
+    uint64_t v;
+
+    if (strcmp(l->ref, ref) == 0)
+        return l->name;
+    snprintf(l->ref, sizeof l->ref, "%s", ref);
+    l->name[0] = '\0';
+    memset(&by, 0, sizeof by);
+    if (lrs_parse_u64(lrs_str_c(ref), 1, INT64_MAX, &v) != LRS_OK)
+        return l->name;
+    if (strlen(ref) == 7) {
+        by.la = (int32_t)(v / 10000);
+        by.estab = (int32_t)(v % 10000);
+    } else {
+        by.urn = (int64_t)v;
+    }
+    if (lrs_store_org_find(l->s, &by, &o) == LRS_OK)
+        snprintf(l->name, sizeof l->name, "%s", o.name);
+    return l->name;
+}
 
 static enum lrs_err sent_row(const struct lrs_entry *e, void *ctx)
 {
@@ -404,7 +438,7 @@ static enum lrs_err sent_row(const struct lrs_entry *e, void *ctx)
     /* The AO sees what was sent to it (h_plr.c's GET /api/v1/entries). */
     if (e->sent_ms == 0)
         return LRS_OK;
-    page_entry_row(l->p, e, true);
+    page_entry_row(l->p, e, school_name(l, e->school));
     l->count++;
     return l->p->oom ? LRS_ENOMEM : LRS_OK;
 }
@@ -431,7 +465,9 @@ void lrsd_p_entries_received(struct lrsd_req *r)
        "marked Amended was changed and sent again.</p>",
        ao.name, ao.ukprn);
     page_entry_table(&p, "entries", "Entries sent to you", true);
-    l = (struct sent_list){&p, 0};
+    memset(&l, 0, sizeof l);
+    l.p = &p;
+    l.s = s;
     if (lrs_store_entry_scan(s, ao.ukprn, NULL, 0, sent_row, &l) != LRS_OK) {
         page_fail(&p, 503, "Sorry, there is a problem with the service",
                   "The entries could not be read.");

@@ -369,7 +369,7 @@ static enum lrs_err pending_row(const struct lrs_entry *e, void *ctx)
 {
     struct pending_list *l = ctx;
 
-    page_entry_row(l->p, e, false);
+    page_entry_row(l->p, e, NULL);
     l->count++;
     return l->p->oom ? LRS_ENOMEM : LRS_OK;
 }

@@ -230,7 +230,7 @@ async function journeys () {
     await t.signIn('ao.alex', PASSWORD)
     await page.goto(t.base + '/entries/received')
     assert.equal(await page.locator('#entries tbody tr').count(), 3)
-    assert.match(await rowOf('#entries', 'Robert'), /9999001.*Verified.*Amended/)
+    assert.match(await rowOf('#entries', 'Robert'), /Test Academy 9001\s*9999001.*Verified.*Amended/)
     assert.match(await rowOf('#entries', 'Noah'), /No ULN/)
     await t.checkPage()
     await t.shot('entries-received')

@@ -4,7 +4,9 @@
  *
  *   html.c            the HTML builder (every inserted value escaped), the
  *                     page template and the GOV.UK components
- *   pages_form.c      urlencoded form bodies, the page session (sign-in
+ *   form.c            form bodies: urlencoded and multipart (form.h, no
+ *                     HTTP types, so that fuzz/fuzz_form.c runs it)
+ *   pages_form.c      reading a request's form, the page session (sign-in
  *                     cookie, CSRF, agreement), redirects
  *   pages.c           sign in and out, the user agreement, welcome, a
  *                     change of password
@@ -32,6 +34,7 @@
 #ifndef LRSD_PAGES_H
 #define LRSD_PAGES_H
 
+#include "form.h"
 #include "lrsd.h"
 
 #include <lrs/accounts.h>
@@ -138,29 +141,11 @@ void page_summary_row(struct page *p, const char *key, const char *value);
 /* Forms and sessions (pages_form.c)                                  */
 /* ------------------------------------------------------------------ */
 
-/** A parsed application/x-www-form-urlencoded body. */
-struct page_form {
-    size_t count;
-    struct {
-        const char *name;  /* arena */
-        const char *value; /* arena, decoded, trimmed of outer spaces */
-    } fields[32];
-};
-
 /**
  * Parse the request body as a form into `f` (strings in the arena).
  * False when it is not a form, is malformed or has too many fields.
  */
 bool page_form_parse(struct lrsd_req *r, struct page_form *f);
-
-/** A parsed multipart/form-data body: its text fields and one file. */
-struct page_upload {
-    struct page_form form; /* the text fields ("csrf" among them) */
-    const char *file_name; /* arena, "" when absent */
-    const char *data;      /* the file's bytes, into the request body */
-    size_t len;
-    bool has_file; /* a part named as the file field was sent */
-};
 
 /**
  * Parse the request body as multipart/form-data into `u`: the part named
@@ -170,9 +155,6 @@ struct page_upload {
  */
 bool page_multipart_parse(struct lrsd_req *r, const char *file_field,
                           struct page_upload *u);
-
-/** The value of `name` ("" when absent). */
-const char *page_form_get(const struct page_form *f, const char *name);
 
 /** A query-string argument, or NULL. */
 const char *page_query(struct lrsd_req *r, const char *name);

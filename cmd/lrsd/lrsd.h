@@ -432,7 +432,8 @@ bool lrsd_worker_start(void);
 /** Wake the worker: a job was queued. */
 void lrsd_worker_kick(void);
 
-/** Let the job in hand finish, stop the worker and join it. */
+/** Stop the worker and join it: a running job stops at its next chunk
+ *  boundary and is queued again, to carry on at the next start. */
 void lrsd_worker_stop(void);
 
 #endif /* LRSD_H */

@@ -5,8 +5,9 @@
  * The index (lrs/match.h) is loaded from the store on first use by
  * lrs_service_index_load(), as `lrs find` and `lrs batch` load it (name
  * history, merges). Learners registered or amended through the pages and
- * the API are put in it at once; the batch worker adds those its jobs
- * register.
+ * the API are put in it at once; the batch worker runs its jobs against
+ * it (worker.c), so the learners a job registers are in it as they are
+ * decided.
  *
  * Two locks: the index locks itself for finds and inserts; `use_lock` here
  * only keeps the index alive while someone uses it. Users hold it shared;

@@ -8,17 +8,24 @@
  * with its checkpoint: progress (rows done of total) is visible to GET
  * /api/v1/batches/{id} while it runs, and a job cut off resumes after its
  * last chunk. An upload wakes the thread; otherwise it looks every
- * POLL_MS. lrsd_worker_stop() lets the job in hand finish and joins.
+ * POLL_MS.
  *
- * The index: each job runs against an index loaded from the store when
- * the job starts, so it sees every learner committed until then; the
- * learners the job registers are then put into the server's shared index
- * (pages_index.c) so that searches find them.
+ * The index: a job runs against the server's shared index (pages_index.c,
+ * page_index_use), the one the searches use, so a job starts at once
+ * instead of loading a million learners of its own, and the learners it
+ * registers are in the index for searches (and later pupils) as soon as
+ * they are decided. The index locks itself, so searches go on while a job
+ * runs. After a failed run the index may hold learners of the chunk that
+ * was rolled back, so it is dropped and the next use loads it afresh.
+ * NEEDSWORK: learners registered by another process (`lrs import`,
+ * another lrsd) reach the shared index only when it is loaded again; a
+ * change feed from the store (pages_index.c) will close that window.
  *
- * NEEDSWORK: run against the shared index itself (one index in memory,
- * no load per job, no window where a registration elsewhere is unseen by
- * a running job) once pages_index.c lends it out; and stop inside a job
- * at the next chunk (the batch service has no stop hook yet).
+ * Stopping: lrsd_worker_stop() sets `stopping`; the batch service asks
+ * before each chunk (should_stop), so a running job stops at its next
+ * chunk boundary (a chunk is at most LRS_BATCH_CHUNK_MS_DEFAULT of work),
+ * goes back to the queue with its checkpoint, and the next start carries
+ * on from there.
  */
 #include "lrsd.h"
 #include "pages.h"
@@ -41,26 +48,44 @@ static pthread_t thread;
 static bool started, stopping, kicked;
 static char worker_name[64];
 
-/* Put the learners job `id` registered into the shared index. */
-static enum lrs_err put_row(const struct lrs_job_row *row, void *ctx)
+/* Asked by the batch service before each chunk. */
+static bool should_stop(void *ctx)
 {
-    struct lrs_store *s = ctx;
-    struct lrs_learner l;
+    bool v;
 
-    if (strcmp(row->code, "WSRC0005") != 0 || !row->uln[0])
-        return LRS_OK;
-    if (lrs_store_learner_get(s, row->uln, 0, &l) == LRS_OK)
-        page_index_put(&l, true);
-    return LRS_OK;
+    (void)ctx;
+    pthread_mutex_lock(&lock);
+    v = stopping;
+    pthread_mutex_unlock(&lock);
+    return v;
+}
+
+/* Run job `job` against the shared index. */
+static enum lrs_err run_job(struct lrs_store *s, const struct lrs_job *job,
+                            struct lrs_diag *d)
+{
+    const struct lrs_actor actor = {0, 0, "batch"};
+    struct lrs_batch_opts opts;
+    struct lrs_match_index *idx;
+    enum lrs_err err;
+
+    idx = page_index_use(s, &err, d);
+    if (!idx)
+        return err;
+    memset(&opts, 0, sizeof opts);
+    opts.worker = worker_name;
+    opts.should_stop = should_stop;
+    err = lrs_service_batch_run(s, idx, &actor, job->id, &opts, NULL, d);
+    page_index_done();
+    if (err && err != LRS_EBUSY)
+        page_index_drop();
+    return err;
 }
 
 /* Claim and run one job; false when there was none. */
 static bool run_one(void)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
-    const struct lrs_actor actor = {0, 0, "batch"};
-    struct lrs_batch_opts opts;
-    struct lrs_match_index *idx = NULL;
     struct lrs_store *s = NULL;
     struct lrs_job job;
     enum lrs_err err;
@@ -78,17 +103,13 @@ static bool run_one(void)
     }
     snprintf(id, sizeof id, "%lld", (long long)job.id);
     lrsd_metrics_gauge_set(LRSD_GAUGE_JOBS_RUNNING, 1);
-    lrsd_log(LRS_LOG_INFO, "batch", NULL, "job started", "job=%s", id);
-    err = lrs_service_index_load(s, NULL, &idx, &d);
-    if (!err) {
-        memset(&opts, 0, sizeof opts);
-        opts.worker = worker_name;
-        err = lrs_service_batch_run(s, idx, &actor, job.id, &opts, NULL, &d);
-    }
-    lrs_match_index_free(idx);
-    if (!err)
-        err = lrs_store_job_row_scan(s, job.id, put_row, s);
-    if (err)
+    lrsd_log(LRS_LOG_INFO, "batch", NULL, "job started", "job=%s from=%llu", id,
+             (unsigned long long)job.checkpoint);
+    err = run_job(s, &job, &d);
+    if (err == LRS_EBUSY)
+        lrsd_log(LRS_LOG_INFO, "batch", NULL, "job stopped",
+                 "job=%s reason=\"%s\"", id, d.msg);
+    else if (err)
         lrsd_log(LRS_LOG_WARN, "batch", NULL, "job failed", "job=%s error=%s",
                  id, lrs_strerror(err));
     else
@@ -96,7 +117,7 @@ static bool run_one(void)
     lrsd_metrics_gauge_set(LRSD_GAUGE_JOBS_RUNNING, 0);
     lrsd_db_put(lrsd_app.db, s);
     /* A job that failed is marked failed by the service (its error says
-     * why); the claim takes only queued and stale running jobs. */
+     * why); one stopped is queued again. */
     return true;
 }
 

@@ -300,7 +300,11 @@ struct lrs_batch_opts {
     /* Called after every chunk commit with the checkpoint, before the
      * next chunk starts (tests kill the process here). May be NULL. */
     void (*on_commit)(void *ctx, uint64_t checkpoint);
-    void *ctx; /* passed to both */
+    /* Asked before each chunk starts: true stops the run there (a server
+     * shutting down). The job goes back to the queue with its committed
+     * checkpoint, for the next run to carry on from. May be NULL. */
+    bool (*should_stop)(void *ctx);
+    void *ctx; /* passed to the three */
 };
 
 /** What a run did, counted by category over the whole job. */
@@ -332,9 +336,12 @@ lrs_service_batch_submit(struct lrs_store *s, const struct lrs_actor *actor,
  * then for each pupil decides (docs/batch.md), and commits every
  * `chunk` pupils with the checkpoint. Finally writes the returned CTF and
  * the reports into the job and marks it done. A job already done is
- * left as it is (LRS_OK). On a store error the index may hold learners
- * of the chunk that was rolled back: free it and load it again before
- * another run. *totals (may be NULL) receives the counts.
+ * left as it is (LRS_OK). When opts->should_stop says so at a chunk
+ * boundary, the job is queued again (status queued, its checkpoint kept)
+ * and the run returns LRS_EBUSY; the index is then as consistent as after
+ * a commit. On a store error the index may hold learners of the chunk
+ * that was rolled back: free it and load it again before another run.
+ * *totals (may be NULL) receives the counts.
  */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,

@@ -467,6 +467,30 @@ static void fail_job(struct run *r, const char *why)
 }
 
 /*
+ * Stopped between chunks: put the job back in the queue with its
+ * checkpoint, so that the next worker (or run) claims it at once and
+ * carries on. LRS_EBUSY says the job is not done.
+ */
+static enum lrs_err requeue(struct run *r)
+{
+    struct lrs_job j = r->job;
+    enum lrs_err err;
+
+    j.status = LRS_JOB_QUEUED;
+    j.claimed_by[0] = '\0';
+    err = lrs_store_job_update(r->s, &j);
+    if (err)
+        return lrs__service_store_err(r->s, err, r->diag);
+    r->job = j;
+    lrs_diag_set(r->diag, "job",
+                 "stopped after pupil %llu of %llu; queued to carry on "
+                 "from there",
+                 (unsigned long long)j.checkpoint,
+                 (unsigned long long)j.rows_total);
+    return LRS_ERR(LRS_EBUSY);
+}
+
+/*
  * The pupils of a job's file, read once: the check, the decisions and the
  * returned CTF all use this copy (strings in the arena). About 1.3 times
  * the file in memory, next to the file itself.
@@ -662,6 +686,12 @@ static enum lrs_err run_pupils(struct run *r, const struct pupils *pp,
         struct lrs_job next;
         size_t n = 0;
 
+        /* Between chunks nothing is open: stopping here loses nothing. */
+        if (opts->should_stop && opts->should_stop(opts->ctx)) {
+            lrs_free(rows);
+            return LRS_EBUSY;
+        }
+
         err = lrs_store_begin(r->s);
         while (!err && i < pp->count && n < chunk) {
             /* Reading the clock every 16 pupils costs nothing. */
@@ -752,6 +782,10 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
     }
     r.job.rows_total = pp.count;
     err = run_pupils(&r, &pp, opts);
+    if (err == LRS_EBUSY) {
+        err = requeue(&r);
+        goto out;
+    }
     if (err) {
         fail_job(&r, lrs_strerror(err));
         goto out;

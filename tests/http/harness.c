@@ -169,31 +169,13 @@ static void write_token(struct harness *h)
         kill_and_fail(h, "cannot write the operator token file");
 }
 
-void harness_start(struct harness *h, const char *const *extra)
+/* Spawn lrsd on h's store and wait until it answers GET /healthz. */
+static void launch(struct harness *h, const char *bin, const char *const *extra)
 {
-    const char *bin = getenv("LRSD_BIN");
     struct http_resp res;
     int status;
 
-    memset(h, 0, sizeof *h);
-    if (!bin)
-        fail_msg("harness: LRSD_BIN is not set (run through meson test)");
-    snprintf(h->dir, sizeof h->dir, "%s/lrs-http-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(h->dir))
-        fail_msg("harness: mkdtemp: %s", strerror(errno));
-    /* With LRS_HTTP_STORE=pg (tests/pg/with-pg.sh sets the URL) the
-     * store is that PostgreSQL database, else an SQLite file here. */
-    if (getenv("LRS_HTTP_STORE") &&
-        strcmp(getenv("LRS_HTTP_STORE"), "pg") == 0) {
-        if (!getenv("LRS_TEST_PG_URL"))
-            fail_msg("harness: LRS_HTTP_STORE=pg needs LRS_TEST_PG_URL");
-        snprintf(h->db, sizeof h->db, "%s", getenv("LRS_TEST_PG_URL"));
-    } else {
-        snprintf(h->db, sizeof h->db, "%s/lrs.db", h->dir);
-    }
-    snprintf(h->log, sizeof h->log, "%s/lrsd.log", h->dir);
-    write_token(h);
+    h->port = 0;
     h->pid = spawn(h, bin, extra);
     if (h->pid < 0)
         kill_and_fail(h, "fork failed");
@@ -220,15 +202,52 @@ void harness_start(struct harness *h, const char *const *extra)
     kill_and_fail(h, "GET /healthz did not answer 200 within 60 s");
 }
 
-int harness_stop(struct harness *h)
+void harness_start(struct harness *h, const char *const *extra)
+{
+    const char *bin = getenv("LRSD_BIN");
+
+    memset(h, 0, sizeof *h);
+    if (!bin)
+        fail_msg("harness: LRSD_BIN is not set (run through meson test)");
+    snprintf(h->dir, sizeof h->dir, "%s/lrs-http-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(h->dir))
+        fail_msg("harness: mkdtemp: %s", strerror(errno));
+    /* With LRS_HTTP_STORE=pg (tests/pg/with-pg.sh sets the URL) the
+     * store is that PostgreSQL database, else an SQLite file here. */
+    if (getenv("LRS_HTTP_STORE") &&
+        strcmp(getenv("LRS_HTTP_STORE"), "pg") == 0) {
+        if (!getenv("LRS_TEST_PG_URL"))
+            fail_msg("harness: LRS_HTTP_STORE=pg needs LRS_TEST_PG_URL");
+        snprintf(h->db, sizeof h->db, "%s", getenv("LRS_TEST_PG_URL"));
+    } else {
+        snprintf(h->db, sizeof h->db, "%s/lrs.db", h->dir);
+    }
+    snprintf(h->log, sizeof h->log, "%s/lrsd.log", h->dir);
+    write_token(h);
+    launch(h, bin, extra);
+}
+
+void harness_restart(struct harness *h, const char *const *extra)
+{
+    const char *bin = getenv("LRSD_BIN");
+
+    if (!bin)
+        fail_msg("harness: LRSD_BIN is not set (run through meson test)");
+    if (h->pid > 0)
+        fail_msg("harness: restart while lrsd runs");
+    /* The old log names the old port: start from an empty one. */
+    unlink(h->log);
+    launch(h, bin, extra);
+}
+
+int harness_term(struct harness *h)
 {
     int status = 0;
     pid_t got = 0;
 
-    if (h->pid <= 0) {
-        remove_dir(h->dir);
+    if (h->pid <= 0)
         return -1;
-    }
     kill(h->pid, SIGTERM);
     for (int i = 0; got != h->pid && i < WAIT_TICKS; i++) {
         got = waitpid(h->pid, &status, WNOHANG);
@@ -242,8 +261,15 @@ int harness_stop(struct harness *h)
     h->pid = 0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         harness_dump_log(h);
-    remove_dir(h->dir);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int harness_stop(struct harness *h)
+{
+    const int rc = harness_term(h);
+
+    remove_dir(h->dir);
+    return rc;
 }
 
 int harness_connect(const struct harness *h)

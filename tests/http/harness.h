@@ -6,9 +6,10 @@
  * 127.0.0.1 port 0 (the kernel picks a free port, which lrsd logs and we
  * read back), and waits until GET /healthz answers 200. The store is
  * created with --init, and lrsd is given an operator token (h->token).
- * harness_stop()
- * sends SIGTERM, waits for the exit, and removes the directory; it
- * reports whether lrsd exited 0, which is a clean graceful stop.
+ * harness_stop() sends SIGTERM, waits for the exit, and removes the
+ * directory; it reports whether lrsd exited 0, which is a clean graceful
+ * stop. harness_term() and harness_restart() stop lrsd and start it again
+ * on the same store.
  *
  * Waits are generous (tens of seconds) and only bound how long a broken
  * server can hang a test: no test asserts on timing. Every failure of the
@@ -47,6 +48,15 @@ void harness_start(struct harness *h, const char *const *extra);
 
 /** SIGTERM, wait, clean up. Returns lrsd's exit status (-1: a signal). */
 int harness_stop(struct harness *h);
+
+/**
+ * SIGTERM and wait, keeping the directory and the store, for
+ * harness_restart(). Returns lrsd's exit status (-1: a signal).
+ */
+int harness_term(struct harness *h);
+
+/** Start lrsd again on the store of `h` (after harness_term()). */
+void harness_restart(struct harness *h, const char *const *extra);
 
 /** Print lrsd's log to stderr (for failing tests). */
 void harness_dump_log(const struct harness *h);

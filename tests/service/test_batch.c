@@ -263,6 +263,60 @@ static void test_batch__malformed_file_fails_the_job(void **state)
     lrs_store_free(s);
 }
 
+/* Says stop on its second call: after the first chunk is committed. */
+static bool stop_second(void *ctx)
+{
+    return ++*(int *)ctx == 2;
+}
+
+static void test_batch__stop_between_chunks_and_carry_on(void **state)
+{
+    struct fixture f;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_batch_opts o = {0};
+    struct lrs_buf rows = LRS_BUF_INIT;
+    struct lrs_store_stats st;
+    struct lrs_job j;
+    int asked = 0;
+
+    (void)state;
+    setup(&f);
+    o.chunk = 3;
+    o.on = on;
+    o.should_stop = stop_second;
+    o.ctx = &asked;
+    assert_int_equal(
+        lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, NULL, &d),
+        LRS_EBUSY);
+    assert_string_equal(d.field, "job");
+    assert_non_null(strstr(d.msg, "stopped after pupil 3 of 10"));
+    /* Queued again with the first chunk committed, for anyone to claim. */
+    assert_int_equal(lrs_store_job_get(f.s, f.job.id, &j), LRS_OK);
+    assert_int_equal(j.status, LRS_JOB_QUEUED);
+    assert_string_equal(j.claimed_by, "");
+    assert_int_equal(j.checkpoint, 3);
+    assert_int_equal(j.rows_done, 3);
+    assert_int_equal(j.rows_total, 10);
+    assert_int_equal(lrs_store_job_claim(f.s, 0, "next", 60000, &j), LRS_OK);
+    assert_int_equal(j.id, f.job.id);
+    /* The next run carries on with the same index and ends as one run. */
+    o.should_stop = NULL;
+    assert_int_equal(
+        lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, NULL, &d),
+        LRS_OK);
+    assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &rows),
+                     LRS_OK);
+    assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
+                                   "RC011! WSVRC001+ WSVRC005! WSEC0136! "
+                                   "RC013! WSRC0004+ ");
+    assert_int_equal(lrs_store_stats(f.s, &st), LRS_OK);
+    assert_int_equal(st.learners, 4);
+    assert_int_equal(lrs_store_job_get(f.s, f.job.id, &j), LRS_OK);
+    assert_int_equal(j.status, LRS_JOB_DONE);
+    lrs_buf_release(&rows);
+    teardown(&f);
+}
+
 static enum lrs_err first_open(const struct lrs_exception *x, void *ctx)
 {
     struct lrs_exception *out = ctx;
@@ -515,6 +569,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_batch__resume_and_send_twice),
         cmocka_unit_test(test_batch__malformed_file_fails_the_job),
         cmocka_unit_test(test_batch__resolve_flows_into_the_returned_ctf),
+        cmocka_unit_test(test_batch__stop_between_chunks_and_carry_on),
         cmocka_unit_test(test_batch__oom_loop),
     };
     int rc;

@@ -3,8 +3,11 @@
  * exceptions (store_int.h, schema versions 3 and 6), equivalent to
  * sqlite/batch.c.
  *
- * Statements go through PQexecParams (unnamed, parsed per call): each op
- * runs once per chunk of pupils or less often, and a chunk's rows go in
+ * The statements a batch runs per pupil or per chunk (an exception, a
+ * chunk's rows, the job's progress) are prepared once per connection
+ * (lrs__pg_run_static); the rest, run once a job or per request, go
+ * through PQexecParams (unnamed, parsed per call), which also keeps the
+ * scans' "any" filters planned for the values given. A chunk's rows go in
  * one INSERT ... SELECT FROM unnest() of arrays. Parameters are text,
  * blobs binary. A queued job is claimed with FOR UPDATE SKIP LOCKED, so
  * workers on any number of nodes never take the same job and never wait
@@ -88,12 +91,15 @@ static enum lrs_err exec(struct pg *p, const char *sql,
     return LRS_OK;
 }
 
-/* Run for the effect; *rows (may be NULL) receives the rows affected. */
+/* Run for the effect; *rows (may be NULL) receives the rows affected.
+ * `prepared`: through lrs__pg_run_static (`sql` a string literal). */
 static enum lrs_err run(struct pg *p, const char *sql,
-                        const struct pg_params *params, uint64_t *rows)
+                        const struct pg_params *params, bool prepared,
+                        uint64_t *rows)
 {
     PGresult *res;
-    enum lrs_err err = exec(p, sql, params, &res);
+    enum lrs_err err = prepared ? lrs__pg_run_static(p, sql, params, &res)
+                                : exec(p, sql, params, &res);
 
     if (!err && rows)
         *rows = strtoull(PQcmdTuples(res), NULL, 10);
@@ -201,13 +207,13 @@ static enum lrs_err put_blob(void *e, int64_t id, enum lrs_job_blob which,
     lrs__pg_param_i64(&pa, (int64_t)which);
     if (!data)
         return run(e, "DELETE FROM batch_blobs WHERE job_id = $1 AND kind = $2",
-                   &pa, &rows);
+                   &pa, false, &rows);
     lrs__pg_param_bin(&pa, len ? data : "", len);
     return run(e,
                "INSERT INTO batch_blobs (job_id, kind, data)"
                " VALUES ($1, $2, $3) ON CONFLICT (job_id, kind)"
                " DO UPDATE SET data = excluded.data",
-               &pa, &rows);
+               &pa, false, &rows);
 }
 
 /* ------------------------------------------------------------------ */
@@ -349,7 +355,7 @@ enum lrs_err lrs__pg_job_update(void *e, const struct lrs_job *j)
               "UPDATE batch_jobs SET status = $2, rows_total = $3,"
               " rows_done = $4, checkpoint = $5, claimed_by = $6,"
               " error = $7, updated_ms = $8 WHERE id = $1",
-              &pa, &rows);
+              &pa, true, &rows);
     if (!err && rows == 0)
         return LRS_ENOTFOUND;
     return err;
@@ -369,8 +375,8 @@ enum lrs_err lrs__pg_job_outputs(void *e, int64_t id, const struct lrs_buf *ctf,
     /* Lock the job's row: outputs are stored for an existing job. */
     lrs__pg_params_init(&pa);
     lrs__pg_param_i64(&pa, id);
-    err =
-        run(e, "SELECT 1 FROM batch_jobs WHERE id = $1 FOR UPDATE", &pa, &rows);
+    err = run(e, "SELECT 1 FROM batch_jobs WHERE id = $1 FOR UPDATE", &pa,
+              false, &rows);
     if (!err && rows == 0)
         return LRS_ENOTFOUND;
     for (size_t i = 0; !err && i < LRS_ARRAY_LEN(b); i++)
@@ -468,7 +474,7 @@ enum lrs_err lrs__pg_job_rows_insert(void *e, const struct lrs_job_row *rows,
               " exception_id) SELECT * FROM unnest($1::bigint[],"
               " $2::bigint[], $3::text[], $4::text[], $5::bigint[],"
               " $6::bigint[])",
-              &pa, NULL);
+              &pa, true, NULL);
 out:
     for (size_t k = 0; k < LRS_ARRAY_LEN(a); k++)
         lrs_buf_release(&a[k]);
@@ -488,7 +494,7 @@ enum lrs_err lrs__pg_job_row_set_uln(void *e, const struct lrs_job_row *r)
     err = run(e,
               "UPDATE batch_rows SET uln = $3 WHERE job_id = $1"
               " AND ordinal = $2",
-              &pa, &rows);
+              &pa, false, &rows);
     if (!err && rows == 0)
         return LRS_ENOTFOUND;
     return err;
@@ -572,11 +578,12 @@ enum lrs_err lrs__pg_exception_insert(void *e, struct lrs_exception *x)
     lrs__pg_param_str(&pa, x->reason);
     lrs__pg_param_str(&pa, x->candidates);
     lrs__pg_param_i64(&pa, x->created_ms);
-    err = exec(p,
-               "INSERT INTO exceptions (job_id, org_id, ordinal, code,"
-               " status, reason, candidates, created_ms) VALUES ($1, $2,"
-               " $3, $4, 'open', $5, $6, $7) RETURNING id",
-               &pa, &res);
+    err = lrs__pg_run_static(
+        p,
+        "INSERT INTO exceptions (job_id, org_id, ordinal, code,"
+        " status, reason, candidates, created_ms) VALUES ($1, $2,"
+        " $3, $4, 'open', $5, $6, $7) RETURNING id",
+        &pa, &res);
     if (!err)
         x->id = i64(res, 0, 0);
     PQclear(res);
@@ -629,7 +636,7 @@ enum lrs_err lrs__pg_exception_resolve(void *e, const struct lrs_exception *x)
               "UPDATE exceptions SET status = 'resolved', resolved_uln = $2,"
               " resolved_new = $3, resolved_by = $4, resolved_ms = $5,"
               " resolution_reason = $6 WHERE id = $1 AND status = 'open'",
-              &pa, &rows);
+              &pa, false, &rows);
     if (!err && rows == 0)
         return LRS_ECONFLICT;
     return err;

@@ -374,9 +374,64 @@ enum lrs_err lrs__pg_exec_sql(struct pg *p, const char *text)
     return err;
 }
 
+/* The result of a PQexec* call: *out owns it on success. */
+static enum lrs_err take_result(struct pg *p, PGresult *res, PGresult **out)
+{
+    switch (PQresultStatus(res)) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+        *out = res;
+        return LRS_OK;
+    default: {
+        const enum lrs_err err = lrs__pg_fail_result(p, res);
+
+        PQclear(res);
+        return err;
+    }
+    }
+}
+
+enum lrs_err lrs__pg_run_static(struct pg *p, const char *text,
+                                const struct pg_params *params, PGresult **out)
+{
+    const int n = params ? params->count : 0;
+    const char *const *values = n ? params->values : NULL;
+    const int *lengths = n ? params->lengths : NULL;
+    const int *formats = n ? params->formats : NULL;
+    unsigned i = 0;
+    char name[24];
+    PGresult *res;
+
+    *out = NULL;
+    p->errmsg[0] = '\0';
+    while (i < p->static_count && p->static_sql[i] != text)
+        i++;
+    if (i == PG_STATIC_MAX)
+        return take_result(
+            p,
+            PQexecParams(p->conn, text, n, NULL, values, lengths, formats, 0),
+            out);
+    if (i == p->static_count) {
+        const unsigned serial = p->static_next++;
+
+        snprintf(name, sizeof name, "lrss%u", serial);
+        res = PQprepare(p->conn, name, text, 0, NULL);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+            return take_result(p, res, out);
+        PQclear(res);
+        p->static_sql[i] = text;
+        p->static_serial[i] = serial;
+        p->static_count++;
+    }
+    snprintf(name, sizeof name, "lrss%u", p->static_serial[i]);
+    return take_result(
+        p, PQexecPrepared(p->conn, name, n, values, lengths, formats, 0), out);
+}
+
 void lrs__pg_forget_prepared(struct pg *p)
 {
     memset(p->prepared, 0, sizeof p->prepared);
+    p->static_count = 0;
 }
 
 bool lrs__pg_in_txn(const struct pg *p)

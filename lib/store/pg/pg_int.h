@@ -56,6 +56,8 @@ enum pg_stmt {
 #define PG_COUNTER_BLOCK_MAX 256
 /** Audit rows buffered in a transaction before they are sent. */
 #define PG_AUDIT_BATCH 1000
+/** Statements of other files prepared by their text (lrs__pg_run_static). */
+#define PG_STATIC_MAX 16
 
 /** One connection: the engine object handed to store.c. */
 struct pg {
@@ -69,6 +71,13 @@ struct pg {
     /* Audit rows of the open transaction not yet sent, as COPY text. */
     struct lrs_buf audit;
     size_t audit_rows;
+    /* Statements prepared by lrs__pg_run_static on this connection: the
+     * SQL (borrowed: static strings) and the serial of the name
+     * "lrss<serial>"; serials never repeat on a connection, so a name
+     * left behind by a failed DEALLOCATE is never taken again. */
+    const char *static_sql[PG_STATIC_MAX];
+    unsigned static_serial[PG_STATIC_MAX];
+    unsigned static_count, static_next;
 };
 
 /** Parameters of one statement, as text (NULL = SQL NULL). */
@@ -100,6 +109,16 @@ enum lrs_err lrs__pg_run(struct pg *p, enum pg_stmt st,
 /** Run a statement for its effect only. */
 enum lrs_err lrs__pg_do(struct pg *p, enum pg_stmt st,
                         const struct pg_params *params);
+
+/**
+ * As lrs__pg_run, for a statement kept beside the code that uses it (the
+ * batch ops) rather than in pg.c's table: `sql` must be a string with
+ * static storage that never changes, as its address is the key of the
+ * prepared statement. Prepared on first use; past PG_STATIC_MAX
+ * statements it runs unprepared. For statements run per row or per chunk.
+ */
+enum lrs_err lrs__pg_run_static(struct pg *p, const char *sql,
+                                const struct pg_params *params, PGresult **res);
 
 /** Run SQL text with no parameters (DDL); never for data. */
 enum lrs_err lrs__pg_exec_sql(struct pg *p, const char *sql);

@@ -2,8 +2,10 @@
  * sqlite/batch.c - the batch ops of the SQLite engine: jobs, rows and
  * exceptions (store_int.h, schema versions 3 and 6).
  *
- * Statements are prepared per call: each op runs once per chunk of pupils
- * or less often, and the row insert prepares once for the whole chunk.
+ * The statements a batch runs per pupil or per chunk (an exception, a
+ * chunk's rows, the job's progress) are prepared once per connection and
+ * kept in the engine (finalized when the connection closes); the
+ * rest, run once a job or per request, are prepared per call.
  * Claiming relies on the write transaction store.c has opened (BEGIN
  * IMMEDIATE): the SELECT and the UPDATE run under the one write lock, so
  * no other connection can claim the same job in between.
@@ -68,6 +70,67 @@ static enum lrs_err prepare(void *e, const char *sql, sqlite3_stmt **st)
         return lrs__sqlite_fail(e, rc);
     }
     return LRS_OK;
+}
+
+/* The statements kept prepared: run per pupil or per chunk. */
+enum batch_stmt { B_JOB_UPDATE, B_ROWS_INSERT, B_EXCEPTION_INSERT, B__COUNT };
+
+static const char *const kept_sql[B__COUNT] = {
+    [B_JOB_UPDATE] =
+        "UPDATE batch_jobs SET status = ?2, rows_total = ?3, rows_done = ?4,"
+        " checkpoint = ?5, claimed_by = ?6, error = ?7, updated_ms = ?8"
+        " WHERE id = ?1",
+    [B_ROWS_INSERT] = "INSERT INTO batch_rows (job_id, ordinal, upn, code,"
+                      " uln, exception_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [B_EXCEPTION_INSERT] =
+        "INSERT INTO exceptions (job_id, org_id, ordinal, code, status,"
+        " reason, candidates, created_ms) VALUES (?1, ?2, ?3, ?4, 'open',"
+        " ?5, ?6, ?7)",
+};
+
+_Static_assert(B__COUNT == LRS__SQLITE_BATCH_STMTS, "sqlite_int.h");
+
+void lrs__sqlite_batch_close(void *e)
+{
+    sqlite3_stmt **kept_st = lrs__sqlite_batch_stmts(e);
+
+    for (size_t i = 0; i < B__COUNT; i++) {
+        sqlite3_finalize(kept_st[i]);
+        kept_st[i] = NULL;
+    }
+}
+
+/* Kept statement `id`, unbound and ready to step. */
+static enum lrs_err kept(void *e, enum batch_stmt id, sqlite3_stmt **st)
+{
+    sqlite3_stmt **kept_st = lrs__sqlite_batch_stmts(e);
+
+    *st = NULL;
+    if (!kept_st[id]) {
+        const int rc =
+            sqlite3_prepare_v3(lrs__sqlite_db(e), kept_sql[id], -1,
+                               SQLITE_PREPARE_PERSISTENT, &kept_st[id], NULL);
+
+        if (rc != SQLITE_OK) {
+            kept_st[id] = NULL;
+            return lrs__sqlite_fail(e, rc);
+        }
+    }
+    sqlite3_clear_bindings(kept_st[id]);
+    *st = kept_st[id];
+    return LRS_OK;
+}
+
+/* Step kept statement `st` to its end (no rows expected) and reset it. */
+static enum lrs_err kept_done(void *e, sqlite3_stmt *st, int rc)
+{
+    enum lrs_err err;
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    err = rc == SQLITE_DONE ? LRS_OK : lrs__sqlite_fail(e, rc);
+    sqlite3_reset(st);
+    return err;
 }
 
 /* Step `st` to its end (no rows expected) and finalize it. */
@@ -349,12 +412,7 @@ enum lrs_err lrs__sqlite_job_claim(void *e, int64_t id, const char *worker,
 enum lrs_err lrs__sqlite_job_update(void *e, const struct lrs_job *j)
 {
     sqlite3_stmt *st;
-    enum lrs_err err = prepare(
-        e,
-        "UPDATE batch_jobs SET status = ?2, rows_total = ?3, rows_done = ?4,"
-        " checkpoint = ?5, claimed_by = ?6, error = ?7, updated_ms = ?8"
-        " WHERE id = ?1",
-        &st);
+    enum lrs_err err = kept(e, B_JOB_UPDATE, &st);
     int rc;
 
     if (err)
@@ -369,7 +427,7 @@ enum lrs_err lrs__sqlite_job_update(void *e, const struct lrs_job *j)
     rc = rc ? rc : bind_text(st, 6, j->claimed_by);
     rc = rc ? rc : bind_text(st, 7, j->error);
     rc = rc ? rc : sqlite3_bind_int64(st, 8, j->updated_ms);
-    err = finish(e, st, rc);
+    err = kept_done(e, st, rc);
     if (!err && sqlite3_changes(lrs__sqlite_db(e)) == 0)
         return LRS_ENOTFOUND;
     return err;
@@ -443,17 +501,12 @@ enum lrs_err lrs__sqlite_job_rows_insert(void *e,
                                          size_t count)
 {
     sqlite3_stmt *st;
-    enum lrs_err err = prepare(e,
-                               "INSERT INTO batch_rows (job_id, ordinal,"
-                               " upn, code, uln, exception_id)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                               &st);
+    enum lrs_err err = kept(e, B_ROWS_INSERT, &st);
 
     for (size_t i = 0; !err && i < count; i++) {
         const struct lrs_job_row *r = &rows[i];
         int rc;
 
-        sqlite3_reset(st);
         rc = sqlite3_bind_int64(st, 1, r->job_id);
         rc = rc ? rc : sqlite3_bind_int64(st, 2, (sqlite3_int64)r->ordinal);
         rc = rc ? rc : bind_text(st, 3, r->upn);
@@ -462,12 +515,8 @@ enum lrs_err lrs__sqlite_job_rows_insert(void *e,
         if (!rc)
             rc = r->exception_id ? sqlite3_bind_int64(st, 6, r->exception_id)
                                  : sqlite3_bind_null(st, 6);
-        if (!rc)
-            rc = sqlite3_step(st);
-        if (rc != SQLITE_DONE)
-            err = lrs__sqlite_fail(e, rc);
+        err = kept_done(e, st, rc);
     }
-    sqlite3_finalize(st);
     return err;
 }
 
@@ -568,12 +617,7 @@ static enum lrs_err read_exception(void *e, sqlite3_stmt *st,
 enum lrs_err lrs__sqlite_exception_insert(void *e, struct lrs_exception *x)
 {
     sqlite3_stmt *st;
-    enum lrs_err err = prepare(e,
-                               "INSERT INTO exceptions (job_id, org_id,"
-                               " ordinal, code, status, reason, candidates,"
-                               " created_ms) VALUES (?1, ?2, ?3, ?4, 'open',"
-                               " ?5, ?6, ?7)",
-                               &st);
+    enum lrs_err err = kept(e, B_EXCEPTION_INSERT, &st);
     int rc;
 
     if (err)
@@ -585,7 +629,7 @@ enum lrs_err lrs__sqlite_exception_insert(void *e, struct lrs_exception *x)
     rc = rc ? rc : bind_text(st, 5, x->reason);
     rc = rc ? rc : bind_text(st, 6, x->candidates);
     rc = rc ? rc : sqlite3_bind_int64(st, 7, x->created_ms);
-    err = finish(e, st, rc);
+    err = kept_done(e, st, rc);
     if (!err)
         x->id = sqlite3_last_insert_rowid(lrs__sqlite_db(e));
     return err;

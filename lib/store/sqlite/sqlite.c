@@ -120,6 +120,8 @@ struct engine {
     bool counter_dirty;    /* ... and is ahead of the stored one */
     uint64_t counter_next; /* the next counter to hand out */
     void *plr;             /* plr.c's statements (lrs__sqlite_plr_close) */
+    /* batch.c's kept statements (lrs__sqlite_batch_close) */
+    sqlite3_stmt *batch[LRS__SQLITE_BATCH_STMTS];
 };
 
 /* ------------------------------------------------------------------ */
@@ -351,6 +353,7 @@ static void e_close(void *ep)
     if (!e)
         return;
     lrs__sqlite_plr_close(e);
+    lrs__sqlite_batch_close(e);
     finalize_all(e);
     if (e->db && !sqlite3_get_autocommit(e->db))
         sqlite3_exec(e->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1077,4 +1080,10 @@ enum lrs_err lrs__sqlite_fail_msg(void *ep, enum lrs_err err, const char *msg)
 void **lrs__sqlite_plr_state(void *ep)
 {
     return &((struct engine *)ep)->plr;
+}
+
+/* For batch.c (sqlite_int.h). */
+sqlite3_stmt **lrs__sqlite_batch_stmts(void *ep)
+{
+    return ((struct engine *)ep)->batch;
 }

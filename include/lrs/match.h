@@ -386,6 +386,17 @@ lrs_match_index_insert(struct lrs_match_index *idx,
                        struct lrs_diag *diag);
 
 /**
+ * Link the blocking keys of the learners inserted since the last build.
+ * An insert only stores its learner; the next find, training or stats
+ * links every pending learner at once (many: one bulk build of the
+ * blocking table, docs/matching.md "Memory"). Call this after loading a
+ * register so that the first search does not pay for the build.
+ * LRS_ENOMEM (the learners stay pending, the index valid).
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_match_index_build(struct lrs_match_index *idx);
+
+/**
  * Replace the details of the learner with `learner->uln` (an amendment)
  * and re-key it: its old blocking keys are removed and its new ones added,
  * and the name frequencies follow. LRS_ENOTFOUND for an unknown ULN; other

@@ -226,35 +226,68 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Collect the distinct learner ids of the blocks into the scratch. */
+/*
+ * Collect the distinct learner ids of the blocks into the scratch. A
+ * block is read newest first: the dynamic part's chain, then the static
+ * part's run (index.c, "Blocking table"). The bucket offsets and chain
+ * heads of every probe are fetched first, then the runs: the twenty-odd
+ * probes of a query wait for memory together, not one after another.
+ */
 static size_t collect(const struct lrs_match_index *idx, const struct plan *p,
                       struct lrs_match_result *res)
 {
     struct scratch *s = res->scratch;
     const uint32_t max_block = idx->model.max_block;
     const size_t max = idx->model.max_candidates;
+    const struct ent *se = idx->se;
+    const struct dent *de = idx->de;
+    uint32_t from[MAX_PROBES], to[MAX_PROBES];
     size_t n = 0, u = 0;
 
+    for (size_t i = 0; i < p->count; i++) {
+        PREFETCH(&idx->heads[(size_t)p->keys[i] & idx->head_mask]);
+        if (se)
+            PREFETCH(&idx->sb[(size_t)p->keys[i] & idx->sb_mask]);
+    }
+    for (size_t i = 0; i < p->count; i++) {
+        const size_t b = (size_t)p->keys[i] & idx->sb_mask;
+
+        from[i] = to[i] = 0;
+        if (se) {
+            from[i] = idx->sb[b];
+            to[i] = idx->sb[b + 1];
+            PREFETCH(&se[from[i]]);
+        }
+    }
     for (size_t i = 0; i < p->count && !res->candidates_capped; i++) {
-        const uint64_t k = p->keys[i];
-        const uint32_t f = (uint32_t)(k >> 32);
-        uint32_t taken = 0;
+        const uint32_t f = (uint32_t)(p->keys[i] >> 32);
+        uint32_t taken = 0, d = idx->heads[(size_t)p->keys[i] & idx->head_mask];
+        bool full = false;
 
         res->blocks_probed++;
-        for (uint32_t e = idx->heads[(size_t)k & idx->head_mask]; e != NONE;
-             e = idx->next[e]) {
-            if (idx->fp[e] != f)
+        for (uint32_t k = from[i]; !full && (d != NONE || k < to[i]);) {
+            uint32_t e;
+
+            /* The chain, then the run: both newest first. */
+            if (d != NONE) {
+                e = de[d].fp == f ? de[d].e : NONE;
+                d = de[d].next;
+            } else {
+                e = se[k].fp == f ? se[k].e : NONE;
+                k++;
+            }
+            if (e == NONE)
                 continue;
             if (taken == max_block) {
                 res->blocks_oversized++;
-                break;
-            }
-            if (n == max) {
+                full = true;
+            } else if (n == max) {
                 res->candidates_capped = true;
-                break;
+                full = true;
+            } else {
+                s->ids[n++] = e / KEY_SLOTS;
+                taken++;
             }
-            s->ids[n++] = e / KEY_SLOTS;
-            taken++;
         }
     }
     qsort(s->ids, n, sizeof *s->ids, cmp_u32);
@@ -387,6 +420,24 @@ enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
     return LRS_OK;
 }
 
+/*
+ * Start loading what scoring candidate i + 8 and i + 4 will read: the
+ * learner record, then the name records it points to. Candidates come in
+ * id order, so without this every record is a cache miss waited for.
+ */
+static void prefetch(const struct lrs_match_index *idx, const uint32_t *ids,
+                     size_t n, size_t i)
+{
+    if (i + 8 < n)
+        PREFETCH(&idx->lrns[ids[i + 8]]);
+    if (i + 4 < n) {
+        const struct lrn *r = &idx->lrns[ids[i + 4]];
+
+        PREFETCH(&idx->names.v[r->given]);
+        PREFETCH(&idx->names.v[r->family]);
+    }
+}
+
 static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
                                 struct lrs_match_result *res)
 {
@@ -407,9 +458,12 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
     if (err)
         return err;
     res->candidates_scored = n;
+    for (size_t i = 0; i < 8 && i < n; i++)
+        PREFETCH(&idx->lrns[ids[i]]);
     for (size_t i = 0; i < n; i++) {
         struct lrs_match_candidate c;
 
+        prefetch(idx, ids, n, i);
         if (ap.self != NONE && lrs__apart_skip(idx, &ap, ids[i]))
             continue;
         lrs__score(idx, q, ids[i], &c);
@@ -446,9 +500,11 @@ enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
     err = prep_query(query, &q, diag);
     if (err)
         return err;
-    pthread_rwlock_rdlock(&w->lock);
-    err = find_locked(idx, &q, res);
-    pthread_rwlock_unlock(&w->lock);
+    err = lrs__index_rdlock(w);
+    if (!err) {
+        err = find_locked(idx, &q, res);
+        pthread_rwlock_unlock(&w->lock);
+    }
     if (err) {
         reset(res);
         return err;

@@ -18,6 +18,7 @@
 #include "match/match_int.h"
 
 #include <math.h>
+#include <sys/mman.h>
 
 /* ------------------------------------------------------------------ */
 /* Keys                                                               */
@@ -86,47 +87,26 @@ int lrs__lrn_keys(const struct lrs_match_index *idx, const struct lrn *l,
     return n;
 }
 
-static void link_entry(struct lrs_match_index *idx, uint32_t e, uint64_t k)
+/*
+ * Ask for 2 MiB pages under a large array (Linux transparent huge pages,
+ * in "madvise" mode on Debian). A find touches a few hundred random
+ * places in arrays of hundreds of megabytes; with 4 KiB pages nearly each
+ * one also misses the TLB, and under a hypervisor a page walk costs
+ * several memory accesses. Only a hint: failure changes nothing.
+ */
+static void hint_huge(void *p, size_t bytes)
 {
-    const size_t b = (size_t)k & idx->head_mask;
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    const uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    const uintptr_t to = ((uintptr_t)p + bytes) & ~(huge - 1);
 
-    idx->next[e] = idx->heads[b];
-    idx->heads[b] = e;
-    idx->fp[e] = (uint32_t)(k >> 32);
-    idx->keys++;
-}
-
-static void unlink_entry(struct lrs_match_index *idx, uint32_t e, uint64_t k)
-{
-    uint32_t *p = &idx->heads[(size_t)k & idx->head_mask];
-
-    while (*p != e) {
-        if (LRS_NEVER(*p == NONE))
-            return;
-        p = &idx->next[*p];
-    }
-    *p = idx->next[e];
-    idx->keys--;
-}
-
-static void link_learner(struct lrs_match_index *idx, uint32_t id)
-{
-    uint64_t keys[KEY_SLOTS];
-
-    lrs__lrn_keys(idx, &idx->lrns[id], keys);
-    for (uint32_t s = 0; s < KEY_SLOTS; s++)
-        if (keys[s])
-            link_entry(idx, id * KEY_SLOTS + s, keys[s]);
-}
-
-static void unlink_learner(struct lrs_match_index *idx, uint32_t id)
-{
-    uint64_t keys[KEY_SLOTS];
-
-    lrs__lrn_keys(idx, &idx->lrns[id], keys);
-    for (uint32_t s = 0; s < KEY_SLOTS; s++)
-        if (keys[s])
-            unlink_entry(idx, id * KEY_SLOTS + s, keys[s]);
+    if (bytes >= 2 * huge && to > from)
+        (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 static enum lrs_err alloc_table(size_t count, uint32_t **out)
@@ -135,34 +115,291 @@ static enum lrs_err alloc_table(size_t count, uint32_t **out)
 
     if (!t)
         return LRS_ERR(LRS_ENOMEM);
+    hint_huge(t, count * sizeof *t);
     memset(t, 0xff, count * sizeof *t);
     *out = t;
     return LRS_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Blocking table                                                     */
+/* ------------------------------------------------------------------ */
+
 /*
- * Make room for `extra` more linked entries, re-linking if needed. Two
- * entries a bucket on average keep chains short and cost 2 bytes an entry.
+ * Two parts (match_int.h). The static part holds the entries of a bulk
+ * build in one array ordered by bucket, so a block is read from
+ * consecutive memory: one miss for the bucket, then a straight scan.
+ * Within a bucket entries run newest learner first, the order the chains
+ * of one-at-a-time linking gave, so a block cut at max_block keeps the
+ * same learners. The dynamic part is a chained hash table of entries
+ * added since (a registration, an amendment's new keys): newer, so read
+ * first. An entry removed from the static part is marked (e = NONE), from
+ * the dynamic part unlinked and put on a free list.
  */
-static enum lrs_err reserve_heads(struct lrs_match_index *idx, size_t extra)
+
+/* Remove entry e with key k from the static part; false if not there. */
+static bool static_remove(struct lrs_match_index *idx, uint32_t e, uint64_t k)
+{
+    const size_t b = (size_t)k & idx->sb_mask;
+
+    if (!idx->se)
+        return false;
+    for (uint32_t i = idx->sb[b]; i < idx->sb[b + 1]; i++) {
+        if (idx->se[i].e == e) {
+            idx->se[i].e = NONE;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void dyn_link(struct lrs_match_index *idx, uint32_t e, uint64_t k)
+{
+    const size_t b = (size_t)k & idx->head_mask;
+    uint32_t d = idx->de_free;
+
+    if (d != NONE)
+        idx->de_free = idx->de[d].next;
+    else
+        d = idx->de_count++;
+    idx->de[d].next = idx->heads[b];
+    idx->de[d].fp = (uint32_t)(k >> 32);
+    idx->de[d].e = e;
+    idx->heads[b] = d;
+    idx->de_live++;
+}
+
+static void dyn_unlink(struct lrs_match_index *idx, uint32_t e, uint64_t k)
+{
+    uint32_t *p = &idx->heads[(size_t)k & idx->head_mask];
+
+    while (*p != NONE && idx->de[*p].e != e)
+        p = &idx->de[*p].next;
+    if (LRS_NEVER(*p == NONE))
+        return;
+    {
+        const uint32_t d = *p;
+
+        *p = idx->de[d].next;
+        idx->de[d].next = idx->de_free;
+        idx->de[d].e = NONE;
+        idx->de_free = d;
+        idx->de_live--;
+    }
+}
+
+/* Link the keys of learner `id` into the dynamic part (room reserved). */
+static void link_learner(struct lrs_match_index *idx, uint32_t id)
+{
+    uint64_t keys[KEY_SLOTS];
+
+    lrs__lrn_keys(idx, &idx->lrns[id], keys);
+    for (uint32_t s = 0; s < KEY_SLOTS; s++)
+        if (keys[s])
+            dyn_link(idx, id * KEY_SLOTS + s, keys[s]);
+}
+
+static void unlink_learner(struct lrs_match_index *idx, uint32_t id)
+{
+    uint64_t keys[KEY_SLOTS];
+
+    lrs__lrn_keys(idx, &idx->lrns[id], keys);
+    for (uint32_t s = 0; s < KEY_SLOTS; s++)
+        if (keys[s] && !static_remove(idx, id * KEY_SLOTS + s, keys[s]))
+            dyn_unlink(idx, id * KEY_SLOTS + s, keys[s]);
+}
+
+/*
+ * Room in the dynamic part for `extra` more entries: the pool, and at
+ * least one bucket per two live entries (re-chaining when the bucket
+ * array doubles).
+ */
+static enum lrs_err dyn_reserve(struct lrs_match_index *idx, size_t extra)
 {
     size_t count = idx->head_mask + 1;
     uint32_t *heads;
     enum lrs_err err;
 
-    if (idx->keys + extra <= 2 * count)
+    if ((size_t)idx->de_count + extra > idx->de_cap) {
+        size_t cap = idx->de_cap ? idx->de_cap : 64;
+        struct dent *de;
+        size_t bytes;
+
+        while (cap < (size_t)idx->de_count + extra)
+            cap *= 2;
+        if (cap >= NONE || lrs_mul_size(cap, sizeof *de, &bytes))
+            return LRS_ERR(LRS_ELIMIT);
+        de = lrs_realloc(idx->de, bytes);
+        if (!de)
+            return LRS_ERR(LRS_ENOMEM);
+        idx->de = de;
+        idx->de_cap = (uint32_t)cap;
+    }
+    if ((size_t)idx->de_live + extra <= 2 * count)
         return LRS_OK;
-    while (2 * count < idx->keys + extra)
+    while (2 * count < (size_t)idx->de_live + extra)
         count *= 2;
     err = alloc_table(count, &heads);
     if (err)
         return err;
+    for (uint32_t d = 0; d < idx->de_count; d++) {
+        /* Oldest first, so each chain keeps newest first. */
+        const uint32_t e = idx->de[d].e;
+        uint64_t keys[KEY_SLOTS];
+        size_t b;
+
+        if (e == NONE)
+            continue;
+        lrs__lrn_keys(idx, &idx->lrns[e / KEY_SLOTS], keys);
+        b = (size_t)keys[e % KEY_SLOTS] & (count - 1);
+        idx->de[d].next = heads[b];
+        heads[b] = d;
+    }
     lrs_free(idx->heads);
     idx->heads = heads;
     idx->head_mask = count - 1;
-    idx->keys = 0;
-    for (uint32_t id = 0; id < idx->count; id++)
+    return LRS_OK;
+}
+
+/*
+ * Build the static part from every learner, replacing both parts: count
+ * the entries of each bucket, turn the counts into offsets, then place
+ * the entries, learners newest first. The keys of learner id + AHEAD are
+ * computed, and their buckets fetched, while learner id is placed.
+ * Nothing changes unless the new arrays could be allocated.
+ */
+#define AHEAD 16
+
+static void build_pass(struct lrs_match_index *idx, uint32_t *at, size_t mask,
+                       struct ent *se)
+{
+    uint64_t ring[AHEAD][KEY_SLOTS];
+    const uint32_t n = idx->count;
+
+    /* Counting (se NULL) goes up the ids, placing down. Slot i % AHEAD
+     * holds the keys of step i: used AHEAD steps later, then refilled. */
+    for (uint32_t i = 0; i < n + AHEAD; i++) {
+        uint64_t *keys = ring[i % AHEAD];
+
+        if (i >= AHEAD) {
+            const uint32_t j = i - AHEAD;
+            const uint32_t id = se ? n - 1 - j : j;
+
+            for (uint32_t s = 0; s < KEY_SLOTS; s++) {
+                const size_t b = ((size_t)keys[s] & mask) + 1;
+
+                if (!keys[s])
+                    continue;
+                if (!se) {
+                    at[b + 1]++;
+                } else {
+                    se[at[b]].fp = (uint32_t)(keys[s] >> 32);
+                    se[at[b]++].e = id * KEY_SLOTS + s;
+                }
+            }
+        }
+        if (i < n) {
+            const uint32_t id = se ? n - 1 - i : i;
+
+            lrs__lrn_keys(idx, &idx->lrns[id], keys);
+            for (uint32_t s = 0; s < KEY_SLOTS; s++)
+                if (keys[s])
+                    PREFETCH(&at[((size_t)keys[s] & mask) + 1]);
+        }
+    }
+}
+
+static enum lrs_err static_build(struct lrs_match_index *idx)
+{
+    size_t count = 64, bytes;
+    uint32_t *at;
+    struct ent *se;
+
+    /* About four entries a bucket: one or two cache lines to scan. */
+    while (4 * count < idx->keys)
+        count *= 2;
+    if (lrs_mul_size((size_t)idx->keys ? (size_t)idx->keys : 1, sizeof *se,
+                     &bytes))
+        return LRS_ERR(LRS_ELIMIT);
+    at = lrs_calloc(count + 2, sizeof *at);
+    se = lrs_malloc(bytes);
+    if (!at || !se) {
+        lrs_free(at);
+        lrs_free(se);
+        return LRS_ERR(LRS_ENOMEM);
+    }
+    hint_huge(at, (count + 2) * sizeof *at);
+    hint_huge(se, bytes);
+    /* at[b + 2] counts bucket b; the prefix sums make at[b + 1] its start;
+     * placing advances at[b + 1] to its end, which is where b + 1 starts,
+     * leaving at[b] the start of bucket b. */
+    build_pass(idx, at, count - 1, NULL);
+    for (size_t b = 2; b < count + 2; b++)
+        at[b] += at[b - 1];
+    build_pass(idx, at, count - 1, se);
+    LRS_ASSERT(at[count] == idx->keys);
+    lrs_free(idx->sb);
+    lrs_free(idx->se);
+    idx->sb = at;
+    idx->se = se;
+    idx->sb_mask = count - 1;
+    idx->se_count = (size_t)idx->keys;
+    /* The dynamic part is now empty. */
+    memset(idx->heads, 0xff, (idx->head_mask + 1) * sizeof *idx->heads);
+    idx->de_count = 0;
+    idx->de_live = 0;
+    idx->de_free = NONE;
+    idx->linked = idx->count;
+    return LRS_OK;
+}
+
+/*
+ * Link the learners inserted since the last link (docs/matching.md,
+ * "Memory"): many at once (a load) rebuild the static part, a few (a
+ * registration) go into the dynamic part. A dynamic part grown past an
+ * eighth of the index is folded into a rebuild too.
+ */
+enum lrs_err lrs__index_link(struct lrs_match_index *idx)
+{
+    const uint32_t pending = idx->count - idx->linked;
+    enum lrs_err err;
+
+    if (pending == 0)
+        return LRS_OK;
+    if ((pending >= 4096 && (uint64_t)pending * 8 >= idx->count) ||
+        (idx->de_live >= 65536 && (uint64_t)idx->de_live * 8 > idx->keys)) {
+        err = static_build(idx);
+        if (err != LRS_ENOMEM)
+            return err;
+    }
+    err = dyn_reserve(idx, (size_t)pending * KEY_SLOTS);
+    if (err)
+        return err;
+    for (uint32_t id = idx->linked; id < idx->count; id++)
         link_learner(idx, id);
+    idx->linked = idx->count;
+    return LRS_OK;
+}
+
+/*
+ * Take the read lock with every learner linked: when some are pending,
+ * link them under the write lock first. Readers never hold the lock
+ * twice (init_lock()).
+ */
+enum lrs_err lrs__index_rdlock(struct lrs_match_index *idx)
+{
+    pthread_rwlock_rdlock(&idx->lock);
+    while (idx->linked != idx->count) {
+        enum lrs_err err;
+
+        pthread_rwlock_unlock(&idx->lock);
+        pthread_rwlock_wrlock(&idx->lock);
+        err = lrs__index_link(idx);
+        pthread_rwlock_unlock(&idx->lock);
+        if (err)
+            return err;
+        pthread_rwlock_rdlock(&idx->lock);
+    }
     return LRS_OK;
 }
 
@@ -228,6 +465,7 @@ static enum lrs_err grow_array(void **p, size_t count, size_t size)
     q = lrs_realloc(*p, bytes);
     if (!q)
         return LRS_ERR(LRS_ENOMEM);
+    hint_huge(q, bytes);
     *p = q;
     return LRS_OK;
 }
@@ -246,11 +484,6 @@ static enum lrs_err reserve_learners(struct lrs_match_index *idx, size_t want)
     if (cap >= NONE / KEY_SLOTS)
         cap = NONE / KEY_SLOTS - 1;
     err = grow_array((void **)&idx->lrns, cap, sizeof *idx->lrns);
-    if (!err)
-        err =
-            grow_array((void **)&idx->next, cap * KEY_SLOTS, sizeof *idx->next);
-    if (!err)
-        err = grow_array((void **)&idx->fp, cap * KEY_SLOTS, sizeof *idx->fp);
     if (err)
         return err; /* the arrays that grew are merely larger */
     idx->cap = (uint32_t)cap;
@@ -319,10 +552,9 @@ enum lrs_err lrs_match_index_new(const struct lrs_match_model *model,
         err = alloc_table(64, &idx->ulns);
     idx->head_mask = idx->heads ? 63 : 0;
     idx->uln_mask = idx->ulns ? 63 : 0;
+    idx->de_free = NONE;
     if (!err && capacity) {
         err = reserve_learners(idx, capacity);
-        if (!err)
-            err = reserve_heads(idx, capacity * 8);
         if (!err)
             err = reserve_ulns(idx, capacity);
     }
@@ -342,8 +574,9 @@ void lrs_match_index_free(struct lrs_match_index *idx)
     pthread_rwlock_destroy(&idx->lock);
     lrs__names_release(&idx->names);
     lrs_free(idx->lrns);
-    lrs_free(idx->next);
-    lrs_free(idx->fp);
+    lrs_free(idx->sb);
+    lrs_free(idx->se);
+    lrs_free(idx->de);
     lrs_free(idx->heads);
     lrs_free(idx->ulns);
     lrs__apart_free(idx);
@@ -457,6 +690,7 @@ enum lrs_err lrs_match_index_insert(struct lrs_match_index *idx,
 {
     struct prep p;
     uint32_t ids[P__COUNT];
+    uint64_t keys[KEY_SLOTS];
     uint32_t n;
     struct lrn *r;
     enum lrs_err err;
@@ -474,8 +708,6 @@ enum lrs_err lrs_match_index_insert(struct lrs_match_index *idx,
     }
     err = reserve_learners(idx, (size_t)idx->count + 1);
     if (!err)
-        err = reserve_heads(idx, KEY_SLOTS);
-    if (!err)
         err = reserve_ulns(idx, (size_t)idx->count + 1);
     if (!err)
         err = intern_all(idx, &p, ids);
@@ -485,7 +717,8 @@ enum lrs_err lrs_match_index_insert(struct lrs_match_index *idx,
     r = &idx->lrns[n];
     fill(r, learner, &p, ids);
     r->master = NONE;
-    link_learner(idx, n);
+    /* Linked with the other pending learners before the next read. */
+    idx->keys += (uint64_t)lrs__lrn_keys(idx, r, keys);
     count_names(idx, r, 1);
     idx->ulns[uln_slot(idx, idx->ulns, idx->uln_mask, r->uln)] = n;
     if (id)
@@ -501,7 +734,9 @@ enum lrs_err lrs_match_index_update(struct lrs_match_index *idx,
 {
     struct prep p;
     uint32_t ids[P__COUNT], n;
+    uint64_t keys[KEY_SLOTS];
     struct lrn *r;
+    bool pending;
     enum lrs_err err;
 
     LRS_ASSERT(idx->magic == INDEX_MAGIC);
@@ -516,16 +751,23 @@ enum lrs_err lrs_match_index_update(struct lrs_match_index *idx,
         err = LRS_ERR(LRS_ENOTFOUND);
         goto out;
     }
-    err = reserve_heads(idx, KEY_SLOTS);
+    /* A learner still pending (inserted, not yet linked) is only changed:
+     * its new keys are linked with the others. */
+    pending = n >= idx->linked;
+    err = pending ? LRS_OK : dyn_reserve(idx, KEY_SLOTS);
     if (!err)
         err = intern_all(idx, &p, ids);
     if (err)
         goto out;
     r = &idx->lrns[n];
-    unlink_learner(idx, n);
+    idx->keys -= (uint64_t)lrs__lrn_keys(idx, r, keys);
+    if (!pending)
+        unlink_learner(idx, n);
     count_names(idx, r, -1);
     fill(r, learner, &p, ids);
-    link_learner(idx, n);
+    idx->keys += (uint64_t)lrs__lrn_keys(idx, r, keys);
+    if (!pending)
+        link_learner(idx, n);
     count_names(idx, r, 1);
 out:
     pthread_rwlock_unlock(&idx->lock);
@@ -558,6 +800,17 @@ out:
     return err;
 }
 
+enum lrs_err lrs_match_index_build(struct lrs_match_index *idx)
+{
+    enum lrs_err err;
+
+    LRS_ASSERT(idx->magic == INDEX_MAGIC);
+    pthread_rwlock_wrlock(&idx->lock);
+    err = lrs__index_link(idx);
+    pthread_rwlock_unlock(&idx->lock);
+    return err;
+}
+
 enum lrs_err lrs_match_index_lookup(const struct lrs_match_index *idx,
                                     uint64_t uln, uint32_t *id)
 {
@@ -579,13 +832,18 @@ void lrs_match_index_stats(const struct lrs_match_index *idx,
     /* The lock is state, not value: reading through it is still const. */
     struct lrs_match_index *w = (struct lrs_match_index *)idx;
 
-    pthread_rwlock_rdlock(&w->lock);
+    /* Linked first, so that the bytes are those of the built index; when
+     * that cannot be done (no memory) the figures are of what is there. */
+    if (lrs__index_rdlock(w))
+        pthread_rwlock_rdlock(&w->lock);
     out->learners = idx->count;
     out->merged = idx->merged;
     out->names = idx->names.count - 1;
     out->keys = idx->keys;
     out->bytes = sizeof *idx + (uint64_t)idx->cap * sizeof *idx->lrns +
-                 (uint64_t)idx->cap * KEY_SLOTS * 2 * sizeof(uint32_t) +
+                 (idx->se ? (idx->sb_mask + 2) * sizeof *idx->sb : 0) +
+                 (uint64_t)idx->se_count * sizeof *idx->se +
+                 (uint64_t)idx->de_cap * sizeof *idx->de +
                  (idx->head_mask + 1) * sizeof(uint32_t) +
                  (idx->uln_mask + 1) * sizeof(uint32_t) +
                  lrs__names_bytes(&idx->names);

@@ -558,7 +558,9 @@ enum lrs_err lrs_match_model_estimate(const struct lrs_match_index *idx,
         return err;
     memset(&rep, 0, sizeof rep);
     lrs_match_model_default(&def);
-    pthread_rwlock_rdlock(&w->lock);
+    err = lrs__index_rdlock(w); /* blocking needs every learner linked */
+    if (err)
+        return err;
     out = idx->model;
     /* Start from the shipped m and u: the anchor of every training. */
     for (unsigned f = 0; f < FIELDS; f++)

@@ -266,6 +266,13 @@ enum lrs_err lrs_service_index_load(struct lrs_store *s,
     }
     if (!err)
         err = lrs__service_links_load(s, ld.idx, diag);
+    /* The blocking table in one bulk build now, not at the first find. */
+    if (!err) {
+        err = lrs_match_index_build(ld.idx);
+        if (err)
+            lrs_diag_set(diag, "index", "cannot build the index: %s",
+                         lrs_strerror(err));
+    }
 out:
     lrs_free(ld.map);
     lrs_free(ld.merges);

@@ -13,6 +13,7 @@
 #include "match/match_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define FX_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -113,29 +114,75 @@ static inline enum lrs_match_code fx_find(const struct lrs_match_index *idx,
     return res->code;
 }
 
+/* Check entry e found in bucket b of a table with `mask`, fingerprint fp;
+ * mark it seen (never twice). */
+static inline void fx_check_entry(const struct lrs_match_index *idx,
+                                  uint8_t *seen, uint32_t e, size_t b,
+                                  size_t mask, uint32_t fp)
+{
+    uint64_t keys[KEY_SLOTS];
+    const uint32_t id = e / KEY_SLOTS;
+
+    assert_true(id < idx->linked);
+    lrs__lrn_keys(idx, &idx->lrns[id], keys);
+    assert_true(keys[e % KEY_SLOTS] != 0);
+    assert_int_equal((size_t)keys[e % KEY_SLOTS] & mask, b);
+    assert_int_equal(fp, (uint32_t)(keys[e % KEY_SLOTS] >> 32));
+    assert_int_equal(seen[e], 0);
+    seen[e] = 1;
+}
+
 /*
- * The index invariants: every linked entry is reachable from its bucket
- * and is one of its learner's current keys; the count of linked entries
- * matches; each ULN maps to its learner; the name counts add up.
+ * The index invariants: every entry of the blocking table (its static
+ * runs and its dynamic chains) is in its key's bucket, carries its key's
+ * fingerprint and is one of its learner's current keys, once; the linked
+ * learners' keys are all there and the pending ones' are not; the free
+ * list and the live count add up; each ULN maps to its learner; the name
+ * counts add up.
  */
 static inline void fx_assert_sane(const struct lrs_match_index *idx)
 {
-    uint64_t linked = 0, given = 0, family = 0;
+    uint64_t found = 0, want = 0, given = 0, family = 0, all = 0;
+    uint32_t free_count = 0;
+    uint8_t *seen = calloc((size_t)idx->linked * KEY_SLOTS + 1, 1);
 
-    for (size_t b = 0; b <= idx->head_mask; b++) {
-        for (uint32_t e = idx->heads[b]; e != NONE; e = idx->next[e]) {
-            uint64_t keys[KEY_SLOTS];
-            const uint32_t id = e / KEY_SLOTS;
-
-            assert_true(id < idx->count);
-            lrs__lrn_keys(idx, &idx->lrns[id], keys);
-            assert_true(keys[e % KEY_SLOTS] != 0);
-            assert_int_equal((size_t)keys[e % KEY_SLOTS] & idx->head_mask, b);
-            assert_int_equal(idx->fp[e], (uint32_t)(keys[e % KEY_SLOTS] >> 32));
-            linked++;
+    assert_non_null(seen);
+    for (size_t b = 0; idx->se && b <= idx->sb_mask; b++) {
+        assert_true(idx->sb[b] <= idx->sb[b + 1]);
+        for (uint32_t i = idx->sb[b]; i < idx->sb[b + 1]; i++) {
+            if (idx->se[i].e == NONE)
+                continue;
+            fx_check_entry(idx, seen, idx->se[i].e, b, idx->sb_mask,
+                           idx->se[i].fp);
+            found++;
         }
     }
-    assert_int_equal(linked, idx->keys);
+    if (idx->se)
+        assert_int_equal(idx->sb[idx->sb_mask + 1], idx->se_count);
+    for (size_t b = 0; b <= idx->head_mask; b++) {
+        for (uint32_t d = idx->heads[b]; d != NONE; d = idx->de[d].next) {
+            assert_true(d < idx->de_count);
+            fx_check_entry(idx, seen, idx->de[d].e, b, idx->head_mask,
+                           idx->de[d].fp);
+            found++;
+        }
+    }
+    for (uint32_t d = idx->de_free; d != NONE; d = idx->de[d].next) {
+        assert_int_equal(idx->de[d].e, NONE);
+        free_count++;
+    }
+    assert_int_equal(free_count + idx->de_live, idx->de_count);
+    for (uint32_t id = 0; id < idx->count; id++) {
+        uint64_t keys[KEY_SLOTS];
+        const uint64_t n = (uint64_t)lrs__lrn_keys(idx, &idx->lrns[id], keys);
+
+        all += n;
+        if (id < idx->linked)
+            want += n;
+    }
+    assert_int_equal(found, want);
+    assert_int_equal(all, idx->keys);
+    free(seen);
     for (uint32_t id = 0; id < idx->count; id++)
         assert_int_equal(lrs__uln_find(idx, idx->lrns[id].uln), id);
     for (uint32_t n = 0; n < idx->names.count; n++) {

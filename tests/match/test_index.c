@@ -211,6 +211,92 @@ static void test_index__bytes_per_learner(void **state)
     lrs_match_index_free(idx);
 }
 
+/* Learner i of the static/dynamic test: its own given name and birthday. */
+static struct fx_learner sd_learner(unsigned i, char given[16], char dob[16])
+{
+    const int32_t day = lrs_date_to_days((struct lrs_date){2000, 1, 1});
+
+    snprintf(given, 16, "Q%uX", i);
+    lrs_date_format(lrs_date_from_days(day + (int32_t)i), dob);
+    return (struct fx_learner){
+        i, given, "", "Stone", dob, 1 + (int)(i % 2), "B1 1AA", NULL, NULL};
+}
+
+/*
+ * The two parts of the blocking table (docs/matching.md, "Memory"): a
+ * load of thousands is linked by one bulk build (the static part), later
+ * single inserts go into the dynamic part, and an amendment of a learner
+ * of the static part removes its old entries there and adds the new ones
+ * to the dynamic part. Every learner is found at each stage, and a
+ * learner amended before it was ever linked is linked with its new keys.
+ */
+static void test_index__static_and_dynamic_parts(void **state)
+{
+    struct lrs_match_index *idx;
+    struct lrs_match_result res;
+    struct lrs_match_query q;
+    struct lrs_match_learner l;
+    char given[16], dob[16];
+    struct fx_learner f;
+
+    (void)state;
+    lrs_match_result_init(&res);
+    assert_int_equal(lrs_match_index_new(NULL, 0, &idx), LRS_OK);
+    for (unsigned i = 0; i < 6000; i++) {
+        f = sd_learner(i, given, dob);
+        fx_insert(idx, &f);
+    }
+    /* Pending: nothing linked yet; an amendment only changes the record. */
+    assert_int_equal(idx->linked, 0);
+    f = sd_learner(17, given, dob);
+    f.family = "Brook";
+    l = fx_learner(&f);
+    assert_int_equal(lrs_match_index_update(idx, &l, NULL), LRS_OK);
+    fx_assert_sane(idx);
+    assert_int_equal(lrs_match_index_build(idx), LRS_OK);
+    assert_int_equal(idx->linked, 6000);
+    assert_non_null(idx->se);
+    assert_int_equal(idx->de_live, 0);
+    fx_assert_sane(idx);
+    /* A few more: the dynamic part, linked by the next find. */
+    for (unsigned i = 6000; i < 6010; i++) {
+        f = sd_learner(i, given, dob);
+        fx_insert(idx, &f);
+    }
+    f = sd_learner(6005, given, dob);
+    q = fx_query(f.given, "", f.family, f.dob, f.gender, f.postcode);
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
+    assert_int_equal(res.candidates[0].uln, fx_uln(6005));
+    assert_true(idx->de_live > 0);
+    fx_assert_sane(idx);
+    /* Amend learner 40 (static part): found by its new name only. */
+    f = sd_learner(40, given, dob);
+    f.family = "Hollis";
+    f.postcode = "LS2 9JT";
+    l = fx_learner(&f);
+    assert_int_equal(lrs_match_index_update(idx, &l, NULL), LRS_OK);
+    fx_assert_sane(idx);
+    q = fx_query(f.given, "", "Hollis", f.dob, f.gender, "LS2 9JT");
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
+    assert_int_equal(res.candidates[0].uln, fx_uln(40));
+    /* Learner 17, amended while pending, is found by its new name. */
+    f = sd_learner(17, given, dob);
+    q = fx_query(f.given, "", "Brook", f.dob, f.gender, f.postcode);
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
+    assert_int_equal(res.candidates[0].uln, fx_uln(17));
+    /* Every learner still finds itself (40 and 17 by their new names). */
+    for (unsigned i = 0; i < 6010; i += 7) {
+        f = sd_learner(i, given, dob);
+        if (i == 40 || i == 17)
+            continue;
+        q = fx_query(f.given, "", f.family, f.dob, f.gender, f.postcode);
+        assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
+        assert_int_equal(res.candidates[0].uln, fx_uln(i));
+    }
+    lrs_match_result_release(&res);
+    lrs_match_index_free(idx);
+}
+
 /*
  * OOM loop (STYLE.md): fail the nth allocation for n = 1, 2, ... until an
  * insert-update-find sequence passes; every failure is a clean
@@ -407,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_index__update_rekeys),
         cmocka_unit_test(test_index__merge_answers_master),
         cmocka_unit_test(test_index__bytes_per_learner),
+        cmocka_unit_test(test_index__static_and_dynamic_parts),
         cmocka_unit_test(test_index__oom_loop),
         cmocka_unit_test(test_index__finds_while_inserting),
     };

@@ -383,6 +383,8 @@ static void test_train__oom_loop(void **state)
         make_base(&p);
         insert(idx, &p, i);
     }
+    /* Linked first: the loop counts what training itself allocates. */
+    assert_int_equal(lrs_match_index_build(idx), LRS_OK);
     lrs_match_train_opts_default(&o);
     o.u_pairs = 1000;
     o.em_learners = 200;

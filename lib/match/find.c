@@ -18,6 +18,7 @@
 #include <math.h>
 
 #define MAX_PROBES 24
+#define AHEAD      8 /* candidates whose records are fetched ahead */
 
 struct scratch {
     uint32_t *ids; /* owned; max_candidates */
@@ -420,24 +421,6 @@ enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
     return LRS_OK;
 }
 
-/*
- * Start loading what scoring candidate i + 8 and i + 4 will read: the
- * learner record, then the name records it points to. Candidates come in
- * id order, so without this every record is a cache miss waited for.
- */
-static void prefetch(const struct lrs_match_index *idx, const uint32_t *ids,
-                     size_t n, size_t i)
-{
-    if (i + 8 < n)
-        PREFETCH(&idx->lrns[ids[i + 8]]);
-    if (i + 4 < n) {
-        const struct lrn *r = &idx->lrns[ids[i + 4]];
-
-        PREFETCH(&idx->names.v[r->given]);
-        PREFETCH(&idx->names.v[r->family]);
-    }
-}
-
 static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
                                 struct lrs_match_result *res)
 {
@@ -458,12 +441,16 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
     if (err)
         return err;
     res->candidates_scored = n;
-    for (size_t i = 0; i < 8 && i < n; i++)
+    /* Learner records are read AHEAD candidates before they are scored:
+     * candidates come in id order, and without this each record is a
+     * cache miss waited for. */
+    for (size_t i = 0; i < AHEAD && i < n; i++)
         PREFETCH(&idx->lrns[ids[i]]);
     for (size_t i = 0; i < n; i++) {
         struct lrs_match_candidate c;
 
-        prefetch(idx, ids, n, i);
+        if (i + AHEAD < n)
+            PREFETCH(&idx->lrns[ids[i + AHEAD]]);
         if (ap.self != NONE && lrs__apart_skip(idx, &ap, ids[i]))
             continue;
         lrs__score(idx, q, ids[i], &c);

@@ -19,7 +19,7 @@
  * of birth and postcode, different given names) are never linked: a given
  * name level of "different" vetoes an exact match whatever the total.
  *
- * Memory: about 150 bytes per learner (lrs_match_index_stats() reports the
+ * Memory: about 130-140 bytes per learner (lrs_match_index_stats() reports the
  * exact figure), plus one entry per distinct name.
  *
  * Ownership: every `struct lrs_str` argument is borrowed for the call only;

@@ -358,7 +358,8 @@ static void synth_population(struct pop *pop, const char *dir, unsigned n,
     uint64_t t0 = bench_now_ns();
 
     if (!exists(dir, "learners.csv")) {
-        const struct lrs_synth_opts o = {n, queries, seed};
+        const struct lrs_synth_opts o = {
+            .learner_count = n, .query_count = queries, .seed = seed};
         struct lrs_diag d = LRS_DIAG_INIT;
 
         if (lrs_synth_write(&o, dir, NULL, &d)) {

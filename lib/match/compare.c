@@ -300,6 +300,25 @@ static bool subset(const struct lrs_str *a, size_t na, const struct lrs_str *b,
 static unsigned slow_level(const struct lrs_match_model *model,
                            const struct nm *q, const struct nm *l);
 
+/* slow_level() through the query name's memo, when it has one. */
+static unsigned memo_level(const struct lrs_match_model *model,
+                           const struct nm *q, const struct nm *l)
+{
+    struct memo *m = q->memo;
+    size_t k;
+    unsigned level;
+
+    if (!m || l->id == NONE)
+        return slow_level(model, q, l);
+    k = (size_t)((l->id * 0x9e3779b1u) >> 24) & (MEMO_SLOTS - 1);
+    if (m->id[k] == l->id + 1)
+        return m->level[k];
+    level = slow_level(model, q, l);
+    m->id[k] = l->id + 1;
+    m->level[k] = (uint8_t)level;
+    return level;
+}
+
 unsigned lrs__name_level(const struct lrs_match_model *model,
                          const struct nm *q, const struct nm *l)
 {
@@ -307,10 +326,10 @@ unsigned lrs__name_level(const struct lrs_match_model *model,
         return LRS_MATCH_NAME_MISSING;
     /* Interned names: equal ids are equal names, distinct ids distinct. */
     if (q->id != NONE && l->id != NONE)
-        return q->id == l->id ? LRS_MATCH_NAME_EXACT : slow_level(model, q, l);
+        return q->id == l->id ? LRS_MATCH_NAME_EXACT : memo_level(model, q, l);
     if (lrs_str_eq(q->s, l->s))
         return LRS_MATCH_NAME_EXACT;
-    return slow_level(model, q, l);
+    return memo_level(model, q, l);
 }
 
 /* The levels below exact, for names known to differ. */

@@ -97,6 +97,7 @@ static enum lrs_err prep_name(struct lrs_str raw, const char *field, char *buf,
     out->s = (struct lrs_str){buf, len};
     out->id = NONE;
     out->count = 0;
+    out->memo = NULL;
     lrs__name_codes(out->s, out->first, &last);
     return LRS_OK;
 }
@@ -437,6 +438,11 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
     intern_view(idx, &q->f);
     intern_view(idx, &q->p);
     q->g.count = q->g.id == NONE ? 0 : idx->names.v[q->g.id].given_count;
+    memset(q->memo, 0, sizeof q->memo);
+    q->g.memo = &q->memo[0];
+    q->m.memo = &q->memo[1];
+    q->f.memo = &q->memo[2];
+    q->p.memo = &q->memo[3];
     err = lrs__block(idx, q, res, &ids, &n);
     if (err)
         return err;

@@ -170,12 +170,25 @@ struct lrs_match_index {
     size_t apart_count, apart_cap;
 };
 
+/*
+ * The levels of one query name against the learner names met in one find,
+ * by learner name id: a level is a function of the two names and the
+ * model only, and the candidates of a find share many names (a date of
+ * birth block holds many SMITHs). Direct-mapped; a collision recomputes.
+ */
+#define MEMO_SLOTS 256
+struct memo {
+    uint32_t id[MEMO_SLOTS]; /* learner name id + 1; 0 = empty */
+    uint8_t level[MEMO_SLOTS];
+};
+
 /* Learner-side view of a normalised name, for comparisons. */
 struct nm {
-    struct lrs_str s; /* normalised text; len 0 = missing */
-    uint32_t id;      /* name id, or NONE when not in the name table */
-    mpcode first[2];  /* primary and alternate of the first token */
-    uint32_t count;   /* frequency in the role compared (0 for queries) */
+    struct lrs_str s;  /* normalised text; len 0 = missing */
+    uint32_t id;       /* name id, or NONE when not in the name table */
+    mpcode first[2];   /* primary and alternate of the first token */
+    uint32_t count;    /* frequency in the role compared (0 for queries) */
+    struct memo *memo; /* a query name's memo, or NULL (learner views) */
 };
 
 /* A prepared query. */
@@ -190,7 +203,8 @@ struct pq {
     struct lrs_date date; /* the same, as a date */
     uint8_t gender;
     pcode postcode;
-    uint64_t uln; /* lrs_match_query.uln */
+    uint64_t uln;        /* lrs_match_query.uln */
+    struct memo memo[4]; /* of g, m, f and p during a find */
 };
 
 /* names.c */

@@ -212,4 +212,5 @@ void lrs__name_view(const struct names *n, uint32_t id, bool family,
     out->first[0] = e->first[0];
     out->first[1] = e->first[1];
     out->count = family ? e->family_count : e->given_count;
+    out->memo = NULL;
 }

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const struct lrs_actor actor = {0, 0, "bench"};
+static const struct lrs_actor actor = {0, 0, "bench", NULL};
 
 static const char *const given[] = {"Oliver", "Amelia", "Muhammad", "Zoë",
                                     "Siân",   "Jack",   "Isla",     "Noah"};

@@ -226,7 +226,7 @@ struct lrs_store *lrsd_store(struct lrsd_req *r)
 
 struct lrs_actor lrsd_actor(const struct lrsd_req *r)
 {
-    return (struct lrs_actor){r->who.user_id, r->who.org_id, "http"};
+    return (struct lrs_actor){r->who.user_id, r->who.org_id, "http", r->addr};
 }
 
 #define KEY_SETTING "session_key"

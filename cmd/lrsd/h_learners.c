@@ -349,3 +349,66 @@ void lrsd_h_learner_amend(struct lrsd_req *r)
 out:
     json_decref(body);
 }
+
+/* ------------------------------------------------------------------ */
+/* Audit trail (operators)                                            */
+/* ------------------------------------------------------------------ */
+
+static enum lrs_err audit_entry(const struct lrs_audit *a, void *ctx)
+{
+    json_t *entry = json_pack("{s:I, s:I, s:s, s:I, s:I, s:s, s:s}", "id",
+                              (json_int_t)a->id, "at_ms", (json_int_t)a->at_ms,
+                              "action", lrs_audit_action_name(a->action),
+                              "user_id", (json_int_t)a->actor.user_id, "org_id",
+                              (json_int_t)a->actor.org_id, "source",
+                              a->actor.source ? a->actor.source : "", "addr",
+                              a->actor.addr ? a->actor.addr : "");
+
+    if (!entry || json_array_append_new(ctx, entry) != 0)
+        return LRS_ENOMEM;
+    return LRS_OK;
+}
+
+/*
+ * GET /api/v1/learners/{uln}/audit: every audit row of the learner, oldest
+ * first: when, what, who (user and organisation), through what (http,
+ * batch, cli) and from which address. It holds no personal data beyond
+ * the ULN, so reading it is not itself audited.
+ */
+void lrsd_h_learner_audit(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const char *uln = lrsd_param(r, 0);
+    struct lrs_store *s;
+    struct lrs_learner l;
+    enum lrs_err err;
+    json_t *rows;
+
+    if (!uln) {
+        lrsd_reply_error(r, 500, "LRSD0500", NULL, "out of memory");
+        return;
+    }
+    if (lrs_uln_check(lrs_str_c(uln), &d) != LRS_OK) {
+        lrsd_reply_error(r, 400, "WSEC0136", "uln", "%s", d.msg);
+        return;
+    }
+    s = lrsd_store(r);
+    if (!s)
+        return;
+    err = lrs_store_learner_get(s, uln, 0, &l);
+    if (err == LRS_ENOTFOUND) {
+        lrsd_reply_error(r, 404, "LRSD0404", "uln", "no such learner");
+        return;
+    }
+    rows = json_array();
+    if (!err)
+        err =
+            rows ? lrs_store_audit_scan(s, uln, audit_entry, rows) : LRS_ENOMEM;
+    if (err) {
+        json_decref(rows);
+        reply_service_err(r, err, &d);
+        return;
+    }
+    lrsd_reply_json(r, 200,
+                    json_pack("{s:s, s:o}", "uln", uln, "entries", rows));
+}

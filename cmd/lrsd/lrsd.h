@@ -53,6 +53,8 @@ struct lrsd_config {
     unsigned drain_s;         /* longest wait for in-flight requests */
     unsigned max_connections; /* open connections at once */
     bool secure_cookies;      /* cookies get Secure (TLS at a proxy) */
+    char trusted_proxy[46];   /* --trusted-proxy: the reverse proxy's
+                               * address, normalised; "" when none */
     bool init_store;          /* create and migrate the store first */
     const char *operator_token_file; /* holds the operator token, or NULL */
     unsigned search_per_minute;      /* demographic searches a user a minute */
@@ -283,6 +285,12 @@ LRS_NODISCARD enum lrs_err lrsd_metrics_write(struct lrs_buf *out);
 /* Server life cycle (server.c)                                       */
 /* ------------------------------------------------------------------ */
 
+/**
+ * Copy the numeric IPv4 or IPv6 address `s` (`len` bytes) into `out` in
+ * its normal text form (inet_ntop). False when it is not one.
+ */
+bool lrsd_addr_normalise(const char *s, size_t len, char *out, size_t size);
+
 /** Start listening and serving; owned, stop with lrsd_server_free(). */
 LRS_NODISCARD enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
                                            struct lrsd_server **out);
@@ -386,6 +394,7 @@ void lrsd_h_metrics(struct lrsd_req *r);
 void lrsd_h_version(struct lrsd_req *r);
 void lrsd_h_session_create(struct lrsd_req *r);
 void lrsd_h_learner_get(struct lrsd_req *r);
+void lrsd_h_learner_audit(struct lrsd_req *r);
 void lrsd_h_learner_by_uln(struct lrsd_req *r);
 void lrsd_h_learner_amend(struct lrsd_req *r);
 void lrsd_h_learner_me(struct lrsd_req *r);

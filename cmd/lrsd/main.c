@@ -27,7 +27,7 @@ static const char usage_text[] =
     "            [--log-level debug|info|warn|error] [--init]\n"
     "            [--operator-token-file PATH] [--search-rate N]\n"
     "            [--signin-rate N]\n"
-    "            [--web-root DIR]\n"
+    "            [--web-root DIR] [--trusted-proxy ADDR]\n"
     "       lrsd --version | --help\n";
 
 static const char help_text[] =
@@ -54,7 +54,9 @@ static const char help_text[] =
     "  --signin-rate N        sign-in attempts a login may make a minute\n"
     "                         (10)\n"
     "  --web-root DIR         the web pages' files (docs/web.md); found\n"
-    "                         beside the program when not given\n\n"
+    "                         beside the program when not given\n"
+    "  --trusted-proxy ADDR   the numeric address of a reverse proxy whose\n"
+    "                         X-Forwarded-For names the client (audit)\n\n"
     "lrsd speaks plain HTTP; put it behind a TLS reverse proxy for any\n"
     "traffic that leaves the machine (docs/server.md).\n";
 
@@ -105,6 +107,12 @@ static bool parse_level(const char *s, enum lrs_log_level *out)
         }
     }
     return false;
+}
+
+/* A numeric IPv4 or IPv6 address, normalised into out (size 46). */
+static bool parse_proxy(const char *s, char *out, size_t size)
+{
+    return lrsd_addr_normalise(s, strlen(s), out, size);
 }
 
 static bool parse_num(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -171,6 +179,9 @@ static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
             cfg->operator_token_file = val;
         else if (strcmp(opt, "--web-root") == 0)
             cfg->web_root = val;
+        else if (strcmp(opt, "--trusted-proxy") == 0)
+            ok =
+                parse_proxy(val, cfg->trusted_proxy, sizeof cfg->trusted_proxy);
         else if (strcmp(opt, "--search-rate") == 0 &&
                  (ok = parse_num(val, 1, 1000000, &n)))
             cfg->search_per_minute = (unsigned)n;

@@ -1052,7 +1052,8 @@ static enum lrs_err trail_row(const struct lrs_audit *a, void *ctx)
               " class=\"govuk-table__header\">When (UTC)</th><th scope="
               "\"col\" class=\"govuk-table__header\">What</th><th scope="
               "\"col\" class=\"govuk-table__header\">Who</th><th scope="
-              "\"col\" class=\"govuk-table__header\">Through</th></tr>"
+              "\"col\" class=\"govuk-table__header\">Through</th><th scope="
+              "\"col\" class=\"govuk-table__header\">From</th></tr>"
               "</thead><tbody class=\"govuk-table__body\">");
     ms_text(a->at_ms, when);
     if (a->actor.user_id == 0)
@@ -1065,9 +1066,10 @@ static enum lrs_err trail_row(const struct lrs_audit *a, void *ctx)
        "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s"
        "</td><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-"
        "table__cell\">%s (organisation %lld)</td><td class=\"govuk-table__"
-       "cell\">%s</td></tr>",
+       "cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
        when, lrs_audit_action_name(a->action), who, (long long)a->actor.org_id,
-       a->actor.source ? a->actor.source : "");
+       a->actor.source ? a->actor.source : "",
+       a->actor.addr && a->actor.addr[0] ? a->actor.addr : "unknown");
     return LRS_OK;
 }
 

@@ -42,6 +42,8 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/api/v1/learners/{uln}", lrsd_h_learner_get, OPERATOR, 0},
     {LRSD_PATCH, "/api/v1/learners/{uln}", lrsd_h_learner_amend,
      SCHOOL | OPERATOR, 0},
+    {LRSD_GET, "/api/v1/learners/{uln}/audit", lrsd_h_learner_audit, OPERATOR,
+     0},
     {LRSD_POST, "/api/v1/learners/by-uln", lrsd_h_learner_by_uln,
      SCHOOL | AO | OPERATOR, 0},
     {LRSD_POST, "/api/v1/verify", lrsd_h_verify, SCHOOL | AO | OPERATOR, 0},

@@ -102,8 +102,53 @@ static size_t body_limit(const struct lrsd_server *srv, size_t route)
     return srv->cfg.json_max_len;
 }
 
-/* The client's address as text into out (size 46), "" when unknown. */
-static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
+bool lrsd_addr_normalise(const char *s, size_t len, char *out, size_t size)
+{
+    unsigned char bin[sizeof(struct in6_addr)];
+    char text[64];
+
+    if (len == 0 || len >= sizeof text)
+        return false;
+    memcpy(text, s, len);
+    text[len] = '\0';
+    if (inet_pton(AF_INET, text, bin) == 1)
+        return inet_ntop(AF_INET, bin, out, (socklen_t)size) != NULL;
+    if (inet_pton(AF_INET6, text, bin) == 1)
+        return inet_ntop(AF_INET6, bin, out, (socklen_t)size) != NULL;
+    return false;
+}
+
+/*
+ * The client named by the last entry of X-Forwarded-For (the one the
+ * trusted proxy appended; earlier ones are the client's own claims) into
+ * out. False, leaving out alone, when there is none or it is not a
+ * numeric address.
+ */
+static bool forwarded_addr(struct MHD_Connection *conn, char *out, size_t size)
+{
+    const char *xff =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    const char *start, *end;
+
+    if (!xff)
+        return false;
+    end = xff + strlen(xff);
+    start = strrchr(xff, ',');
+    start = start ? start + 1 : xff;
+    while (start < end && (*start == ' ' || *start == '\t'))
+        start++;
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    return lrsd_addr_normalise(start, (size_t)(end - start), out, size);
+}
+
+/*
+ * The client's address as text into out (size 46), "" when unknown: the
+ * connection's, or X-Forwarded-For's when the connection comes from the
+ * --trusted-proxy.
+ */
+static void client_addr(const struct lrsd_server *srv,
+                        struct MHD_Connection *conn, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -118,6 +163,8 @@ static void client_addr(struct MHD_Connection *conn, char *out, size_t size)
         inet_ntop(AF_INET6,
                   &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                   out, (socklen_t)size);
+    if (srv->cfg.trusted_proxy[0] && strcmp(out, srv->cfg.trusted_proxy) == 0)
+        forwarded_addr(conn, out, size);
 }
 
 static struct lrsd_req *req_new(struct lrsd_server *srv,
@@ -135,7 +182,7 @@ static struct lrsd_req *req_new(struct lrsd_server *srv,
     r->method = method;
     r->path = url;
     r->start_ns = now_ns();
-    client_addr(conn, r->addr, sizeof r->addr);
+    client_addr(srv, conn, r->addr, sizeof r->addr);
     low = atomic_fetch_add_explicit(&srv->next_id, 1, memory_order_relaxed);
     snprintf(r->id, sizeof r->id, "%08x%08x", (unsigned)srv->id_prefix,
              (unsigned)low);

@@ -64,7 +64,7 @@ static bool should_stop(void *ctx)
 static enum lrs_err run_job(struct lrs_store *s, const struct lrs_job *job,
                             struct lrs_diag *d)
 {
-    const struct lrs_actor actor = {0, 0, "batch"};
+    const struct lrs_actor actor = {0, 0, "batch", NULL};
     struct lrs_batch_opts opts;
     struct lrs_match_index *idx;
     enum lrs_err err;

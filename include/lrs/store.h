@@ -135,12 +135,16 @@ struct lrs_actor {
     int64_t user_id;    /* users.id, or 0 for the system */
     int64_t org_id;     /* organisations.id, or 0 for the LRS itself */
     const char *source; /* static storage; NULL is stored as "" */
+    const char *addr;   /* the client's network address as text (lrsd:
+                         * the connection's, or X-Forwarded-For from a
+                         * trusted proxy); borrowed for the call; NULL
+                         * is stored as "" */
 };
 
 /** The actor of the command-line program: user 0, org 0, source "cli". */
 #define LRS_ACTOR_CLI                                                          \
     {                                                                          \
-        0, 0, "cli"                                                            \
+        0, 0, "cli", NULL                                                      \
     }
 
 /** What an audit row records. Stored by name (lrs_audit_action_name). */

@@ -743,6 +743,8 @@ enum lrs_err lrs_store_audit_append(struct lrs_store *s,
         row.at_ms = lrs__store_now_ms();
     if (!row.actor.source)
         row.actor.source = "";
+    if (!row.actor.addr)
+        row.actor.addr = "";
     err = txn_enter(s, &own);
     if (err)
         return err;

@@ -22,16 +22,20 @@
 
 static struct harness srv;
 static char uln_a[LRS_ULN_SIZE], uln_b[LRS_ULN_SIZE];
+/* A school user and an awarding-organisation user (API tokens). */
+static char school[96], ao[96];
 
-static void add_learner(const char *given, const char *family, const char *dob,
-                        char out[LRS_ULN_SIZE])
+/* Register a learner in the store `db` (as `lrs register` would). */
+static void add_learner_to(const char *db, const char *given,
+                           const char *family, const char *dob,
+                           char out[LRS_ULN_SIZE])
 {
     const struct lrs_actor actor = LRS_ACTOR_CLI;
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_store *s;
     struct lrs_learner l;
 
-    assert_int_equal(lrs_store_open(srv.db, 0, &s, &d), LRS_OK);
+    assert_int_equal(lrs_store_open(db, 0, &s, &d), LRS_OK);
     lrs_learner_init(&l);
     assert_int_equal(
         lrs_learner_field_set(&l, LRS_FIELD_GIVEN_NAME, lrs_str_c(given), &d),
@@ -51,6 +55,12 @@ static void add_learner(const char *given, const char *family, const char *dob,
         fail_msg("register: %s: %s", d.field ? d.field : "-", d.msg);
     memcpy(out, l.uln, LRS_ULN_SIZE);
     lrs_store_free(s);
+}
+
+static void add_learner(const char *given, const char *family, const char *dob,
+                        char out[LRS_ULN_SIZE])
+{
+    add_learner_to(srv.db, given, family, dob, out);
 }
 
 static enum lrs_err count_row(const struct lrs_audit *a, void *ctx)
@@ -74,10 +84,20 @@ static int audit_rows(const char *uln)
 
 static int setup(void **state)
 {
+    /* The tests' requests come from 127.0.0.1, which plays the proxy. */
+    const char *const extra[] = {"--trusted-proxy", "127.0.0.1", NULL};
+    struct lrs_store *s;
+
     (void)state;
-    harness_start(&srv, NULL);
+    harness_start(&srv, extra);
     add_learner("Zo\xc3\xab", "O'Brien", "2008-03-14", uln_a);
     add_learner("Amir", "Khan", "2009-11-02", uln_b);
+    s = harness_store_open(&srv);
+    harness_user_add(s, harness_org_add(s, LRS_ORG_SCHOOL, "Mill Lane", 2000),
+                     "teacher", LRS_ROLE_SCHOOL_USER, school);
+    harness_user_add(s, harness_org_add(s, LRS_ORG_AO, "Example Awards", 1),
+                     "awarder", LRS_ROLE_AO_USER, ao);
+    lrs_store_free(s);
     return 0;
 }
 
@@ -363,6 +383,108 @@ static void test_amend__name_change_rekeys_the_search_index(void **state)
     json_decref(j);
 }
 
+/* GET `path` from `h` as its operator with extra header `xff` (or none). */
+static void get_from(const struct harness *h, const char *path, const char *xff,
+                     struct http_resp *res)
+{
+    const char *const hdrs[] = {h->bearer, xff, NULL};
+
+    http_request(h, "GET", path, NULL, NULL, 0, hdrs, res);
+}
+
+/* The last entry of `uln`'s audit trail through the API of `h`. */
+static json_t *last_audit_entry(const struct harness *h, const char *uln)
+{
+    struct http_resp res;
+    char path[80];
+    json_t *j, *entries, *last;
+
+    snprintf(path, sizeof path, "/api/v1/learners/%s/audit", uln);
+    get_from(h, path, NULL, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    http_resp_release(&res);
+    assert_string_equal(json_string_value(json_object_get(j, "uln")), uln);
+    entries = json_object_get(j, "entries");
+    assert_true(json_array_size(entries) > 0);
+    last = json_array_get(entries, json_array_size(entries) - 1);
+    json_incref(last);
+    json_decref(j);
+    return last;
+}
+
+/* Read uln_a from `h` with `xff`, then check the address its row got. */
+static void read_and_expect(const struct harness *h, const char *uln,
+                            const char *xff, const char *addr)
+{
+    struct http_resp res;
+    char path[64];
+    json_t *e;
+
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln);
+    get_from(h, path, xff, &res);
+    assert_int_equal(res.status, 200);
+    http_resp_release(&res);
+    e = last_audit_entry(h, uln);
+    assert_string_equal(json_string_value(json_object_get(e, "action")),
+                        "read");
+    assert_string_equal(json_string_value(json_object_get(e, "source")),
+                        "http");
+    assert_int_equal(json_integer_value(json_object_get(e, "user_id")), 0);
+    assert_true(json_integer_value(json_object_get(e, "at_ms")) > 0);
+    assert_string_equal(json_string_value(json_object_get(e, "addr")), addr);
+    json_decref(e);
+}
+
+/* Every audit row names the source address: the connection's, or the last
+ * X-Forwarded-For entry when the connection is the trusted proxy. */
+static void test_audit__rows_name_the_source_address(void **state)
+{
+    (void)state;
+    read_and_expect(&srv, uln_a, NULL, "127.0.0.1");
+    read_and_expect(&srv, uln_a, "X-Forwarded-For: 203.0.113.9", "203.0.113.9");
+    /* The proxy appends: earlier entries are the client's own claim. */
+    read_and_expect(&srv, uln_a,
+                    "X-Forwarded-For: 198.51.100.1, 2001:DB8:0::5 ",
+                    "2001:db8::5");
+    read_and_expect(&srv, uln_a, "X-Forwarded-For: not-an-address",
+                    "127.0.0.1");
+}
+
+/* Without --trusted-proxy, X-Forwarded-For is not believed. */
+static void
+test_audit__forwarded_for_ignored_without_trusted_proxy(void **state)
+{
+    struct harness other;
+    char uln[LRS_ULN_SIZE];
+
+    (void)state;
+    harness_start(&other, NULL);
+    add_learner_to(other.db, "Ivy", "Moss", "2010-01-05", uln);
+    read_and_expect(&other, uln, "X-Forwarded-For: 203.0.113.9", "127.0.0.1");
+    assert_int_equal(harness_stop(&other), 0);
+}
+
+/* Only operators read the audit trail; bad and unknown ULNs are refused. */
+static void test_audit__operators_only(void **state)
+{
+    const char *const *who[] = {(const char *const[]){school, NULL},
+                                (const char *const[]){ao, NULL}};
+    struct http_resp res;
+    char path[80];
+
+    (void)state;
+    snprintf(path, sizeof path, "/api/v1/learners/%s/audit", uln_a);
+    for (size_t i = 0; i < 2; i++) {
+        http_request(&srv, "GET", path, NULL, NULL, 0, who[i], &res);
+        http_assert_error(&res, 403, "LRSD0403", NULL);
+        http_resp_release(&res);
+    }
+    op_get("/api/v1/learners/1748529631/audit", &res);
+    http_assert_error(&res, 400, "WSEC0136", "uln");
+    http_resp_release(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +496,10 @@ int main(void)
         cmocka_unit_test(
             test_amend__version_checked_and_bad_input_changes_nothing),
         cmocka_unit_test(test_amend__name_change_rekeys_the_search_index),
+        cmocka_unit_test(test_audit__rows_name_the_source_address),
+        cmocka_unit_test(
+            test_audit__forwarded_for_ignored_without_trusted_proxy),
+        cmocka_unit_test(test_audit__operators_only),
     };
 
     return cmocka_run_group_tests_name("http_learners", tests, setup, teardown);

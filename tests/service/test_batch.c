@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {5, 0, "test"};
+static const struct lrs_actor actor = {5, 0, "test", NULL};
 
 /* Register: Ann Smith (twin sister Beth not registered), Carl Jones. */
 static void seed(struct lrs_store *s, char ann[LRS_ULN_SIZE],

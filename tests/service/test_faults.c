@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {1, 0, "test"};
+static const struct lrs_actor actor = {1, 0, "test", NULL};
 static const struct lrs_store_ops *real;
 static struct lrs_store_ops faulty;
 static unsigned long calls, fail_at;

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {0, 0, "test"};
+static const struct lrs_actor actor = {0, 0, "test", NULL};
 
 #define HEADER                                                                 \
     "uln,given_name,middle_names,family_name,date_of_birth,gender,postcode\n"

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {5, 2, "test"};
+static const struct lrs_actor actor = {5, 2, "test", NULL};
 
 static enum lrs_err set(struct lrs_learner *l, enum lrs_learner_field f,
                         const char *v, struct lrs_diag *d)

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {5, 2, "test"};
+static const struct lrs_actor actor = {5, 2, "test", NULL};
 
 struct world {
     struct lrs_store *s;

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {5, 2, "test"};
+static const struct lrs_actor actor = {5, 2, "test", NULL};
 
 static void person(struct lrs_learner *l, const char *given, const char *family,
                    const char *postcode)

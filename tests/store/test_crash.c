@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const struct lrs_actor actor = {0, 0, "test"};
+static const struct lrs_actor actor = {0, 0, "test", NULL};
 
 static void learner(struct lrs_learner *l, int i)
 {

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {7, 3, "test"};
+static const struct lrs_actor actor = {7, 3, "test", NULL};
 
 /* ULNs with valid check digits (lrs uln check). */
 #define ULN_A "1000000019"

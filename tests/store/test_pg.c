@@ -92,7 +92,7 @@ static pthread_barrier_t start;
 static void *work(void *arg)
 {
     struct worker *w = arg;
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct lrs_store *s = NULL;
     struct lrs_diag d = LRS_DIAG_INIT;
 
@@ -166,7 +166,7 @@ static void test_pg__concurrent_registrations_never_share_a_uln(void **state)
 static void test_pg__rolled_back_counter_is_not_given_back(void **state)
 {
     struct lrs_store *s = fresh();
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct lrs_store_stats st;
     struct lrs_learner a, b;
     uint64_t before;
@@ -191,7 +191,7 @@ static void test_pg__rolled_back_counter_is_not_given_back(void **state)
 static void test_pg__duplicate_uln_leaves_transaction_usable(void **state)
 {
     struct lrs_store *s = fresh();
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct lrs_learner a, b, got;
 
     (void)state;
@@ -217,7 +217,7 @@ static void test_pg__duplicate_uln_leaves_transaction_usable(void **state)
 static void test_pg__server_error_then_rollback(void **state)
 {
     struct lrs_store *s = fresh();
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct lrs_learner a, got;
 
     (void)state;
@@ -239,7 +239,7 @@ static void test_pg__server_error_then_rollback(void **state)
 static void test_pg__commit_after_error_fails(void **state)
 {
     struct lrs_store *s = fresh();
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct lrs_store_stats st;
     struct lrs_learner a;
 
@@ -300,7 +300,7 @@ static void test_pg__refused_connection_is_eio(void **state)
 static void test_pg__lock_timeout_is_ebusy(void **state)
 {
     struct lrs_store *a = fresh(), *b = open_store(0);
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct lrs_learner l, m;
 
     (void)state;
@@ -346,7 +346,7 @@ static enum lrs_err count_one(const struct lrs_learner *l, void *ctx)
 static void test_pg__scan_crosses_batches_and_stops_early(void **state)
 {
     struct lrs_store *s = fresh();
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct count c = {0, 0, "", true};
     struct lrs_learner l;
     const uint64_t n = 2 * PG_SCAN_BATCH_TEST + 7;
@@ -433,7 +433,7 @@ static void test_pg__concurrent_init_creates_one_schema(void **state)
 static void test_pg__reset_and_init_again(void **state)
 {
     struct lrs_store *s = fresh();
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct lrs_store_init_result r;
     struct lrs_learner l;
 
@@ -461,7 +461,7 @@ static void test_pg__reset_and_init_again(void **state)
 /* Open, insert a learner, append an audit row (kept for COPY) and commit. */
 static enum lrs_err oom_round(void)
 {
-    const struct lrs_actor actor = {0, 0, "test"};
+    const struct lrs_actor actor = {0, 0, "test", NULL};
     struct lrs_store *s = NULL;
     struct lrs_learner l;
     struct lrs_audit a;

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {7, 3, "test"};
+static const struct lrs_actor actor = {7, 3, "test", NULL};
 
 /* ULNs with valid check digits (DOMAIN.md). */
 #define ULN_ANN  "1000000043"

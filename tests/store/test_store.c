@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct lrs_actor actor = {7, 3, "test"};
+static const struct lrs_actor actor = {7, 3, "test", NULL};
 
 static void make(struct lrs_learner *l, const char *uln, const char *given,
                  const char *family)
@@ -393,6 +393,7 @@ struct audits {
     int count;
     struct lrs_audit last;
     char source[16];
+    char addr[64];
 };
 
 static enum lrs_err count_audit(const struct lrs_audit *a, void *ctx)
@@ -402,6 +403,7 @@ static enum lrs_err count_audit(const struct lrs_audit *a, void *ctx)
     n->count++;
     n->last = *a;
     snprintf(n->source, sizeof n->source, "%s", a->actor.source);
+    snprintf(n->addr, sizeof n->addr, "%s", a->actor.addr);
     return LRS_OK;
 }
 
@@ -430,8 +432,43 @@ static void test_store__audit_rows_append_and_filter(void **state)
     assert_int_equal(n.last.actor.user_id, 7);
     assert_int_equal(n.last.actor.org_id, 3);
     assert_string_equal(n.source, "test");
+    assert_string_equal(n.addr, "");
     assert_true(n.last.at_ms > 0);
     assert_string_equal(lrs_audit_action_name(LRS_AUDIT_EXPORT), "export");
+    lrs_store_free(s);
+}
+
+/* The client's address is kept with the row, alone and inside a
+ * transaction (where the PostgreSQL engine sends rows by COPY, so the
+ * odd characters check its escaping). */
+static void test_store__audit_rows_keep_the_address(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    struct lrs_audit a;
+    struct audits n = {0};
+
+    (void)state;
+    memset(&a, 0, sizeof a);
+    a.actor = actor;
+    a.actor.addr = "2001:db8::7";
+    a.action = LRS_AUDIT_READ;
+    memcpy(a.uln, "1000000043", LRS_ULN_SIZE);
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_OK);
+    assert_int_equal(lrs_store_audit_scan(s, "1000000043", count_audit, &n),
+                     LRS_OK);
+    assert_int_equal(n.count, 1);
+    assert_string_equal(n.addr, "2001:db8::7");
+
+    assert_int_equal(lrs_store_begin(s), LRS_OK);
+    a.actor.addr = "10.1.2.3\t\\x";
+    memcpy(a.uln, "1748529632", LRS_ULN_SIZE);
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_OK);
+    assert_int_equal(lrs_store_commit(s), LRS_OK);
+    n.count = 0;
+    assert_int_equal(lrs_store_audit_scan(s, "1748529632", count_audit, &n),
+                     LRS_OK);
+    assert_int_equal(n.count, 1);
+    assert_string_equal(n.addr, "10.1.2.3\t\\x");
     lrs_store_free(s);
 }
 
@@ -509,6 +546,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_store__merge_links_and_resolves),
         cmocka_unit_test(test_store__scan_streams_in_uln_order),
         cmocka_unit_test(test_store__audit_rows_append_and_filter),
+        cmocka_unit_test(test_store__audit_rows_keep_the_address),
         cmocka_unit_test(test_store__concurrent_issue_never_repeats),
     };
     int rc;

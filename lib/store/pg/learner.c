@@ -593,7 +593,7 @@ enum lrs_err lrs__pg_merge_insert(void *e, const struct lrs__merge *m)
  * is undone with it, as if the insert itself had failed.
  */
 static const char audit_copy[] =
-    "COPY audit_log (at_ms, user_id, org_id, source, action, uln)"
+    "COPY audit_log (at_ms, user_id, org_id, source, action, uln, addr)"
     " FROM STDIN";
 
 /* Append `s` as a COPY text field: backslash, tab, LF and CR escaped. */
@@ -633,6 +633,7 @@ static enum lrs_err audit_now(struct pg *p, const struct lrs_audit *a)
     lrs__pg_param_str(&pp, a->actor.source ? a->actor.source : "");
     lrs__pg_param_str(&pp, lrs_audit_action_name(a->action));
     lrs__pg_param_str(&pp, uln_ok(a->uln) ? a->uln : NULL);
+    lrs__pg_param_str(&pp, a->actor.addr ? a->actor.addr : "");
     return lrs__pg_do(p, PG_AUDIT_INSERT, &pp);
 }
 
@@ -652,8 +653,10 @@ enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a)
     err = err ? err : lrs_buf_addch(&p->audit, '\t');
     err = err ? err : copy_field(&p->audit, lrs_audit_action_name(a->action));
     err = err ? err
-              : lrs_buf_addf(&p->audit, "\t%s\n",
+              : lrs_buf_addf(&p->audit, "\t%s\t",
                              uln_ok(a->uln) ? a->uln : "\\N");
+    err = err ? err : copy_field(&p->audit, a->actor.addr ? a->actor.addr : "");
+    err = err ? err : lrs_buf_addch(&p->audit, '\n');
     if (err) {
         lrs_buf_truncate(&p->audit, mark);
         return lrs__pg_fail(p, err, "cannot buffer an audit row");
@@ -724,6 +727,7 @@ static enum lrs_err audit_row(struct pg *p, const PGresult *res, int i,
     a.actor.source = PQgetvalue(res, i, 4);
     a.action = lrs__audit_action_from_name(PQgetvalue(res, i, 5));
     err = err ? err : col_uln(p, res, i, 6, a.uln);
+    a.actor.addr = PQgetvalue(res, i, 7);
     return err ? err : cb->fn(&a, cb->ctx);
 }
 

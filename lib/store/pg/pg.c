@@ -42,7 +42,7 @@
 #define NAME_COLS                                                              \
     "id, uln, given_name, middle_names, family_name,"                          \
     " preferred_given_name, changed_ms, user_id, org_id, reason"
-#define AUDIT_COLS "id, at_ms, user_id, org_id, source, action, uln"
+#define AUDIT_COLS "id, at_ms, user_id, org_id, source, action, uln, addr"
 
 /* Statement names are "lrs" and the index: short and unique. */
 static const char *const sql[PG_STMT__COUNT] = {
@@ -108,8 +108,8 @@ static const char *const sql[PG_STMT__COUNT] = {
         "INSERT INTO merges (merged_uln, master_uln, merged_ms, user_id,"
         " org_id, reason) VALUES ($1, $2, $3, $4, $5, $6)",
     [PG_AUDIT_INSERT] =
-        "INSERT INTO audit_log (at_ms, user_id, org_id, source, action, uln)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_log (at_ms, user_id, org_id, source, action, uln,"
+        " addr) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     [PG_AUDIT_SCAN_ALL] = "DECLARE lrs_audit NO SCROLL CURSOR FOR"
                           " SELECT " AUDIT_COLS " FROM audit_log"
                           " ORDER BY id",

@@ -52,7 +52,7 @@ enum stmt_id {
     "id, uln, given_name, middle_names, family_name, preferred_given_name,"    \
     " changed_ms, user_id, org_id, reason"
 
-#define AUDIT_COLS "id, at_ms, user_id, org_id, source, action, uln"
+#define AUDIT_COLS "id, at_ms, user_id, org_id, source, action, uln, addr"
 
 static const char *const sql[S__COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -93,8 +93,8 @@ static const char *const sql[S__COUNT] = {
                        " merged_ms, user_id, org_id, reason)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_AUDIT_INSERT] = "INSERT INTO audit_log (at_ms, user_id, org_id,"
-                       " source, action, uln)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       " source, action, uln, addr)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_AUDIT_SCAN_ALL] = "SELECT " AUDIT_COLS " FROM audit_log ORDER BY id",
     [S_AUDIT_SCAN_ULN] = "SELECT " AUDIT_COLS " FROM audit_log"
                          " WHERE uln = ?1 ORDER BY id",
@@ -901,6 +901,7 @@ static enum lrs_err e_audit_insert(void *ep, const struct lrs_audit *a)
     rc = rc ? rc : bind_str(st, 5, lrs_audit_action_name(a->action));
     if (!rc && uln_int(a->uln, &key))
         rc = sqlite3_bind_int64(st, 6, key);
+    rc = rc ? rc : bind_str(st, 7, a->actor.addr ? a->actor.addr : "");
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -940,6 +941,8 @@ static enum lrs_err e_audit_scan(void *ep, const char *uln,
         col_text(st, 5, action, sizeof action);
         a.action = lrs__audit_action_from_name(action);
         uln_text(sqlite3_column_int64(st, 6), a.uln);
+        src = sqlite3_column_text(st, 7);
+        a.actor.addr = src ? (const char *)src : "";
         err = fn(&a, ctx);
     }
     sqlite3_reset(st);

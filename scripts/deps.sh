@@ -8,7 +8,7 @@ PACKAGES="
     clang libclang-rt-14-dev
     libsqlite3-dev libpq-dev postgresql
     libmicrohttpd-dev libxml2-dev libjansson-dev libsodium-dev
-    libutf8proc-dev libcmocka-dev libcurl4-openssl-dev
+    libutf8proc-dev libcmocka-dev libcurl4-openssl-dev openssl
     libxml2-utils
     chromium
 "

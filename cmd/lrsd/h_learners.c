@@ -16,6 +16,8 @@
 #include "lrsd.h"
 #include "pages.h"
 
+#include <lrs/links.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -411,4 +413,154 @@ void lrsd_h_learner_audit(struct lrsd_req *r)
     }
     lrsd_reply_json(r, 200,
                     json_pack("{s:s, s:o}", "uln", uln, "entries", rows));
+}
+
+/* ------------------------------------------------------------------ */
+/* Merge, unmerge and the link history (operators)                    */
+/* ------------------------------------------------------------------ */
+
+/* Path parameter 0 as a checked ULN; NULL after replying. */
+static const char *path_uln(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const char *uln = lrsd_param(r, 0);
+
+    if (!uln) {
+        lrsd_reply_error(r, 500, "LRSD0500", NULL, "out of memory");
+        return NULL;
+    }
+    if (lrs_uln_check(lrs_str_c(uln), &d) != LRS_OK) {
+        lrsd_reply_error(r, 400, "WSEC0136", "uln", "%s", d.msg);
+        return NULL;
+    }
+    return uln;
+}
+
+/*
+ * POST /api/v1/learners/{uln}/merge {"into": ULN, "reason": text}: link
+ * learner {uln} to its master `into` through lrs_service_merge() (the
+ * link history row, MERGE audited for both, the shared index told), as
+ * the merge page does. 200 {"uln", "master_uln"}.
+ */
+void lrsd_h_learner_merge(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    const char *uln = path_uln(r);
+    const char *into, *reason;
+    struct lrs_store *s;
+    enum lrs_err err;
+    json_t *body;
+
+    if (!uln)
+        return;
+    body = lrsd_json_body(r);
+    if (!body)
+        return;
+    if (!lrsd_json_str(r, body, "into", LRSD_JSON_REQUIRED, 10, &into) ||
+        !lrsd_json_str(r, body, "reason", LRSD_JSON_REQUIRED,
+                       LRS_LINK_REASON_MAX, &reason))
+        goto out;
+    if (lrs_uln_check(lrs_str_c(into), &d) != LRS_OK) {
+        lrsd_reply_error(r, 400, "WSEC0136", "into", "%s", d.msg);
+        goto out;
+    }
+    s = lrsd_store(r);
+    if (!s)
+        goto out;
+    err = page_index_merge(s, &actor, uln, into, reason, &d);
+    if (err) {
+        reply_service_err(r, err, &d);
+        goto out;
+    }
+    lrsd_reply_json(r, 200,
+                    json_pack("{s:s, s:s}", "uln", uln, "master_uln", into));
+out:
+    json_decref(body);
+}
+
+/*
+ * POST /api/v1/learners/{uln}/unmerge {"reason": text}: undo the merge
+ * of {uln} through lrs_service_unmerge(). 200 {"uln", "master_uln"} (the
+ * master it had).
+ */
+void lrsd_h_learner_unmerge(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    const char *uln = path_uln(r);
+    char master[LRS_ULN_SIZE] = "";
+    struct lrs_store *s;
+    const char *reason;
+    enum lrs_err err;
+    json_t *body;
+
+    if (!uln)
+        return;
+    body = lrsd_json_body(r);
+    if (!body)
+        return;
+    if (!lrsd_json_str(r, body, "reason", LRSD_JSON_REQUIRED,
+                       LRS_LINK_REASON_MAX, &reason))
+        goto out;
+    s = lrsd_store(r);
+    if (!s)
+        goto out;
+    err = page_index_unmerge(s, &actor, uln, reason, master, &d);
+    if (err) {
+        reply_service_err(r, err, &d);
+        goto out;
+    }
+    lrsd_reply_json(r, 200,
+                    json_pack("{s:s, s:s}", "uln", uln, "master_uln", master));
+out:
+    json_decref(body);
+}
+
+static enum lrs_err link_entry(const struct lrs_link *l, void *ctx)
+{
+    json_t *entry = json_pack(
+        "{s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:i, s:s}", "id",
+        (json_int_t)l->id, "action", lrs_link_action_name(l->action), "uln",
+        l->uln, "other_uln", l->other_uln, "at_ms", (json_int_t)l->at_ms,
+        "user_id", (json_int_t)l->user_id, "org_id", (json_int_t)l->org_id,
+        "version", (int)l->version, "reason", l->reason);
+
+    if (!entry || json_array_append_new(ctx, entry) != 0)
+        return LRS_ENOMEM;
+    return LRS_OK;
+}
+
+/*
+ * GET /api/v1/learners/{uln}/links: the link history rows naming {uln}
+ * (merges, unmerges, not-same and confirm-new decisions), oldest first.
+ */
+void lrsd_h_learner_links(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const char *uln = path_uln(r);
+    struct lrs_store *s;
+    struct lrs_learner l;
+    enum lrs_err err;
+    json_t *rows;
+
+    if (!uln)
+        return;
+    s = lrsd_store(r);
+    if (!s)
+        return;
+    err = lrs_store_learner_get(s, uln, 0, &l);
+    if (err == LRS_ENOTFOUND) {
+        lrsd_reply_error(r, 404, "LRSD0404", "uln", "no such learner");
+        return;
+    }
+    rows = json_array();
+    if (!err)
+        err = rows ? lrs_store_link_scan(s, uln, link_entry, rows) : LRS_ENOMEM;
+    if (err) {
+        json_decref(rows);
+        reply_service_err(r, err, &d);
+        return;
+    }
+    lrsd_reply_json(r, 200, json_pack("{s:s, s:o}", "uln", uln, "links", rows));
 }

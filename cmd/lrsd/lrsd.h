@@ -55,7 +55,11 @@ struct lrsd_config {
     bool secure_cookies;      /* cookies get Secure (TLS at a proxy) */
     char trusted_proxy[46];   /* --trusted-proxy: the reverse proxy's
                                * address, normalised; "" when none */
-    bool init_store;          /* create and migrate the store first */
+    const char *tls_cert;     /* --tls-cert path, or NULL: plain HTTP */
+    const char *tls_key;      /* --tls-key path, or NULL */
+    const char *tls_cert_pem; /* the files' text, read by main, or NULL */
+    const char *tls_key_pem;
+    bool init_store;                 /* create and migrate the store first */
     const char *operator_token_file; /* holds the operator token, or NULL */
     unsigned search_per_minute;      /* demographic searches a user a minute */
     unsigned signin_per_minute;      /* sign-in attempts a login a minute */
@@ -395,6 +399,9 @@ void lrsd_h_version(struct lrsd_req *r);
 void lrsd_h_session_create(struct lrsd_req *r);
 void lrsd_h_learner_get(struct lrsd_req *r);
 void lrsd_h_learner_audit(struct lrsd_req *r);
+void lrsd_h_learner_merge(struct lrsd_req *r);
+void lrsd_h_learner_unmerge(struct lrsd_req *r);
+void lrsd_h_learner_links(struct lrsd_req *r);
 void lrsd_h_learner_by_uln(struct lrsd_req *r);
 void lrsd_h_learner_amend(struct lrsd_req *r);
 void lrsd_h_learner_me(struct lrsd_req *r);

@@ -28,6 +28,7 @@ static const char usage_text[] =
     "            [--operator-token-file PATH] [--search-rate N]\n"
     "            [--signin-rate N]\n"
     "            [--web-root DIR] [--trusted-proxy ADDR]\n"
+    "            [--tls-cert PEM --tls-key PEM]\n"
     "       lrsd --version | --help\n";
 
 static const char help_text[] =
@@ -56,9 +57,12 @@ static const char help_text[] =
     "  --web-root DIR         the web pages' files (docs/web.md); found\n"
     "                         beside the program when not given\n"
     "  --trusted-proxy ADDR   the numeric address of a reverse proxy whose\n"
-    "                         X-Forwarded-For names the client (audit)\n\n"
-    "lrsd speaks plain HTTP; put it behind a TLS reverse proxy for any\n"
-    "traffic that leaves the machine (docs/server.md).\n";
+    "                         X-Forwarded-For names the client (audit)\n"
+    "  --tls-cert PEM         serve HTTPS with this certificate (chain)\n"
+    "  --tls-key PEM          and this private key; cookies get Secure\n\n"
+    "Without --tls-cert lrsd speaks plain HTTP; use TLS, its own or a\n"
+    "reverse proxy's, for any traffic that leaves the machine\n"
+    "(docs/server.md).\n";
 
 static int usage(void)
 {
@@ -179,6 +183,10 @@ static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
             cfg->operator_token_file = val;
         else if (strcmp(opt, "--web-root") == 0)
             cfg->web_root = val;
+        else if (strcmp(opt, "--tls-cert") == 0)
+            cfg->tls_cert = val;
+        else if (strcmp(opt, "--tls-key") == 0)
+            cfg->tls_key = val;
         else if (strcmp(opt, "--trusted-proxy") == 0)
             ok =
                 parse_proxy(val, cfg->trusted_proxy, sizeof cfg->trusted_proxy);
@@ -201,6 +209,10 @@ static int parse_args(int argc, char **argv, struct lrsd_config *cfg)
     }
     if (!cfg->db) {
         fprintf(stderr, "lrsd: --db is required\n");
+        return usage();
+    }
+    if (!cfg->tls_cert != !cfg->tls_key) {
+        fprintf(stderr, "lrsd: --tls-cert and --tls-key go together\n");
         return usage();
     }
     return -1;
@@ -230,6 +242,53 @@ static bool load_operator_token(const char *path)
     return true;
 }
 
+/* The PEM files of --tls-cert and --tls-key, read whole. */
+static struct lrs_buf tls_cert_pem, tls_key_pem;
+
+/*
+ * Read the PEM file `path` of `opt` into `b` (NUL-terminated, as
+ * libmicrohttpd wants it); false after a message naming the option.
+ */
+static bool read_pem(const char *opt, const char *path, const char *label,
+                     struct lrs_buf *b)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+
+    lrs_buf_init(b, 1u << 20);
+    if (lrs_file_read(path, b, &d) != LRS_OK) {
+        fprintf(stderr, "lrsd: option '%s': %s\n", opt, d.msg);
+        return false;
+    }
+    if (lrs_buf_addch(b, '\0') != LRS_OK) {
+        fprintf(stderr, "lrsd: option '%s': '%s' is too large\n", opt, path);
+        return false;
+    }
+    if (!strstr(b->data, label)) {
+        fprintf(stderr, "lrsd: option '%s': '%s' holds no PEM %s\n", opt, path,
+                label);
+        return false;
+    }
+    return true;
+}
+
+/* Load --tls-cert and --tls-key into cfg; false after a message. */
+static bool tls_load(struct lrsd_config *cfg)
+{
+    if (!cfg->tls_cert)
+        return true;
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        fprintf(stderr, "lrsd: option '--tls-cert': this libmicrohttpd "
+                        "was built without TLS\n");
+        return false;
+    }
+    if (!read_pem("--tls-cert", cfg->tls_cert, "CERTIFICATE", &tls_cert_pem) ||
+        !read_pem("--tls-key", cfg->tls_key, "PRIVATE KEY", &tls_key_pem))
+        return false;
+    cfg->tls_cert_pem = tls_cert_pem.data;
+    cfg->tls_key_pem = tls_key_pem.data;
+    return true;
+}
+
 /* Everything the handlers share; false (after a message) on failure. */
 static bool app_init(const struct lrsd_config *cfg)
 {
@@ -239,7 +298,8 @@ static bool app_init(const struct lrsd_config *cfg)
         fprintf(stderr, "lrsd: cannot initialise libsodium\n");
         return false;
     }
-    lrsd_app.secure_cookies = cfg->secure_cookies;
+    /* Under TLS a cookie is only ever sent over it. */
+    lrsd_app.secure_cookies = cfg->secure_cookies || cfg->tls_cert_pem;
     /* An unknown login is checked against this, as long as a real one. */
     if (lrs_auth_password_hash(LRS_STR("no such user, no such password"),
                                LRS_AUTH_COST_INTERACTIVE,
@@ -279,6 +339,8 @@ static void app_release(void)
     lrs_ratelimit_free(lrsd_app.search_limit);
     lrs_ratelimit_free(lrsd_app.signin_limit);
     memset(&lrsd_app, 0, sizeof lrsd_app);
+    lrs_buf_release(&tls_key_pem);
+    lrs_buf_release(&tls_cert_pem);
 }
 
 int main(int argc, char **argv)
@@ -298,7 +360,7 @@ int main(int argc, char **argv)
     lrs_log_set(lrsd_log_lib, NULL, cfg.log_level);
     /* Seed jansson's hash once, before any thread uses it. */
     json_object_seed(0);
-    if (!app_init(&cfg)) {
+    if (!tls_load(&cfg) || !app_init(&cfg)) {
         app_release();
         return 1;
     }
@@ -325,8 +387,9 @@ int main(int argc, char **argv)
         return 1;
     }
     lrsd_log(LRS_LOG_INFO, "server", NULL, "listening",
-             "addr=%s port=%u threads=%u version=%s", cfg.host,
-             lrsd_server_port(srv), cfg.threads, lrs_version());
+             "addr=%s port=%u threads=%u version=%s tls=%s", cfg.host,
+             lrsd_server_port(srv), cfg.threads, lrs_version(),
+             cfg.tls_cert_pem ? "yes" : "no");
 
     sigwait(&sigs, &sig);
     lrsd_log(LRS_LOG_INFO, "server", NULL, "stopping", "signal=%s drain_s=%u",

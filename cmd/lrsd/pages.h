@@ -219,8 +219,24 @@ struct lrs_match_index *page_index_use(struct lrs_store *s, enum lrs_err *err,
 /** Give back the index of page_index_use(). */
 void page_index_done(void);
 
-/** Tell the index that `merged_uln` now leads to `master_uln`. */
-void page_index_merge(const char *merged_uln, const char *master_uln);
+/**
+ * Merge learner `merged` into `master` with lrs_service_merge() (link
+ * history, audit) and tell the shared index, loading it if need be: the
+ * one merge of the page and the API. A merge committed but not made in
+ * the index (diag field "index") stands: the index is dropped, to be
+ * loaded afresh, and the answer is LRS_OK. Other errors as the service.
+ */
+LRS_NODISCARD enum lrs_err
+page_index_merge(struct lrs_store *s, const struct lrs_actor *actor,
+                 const char *merged, const char *master, const char *reason,
+                 struct lrs_diag *diag);
+
+/** Undo the merge of `merged` (lrs_service_unmerge()) as above; the
+ *  master it had goes to `master`. */
+LRS_NODISCARD enum lrs_err
+page_index_unmerge(struct lrs_store *s, const struct lrs_actor *actor,
+                   const char *merged, const char *reason,
+                   char master[LRS_ULN_SIZE], struct lrs_diag *diag);
 
 /** Drop the index; the next use loads it again from the store. */
 void page_index_drop(void);

@@ -127,20 +127,48 @@ void page_index_put(const struct lrs_learner *sl, bool is_new)
     }
 }
 
-void page_index_merge(const char *merged_uln, const char *master_uln)
+/* Give back the index after a merge or unmerge; see pages.h. */
+static enum lrs_err link_done(enum lrs_err err, const struct lrs_diag *diag)
 {
-    uint64_t a, b;
-    enum lrs_err err = LRS_OK;
-
-    if (lrs_parse_u64(lrs_str_c(merged_uln), 0, UINT64_MAX, &a) != LRS_OK ||
-        lrs_parse_u64(lrs_str_c(master_uln), 0, UINT64_MAX, &b) != LRS_OK)
-        return;
-    pthread_rwlock_rdlock(&use_lock);
-    if (shared)
-        err = lrs_match_index_merge(shared, a, b);
-    pthread_rwlock_unlock(&use_lock);
-    if (err)
+    page_index_done();
+    if (err && diag->field && strcmp(diag->field, "index") == 0) {
+        lrsd_log(LRS_LOG_WARN, "web", NULL, "match index dropped", "error=%s",
+                 lrs_strerror(err));
         page_index_drop();
+        return LRS_OK;
+    }
+    return err;
+}
+
+enum lrs_err page_index_merge(struct lrs_store *s,
+                              const struct lrs_actor *actor, const char *merged,
+                              const char *master, const char *reason,
+                              struct lrs_diag *diag)
+{
+    enum lrs_err err;
+    struct lrs_match_index *idx = page_index_use(s, &err, diag);
+
+    if (!idx)
+        return err;
+    err = lrs_service_merge(s, idx, actor, lrs_str_c(merged), lrs_str_c(master),
+                            reason, diag);
+    return link_done(err, diag);
+}
+
+enum lrs_err page_index_unmerge(struct lrs_store *s,
+                                const struct lrs_actor *actor,
+                                const char *merged, const char *reason,
+                                char master[LRS_ULN_SIZE],
+                                struct lrs_diag *diag)
+{
+    enum lrs_err err;
+    struct lrs_match_index *idx = page_index_use(s, &err, diag);
+
+    if (!idx)
+        return err;
+    err = lrs_service_unmerge(s, idx, actor, lrs_str_c(merged), reason, master,
+                              diag);
+    return link_done(err, diag);
 }
 
 void lrsd_web_release(void)

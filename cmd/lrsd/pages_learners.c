@@ -1259,8 +1259,7 @@ void lrsd_p_merge_post(struct lrsd_req *r)
         goto out;
     }
     actor = lrsd_actor(r);
-    err = lrs_service_learner_merge(s, &actor, lrs_str_c(dup.uln),
-                                    lrs_str_c(master.uln), reason, &d);
+    err = page_index_merge(s, &actor, dup.uln, master.uln, reason, &d);
     if (err == LRS_EINVAL || err == LRS_ECONFLICT || err == LRS_ENOTFOUND) {
         page_error(&p, "master_uln", "These records cannot be merged: %s",
                    d.msg[0] ? d.msg : lrs_strerror(err));
@@ -1272,7 +1271,6 @@ void lrsd_p_merge_post(struct lrsd_req *r)
                   "The records were not merged. Try again later.");
         goto out;
     }
-    page_index_merge(dup.uln, master.uln);
     snprintf(loc, sizeof loc, "/learners/%s?merged=1", master.uln);
     page_redirect(r, loc);
 out:

@@ -419,6 +419,12 @@ enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
     const union MHD_DaemonInfo *info;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                      MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* The certificate and key under TLS, else nothing. */
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)cfg->tls_cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)cfg->tls_key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
 
     *out = NULL;
     if (!make_addr(cfg, &ss))
@@ -427,6 +433,10 @@ enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
         return LRS_ELIMIT;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    if (cfg->tls_cert_pem)
+        flags |= MHD_USE_TLS;
+    else
+        tls[0].option = MHD_OPTION_END;
     srv = lrs_calloc(1, sizeof *srv);
     if (!srv)
         return LRS_ENOMEM;
@@ -440,7 +450,8 @@ enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_ARRAY, tls,
+        MHD_OPTION_END);
     if (!srv->mhd) {
         lrs_free(srv);
         return LRS_EIO;

@@ -190,7 +190,11 @@ static void launch(struct harness *h, const char *bin, const char *const *extra)
     }
     if (!h->port)
         kill_and_fail(h, "lrsd did not log its port within 60 s");
-    snprintf(h->base, sizeof h->base, "http://127.0.0.1:%u", h->port);
+    for (size_t i = 0; extra && extra[i] && extra[i + 1]; i++)
+        if (strcmp(extra[i], "--tls-cert") == 0)
+            snprintf(h->cainfo, sizeof h->cainfo, "%s", extra[i + 1]);
+    snprintf(h->base, sizeof h->base, "%s://127.0.0.1:%u",
+             h->cainfo[0] ? "https" : "http", h->port);
     for (int i = 0; i < WAIT_TICKS; i++) {
         http_get(h, "/healthz", &res);
         status = (int)res.status;
@@ -334,6 +338,10 @@ void http_request(const struct harness *h, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &res->headers);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, res->error);
+    if (h->cainfo[0]) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, h->cainfo);
+        curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+    }
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -456,29 +464,62 @@ int64_t harness_org_add(struct lrs_store *s, enum lrs_org_kind kind,
     return o.id;
 }
 
-void harness_user_add(struct lrs_store *s, int64_t org, const char *login,
-                      unsigned roles, char bearer[96])
+int64_t harness_org_add_ao(struct lrs_store *s, const char *name,
+                           const char *ukprn)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_org o;
+
+    memset(&o, 0, sizeof o);
+    o.kind = LRS_ORG_AO;
+    snprintf(o.name, sizeof o.name, "%s", name);
+    snprintf(o.ukprn, sizeof o.ukprn, "%s", ukprn);
+    if (lrs_store_org_add(s, &o, &d) != LRS_OK)
+        fail_msg("org: %s", d.msg);
+    return o.id;
+}
+
+int64_t harness_user_make(struct lrs_store *s, int64_t org,
+                          const struct harness_user *spec,
+                          char bearer[HARNESS_BEARER_SIZE])
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     char text[LRS_AUTH_TOKEN_SIZE];
+    const char *pw = spec->password ? spec->password : "not used here, 12345";
     struct lrs_token t;
     struct lrs_user u;
 
     memset(&u, 0, sizeof u);
     u.org_id = org;
-    snprintf(u.login, sizeof u.login, "%s", login);
-    u.roles = roles;
-    assert_int_equal(lrs_auth_password_hash(LRS_STR("not used here, 12345"),
-                                            LRS_AUTH_COST_MIN, u.password_hash),
+    snprintf(u.login, sizeof u.login, "%s", spec->login);
+    u.roles = spec->roles;
+    u.disabled = spec->disabled;
+    if (spec->uln)
+        snprintf(u.uln, sizeof u.uln, "%s", spec->uln);
+    assert_int_equal(lrs_auth_password_hash(lrs_str_c(pw), LRS_AUTH_COST_MIN,
+                                            u.password_hash),
                      LRS_OK);
     if (lrs_store_user_add(s, &u, &d) != LRS_OK)
-        fail_msg("user %s: %s", login, d.msg);
-    assert_int_equal(lrs_store_user_accept_agreement(s, u.id, 1, 1), LRS_OK);
+        fail_msg("user %s: %s", spec->login, d.msg);
+    if (spec->agreed)
+        assert_int_equal(lrs_store_user_accept_agreement(s, u.id, 1, 1),
+                         LRS_OK);
+    if (!bearer)
+        return u.id;
     memset(&t, 0, sizeof t);
     t.user_id = u.id;
     lrs_auth_token_new(text, t.hash);
     snprintf(t.label, sizeof t.label, "test");
     if (lrs_store_token_add(s, &t, &d) != LRS_OK)
-        fail_msg("token %s: %s", login, d.msg);
-    snprintf(bearer, 96, "Authorization: Bearer %s", text);
+        fail_msg("token %s: %s", spec->login, d.msg);
+    snprintf(bearer, HARNESS_BEARER_SIZE, "Authorization: Bearer %s", text);
+    return u.id;
+}
+
+void harness_user_add(struct lrs_store *s, int64_t org, const char *login,
+                      unsigned roles, char bearer[HARNESS_BEARER_SIZE])
+{
+    const struct harness_user u = {login, roles, NULL, NULL, false, true};
+
+    (void)harness_user_make(s, org, &u, bearer);
 }

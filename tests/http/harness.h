@@ -34,7 +34,8 @@ struct harness {
     char dir[256];        /* its temporary directory (owned, removed) */
     char db[300];         /* the store path inside `dir` */
     char log[300];        /* its stderr, a file inside `dir` */
-    char base[64];        /* "http://127.0.0.1:PORT" */
+    char base[64];        /* "http://127.0.0.1:PORT" ("https" under TLS) */
+    char cainfo[300];     /* under TLS: the certificate curl trusts */
     char token[64];       /* the operator API token lrsd was given */
     char bearer[96];      /* "Authorization: Bearer <token>" */
     char token_file[300]; /* the operator token, a file inside `dir` */
@@ -42,7 +43,9 @@ struct harness {
 
 /**
  * Start lrsd with `extra` (NULL-terminated, may be NULL) appended to
- * its arguments. Fails the test on any error.
+ * its arguments. Fails the test on any error. When `extra` holds
+ * "--tls-cert FILE", the server is spoken to over HTTPS, trusting FILE
+ * (a self-signed certificate for 127.0.0.1) and nothing else.
  */
 void harness_start(struct harness *h, const char *const *extra);
 
@@ -121,11 +124,36 @@ struct lrs_store *harness_store_open(const struct harness *h);
  */
 int64_t harness_org_add(struct lrs_store *s, enum lrs_org_kind kind,
                         const char *name, int32_t estab);
+/** Add an awarding organisation with UKPRN `ukprn`; its id. */
+int64_t harness_org_add_ao(struct lrs_store *s, const char *name,
+                           const char *ukprn);
+
+/** Room for "Authorization: Bearer <token>". */
+#define HARNESS_BEARER_SIZE 96
+
 /**
  * Add a user of `org` with `roles` who has accepted the agreement, and an
  * API token for them: `bearer` receives "Authorization: Bearer <token>".
  */
 void harness_user_add(struct lrs_store *s, int64_t org, const char *login,
-                      unsigned roles, char bearer[96]);
+                      unsigned roles, char bearer[HARNESS_BEARER_SIZE]);
+
+/** What harness_user_make() makes. */
+struct harness_user {
+    const char *login;
+    unsigned roles;       /* bits of enum lrs_role */
+    const char *uln;      /* a learner account's ULN, or NULL */
+    const char *password; /* NULL: one nobody knows */
+    bool disabled;
+    bool agreed; /* has accepted the user agreement */
+};
+
+/**
+ * Add the user `u` of `org`; its id. When `bearer` is not NULL it also
+ * gets an API token, and `bearer` "Authorization: Bearer <token>".
+ */
+int64_t harness_user_make(struct lrs_store *s, int64_t org,
+                          const struct harness_user *u,
+                          char bearer[HARNESS_BEARER_SIZE]);
 
 #endif /* LRS_HTTP_HARNESS_H */

@@ -31,54 +31,13 @@ struct sess {
     char csrf[LRS_AUTH_CSRF_SIZE + 32];
 };
 
-static struct lrs_store *open_store(void)
-{
-    struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_store *s = NULL;
-
-    if (lrs_store_open(srv.db, 0, &s, &d) != LRS_OK)
-        fail_msg("open: %s", d.msg);
-    return s;
-}
-
-static int64_t add_org(struct lrs_store *s, enum lrs_org_kind kind,
-                       const char *name, int32_t estab, const char *ukprn)
-{
-    struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_org o;
-
-    memset(&o, 0, sizeof o);
-    o.kind = kind;
-    snprintf(o.name, sizeof o.name, "%s", name);
-    if (ukprn)
-        snprintf(o.ukprn, sizeof o.ukprn, "%s", ukprn);
-    else {
-        o.la = 801;
-        o.estab = estab;
-    }
-    if (lrs_store_org_add(s, &o, &d) != LRS_OK)
-        fail_msg("org: %s", d.msg);
-    return o.id;
-}
-
+/* A user with the password PW who has not accepted the agreement. */
 static void add_user(struct lrs_store *s, int64_t org, const char *login,
                      unsigned roles, const char *uln, bool disabled)
 {
-    struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_user u;
+    const struct harness_user u = {login, roles, uln, PW, disabled, false};
 
-    memset(&u, 0, sizeof u);
-    u.org_id = org;
-    snprintf(u.login, sizeof u.login, "%s", login);
-    u.roles = roles;
-    u.disabled = disabled;
-    if (uln)
-        snprintf(u.uln, sizeof u.uln, "%s", uln);
-    assert_int_equal(
-        lrs_auth_password_hash(LRS_STR(PW), LRS_AUTH_COST_MIN, u.password_hash),
-        LRS_OK);
-    if (lrs_store_user_add(s, &u, &d) != LRS_OK)
-        fail_msg("user %s: %s", login, d.msg);
+    (void)harness_user_make(s, org, &u, NULL);
 }
 
 static void add_learner(struct lrs_store *s)
@@ -115,10 +74,10 @@ static int setup(void **state)
     (void)state;
     assert_int_equal(lrs_auth_init(), LRS_OK);
     harness_start(&srv, extra);
-    s = open_store();
+    s = harness_store_open(&srv);
     add_learner(s);
-    school_id = add_org(s, LRS_ORG_SCHOOL, "Mill Lane Primary", 2000, NULL);
-    ao_id = add_org(s, LRS_ORG_AO, "Example Awards", 0, "10012345");
+    school_id = harness_org_add(s, LRS_ORG_SCHOOL, "Mill Lane Primary", 2000);
+    ao_id = harness_org_add_ao(s, "Example Awards", "10012345");
     add_user(s, school_id, "teacher", LRS_ROLE_SCHOOL_USER, NULL, false);
     add_user(s, school_id, "head", LRS_ROLE_SCHOOL_ADMIN, NULL, false);
     add_user(s, ao_id, "awarder", LRS_ROLE_AO_USER, NULL, false);
@@ -461,7 +420,7 @@ static void test_signin__rate_limited_per_login(void **state)
 
 static void test_password__reset_forces_a_change(void **state)
 {
-    struct lrs_store *st = open_store();
+    struct lrs_store *st = harness_store_open(&srv);
     char hash[LRS_AUTH_HASH_SIZE];
     struct http_resp res;
     struct lrs_user u;

@@ -485,6 +485,145 @@ static void test_audit__operators_only(void **state)
     http_resp_release(&res);
 }
 
+/* POST `json` to `path` with `hdrs`. */
+static void post_as(const char *const *hdrs, const char *path, const char *json,
+                    struct http_resp *res)
+{
+    http_request(&srv, "POST", path, "application/json", json, strlen(json),
+                 hdrs, res);
+}
+
+/* The link history of `uln` through the API. */
+static json_t *links_of(const char *uln)
+{
+    struct http_resp res;
+    char path[80];
+    json_t *j, *links;
+
+    snprintf(path, sizeof path, "/api/v1/learners/%s/links", uln);
+    op_get(path, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    http_resp_release(&res);
+    links = json_object_get(j, "links");
+    json_incref(links);
+    json_decref(j);
+    return links;
+}
+
+static const char *str_of(json_t *obj, const char *key)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+
+    assert_non_null(v);
+    return v;
+}
+
+/* Operators merge and unmerge through the API, with link history; a
+ * school or an awarding organisation gets 403; bad input changes nothing. */
+static void test_merge__api_merges_unmerges_with_history(void **state)
+{
+    const char *const op[] = {srv.bearer, NULL};
+    const char *const *others[] = {(const char *const[]){school, NULL},
+                                   (const char *const[]){ao, NULL}};
+    char c[LRS_ULN_SIZE], m[LRS_ULN_SIZE], path[80], body[160], other[80];
+    struct http_resp res;
+    json_t *j, *links;
+
+    (void)state;
+    add_learner("Ruby", "Hart", "2011-06-01", c);
+    add_learner("Rubie", "Hart", "2011-06-01", m);
+    snprintf(path, sizeof path, "/api/v1/learners/%s/merge", c);
+    snprintf(body, sizeof body, "{\"into\": \"%s\", \"reason\": \"dup\"}", m);
+    for (size_t i = 0; i < 2; i++) {
+        char p2[80];
+
+        post_as(others[i], path, body, &res);
+        http_assert_error(&res, 403, "LRSD0403", NULL);
+        http_resp_release(&res);
+        snprintf(p2, sizeof p2, "/api/v1/learners/%s/unmerge", c);
+        post_as(others[i], p2, "{\"reason\": \"x\"}", &res);
+        http_assert_error(&res, 403, "LRSD0403", NULL);
+        http_resp_release(&res);
+        snprintf(p2, sizeof p2, "/api/v1/learners/%s/links", c);
+        http_request(&srv, "GET", p2, NULL, NULL, 0, others[i], &res);
+        http_assert_error(&res, 403, "LRSD0403", NULL);
+        http_resp_release(&res);
+    }
+
+    /* Bad input: each refused, naming the field, and nothing merged. */
+    snprintf(other, sizeof other, "{\"into\": \"%s\"}", m);
+    post_as(op, path, other, &res);
+    http_assert_error(&res, 400, "WSEC0001", "reason");
+    http_resp_release(&res);
+    post_as(op, path, "{\"into\": \"1748529631\", \"reason\": \"dup\"}", &res);
+    http_assert_error(&res, 400, "WSEC0136", "into");
+    http_resp_release(&res);
+    snprintf(other, sizeof other, "{\"into\": \"%s\", \"reason\": \"x\"}", c);
+    post_as(op, path, other, &res);
+    http_assert_error(&res, 400, "WSEC0136", "uln");
+    http_resp_release(&res);
+    post_as(op, "/api/v1/learners/1748529631/merge", body, &res);
+    http_assert_error(&res, 400, "WSEC0136", "uln");
+    http_resp_release(&res);
+    links = links_of(c);
+    assert_int_equal(json_array_size(links), 0);
+    json_decref(links);
+
+    /* The merge: a lookup of c now answers its master m. */
+    post_as(op, path, body, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_string_equal(str_of(j, "uln"), c);
+    assert_string_equal(str_of(j, "master_uln"), m);
+    json_decref(j);
+    http_resp_release(&res);
+    post_as(op, path, body, &res);
+    http_assert_error(&res, 409, "LRSD0409", NULL);
+    http_resp_release(&res);
+    snprintf(other, sizeof other, "/api/v1/learners/%s", c);
+    op_get(other, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_string_equal(str_of(j, "uln"), m);
+    assert_string_equal(str_of(j, "code"), "WSRC0022");
+    json_decref(j);
+    http_resp_release(&res);
+
+    /* The unmerge: a reason is needed; then c is itself again. */
+    snprintf(other, sizeof other, "/api/v1/learners/%s/unmerge", c);
+    post_as(op, other, "{}", &res);
+    http_assert_error(&res, 400, "WSEC0001", "reason");
+    http_resp_release(&res);
+    post_as(op, other, "{\"reason\": \"twins, not one learner\"}", &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_string_equal(str_of(j, "master_uln"), m);
+    json_decref(j);
+    http_resp_release(&res);
+    post_as(op, other, "{\"reason\": \"again\"}", &res);
+    http_assert_error(&res, 400, "WSEC0136", "uln");
+    http_resp_release(&res);
+
+    links = links_of(c);
+    assert_int_equal(json_array_size(links), 2);
+    assert_string_equal(str_of(json_array_get(links, 0), "action"), "merge");
+    assert_string_equal(str_of(json_array_get(links, 0), "other_uln"), m);
+    assert_string_equal(str_of(json_array_get(links, 0), "reason"), "dup");
+    assert_string_equal(str_of(json_array_get(links, 1), "action"), "unmerge");
+    assert_string_equal(str_of(json_array_get(links, 1), "reason"),
+                        "twins, not one learner");
+    json_decref(links);
+    snprintf(other, sizeof other, "/api/v1/learners/%s", c);
+    op_get(other, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_string_equal(str_of(j, "uln"), c);
+    assert_null(json_object_get(j, "code"));
+    json_decref(j);
+    http_resp_release(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +639,7 @@ int main(void)
         cmocka_unit_test(
             test_audit__forwarded_for_ignored_without_trusted_proxy),
         cmocka_unit_test(test_audit__operators_only),
+        cmocka_unit_test(test_merge__api_merges_unmerges_with_history),
     };
 
     return cmocka_run_group_tests_name("http_learners", tests, setup, teardown);

@@ -40,63 +40,15 @@ static int64_t ao_a_id;
 
 /* "Authorization: Bearer ..." of each user. */
 enum who { AOA, AOB, TEACHER, OP, CAT, SAM, WHO__COUNT };
-static char bearer[WHO__COUNT][LRS_AUTH_TOKEN_SIZE + 32];
-
-static struct lrs_store *open_store(void)
-{
-    struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_store *s = NULL;
-
-    if (lrs_store_open(srv.db, 0, &s, &d) != LRS_OK)
-        fail_msg("open: %s", d.msg);
-    return s;
-}
-
-static int64_t add_org(struct lrs_store *s, enum lrs_org_kind kind,
-                       const char *name, const char *ukprn)
-{
-    struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_org o;
-
-    memset(&o, 0, sizeof o);
-    o.kind = kind;
-    snprintf(o.name, sizeof o.name, "%s", name);
-    if (ukprn) {
-        snprintf(o.ukprn, sizeof o.ukprn, "%s", ukprn);
-    } else {
-        o.la = 801;
-        o.estab = 3000;
-    }
-    if (lrs_store_org_add(s, &o, &d) != LRS_OK)
-        fail_msg("org: %s", d.msg);
-    return o.id;
-}
+static char bearer[WHO__COUNT][HARNESS_BEARER_SIZE];
 
 /* A user who has accepted the agreement, with an API token. */
 static void add_user(struct lrs_store *s, enum who w, int64_t org,
                      const char *login, unsigned roles, const char *uln)
 {
-    struct lrs_diag d = LRS_DIAG_INIT;
-    char tok[LRS_AUTH_TOKEN_SIZE];
-    struct lrs_token t;
-    struct lrs_user u;
+    const struct harness_user u = {login, roles, uln, NULL, false, true};
 
-    memset(&u, 0, sizeof u);
-    u.org_id = org;
-    snprintf(u.login, sizeof u.login, "%s", login);
-    u.roles = roles;
-    if (uln)
-        snprintf(u.uln, sizeof u.uln, "%s", uln);
-    if (lrs_store_user_add(s, &u, &d) != LRS_OK)
-        fail_msg("user %s: %s", login, d.msg);
-    assert_int_equal(lrs_store_user_accept_agreement(s, u.id, 1, 0), LRS_OK);
-    memset(&t, 0, sizeof t);
-    t.user_id = u.id;
-    snprintf(t.label, sizeof t.label, "test");
-    lrs_auth_token_new(tok, t.hash);
-    if (lrs_store_token_add(s, &t, &d) != LRS_OK)
-        fail_msg("token %s: %s", login, d.msg);
-    snprintf(bearer[w], sizeof bearer[w], "Authorization: Bearer %s", tok);
+    (void)harness_user_make(s, org, &u, bearer[w]);
 }
 
 static void add_learner(struct lrs_store *s, const char *given,
@@ -158,7 +110,7 @@ static int setup(void **state)
     (void)state;
     assert_int_equal(lrs_auth_init(), LRS_OK);
     harness_start(&srv, NULL);
-    s = open_store();
+    s = harness_store_open(&srv);
     add_learner(s, "Catherine", "Lee", "2008-01-02", LRS_SHARE_YES, uln_cat);
     add_learner(s, "Sam", "Ward", "2007-05-06", LRS_SHARE_NO, uln_sam);
     add_learner(s, "Kate", "Leigh-Smith", "2008-02-01", LRS_SHARE_YES,
@@ -167,9 +119,9 @@ static int setup(void **state)
                                 &d) != LRS_OK)
         fail_msg("merge: %s", d.msg);
     unused_uln(s, uln_none);
-    school = add_org(s, LRS_ORG_SCHOOL, "Park School", NULL);
-    ao_a_id = add_org(s, LRS_ORG_AO, "Alpha Awards", AO_A);
-    ao_b = add_org(s, LRS_ORG_AO, "Beta Board", AO_B);
+    school = harness_org_add(s, LRS_ORG_SCHOOL, "Park School", 3000);
+    ao_a_id = harness_org_add_ao(s, "Alpha Awards", AO_A);
+    ao_b = harness_org_add_ao(s, "Beta Board", AO_B);
     add_user(s, AOA, ao_a_id, "alpha", LRS_ROLE_AO_USER, NULL);
     add_user(s, AOB, ao_b, "beta", LRS_ROLE_AO_USER, NULL);
     add_user(s, TEACHER, school, "teacher", LRS_ROLE_SCHOOL_USER, NULL);
@@ -685,7 +637,7 @@ static enum lrs_err count_action(const struct lrs_audit *a, void *ctx)
 
 static int audit_count(const char *uln, enum lrs_audit_action action)
 {
-    struct lrs_store *s = open_store();
+    struct lrs_store *s = harness_store_open(&srv);
     int n[2] = {0, (int)action};
 
     assert_int_equal(lrs_store_audit_scan(s, uln, count_action, n), LRS_OK);
@@ -762,7 +714,7 @@ static void test_shares__open_revoke_expire(void **state)
     json_decref(j);
 
     /* An expired share (made in the store, as time passing would). */
-    s = open_store();
+    s = harness_store_open(&srv);
     memset(&sh, 0, sizeof sh);
     memcpy(sh.uln, uln_cat, sizeof sh.uln);
     lrs_auth_token_new(tok, sh.token_hash);

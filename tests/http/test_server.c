@@ -1,9 +1,14 @@
 /*
  * test_server.c - the server framework: routing (404, 405), JSON errors
  * (400 WSEC0001 naming the problem, 415), body limits (413, declared and
- * chunked), --max-json-bytes, and the graceful stop on SIGTERM.
+ * chunked), --max-json-bytes, the graceful stop on SIGTERM, and native
+ * TLS (--tls-cert/--tls-key, with a certificate made by the openssl
+ * program for the test).
  */
 #include "harness.h"
+
+#include <lrs/accounts.h>
+#include <lrs/store.h>
 
 #include <stdarg.h>
 #include <setjmp.h>
@@ -318,6 +323,93 @@ static void test_shutdown__in_flight_request_finishes(void **state)
     harness_stop(&h); /* removes the directory */
 }
 
+/* ------------------------------------------------------------------ */
+/* Native TLS                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Run `cmd` with sh; its exit status (-1 when it did not exit). */
+static int run(const char *cmd)
+{
+    const int st = system(cmd);
+
+    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_tls__https_serves_and_cookies_are_secure(void **state)
+{
+    char dir[256], cert[300], key[300], cmd[2048], cookie[512];
+    const char *bin = getenv("LRSD_BIN");
+    struct harness tls, plain;
+    struct http_resp res;
+    struct lrs_store *s;
+
+    (void)state;
+    snprintf(dir, sizeof dir, "%s/lrs-tls-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+    snprintf(key, sizeof key, "%s/key.pem", dir);
+    /* A throwaway self-signed certificate for 127.0.0.1. */
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+             "-nodes -days 1 -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1 -keyout '%s' -out '%s' "
+             ">/dev/null 2>&1",
+             key, cert);
+    assert_int_equal(run(cmd), 0);
+
+    /* Half a pair, or a key file that holds no key: refused at start. */
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s/x.db' --tls-cert '%s' 2>/dev/null",
+             bin, dir, cert);
+    assert_int_equal(run(cmd), 2);
+    snprintf(cmd, sizeof cmd,
+             "'%s' --db '%s/x.db' --init --tls-cert '%s' --tls-key '%s' "
+             "2>/dev/null",
+             bin, dir, cert, cert);
+    assert_int_equal(run(cmd), 1);
+
+    {
+        const char *const extra[] = {"--tls-cert", cert, "--tls-key", key,
+                                     NULL};
+        const struct harness_user u = {"tls-user", LRS_ROLE_SCHOOL_USER,
+                                       NULL,       "a long enough password",
+                                       false,      true};
+
+        harness_start(&tls, extra); /* waits for GET /healthz over HTTPS */
+        s = harness_store_open(&tls);
+        (void)harness_user_make(
+            s, harness_org_add(s, LRS_ORG_SCHOOL, "TLS School", 2000), &u,
+            NULL);
+        lrs_store_free(s);
+    }
+    http_get(&tls, "/healthz", &res);
+    assert_int_equal(res.status, 200);
+    http_resp_release(&res);
+
+    /* Sign-in over TLS: the session cookie is Secure. */
+    http_post_json(&tls, "/api/v1/session",
+                   "{\"login\": \"tls-user\", "
+                   "\"password\": \"a long enough password\"}",
+                   &res);
+    assert_int_equal(res.status, 200);
+    assert_true(http_header(&res, "Set-Cookie", cookie, sizeof cookie));
+    assert_non_null(strstr(cookie, "; Secure"));
+    assert_non_null(strstr(cookie, "HttpOnly"));
+    http_resp_release(&res);
+
+    /* Plain HTTP to the TLS port gets no answer. */
+    plain = tls;
+    plain.cainfo[0] = '\0';
+    snprintf(plain.base, sizeof plain.base, "http://127.0.0.1:%u", tls.port);
+    http_get(&plain, "/healthz", &res);
+    assert_int_not_equal(res.status, 200);
+    http_resp_release(&res);
+
+    assert_int_equal(harness_stop(&tls), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(run(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_limit__just_under_is_parsed),
         cmocka_unit_test(test_limit__max_json_bytes_option),
         cmocka_unit_test(test_shutdown__in_flight_request_finishes),
+        cmocka_unit_test(test_tls__https_serves_and_cookies_are_secure),
     };
 
     return cmocka_run_group_tests_name("http_server", tests, setup, teardown);

@@ -9,7 +9,7 @@ PACKAGES="
     libsqlite3-dev libpq-dev postgresql
     libmicrohttpd-dev libxml2-dev libjansson-dev libsodium-dev
     libutf8proc-dev libcmocka-dev libcurl4-openssl-dev openssl
-    libxml2-utils
+    libxml2-utils wrk
     chromium
 "
 # The web pages' assets and browser tests (docs/web.md) need Node.js and

@@ -12,3 +12,6 @@ for bench in "$b"/bench/bench_*; do
     echo "## ${bench##*/}"
     "$bench"
 done
+echo
+echo "## lrsd over HTTP (scripts/bench-http.sh)"
+sh "$(dirname "$0")/bench-http.sh" "$b"

@@ -77,6 +77,7 @@ enum lrs_err lrsd_db_get(struct lrsd_db *db, struct lrs_store **out,
     if (db->idle) {
         *out = db->free_list[--db->idle];
         pthread_mutex_unlock(&db->lock);
+        lrsd_audit_attach(*out);
         return LRS_OK;
     }
     db->open++;
@@ -88,6 +89,7 @@ enum lrs_err lrsd_db_get(struct lrsd_db *db, struct lrs_store **out,
         pthread_cond_signal(&db->freed);
         pthread_mutex_unlock(&db->lock);
     }
+    lrsd_audit_attach(*out);
     return err;
 }
 

@@ -339,6 +339,21 @@ void lrsd_db_put(struct lrsd_db *db, struct lrs_store *s);
 void lrsd_db_free(struct lrsd_db *db);
 
 /* ------------------------------------------------------------------ */
+/* Group commit of audit rows (audit.c)                               */
+/* ------------------------------------------------------------------ */
+
+/** Start the audit writer on its own connection to `db`. */
+LRS_NODISCARD enum lrs_err lrsd_audit_start(const char *db,
+                                            struct lrs_diag *diag);
+
+/** Send the audit rows `s` appends outside a transaction to the writer
+ *  (no-op when it is not running). lrsd_db_get() calls it. */
+void lrsd_audit_attach(struct lrs_store *s);
+
+/** Commit what is queued and stop the writer; after the requests. */
+void lrsd_audit_stop(void);
+
+/* ------------------------------------------------------------------ */
 /* Shared state (main.c) and authorisation (auth.c)                   */
 /* ------------------------------------------------------------------ */
 

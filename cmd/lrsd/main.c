@@ -322,6 +322,10 @@ static bool app_init(const struct lrsd_config *cfg)
         fprintf(stderr, "lrsd: %s\n", d.msg);
         return false;
     }
+    if (lrsd_audit_start(cfg->db, &d) != LRS_OK) {
+        fprintf(stderr, "lrsd: %s\n", d.msg);
+        return false;
+    }
     lrsd_web_init(cfg->web_root);
     /* Kept in the store, so sessions outlive a restart and every lrsd of
      * one register accepts them. */
@@ -335,6 +339,7 @@ static bool app_init(const struct lrsd_config *cfg)
 static void app_release(void)
 {
     lrsd_web_release();
+    lrsd_audit_stop();
     lrsd_db_free(lrsd_app.db);
     lrs_ratelimit_free(lrsd_app.search_limit);
     lrs_ratelimit_free(lrsd_app.signin_limit);

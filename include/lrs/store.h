@@ -386,6 +386,33 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_audit_append(struct lrs_store *s, const struct lrs_audit *a);
 
 /**
+ * Takes an audit row (borrowed for the call: copy what is kept) appended
+ * outside a transaction. It must return only once the row is durable in
+ * the store, or with an error (the action it records then fails), so
+ * that nobody is answered before their access is on record.
+ */
+typedef enum lrs_err (*lrs_store_audit_sink_fn)(void *ctx,
+                                                const struct lrs_audit *a);
+
+/**
+ * Send the audit rows appended on `s` outside a transaction to `fn`
+ * rather than writing each in a transaction of its own (NULL: write them
+ * again). This is group commit: a process serving many reads at once
+ * hands their rows to one writer that commits them together
+ * (cmd/lrsd/audit.c). Rows appended inside a transaction are written in
+ * it as always, so a change and its audit row stay one.
+ */
+LRS_API void lrs_store_audit_sink_set(struct lrs_store *s,
+                                      lrs_store_audit_sink_fn fn, void *ctx);
+
+/**
+ * Whether an audit row appended now would go to the sink: one is set and
+ * no transaction is open. The service layer's reads then need no
+ * transaction of their own.
+ */
+LRS_API bool lrs_store_audit_sink_on(const struct lrs_store *s);
+
+/**
  * Stream audit rows in ascending id order: those about `uln`, or all of
  * them when `uln` is NULL.
  */

@@ -26,7 +26,9 @@ struct lrs_store {
     bool in_txn;   /* a transaction is open (either kind) */
     bool user_txn; /* ... opened by lrs_store_begin() */
     bool key_loaded;
-    struct lrs_uln_key key; /* cached once read */
+    struct lrs_uln_key key;       /* cached once read */
+    lrs_store_audit_sink_fn sink; /* lrs_store_audit_sink_set(), or NULL */
+    void *sink_ctx;
     char errmsg[256];
 };
 
@@ -745,6 +747,14 @@ enum lrs_err lrs_store_audit_append(struct lrs_store *s,
         row.actor.source = "";
     if (!row.actor.addr)
         row.actor.addr = "";
+    if (s->sink && !s->in_txn) {
+        s->errmsg[0] = '\0';
+        err = s->sink(s->sink_ctx, &row);
+        if (err)
+            snprintf(s->errmsg, sizeof s->errmsg,
+                     "cannot write the audit log: %s", lrs_strerror(err));
+        return err;
+    }
     err = txn_enter(s, &own);
     if (err)
         return err;
@@ -752,6 +762,20 @@ enum lrs_err lrs_store_audit_append(struct lrs_store *s,
     if (err)
         failed(s, err, "write the audit log");
     return txn_leave(s, own, err);
+}
+
+void lrs_store_audit_sink_set(struct lrs_store *s, lrs_store_audit_sink_fn fn,
+                              void *ctx)
+{
+    CHECK(s);
+    s->sink = fn;
+    s->sink_ctx = ctx;
+}
+
+bool lrs_store_audit_sink_on(const struct lrs_store *s)
+{
+    CHECK(s);
+    return s->sink && !s->in_txn;
 }
 
 enum lrs_err lrs_store_audit_scan(struct lrs_store *s, const char *uln,

@@ -17,6 +17,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,7 +86,8 @@ static int audit_rows(const char *uln)
 static int setup(void **state)
 {
     /* The tests' requests come from 127.0.0.1, which plays the proxy. */
-    const char *const extra[] = {"--trusted-proxy", "127.0.0.1", NULL};
+    const char *const extra[] = {"--trusted-proxy", "127.0.0.1", "--threads",
+                                 "8", NULL};
     struct lrs_store *s;
 
     (void)state;
@@ -624,6 +626,53 @@ static void test_merge__api_merges_unmerges_with_history(void **state)
     http_resp_release(&res);
 }
 
+/* Readers of one learner at once, each counting its 200s. */
+#define READERS    8
+#define READS_EACH 25
+
+struct reader {
+    pthread_t thread;
+    int ok;
+};
+
+static void *read_many(void *arg)
+{
+    struct reader *rd = arg;
+    char path[64];
+
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln_b);
+    for (int i = 0; i < READS_EACH; i++) {
+        struct http_resp res;
+
+        op_get(path, &res);
+        rd->ok += res.status == 200;
+        http_resp_release(&res);
+    }
+    return NULL;
+}
+
+/* Reads at once are committed together (audit.c), yet each is answered
+ * only once its row is on record: as soon as the last answer is in,
+ * another connection sees every row. */
+static void test_audit__concurrent_reads_each_on_record(void **state)
+{
+    struct reader rd[READERS];
+    const int before = audit_rows(uln_b);
+    int ok = 0;
+
+    (void)state;
+    memset(rd, 0, sizeof rd);
+    for (int i = 0; i < READERS; i++)
+        assert_int_equal(pthread_create(&rd[i].thread, NULL, read_many, &rd[i]),
+                         0);
+    for (int i = 0; i < READERS; i++) {
+        pthread_join(rd[i].thread, NULL);
+        ok += rd[i].ok;
+    }
+    assert_int_equal(ok, READERS * READS_EACH);
+    assert_int_equal(audit_rows(uln_b), before + READERS * READS_EACH);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -640,6 +689,7 @@ int main(void)
             test_audit__forwarded_for_ignored_without_trusted_proxy),
         cmocka_unit_test(test_audit__operators_only),
         cmocka_unit_test(test_merge__api_merges_unmerges_with_history),
+        cmocka_unit_test(test_audit__concurrent_reads_each_on_record),
     };
 
     return cmocka_run_group_tests_name("http_learners", tests, setup, teardown);

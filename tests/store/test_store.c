@@ -472,6 +472,67 @@ static void test_store__audit_rows_keep_the_address(void **state)
     lrs_store_free(s);
 }
 
+/* A sink that keeps the rows it is given (their addresses). */
+struct sunk {
+    int count;
+    char addr[64];
+};
+
+static enum lrs_err keep_row(void *ctx, const struct lrs_audit *a)
+{
+    struct sunk *k = ctx;
+
+    k->count++;
+    snprintf(k->addr, sizeof k->addr, "%s", a->actor.addr);
+    return LRS_OK;
+}
+
+static enum lrs_err refuse_row(void *ctx, const struct lrs_audit *a)
+{
+    (void)ctx;
+    (void)a;
+    return LRS_EIO;
+}
+
+/* With a sink, rows appended outside a transaction go to it (and its
+ * error is the append's); inside one they are written as always. */
+static void test_store__audit_sink_takes_rows_outside_transactions(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    struct sunk k = {0};
+    struct audits n = {0};
+    struct lrs_audit a;
+
+    (void)state;
+    memset(&a, 0, sizeof a);
+    a.actor = actor;
+    a.actor.addr = "192.0.2.1";
+    a.action = LRS_AUDIT_READ;
+    memcpy(a.uln, "1000000043", LRS_ULN_SIZE);
+    assert_false(lrs_store_audit_sink_on(s));
+    lrs_store_audit_sink_set(s, keep_row, &k);
+    assert_true(lrs_store_audit_sink_on(s));
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_OK);
+    assert_int_equal(k.count, 1);
+    assert_string_equal(k.addr, "192.0.2.1");
+    assert_int_equal(lrs_store_audit_scan(s, NULL, count_audit, &n), LRS_OK);
+    assert_int_equal(n.count, 0);
+
+    assert_int_equal(lrs_store_begin(s), LRS_OK);
+    assert_false(lrs_store_audit_sink_on(s));
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_OK);
+    assert_int_equal(lrs_store_commit(s), LRS_OK);
+    assert_int_equal(k.count, 1);
+    assert_int_equal(lrs_store_audit_scan(s, NULL, count_audit, &n), LRS_OK);
+    assert_int_equal(n.count, 1);
+
+    lrs_store_audit_sink_set(s, refuse_row, NULL);
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_EIO);
+    lrs_store_audit_sink_set(s, NULL, NULL);
+    assert_false(lrs_store_audit_sink_on(s));
+    lrs_store_free(s);
+}
+
 /* ULN uniqueness under concurrency: N connections issuing at once. */
 #define THREADS    4
 #define PER_THREAD 100
@@ -547,6 +608,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_store__scan_streams_in_uln_order),
         cmocka_unit_test(test_store__audit_rows_append_and_filter),
         cmocka_unit_test(test_store__audit_rows_keep_the_address),
+        cmocka_unit_test(
+            test_store__audit_sink_takes_rows_outside_transactions),
         cmocka_unit_test(test_store__concurrent_issue_never_repeats),
     };
     int rc;

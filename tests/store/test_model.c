@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-static const struct lrs_actor actor = {7, 3, "test"};
+static const struct lrs_actor actor = {7, 3, "test", NULL};
 
 static void test_model__none_saved(void **state)
 {

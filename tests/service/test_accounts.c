@@ -191,7 +191,7 @@ static void test_accounts__reset_and_disable(void **state)
     struct lrs_store *s = factory_new_store();
     const int64_t school =
         org(s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
-    const struct lrs_actor op = {9999, 0, "test"};
+    const struct lrs_actor op = {9999, 0, "test", NULL};
     char first[LRS_AUTH_PASSWORD_NEW_SIZE], second[LRS_AUTH_PASSWORD_NEW_SIZE];
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_user u, got;
@@ -231,8 +231,8 @@ static void test_accounts__reset_and_disable(void **state)
     assert_string_equal(d.field, "user");
     /* Nobody disables themself. */
     assert_int_equal(
-        lrs_service_user_disable(s, &(struct lrs_actor){u.id, school, "test"},
-                                 u.id, &d),
+        lrs_service_user_disable(
+            s, &(struct lrs_actor){u.id, school, "test", NULL}, u.id, &d),
         LRS_EINVAL);
     assert_string_equal(d.field, "user");
     lrs_store_free(s);

@@ -144,6 +144,7 @@ static void navigation(struct page *p)
          PAGE_SCHOOL | PAGE_OPERATOR},
         {"/files", "Files (S2S)", PAGE_SCHOOL | PAGE_OPERATOR},
         {"/exceptions", "Exceptions", PAGE_SCHOOL | PAGE_OPERATOR},
+        {"/school", "Pupil roster", PAGE_SCHOOL},
         {"/verify", "Verify", PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR},
         {"/me", "Your learning record", LRS_ROLE_LEARNER},
         {"/entries", "Exam entries", PAGE_SCHOOL},

@@ -422,8 +422,8 @@ static bool fail_store(struct page *p)
  * What needs attention: the organisation's open exceptions and files
  * still processing or failed (the LRS sees every organisation's), then
  * the outcomes of its recent files.
- * NEEDSWORK: the chart of a school's ULN coverage (pupils aged 14 and
- * over with and without a ULN) needs the school's roll in the store.
+ * The chart of a school's ULN coverage follows, from its stored roster
+ * (page_school_coverage, pages_school.c).
  */
 static bool attention(struct page *p, struct lrs_store *s)
 {
@@ -503,7 +503,7 @@ void lrsd_p_welcome(struct lrsd_req *r)
     page_head(&p, "Home");
     ph(&p, "<h1 class=\"govuk-heading-l\">Learning Records Service</h1>"
            "<h2 class=\"govuk-heading-m\">What needs your attention</h2>");
-    if (!attention(&p, s))
+    if (!attention(&p, s) || !page_school_coverage(&p, s))
         goto out;
     ph(&p, "<h2 class=\"govuk-heading-m\">The register</h2>"
            "<dl class=\"govuk-summary-list\" id=\"register-stats\">");

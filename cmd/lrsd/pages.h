@@ -16,6 +16,9 @@
  *                     jobs run in lrsd's batch worker, worker.c)
  *   pages_me.c        a learner's own record and PLR
  *   pages_verify.c    verify a learner (verifyLearner), for AOs
+ *   pages_school.c    the school side: the pupil roster, the ULN-request
+ *                     CTF, the returned CTF's import, census readiness,
+ *                     privacy notices (lrs/school.h)
  *   pages_index.c     the match index that searches and the worker use
  *   web_assets.c      the web root and the GOV.UK Frontend files
  *
@@ -285,6 +288,18 @@ void page_entry_row(struct page *p, const struct lrs_entry *e,
                     const char *school_name);
 
 /* ------------------------------------------------------------------ */
+/* The school side (pages_school.c)                                   */
+/* ------------------------------------------------------------------ */
+
+/**
+ * For a school user, the chart of the school's ULN coverage (pupils aged
+ * 14 and over on the next census day, with and without a ULN, by year
+ * group) from its stored roster, or a link to upload one. Others: nothing.
+ * False when the page has been answered (a store failure).
+ */
+bool page_school_coverage(struct page *p, struct lrs_store *s);
+
+/* ------------------------------------------------------------------ */
 /* Handlers                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -341,5 +356,19 @@ void lrsd_p_entries(struct lrsd_req *r);
 void lrsd_p_entries_post(struct lrsd_req *r);
 void lrsd_p_entries_pending(struct lrsd_req *r);
 void lrsd_p_entries_send(struct lrsd_req *r);
+/* pages_school.c: the school side */
+void lrsd_p_school(struct lrsd_req *r);
+void lrsd_p_school_roster_post(struct lrsd_req *r);
+void lrsd_p_school_roster_csv(struct lrsd_req *r);
+void lrsd_p_school_export(struct lrsd_req *r);
+void lrsd_p_school_export_file(struct lrsd_req *r);
+void lrsd_p_school_export_send(struct lrsd_req *r);
+void lrsd_p_school_import(struct lrsd_req *r);
+void lrsd_p_school_import_post(struct lrsd_req *r);
+void lrsd_p_school_import_file(struct lrsd_req *r);
+void lrsd_p_school_census(struct lrsd_req *r);
+void lrsd_p_school_census_file(struct lrsd_req *r);
+void lrsd_p_school_notices(struct lrsd_req *r);
+void lrsd_p_school_notice(struct lrsd_req *r);
 
 #endif /* LRSD_PAGES_H */

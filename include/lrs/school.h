@@ -246,6 +246,19 @@ lrs_school_export(const struct lrs_school_roster *r,
                   const char *ctf_path, struct lrs_school_log *log,
                   struct lrs_school_export_stats *stats, struct lrs_diag *diag);
 
+/**
+ * As lrs_school_export(), into memory: `ctf` is emptied and receives the
+ * whole request CTF (its `max` applies: LRS_ELIMIT); no file is written.
+ * For lrsd, which hands the CTF to the browser or to the S2S batch. On
+ * error `ctf` holds part of a document: discard it.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_school_export_buf(const struct lrs_school_roster *r,
+                      const struct lrs_school_export_opts *opts,
+                      struct lrs_buf *ctf, struct lrs_school_log *log,
+                      struct lrs_school_export_stats *stats,
+                      struct lrs_diag *diag);
+
 /** The spring (January) census day of `year`: its third Thursday. */
 LRS_API struct lrs_date lrs_school_census_day(int year);
 
@@ -278,6 +291,16 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_school_import(struct lrs_school_roster *r, const char *ctf_path,
                   struct lrs_school_log *log,
                   struct lrs_school_import_stats *stats, struct lrs_diag *diag);
+
+/**
+ * As lrs_school_import(), from the `len` bytes of a returned CTF at `data`
+ * (borrowed for the call), checked whole before the roster is touched.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_school_import_mem(struct lrs_school_roster *r, const char *data, size_t len,
+                      struct lrs_school_log *log,
+                      struct lrs_school_import_stats *stats,
+                      struct lrs_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* Census check                                                       */

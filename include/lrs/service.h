@@ -445,4 +445,37 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_service_user_disable(struct lrs_store *s, const struct lrs_actor *actor,
                          int64_t user_id, struct lrs_diag *diag);
 
+/* ------------------------------------------------------------------ */
+/* A school's pupil roster (docs/school.md, "In the browser")          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Keep `csv` (a roster the caller has read with lrs_school_roster_load_mem
+ * of lrs/school.h) as the latest roster of the actor's organisation,
+ * replacing any, with r->pupils, r->source ("upload" or "import") and
+ * r->file_name; for an import, `before` is the roster it started from and
+ * `ctf` the returned CTF (both ptr NULL for an upload). r->org_id and
+ * r->user_id are set from `actor`. One audit row (roster_store) in the
+ * same transaction. LRS_EINVAL, field "roster", when a text is empty,
+ * too long, not UTF-8 or holds a NUL byte (lrs_store_roster_put's rules).
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_roster_save(struct lrs_store *s, const struct lrs_actor *actor,
+                        struct lrs_store_roster *r, struct lrs_str csv,
+                        struct lrs_str before, struct lrs_str ctf,
+                        struct lrs_diag *diag);
+
+/**
+ * Read the latest roster of the actor's organisation (never another's)
+ * into `out` and `csv`, and the roster before its last import and the CTF
+ * imported into `before` and `ctf` unless NULL; one audit row
+ * (roster_read). LRS_ENOTFOUND (diag field "roster") when the
+ * organisation has no roster.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_roster_get(struct lrs_store *s, const struct lrs_actor *actor,
+                       struct lrs_store_roster *out, struct lrs_buf *csv,
+                       struct lrs_buf *before, struct lrs_buf *ctf,
+                       struct lrs_diag *diag);
+
 #endif /* LRS_SERVICE_H */

@@ -161,6 +161,9 @@ enum lrs_audit_action {
     LRS_AUDIT_RESULT,     /* a learning event was stored or replaced */
     LRS_AUDIT_SHARE,      /* a share was created or revoked */
     LRS_AUDIT_SHARE_VIEW, /* a share was opened */
+    /* The school side (lrs/school.h): a school's pupil roster. */
+    LRS_AUDIT_ROSTER_STORE, /* a school's roster was stored or replaced */
+    LRS_AUDIT_ROSTER_READ,  /* a school's roster was read */
 };
 
 /** "read", "register", ... ; "unknown" for other values. Static. */
@@ -201,7 +204,7 @@ struct lrs_name_change {
 /* ------------------------------------------------------------------ */
 
 /** The schema version this program writes (lib/store migrations). */
-#define LRS_STORE_SCHEMA_VERSION 7
+#define LRS_STORE_SCHEMA_VERSION 8
 
 enum lrs_store_open_flags {
     /** Create the database if missing (`lrs init`); otherwise a missing
@@ -484,5 +487,58 @@ lrs_store_model_save(struct lrs_store *s, const struct lrs_actor *actor,
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_model_latest(struct lrs_store *s, struct lrs_store_model *out,
                        struct lrs_buf *text);
+
+/* ------------------------------------------------------------------ */
+/* A school's pupil roster                                            */
+/* ------------------------------------------------------------------ */
+
+/** Largest roster kept, in bytes (a 2,000-pupil roster is about 400 KB). */
+#define LRS_STORE_ROSTER_MAX (16u << 20)
+
+/**
+ * The latest pupil roster of a school (table school_rosters, schema
+ * version 8): the CSV of docs/school.md as the school last uploaded it
+ * or as its last import of a returned CTF left it, with the roster before
+ * that import and the CTF imported (so that the import's log can be made
+ * again, and the privacy notices of the pupils who have just received a
+ * ULN). One row per organisation, replaced by each store. Learner data:
+ * the service layer (lrs_service_roster_save, _get) audits every access.
+ */
+struct lrs_store_roster {
+    int64_t org_id;      /* the school (organisations.id) */
+    int64_t user_id;     /* who stored it */
+    int64_t updated_ms;  /* when; set by the store */
+    int64_t pupils;      /* rows of the roster, as the caller counted */
+    char source[16];     /* "upload" or "import" */
+    char file_name[256]; /* the file uploaded or imported; may be "" */
+    bool has_before;     /* the roster before an import and its CTF kept */
+};
+
+/**
+ * Store `csv` as the roster of organisation r->org_id, replacing any, with
+ * r->user_id, r->pupils, r->source and r->file_name (cut at 255 bytes at
+ * a UTF-8 character); for an import, `before` is the roster it started
+ * from and `ctf` the returned CTF it took in, else both are slices with
+ * ptr NULL. Sets r->updated_ms and r->has_before.
+ * LRS_EINVAL (nothing stored; the message names "roster") when a text is
+ * empty, longer than LRS_STORE_ROSTER_MAX or holds a NUL byte, when
+ * only one of `before` and `ctf` is given, or when r->source is not
+ * "upload" (without them) or "import" (with them).
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_roster_put(struct lrs_store *s, struct lrs_store_roster *r,
+                     struct lrs_str csv, struct lrs_str before,
+                     struct lrs_str ctf);
+
+/**
+ * Read the roster of organisation `org_id` into `*out` and its CSV into
+ * `csv` (replaced); the roster before the last import into `before` and
+ * the CTF it imported into `ctf` when they are not NULL (replaced; empty
+ * when none is kept). LRS_ENOTFOUND when the organisation has no roster.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_roster_get(struct lrs_store *s, int64_t org_id,
+                     struct lrs_store_roster *out, struct lrs_buf *csv,
+                     struct lrs_buf *before, struct lrs_buf *ctf);
 
 #endif /* LRS_STORE_H */

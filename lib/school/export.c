@@ -237,11 +237,13 @@ static bool digits(const char *s, size_t n)
     return true;
 }
 
-enum lrs_err lrs_school_export(const struct lrs_school_roster *r,
-                               const struct lrs_school_export_opts *o,
-                               const char *ctf_path, struct lrs_school_log *log,
-                               struct lrs_school_export_stats *st,
-                               struct lrs_diag *diag)
+/* Export to the file `ctf_path`, or with `ctf_path` NULL into `buf`. */
+static enum lrs_err export_to(const struct lrs_school_roster *r,
+                              const struct lrs_school_export_opts *o,
+                              const char *ctf_path, struct lrs_buf *buf,
+                              struct lrs_school_log *log,
+                              struct lrs_school_export_stats *st,
+                              struct lrs_diag *diag)
 {
     struct lrs_ctf_findings fs = LRS_CTF_FINDINGS_INIT;
     struct lrs_ctf_header h;
@@ -280,7 +282,8 @@ enum lrs_err lrs_school_export(const struct lrs_school_roster *r,
         .dest_lea = LRS_CTF_LRS_LEA,
         .dest_estab = LRS_CTF_LRS_ESTAB,
     };
-    err = lrs_ctf_writer_open(ctf_path, &h, &w, diag);
+    err = ctf_path ? lrs_ctf_writer_open(ctf_path, &h, &w, diag)
+                   : lrs_ctf_writer_open_buf(buf, &h, &w, diag);
     if (err)
         return err;
     for (size_t i = 0; !err && i < r->count; i++)
@@ -294,4 +297,23 @@ enum lrs_err lrs_school_export(const struct lrs_school_roster *r,
     }
     lrs_ctf_findings_release(&fs);
     return err;
+}
+
+enum lrs_err lrs_school_export(const struct lrs_school_roster *r,
+                               const struct lrs_school_export_opts *o,
+                               const char *ctf_path, struct lrs_school_log *log,
+                               struct lrs_school_export_stats *st,
+                               struct lrs_diag *diag)
+{
+    return export_to(r, o, ctf_path, NULL, log, st, diag);
+}
+
+enum lrs_err lrs_school_export_buf(const struct lrs_school_roster *r,
+                                   const struct lrs_school_export_opts *o,
+                                   struct lrs_buf *ctf,
+                                   struct lrs_school_log *log,
+                                   struct lrs_school_export_stats *st,
+                                   struct lrs_diag *diag)
+{
+    return export_to(r, o, NULL, ctf, log, st, diag);
 }

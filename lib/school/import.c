@@ -93,7 +93,45 @@ static const char *keep(struct imp *m, const char *s)
     return lrs_arena_strndup(&m->arena, s, strlen(s));
 }
 
-static enum lrs_err read_file(struct imp *m, const char *path,
+/* Where the returned CTF is: a file at `path`, or `len` bytes at `data`. */
+struct source {
+    const char *path;
+    const char *data;
+    size_t len;
+};
+
+static enum lrs_err open_source(const struct source *src,
+                                struct lrs_ctf_reader **rd,
+                                struct lrs_diag *diag)
+{
+    if (src->path)
+        return lrs_ctf_reader_open_file(src->path, NULL, rd, diag);
+    return lrs_ctf_reader_open_mem(src->data, src->len, NULL, rd, diag);
+}
+
+/* The whole-file check (lrs_ctf_check_file(), also for memory). */
+static enum lrs_err check_source(const struct source *src, uint64_t *count,
+                                 struct lrs_diag *diag)
+{
+    struct lrs_ctf_reader *rd = NULL;
+    const struct lrs_ctf_pupil *p;
+    enum lrs_err err;
+
+    if (src->path)
+        return lrs_ctf_check_file(src->path, NULL, count, diag);
+    *count = 0;
+    err = open_source(src, &rd, diag);
+    while (!err) {
+        err = lrs_ctf_reader_next(rd, &p, diag);
+        if (err || !p)
+            break;
+        (*count)++;
+    }
+    lrs_ctf_reader_free(rd);
+    return err;
+}
+
+static enum lrs_err read_file(struct imp *m, const struct source *src,
                               struct lrs_diag *diag)
 {
     struct lrs_ctf_reader *rd = NULL;
@@ -101,13 +139,13 @@ static enum lrs_err read_file(struct imp *m, const char *path,
     uint64_t count = 0;
     enum lrs_err err;
 
-    err = lrs_ctf_check_file(path, NULL, &count, diag);
+    err = check_source(src, &count, diag);
     if (err)
         return err;
     m->fps = lrs_calloc(count ? (size_t)count : 1, sizeof *m->fps);
     if (!m->fps)
         return LRS_ERR(LRS_ENOMEM);
-    err = lrs_ctf_reader_open_file(path, NULL, &rd, diag);
+    err = open_source(src, &rd, diag);
     while (!err) {
         struct fp *f;
 
@@ -471,10 +509,11 @@ static enum lrs_err decide(struct imp *m, const struct fp *f,
     return flush(m, f, row, outcome, log);
 }
 
-enum lrs_err lrs_school_import(struct lrs_school_roster *r,
-                               const char *ctf_path, struct lrs_school_log *log,
-                               struct lrs_school_import_stats *st,
-                               struct lrs_diag *diag)
+static enum lrs_err import_from(struct lrs_school_roster *r,
+                                const struct source *src,
+                                struct lrs_school_log *log,
+                                struct lrs_school_import_stats *st,
+                                struct lrs_diag *diag)
 {
     struct imp m;
     const size_t n = r->count ? r->count : 1;
@@ -484,7 +523,7 @@ enum lrs_err lrs_school_import(struct lrs_school_roster *r,
     memset(st, 0, sizeof *st);
     memset(&m, 0, sizeof m);
     m.r = r;
-    err = read_file(&m, ctf_path, diag);
+    err = read_file(&m, src, diag);
     if (err)
         goto out;
     st->file_pupils = m.fp_count;
@@ -520,4 +559,25 @@ out:
     lrs_free(m.fps);
     lrs_arena_release(&m.arena);
     return err;
+}
+
+enum lrs_err lrs_school_import(struct lrs_school_roster *r,
+                               const char *ctf_path, struct lrs_school_log *log,
+                               struct lrs_school_import_stats *st,
+                               struct lrs_diag *diag)
+{
+    const struct source src = {ctf_path, NULL, 0};
+
+    return import_from(r, &src, log, st, diag);
+}
+
+enum lrs_err lrs_school_import_mem(struct lrs_school_roster *r,
+                                   const char *data, size_t len,
+                                   struct lrs_school_log *log,
+                                   struct lrs_school_import_stats *st,
+                                   struct lrs_diag *diag)
+{
+    const struct source src = {NULL, data, len};
+
+    return import_from(r, &src, log, st, diag);
 }

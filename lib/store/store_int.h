@@ -340,6 +340,21 @@ struct lrs_store_ops {
      *  LRS_ENOTFOUND when there is none. */
     enum lrs_err (*model_latest)(void *e, struct lrs_store_model *out,
                                  struct lrs_buf *text);
+
+    /* -------- school rosters (lib/store/<engine>/roster.c) -------- */
+
+    /** Insert or replace the roster of r->org_id (updated_ms filled);
+     *  `before` and `ctf` with ptr NULL are SQL NULL. Texts are
+     *  NUL-terminated. */
+    enum lrs_err (*roster_put)(void *e, const struct lrs_store_roster *r,
+                               struct lrs_str csv, struct lrs_str before,
+                               struct lrs_str ctf);
+    /** Read the roster of `org_id`; `before`, `ctf` NULL: not read.
+     *  Buffers are empty on entry. LRS_ENOTFOUND when there is none. */
+    enum lrs_err (*roster_get)(void *e, int64_t org_id,
+                               struct lrs_store_roster *out,
+                               struct lrs_buf *csv, struct lrs_buf *before,
+                               struct lrs_buf *ctf);
 };
 
 /** The engines compiled in. */

@@ -222,6 +222,51 @@ static void test_export__oom_loop(void **state)
     remove_tmpdir(dir);
 }
 
+/* Into memory: the same bytes and the same log as into a file. */
+static void test_export__buf_equals_file(void **state)
+{
+    struct lrs_school_roster *r = load_data("roster.csv");
+    struct lrs_school_log flog = LRS_SCHOOL_LOG_INIT,
+                          blog = LRS_SCHOOL_LOG_INIT;
+    struct lrs_school_export_opts o;
+    struct lrs_school_export_stats fst, bst;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf ctf = LRS_BUF_INIT, fcsv = LRS_BUF_INIT, bcsv = LRS_BUF_INIT;
+    char dir[64], path[128], *file;
+
+    (void)state;
+    make_tmpdir(dir);
+    snprintf(path, sizeof path, "%s/req.xml", dir);
+    opts_init(&o);
+    o.select = LRS_SCHOOL_SELECT_ALL;
+    assert_int_equal(lrs_school_export(r, &o, path, &flog, &fst, &d), LRS_OK);
+    assert_int_equal(lrs_school_export_buf(r, &o, &ctf, &blog, &bst, &d),
+                     LRS_OK);
+    file = slurp(path);
+    assert_non_null(file);
+    assert_int_equal(ctf.len, strlen(file));
+    assert_memory_equal(ctf.data, file, ctf.len);
+    assert_memory_equal(&fst, &bst, sizeof fst);
+    assert_int_equal(lrs_school_log_csv(&flog, &fcsv), LRS_OK);
+    assert_int_equal(lrs_school_log_csv(&blog, &bcsv), LRS_OK);
+    assert_string_equal(fcsv.data, bcsv.data);
+    /* Bad options: an error and no document. */
+    lrs_buf_reset(&ctf);
+    o.la = "80";
+    assert_int_equal(lrs_school_export_buf(r, &o, &ctf, &blog, &bst, &d),
+                     LRS_EINVAL);
+    assert_string_equal(d.field, "school");
+    assert_int_equal(ctf.len, 0);
+    free(file);
+    lrs_buf_release(&ctf);
+    lrs_buf_release(&fcsv);
+    lrs_buf_release(&bcsv);
+    lrs_school_log_release(&flog);
+    lrs_school_log_release(&blog);
+    lrs_school_roster_free(r);
+    remove_tmpdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_export__bad_options_write_nothing),
         cmocka_unit_test(test_export__census_day),
         cmocka_unit_test(test_export__oom_loop),
+        cmocka_unit_test(test_export__buf_equals_file),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

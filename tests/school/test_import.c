@@ -419,6 +419,54 @@ static void test_import__oom_loop(void **state)
     lrs_free(before);
 }
 
+/* From memory: the same log and roster as from the file; a malformed
+ * document changes nothing. */
+static void test_import__mem_equals_file(void **state)
+{
+    static const char bad[] =
+        "<CTfile><Header></Header><CTFpupilData><Pupil><UPN>x</Pupil>"
+        "</CTFpupilData></CTfile>\n";
+    struct lrs_school_roster *a = load_data("roster.csv");
+    struct lrs_school_roster *b = load_data("roster.csv");
+    struct lrs_school_log alog = LRS_SCHOOL_LOG_INIT,
+                          blog = LRS_SCHOOL_LOG_INIT;
+    struct lrs_school_import_stats ast, bst;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf acsv = LRS_BUF_INIT, bcsv = LRS_BUF_INIT;
+    char *xml = slurp(data_path("returned.xml")), *ra, *rb, *again;
+
+    (void)state;
+    assert_non_null(xml);
+    assert_int_equal(
+        lrs_school_import(a, data_path("returned.xml"), &alog, &ast, &d),
+        LRS_OK);
+    assert_int_equal(
+        lrs_school_import_mem(b, xml, strlen(xml), &blog, &bst, &d), LRS_OK);
+    assert_memory_equal(&ast, &bst, sizeof ast);
+    assert_true(bst.ulns_added > 0);
+    assert_int_equal(lrs_school_log_csv(&alog, &acsv), LRS_OK);
+    assert_int_equal(lrs_school_log_csv(&blog, &bcsv), LRS_OK);
+    assert_string_equal(acsv.data, bcsv.data);
+    ra = roster_text(a);
+    rb = roster_text(b);
+    assert_string_equal(ra, rb);
+    assert_int_equal(
+        lrs_school_import_mem(b, bad, sizeof bad - 1, &blog, &bst, &d),
+        LRS_EINVAL);
+    again = roster_text(b);
+    assert_string_equal(rb, again);
+    free(xml);
+    lrs_free(ra);
+    lrs_free(rb);
+    lrs_free(again);
+    lrs_buf_release(&acsv);
+    lrs_buf_release(&bcsv);
+    lrs_school_log_release(&alog);
+    lrs_school_log_release(&blog);
+    lrs_school_roster_free(a);
+    lrs_school_roster_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_import__names_compare_normalised),
         cmocka_unit_test(test_import__adds_the_uln_column),
         cmocka_unit_test(test_import__oom_loop),
+        cmocka_unit_test(test_import__mem_equals_file),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -671,4 +671,7 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     /* the match model */
     .model_insert = lrs__pg_model_insert,
     .model_latest = lrs__pg_model_latest,
+    /* school rosters */
+    .roster_put = lrs__pg_roster_put,
+    .roster_get = lrs__pg_roster_get,
 };

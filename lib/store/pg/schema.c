@@ -301,6 +301,7 @@ static const char *const *const migrations[] = {
     lrs__pg_links_migration,
     lrs__pg_batch_blobs_migration,
     lrs__pg_model_migration,
+    lrs__pg_roster_migration,
 };
 
 /* The schema_version table is the engine's own, outside the numbered
@@ -317,7 +318,8 @@ static const char drop_all[] =
     " batch_rows,"
     " exceptions, achievements, plr_shares, grade_history, exam_entries, audit_log, uln_allocator,"
     " sessions, settings, learner_links, non_matches, learner_identities,"
-    " match_models"
+    " match_models,"
+    " school_rosters"
     " CASCADE;"
     "DROP SEQUENCE IF EXISTS uln_counter";
 

@@ -1060,6 +1060,9 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     /* the match model */
     .model_insert = lrs__sqlite_model_insert,
     .model_latest = lrs__sqlite_model_latest,
+    /* school rosters */
+    .roster_put = lrs__sqlite_roster_put,
+    .roster_get = lrs__sqlite_roster_get,
 };
 
 /* For accounts.c (sqlite_int.h). */

@@ -155,4 +155,15 @@ enum lrs_err lrs__sqlite_model_insert(void *e, struct lrs_store_model *m,
 enum lrs_err lrs__sqlite_model_latest(void *e, struct lrs_store_model *out,
                                       struct lrs_buf *text);
 
+/* roster.c: school rosters (store_int.h) and their migration. */
+/** Schema version 8: school_rosters (NULL-terminated). */
+extern const char *const lrs__sqlite_roster_migration[];
+enum lrs_err lrs__sqlite_roster_put(void *e, const struct lrs_store_roster *r,
+                                    struct lrs_str csv, struct lrs_str before,
+                                    struct lrs_str ctf);
+enum lrs_err lrs__sqlite_roster_get(void *e, int64_t org_id,
+                                    struct lrs_store_roster *out,
+                                    struct lrs_buf *csv, struct lrs_buf *before,
+                                    struct lrs_buf *ctf);
+
 #endif /* LRS_STORE_SQLITE_INT_H */

@@ -315,11 +315,79 @@ static bool event_differs(const struct lrs_achievement *a,
            a->under_data_challenge != b->under_data_challenge;
 }
 
+/*
+ * The learning events one upload has already keyed, by id, with the line
+ * that keyed each: an open-addressing hash table (ids are positive, 0
+ * marks a free slot) that doubles when half full. It grows with the rows
+ * accepted (16 bytes each), the one thing an upload keeps across rows.
+ */
+struct seen {
+    int64_t *ids;
+    uint64_t *lines;
+    size_t cap, count; /* cap: a power of two, or 0 */
+};
+
+static size_t seen_slot(const struct seen *t, int64_t id)
+{
+    size_t i = (size_t)((uint64_t)id * 0x9e3779b97f4a7c15u) & (t->cap - 1);
+
+    while (t->ids[i] != 0 && t->ids[i] != id)
+        i = (i + 1) & (t->cap - 1);
+    return i;
+}
+
+/* The line that keyed `id` in this upload, or 0. */
+static uint64_t seen_line(const struct seen *t, int64_t id)
+{
+    return t->cap ? t->lines[seen_slot(t, id)] : 0;
+}
+
+static enum lrs_err seen_add(struct seen *t, int64_t id, uint64_t line)
+{
+    size_t i;
+
+    if ((t->count + 1) * 2 > t->cap) {
+        struct seen n = {NULL, NULL, t->cap ? t->cap * 2 : 256, t->count};
+
+        n.ids = lrs_calloc(n.cap, sizeof *n.ids);
+        n.lines = lrs_calloc(n.cap, sizeof *n.lines);
+        if (!n.ids || !n.lines) {
+            lrs_free(n.ids);
+            lrs_free(n.lines);
+            return LRS_ERR(LRS_ENOMEM);
+        }
+        for (size_t k = 0; k < t->cap; k++) {
+            if (t->ids[k] == 0)
+                continue;
+            i = seen_slot(&n, t->ids[k]);
+            n.ids[i] = t->ids[k];
+            n.lines[i] = t->lines[k];
+        }
+        lrs_free(t->ids);
+        lrs_free(t->lines);
+        *t = n;
+    }
+    i = seen_slot(t, id);
+    if (t->ids[i] == 0)
+        t->count++;
+    t->ids[i] = id;
+    t->lines[i] = line;
+    return LRS_OK;
+}
+
+static void seen_release(struct seen *t)
+{
+    lrs_free(t->ids);
+    lrs_free(t->lines);
+    memset(t, 0, sizeof *t);
+}
+
 struct upload {
     struct lrs_store *s;
     const struct lrs_actor *actor;
     const struct lrs_results_opts *o;
     struct lrs_results_summary sum;
+    struct seen seen; /* events keyed by earlier rows of this file */
 };
 
 /* Verify and store one parsed row; fill `row`. */
@@ -357,6 +425,17 @@ static enum lrs_err store_row(struct upload *u, struct lrs_verify_input *in,
         a->id = 0;
     } else if (err) {
         return lrs__service_store_err(u->s, err, diag);
+    } else if (seen_line(&u->seen, old.id)) {
+        /* The key twice in one file: which row is meant is unknowable,
+         * so the first stands and the repeat is refused (plr.h). */
+        row->outcome = LRS_RESULT_REJECTED;
+        row->code = "DUPLICATE";
+        lrs_diag_set(&row->why, "subject_code",
+                     "repeats line %llu: the same ULN, subject_code and "
+                     "award_date twice in one file",
+                     (unsigned long long)seen_line(&u->seen, old.id));
+        return lrs__service_audit(u->s, u->actor, LRS_AUDIT_VERIFY, in->uln,
+                                  diag);
     } else {
         a->id = old.id;
         if (strcmp(old.grade, a->grade) != 0 || old.status != a->status)
@@ -368,12 +447,17 @@ static enum lrs_err store_row(struct upload *u, struct lrs_verify_input *in,
     }
     if (row->outcome == LRS_RESULT_UNCHANGED) {
         *a = old;
-        return lrs__service_audit(u->s, u->actor, LRS_AUDIT_VERIFY, in->uln,
-                                  diag);
+        err = seen_add(&u->seen, old.id, row->line);
+        return err ? err
+                   : lrs__service_audit(u->s, u->actor, LRS_AUDIT_VERIFY,
+                                        in->uln, diag);
     }
     err = lrs_store_achievement_put(u->s, u->actor, a);
     if (err)
         return lrs__service_store_err(u->s, err, diag);
+    err = seen_add(&u->seen, a->id, row->line);
+    if (err)
+        return err;
     return lrs__service_audit(u->s, u->actor, LRS_AUDIT_RESULT, a->uln, diag);
 }
 
@@ -446,7 +530,7 @@ enum lrs_err lrs_plr_results_upload(struct lrs_store *s,
                                     struct lrs_diag *diag)
 {
     struct lrs_csv_opts copts = {opts->name, 0, 0, 0};
-    struct upload u = {s, actor, opts, {0, 0, 0, 0, 0, 0}};
+    struct upload u = {s, actor, opts, {0, 0, 0, 0, 0, 0}, {0}};
     struct lrs_csv *csv = NULL;
     struct lrs_csv_record rec;
     char ukprn[LRS_UKPRN_SIZE];
@@ -478,6 +562,7 @@ enum lrs_err lrs_plr_results_upload(struct lrs_store *s,
     if (own)
         err = lrs__service_leave(s, own, err, diag);
     lrs_csv_free(csv);
+    seen_release(&u.seen);
     if (sum)
         *sum = u.sum;
     return err;

@@ -1,6 +1,7 @@
 # The PLR commands (docs/plr.md): verify one learner and a CSV of them
 # (WSVRC001-006 with the VRF flags), upload results (good, not matching,
-# merged ULN, a corrected grade, a re-upload that duplicates nothing),
+# merged ULN, a corrected grade, a re-upload that duplicates nothing, a
+# key repeated within one file: DUPLICATE),
 # show a PLR (names must match: WSEC0208; consent: WSEC0206) and print it
 # as HTML, exam entries with the submissions routine, and shares. Share
 # tokens are random, so they go through a file. golden.py reads comments
@@ -71,6 +72,13 @@ line,outcome,code,flags,uln,reason
 2,unchanged,WSVRC001,,1000000043,
 3,corrected,WSVRC001,,1000000043,
 2> 2 rows: 0 stored, 1 corrected, 0 updated, 1 unchanged, 0 rejected
+$ printf 'uln,given_name,family_name,subject_code,subject,qualification_type,level,grade,award_date,status\n1000000043,Ann-Marie,Smith-Jones,601/4433/2,Physics,A Level,3,A,2024-08-15,F\n1000000043,Ann-Marie,Smith-Jones,601/4433/2,Physics,A Level,3,B,15/08/2024,F\n' > r3.csv
+$ lrs results upload r3.csv --ao 10000001 --ao-name "Exam Board"
+line,outcome,code,flags,uln,reason
+2,unchanged,WSVRC001,,1000000043,
+3,rejected,DUPLICATE,,1000000043,"subject_code: repeats line 2: the same ULN, subject_code and award_date twice in one file"
+2> 2 rows: 0 stored, 0 corrected, 0 updated, 1 unchanged, 1 rejected
+? 1
 $ lrs results upload r.csv --ao 1234
 2> lrs: ao: must be a UKPRN: 8 digits starting 1
 ? 1

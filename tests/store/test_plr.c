@@ -443,6 +443,51 @@ static void test_plr__upload_good_bad_duplicate_corrected(void **state)
     lrs_store_free(s);
 }
 
+static enum lrs_err grade_of(const struct lrs_achievement *a, void *ctx)
+{
+    if (strcmp(a->subject_code, "600/2000/1") == 0)
+        snprintf(ctx, LRS_PLR_CODE_SIZE, "%s", a->grade);
+    return LRS_OK;
+}
+
+static void test_plr__upload_repeated_key_rejected(void **state)
+{
+    struct lrs_store *s = world();
+    struct lrs_results_summary sum;
+    struct rows r;
+    char grade[LRS_PLR_CODE_SIZE] = "";
+
+    (void)state;
+    /* Line 3 repeats line 2's key with another grade; line 4 is the same
+     * key through the merged ULN (held under the master) and another date
+     * spelling. The first row of a key stands; every repeat is DUPLICATE
+     * and changes nothing. Then a repeat of an event left unchanged. */
+    assert_int_equal(
+        upload(s,
+               HEADER ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/2000/1,7,2024-08-22,F\n" ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/2000/1,9,2024-08-22,F\n" ULN_OLD
+               ",Ann,Smith-Jones,600/2000/1,8,22/08/2024,F\n",
+               &sum, &r),
+        LRS_OK);
+    assert_string_equal(r.out, "2 stored WSVRC001;3 rejected DUPLICATE;"
+                               "4 rejected DUPLICATE;");
+    assert_int_equal(sum.stored, 1);
+    assert_int_equal(sum.rejected, 2);
+    assert_int_equal(lrs_store_achievement_scan(s, ULN_ANN, grade_of, grade),
+                     LRS_OK);
+    assert_string_equal(grade, "7");
+    assert_int_equal(
+        upload(s,
+               HEADER ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/2000/1,7,2024-08-22,F\n" ULN_ANN
+               ",Ann-Marie,Smith-Jones,600/2000/1,7,2024-08-22,F\n",
+               &sum, &r),
+        LRS_OK);
+    assert_string_equal(r.out, "2 unchanged WSVRC001;3 rejected DUPLICATE;");
+    lrs_store_free(s);
+}
+
 static void test_plr__upload_malformed_stores_nothing(void **state)
 {
     struct lrs_store *s = world();
@@ -740,6 +785,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_plr__verify_rejects_bad_input),
         cmocka_unit_test(test_plr__name_levels),
         cmocka_unit_test(test_plr__upload_good_bad_duplicate_corrected),
+        cmocka_unit_test(test_plr__upload_repeated_key_rejected),
         cmocka_unit_test(test_plr__upload_malformed_stores_nothing),
         cmocka_unit_test(test_plr__read_needs_names_and_consent),
         cmocka_unit_test(test_plr__share_expiry_and_revocation),

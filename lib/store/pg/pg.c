@@ -432,6 +432,7 @@ void lrs__pg_forget_prepared(struct pg *p)
 {
     memset(p->prepared, 0, sizeof p->prepared);
     p->static_count = 0;
+    p->plr_prepared = 0;
 }
 
 bool lrs__pg_in_txn(const struct pg *p)

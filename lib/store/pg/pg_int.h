@@ -63,6 +63,7 @@ enum pg_stmt {
 struct pg {
     PGconn *conn;                  /* owned */
     bool prepared[PG_STMT__COUNT]; /* prepared on this connection */
+    uint64_t plr_prepared;         /* bit i: plr.c's statement i, likewise */
     char errmsg[256];              /* last failure, "" if none */
     /* Counters taken from the sequence and not yet handed out:
      * ctr[ctr_at .. ctr_len). The next block is ctr_block long. */

@@ -3,14 +3,14 @@
  * and the migration that creates their tables, equivalent to SQLite's
  * (lib/store/sqlite/plr.c).
  *
- * Statements go through PQexecParams (parsed per call, parameters as
- * text, apart from the SQL) rather than the engine's prepared-statement
- * table in pg.c, so that the PLR adds no rows to a table other engineers
- * edit. NEEDSWORK: prepare them when a PLR path becomes hot on
- * PostgreSQL. Inserts that may meet a duplicate key use ON CONFLICT DO
- * NOTHING and count the rows, so the transaction stays usable. Scans read
- * their whole result: a learner's achievements are few; NEEDSWORK: a
- * cursor for an awarding organisation's entries.
+ * Statements are in this file's own table (plr_sql), each prepared on
+ * its connection at first use and then run with PQexecPrepared, as pg.c
+ * does for its table; p->plr_prepared records which, and
+ * lrs__pg_forget_prepared clears it with pg.c's. Inserts that may meet a
+ * duplicate key use ON CONFLICT DO NOTHING and count the rows, so the
+ * transaction stays usable. Scans read their whole result: a learner's
+ * achievements are few; NEEDSWORK: a cursor for an awarding organisation's
+ * entries.
  */
 #include "base/base.h"
 
@@ -121,6 +121,91 @@ const char *const lrs__pg_plr_migration[] = {
     "id, uln, token_hash, items, created_ms, expires_ms, revoked_ms, views,"   \
     " last_view_ms, user_id, org_id"
 
+/* The PLR statements, named by what they do. */
+enum plr_stmt {
+    PLR_ACH_FIND,
+    PLR_ACH_INSERT,
+    PLR_ACH_UPDATE,
+    PLR_ACH_SCAN,
+    PLR_GRADE_INSERT,
+    PLR_GRADE_SCAN,
+    PLR_ENTRY_FIND,
+    PLR_ENTRY_UPDATE,
+    PLR_ENTRY_INSERT,
+    PLR_ENTRY_SCAN,
+    PLR_ENTRY_MARK_SENT,
+    PLR_SHARE_INSERT,
+    PLR_SHARE_BY_HASH,
+    PLR_SHARE_BY_ID,
+    PLR_SHARE_UPDATE,
+    PLR__COUNT
+};
+
+/* Statement names are "plr" and the index (pg.c's are "lrs" and theirs). */
+static const char *const plr_sql[PLR__COUNT] = {
+    [PLR_ACH_FIND] =
+        "SELECT " ACH_COLS " FROM achievements WHERE uln = $1 AND ao_ukprn = "
+        "$2 AND subject_code = $3 AND award_date = $4",
+    [PLR_ACH_INSERT] =
+        "INSERT INTO achievements (" ACH_INSERT_COLS
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+        "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) ON "
+        "CONFLICT DO NOTHING RETURNING id",
+    [PLR_ACH_UPDATE] =
+        "UPDATE achievements SET uln = $2, supplied_uln = $3, ao_ukprn = $4, "
+        "ao_name = $5, ao_org_id = $6, provider_ukprn = $7, provider_name = "
+        "$8, subject_code = $9, subject = $10, qualification_type = $11, level "
+        "= $12, grade = $13, status = $14, award_date = $15, "
+        "participation_start = $16, participation_end = $17, credits = $18, "
+        "language = $19, source = $20, collection_type = $21, return_number = "
+        "$22, restriction = $23, under_data_challenge = $24, updated_ms = $26 "
+        "WHERE id = $1 AND $25::bigint IS NOT NULL",
+    [PLR_ACH_SCAN] =
+        "SELECT " ACH_COLS
+        " FROM achievements WHERE uln = $1 ORDER BY award_date, id",
+    [PLR_GRADE_INSERT] =
+        "INSERT INTO grade_history (achievement_id, grade, status, changed_ms, "
+        "user_id, org_id) VALUES ($1, $2, $3, $4, $5, $6)",
+    [PLR_GRADE_SCAN] = "SELECT g.id, g.achievement_id, a.uln, g.grade, "
+                       "g.status, g.changed_ms, g.user_id, g.org_id FROM "
+                       "grade_history g JOIN achievements a ON a.id = "
+                       "g.achievement_id WHERE a.uln = $1 ORDER BY g.id",
+    [PLR_ENTRY_FIND] =
+        "SELECT " ENTRY_COLS
+        " FROM exam_entries WHERE school = $1 AND ao_ukprn = $2 AND series = "
+        "$3 AND candidate_number = $4 AND qualification_code = $5",
+    [PLR_ENTRY_UPDATE] =
+        "UPDATE exam_entries SET school = $2, ao_ukprn = $3, series = $4, "
+        "candidate_number = $5, qualification_code = $6, qualification_title = "
+        "$7, uci = $8, uln = $9, given_name = $10, family_name = $11, "
+        "date_of_birth = $12, gender = $13, verify_code = $14, verify_flags = "
+        "$15, submitted_ms = $16, amended_ms = $17, sent_ms = $18 WHERE id = "
+        "$1",
+    [PLR_ENTRY_INSERT] =
+        "INSERT INTO exam_entries (school, ao_ukprn, series, candidate_number, "
+        "qualification_code, qualification_title, uci, uln, given_name, "
+        "family_name, date_of_birth, gender, verify_code, verify_flags, "
+        "submitted_ms, amended_ms, sent_ms) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT DO "
+        "NOTHING RETURNING id",
+    [PLR_ENTRY_SCAN] = "SELECT " ENTRY_COLS
+                       " FROM exam_entries WHERE ao_ukprn = $1 AND ($2::text "
+                       "IS NULL OR school = $2) AND ($3::integer = 0 OR "
+                       "sent_ms < amended_ms) ORDER BY id",
+    [PLR_ENTRY_MARK_SENT] =
+        "UPDATE exam_entries SET sent_ms = $2 WHERE id = $1",
+    [PLR_SHARE_INSERT] =
+        "INSERT INTO plr_shares (uln, token_hash, items, created_ms, "
+        "expires_ms, revoked_ms, views, last_view_ms, user_id, org_id) VALUES "
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING "
+        "RETURNING id",
+    [PLR_SHARE_BY_HASH] =
+        "SELECT " SHARE_COLS " FROM plr_shares WHERE token_hash = $1",
+    [PLR_SHARE_BY_ID] = "SELECT " SHARE_COLS " FROM plr_shares WHERE id = $1",
+    [PLR_SHARE_UPDATE] = "UPDATE plr_shares SET revoked_ms = $2, views = $3, "
+                         "last_view_ms = $4 WHERE id = $1",
+};
+
 /* ------------------------------------------------------------------ */
 /* Parameters, results, errors                                        */
 /* ------------------------------------------------------------------ */
@@ -180,18 +265,51 @@ static void p_bin(struct params *q, const void *ptr, size_t len)
     q->fmt[q->n++] = 1;
 }
 
-/* Run `sql` with `q`; *res (owned) on success. */
-static enum lrs_err run(struct pg *p, const char *sql, const struct params *q,
+_Static_assert(PLR__COUNT <= 64, "plr_prepared is one 64-bit mask");
+
+/* Prepare statement `st` on this connection (once: p->plr_prepared). */
+static enum lrs_err prepare(struct pg *p, enum plr_stmt st)
+{
+    char name[16];
+    const char *state;
+    PGresult *r;
+    enum lrs_err err = LRS_OK;
+
+    snprintf(name, sizeof name, "plr%d", (int)st);
+    r = PQprepare(p->conn, name, plr_sql[st], 0, NULL);
+    state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    /* 42P05: prepared before a reset that failed to deallocate it; the
+     * name always stands for the same SQL (as pg.c). */
+    if (PQresultStatus(r) == PGRES_COMMAND_OK ||
+        (state && strcmp(state, "42P05") == 0))
+        p->plr_prepared |= UINT64_C(1) << st;
+    else
+        err = lrs__pg_fail_result(p, r);
+    PQclear(r);
+    return err;
+}
+
+/* Run statement `st` with `q`; *res (owned) on success. */
+static enum lrs_err run(struct pg *p, enum plr_stmt st, const struct params *q,
                         PGresult **res)
 {
-    PGresult *r =
-        PQexecParams(p->conn, sql, q ? q->n : 0, NULL, q ? q->v : NULL,
-                     q ? q->len : NULL, q ? q->fmt : NULL, 0);
-    const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    char name[16];
+    PGresult *r;
+    ExecStatusType rs;
     enum lrs_err err;
 
     *res = NULL;
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    p->errmsg[0] = '\0';
+    if (!(p->plr_prepared & (UINT64_C(1) << st))) {
+        err = prepare(p, st);
+        if (err)
+            return err;
+    }
+    snprintf(name, sizeof name, "plr%d", (int)st);
+    r = PQexecPrepared(p->conn, name, q ? q->n : 0, q ? q->v : NULL,
+                       q ? q->len : NULL, q ? q->fmt : NULL, 0);
+    rs = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (rs == PGRES_COMMAND_OK || rs == PGRES_TUPLES_OK) {
         *res = r;
         return LRS_OK;
     }
@@ -201,11 +319,11 @@ static enum lrs_err run(struct pg *p, const char *sql, const struct params *q,
 }
 
 /* Run for the effect; *rows (may be NULL) = rows affected or returned. */
-static enum lrs_err exec(struct pg *p, const char *sql, const struct params *q,
+static enum lrs_err exec(struct pg *p, enum plr_stmt st, const struct params *q,
                          int64_t *rows)
 {
     PGresult *res;
-    enum lrs_err err = run(p, sql, q, &res);
+    enum lrs_err err = run(p, st, q, &res);
 
     if (err)
         return err;
@@ -328,11 +446,7 @@ enum lrs_err lrs__pg_achievement_find(void *e,
     p_str(&q, key->ao_ukprn);
     p_str(&q, key->subject_code);
     p_date(&q, key->award_date);
-    err = run(e,
-              "SELECT " ACH_COLS " FROM achievements WHERE uln = $1"
-              " AND ao_ukprn = $2 AND subject_code = $3"
-              " AND award_date = $4",
-              &q, &r);
+    err = run(e, PLR_ACH_FIND, &q, &r);
     if (err)
         return err;
     if (PQntuples(r) == 0)
@@ -350,12 +464,7 @@ enum lrs_err lrs__pg_achievement_insert(void *e, struct lrs_achievement *a)
     enum lrs_err err;
 
     ach_params(&q, a, false);
-    err = run(e,
-              "INSERT INTO achievements (" ACH_INSERT_COLS ") VALUES ($1,"
-              " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-              " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
-              " ON CONFLICT DO NOTHING RETURNING id",
-              &q, &r);
+    err = run(e, PLR_ACH_INSERT, &q, &r);
     if (err)
         return err;
     if (PQntuples(r) == 0)
@@ -374,19 +483,7 @@ enum lrs_err lrs__pg_achievement_update(void *e,
     enum lrs_err err;
 
     ach_params(&q, a, true);
-    err = exec(e,
-               "UPDATE achievements SET uln = $2, supplied_uln = $3,"
-               " ao_ukprn = $4, ao_name = $5, ao_org_id = $6,"
-               " provider_ukprn = $7, provider_name = $8,"
-               " subject_code = $9, subject = $10,"
-               " qualification_type = $11, level = $12, grade = $13,"
-               " status = $14, award_date = $15,"
-               " participation_start = $16, participation_end = $17,"
-               " credits = $18, language = $19, source = $20,"
-               " collection_type = $21, return_number = $22,"
-               " restriction = $23, under_data_challenge = $24,"
-               " updated_ms = $26 WHERE id = $1 AND $25::bigint IS NOT NULL",
-               &q, &rows);
+    err = exec(e, PLR_ACH_UPDATE, &q, &rows);
     if (!err && rows == 0)
         return LRS_ENOTFOUND;
     return err;
@@ -402,10 +499,7 @@ enum lrs_err lrs__pg_achievement_scan(void *e, const char *uln,
 
     memset(&q, 0, sizeof q);
     p_uln(&q, uln);
-    err = run(e,
-              "SELECT " ACH_COLS " FROM achievements WHERE uln = $1"
-              " ORDER BY award_date, id",
-              &q, &r);
+    err = run(e, PLR_ACH_SCAN, &q, &r);
     for (int i = 0; !err && i < PQntuples(r); i++) {
         read_ach(r, i, &a);
         err = fn(&a, ctx);
@@ -426,11 +520,7 @@ enum lrs_err lrs__pg_grade_change_insert(void *e,
     p_i64(&q, c->changed_ms);
     p_i64(&q, c->user_id);
     p_i64(&q, c->org_id);
-    return exec(e,
-                "INSERT INTO grade_history (achievement_id, grade, status,"
-                " changed_ms, user_id, org_id)"
-                " VALUES ($1, $2, $3, $4, $5, $6)",
-                &q, NULL);
+    return exec(e, PLR_GRADE_INSERT, &q, NULL);
 }
 
 enum lrs_err lrs__pg_grade_change_scan(void *e, const char *uln,
@@ -443,12 +533,7 @@ enum lrs_err lrs__pg_grade_change_scan(void *e, const char *uln,
 
     memset(&q, 0, sizeof q);
     p_uln(&q, uln);
-    err = run(e,
-              "SELECT g.id, g.achievement_id, a.uln, g.grade, g.status,"
-              " g.changed_ms, g.user_id, g.org_id FROM grade_history g"
-              " JOIN achievements a ON a.id = g.achievement_id"
-              " WHERE a.uln = $1 ORDER BY g.id",
-              &q, &r);
+    err = run(e, PLR_GRADE_SCAN, &q, &r);
     for (int i = 0; !err && i < PQntuples(r); i++) {
         memset(&c, 0, sizeof c);
         c.id = i64(r, i, 0);
@@ -530,11 +615,7 @@ enum lrs_err lrs__pg_entry_find(void *e, const struct lrs_entry *key,
     p_str(&q, key->series);
     p_str(&q, key->candidate_number);
     p_str(&q, key->qualification_code);
-    err = run(e,
-              "SELECT " ENTRY_COLS " FROM exam_entries WHERE school = $1"
-              " AND ao_ukprn = $2 AND series = $3"
-              " AND candidate_number = $4 AND qualification_code = $5",
-              &q, &r);
+    err = run(e, PLR_ENTRY_FIND, &q, &r);
     if (err)
         return err;
     if (PQntuples(r) == 0)
@@ -554,27 +635,10 @@ enum lrs_err lrs__pg_entry_put(void *e, struct lrs_entry *en)
 
     entry_params(&q, en, en->id != 0);
     if (en->id) {
-        err = exec(e,
-                   "UPDATE exam_entries SET school = $2, ao_ukprn = $3,"
-                   " series = $4, candidate_number = $5,"
-                   " qualification_code = $6, qualification_title = $7,"
-                   " uci = $8, uln = $9, given_name = $10,"
-                   " family_name = $11, date_of_birth = $12,"
-                   " gender = $13, verify_code = $14, verify_flags = $15,"
-                   " submitted_ms = $16, amended_ms = $17, sent_ms = $18"
-                   " WHERE id = $1",
-                   &q, &rows);
+        err = exec(e, PLR_ENTRY_UPDATE, &q, &rows);
         return !err && rows == 0 ? LRS_ENOTFOUND : err;
     }
-    err = run(e,
-              "INSERT INTO exam_entries (school, ao_ukprn, series,"
-              " candidate_number, qualification_code, qualification_title,"
-              " uci, uln, given_name, family_name, date_of_birth, gender,"
-              " verify_code, verify_flags, submitted_ms, amended_ms,"
-              " sent_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-              " $11, $12, $13, $14, $15, $16, $17)"
-              " ON CONFLICT DO NOTHING RETURNING id",
-              &q, &r);
+    err = run(e, PLR_ENTRY_INSERT, &q, &r);
     if (err)
         return err;
     if (PQntuples(r) == 0)
@@ -598,11 +662,7 @@ enum lrs_err lrs__pg_entry_scan(void *e, const char *ao, const char *school,
     p_str(&q, ao);
     p_str(&q, school);
     p_i64(&q, (flags & LRS_ENTRY_SCAN_PENDING) != 0);
-    err = run(e,
-              "SELECT " ENTRY_COLS " FROM exam_entries WHERE ao_ukprn = $1"
-              " AND ($2::text IS NULL OR school = $2)"
-              " AND ($3::integer = 0 OR sent_ms < amended_ms) ORDER BY id",
-              &q, &r);
+    err = run(e, PLR_ENTRY_SCAN, &q, &r);
     for (int i = 0; !err && i < PQntuples(r); i++) {
         read_entry(r, i, &en);
         err = fn(&en, ctx);
@@ -620,8 +680,7 @@ enum lrs_err lrs__pg_entry_mark_sent(void *e, int64_t id, int64_t sent_ms)
     memset(&q, 0, sizeof q);
     p_i64(&q, id);
     p_i64(&q, sent_ms);
-    err = exec(e, "UPDATE exam_entries SET sent_ms = $2 WHERE id = $1", &q,
-               &rows);
+    err = exec(e, PLR_ENTRY_MARK_SENT, &q, &rows);
     return !err && rows == 0 ? LRS_ENOTFOUND : err;
 }
 
@@ -682,12 +741,7 @@ enum lrs_err lrs__pg_share_insert(void *e, struct lrs_share *sh)
     p_i64(&q, sh->last_view_ms);
     p_i64(&q, sh->user_id);
     p_i64(&q, sh->org_id);
-    err = run(e,
-              "INSERT INTO plr_shares (uln, token_hash, items, created_ms,"
-              " expires_ms, revoked_ms, views, last_view_ms, user_id,"
-              " org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-              " ON CONFLICT DO NOTHING RETURNING id",
-              &q, &r);
+    err = run(e, PLR_SHARE_INSERT, &q, &r);
     if (err)
         goto out;
     if (PQntuples(r) == 0)
@@ -710,14 +764,10 @@ enum lrs_err lrs__pg_share_get(void *e, int64_t id, const uint8_t *hash,
     memset(&q, 0, sizeof q);
     if (hash) {
         p_bin(&q, hash, LRS_SHARE_HASH_LEN);
-        err = run(e,
-                  "SELECT " SHARE_COLS " FROM plr_shares"
-                  " WHERE token_hash = $1",
-                  &q, &r);
+        err = run(e, PLR_SHARE_BY_HASH, &q, &r);
     } else {
         p_i64(&q, id);
-        err = run(e, "SELECT " SHARE_COLS " FROM plr_shares WHERE id = $1", &q,
-                  &r);
+        err = run(e, PLR_SHARE_BY_ID, &q, &r);
     }
     if (err)
         return err;
@@ -740,9 +790,6 @@ enum lrs_err lrs__pg_share_update(void *e, const struct lrs_share *sh)
     p_i64(&q, sh->revoked_ms);
     p_i64(&q, sh->views);
     p_i64(&q, sh->last_view_ms);
-    err = exec(e,
-               "UPDATE plr_shares SET revoked_ms = $2, views = $3,"
-               " last_view_ms = $4 WHERE id = $1",
-               &q, &rows);
+    err = exec(e, PLR_SHARE_UPDATE, &q, &rows);
     return !err && rows == 0 ? LRS_ENOTFOUND : err;
 }

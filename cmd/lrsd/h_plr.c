@@ -1068,6 +1068,93 @@ void lrsd_h_share_revoke(struct lrsd_req *r)
         r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "revoked", 1));
 }
 
+static enum lrs_err share_item(const struct lrs_share *sh, void *ctx)
+{
+    const int64_t now = now_ms();
+    json_t *items = json_array(), *j;
+
+    for (size_t i = 0; items && i < sh->item_count; i++)
+        json_array_append_new(items, json_integer((json_int_t)sh->items[i]));
+    j = json_pack(
+        "{s:I, s:o*, s:I, s:I, s:I, s:I, s:s}", "id", (json_int_t)sh->id,
+        "achievements", items, "created_ms", (json_int_t)sh->created_ms,
+        "expires_ms", (json_int_t)sh->expires_ms, "revoked_ms",
+        (json_int_t)sh->revoked_ms, "views", (json_int_t)sh->views, "state",
+        sh->revoked_ms          ? "revoked"
+        : sh->expires_ms <= now ? "expired"
+                                : "active");
+    if (!j || json_array_append_new(ctx, j))
+        return LRS_ENOMEM;
+    return LRS_OK;
+}
+
+/* GET /api/v1/me/shares: the learner's shares (never their tokens). */
+void lrsd_h_shares_list(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_store *s = lrsd_store(r);
+    json_t *arr = json_array();
+    struct lrs_learner l;
+    enum lrs_err err;
+
+    if (!s || !arr) {
+        json_decref(arr);
+        if (s)
+            lrsd_reply_error(r, 500, "LRSD0500", NULL, "out of memory");
+        return;
+    }
+    err = lrs_store_learner_get(s, r->who.uln, LRS_STORE_GET_RESOLVE, &l);
+    if (!err)
+        err = lrs_store_share_scan(s, l.uln, share_item, arr);
+    if (err) {
+        d.field = "uln";
+        json_decref(arr);
+        reply_err(r, err, &d);
+        return;
+    }
+    lrsd_reply_json(r, 200, json_pack("{s:o}", "shares", arr));
+}
+
+/*
+ * PUT /api/v1/me/ability-to-share {"ability_to_share": 1|2}: the
+ * learner's privacy-notice choice (lrs_plr_consent_set: amended,
+ * audited).
+ */
+void lrsd_h_consent_set(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    json_t *body = lrsd_json_body(r), *v;
+    struct lrs_store *s;
+    enum lrs_err err;
+
+    if (!body)
+        return;
+    v = json_object_get(body, "ability_to_share");
+    if (!json_is_integer(v) || (json_integer_value(v) != LRS_SHARE_YES &&
+                                json_integer_value(v) != LRS_SHARE_NO)) {
+        lrsd_reply_error(r, 400, "WSEC0001", "ability_to_share",
+                         "ability_to_share must be 1 (share) or 2 (do not "
+                         "share)");
+        goto out;
+    }
+    s = lrsd_store(r);
+    if (!s)
+        goto out;
+    err = lrs_plr_consent_set(s, &actor, r->who.uln,
+                              (enum lrs_ability_to_share)json_integer_value(v),
+                              &d);
+    if (err) {
+        reply_err(r, err, &d);
+        goto out;
+    }
+    lrsd_reply_json(r, 200,
+                    json_pack("{s:I}", "ability_to_share",
+                              (json_int_t)json_integer_value(v)));
+out:
+    json_decref(body);
+}
+
 /* GET /api/v1/shares/{token}: public; the verified achievements only. */
 void lrsd_h_share_open(struct lrsd_req *r)
 {

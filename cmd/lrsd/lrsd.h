@@ -441,6 +441,8 @@ void lrsd_h_plr_me_html(struct lrsd_req *r);
 void lrsd_h_share_create(struct lrsd_req *r);
 void lrsd_h_share_revoke(struct lrsd_req *r);
 void lrsd_h_share_open(struct lrsd_req *r);
+void lrsd_h_shares_list(struct lrsd_req *r);
+void lrsd_h_consent_set(struct lrsd_req *r);
 void lrsd_h_learner_search(struct lrsd_req *r);
 void lrsd_h_learner_register(struct lrsd_req *r);
 void lrsd_h_batch_upload(struct lrsd_req *r);

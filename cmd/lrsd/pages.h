@@ -14,7 +14,9 @@
  *   pages_batch.c     S2S: upload a CTF, files and their progress,
  *                     exceptions and their resolution, downloads (the
  *                     jobs run in lrsd's batch worker, worker.c)
- *   pages_me.c        a learner's own record and PLR
+ *   pages_me.c        a learner's own record and PLR, their choice of
+ *                     who may read it, share links, the printable PLR,
+ *                     and the public page a share link opens
  *   pages_verify.c    verify a learner (verifyLearner), for AOs
  *   pages_school.c    the school side: the pupil roster, the ULN-request
  *                     CTF, the returned CTF's import, census readiness,
@@ -320,6 +322,13 @@ void lrsd_p_merge(struct lrsd_req *r);
 void lrsd_p_merge_post(struct lrsd_req *r);
 void lrsd_p_verify(struct lrsd_req *r);
 void lrsd_p_me(struct lrsd_req *r);
+void lrsd_p_me_print(struct lrsd_req *r);
+void lrsd_p_me_sharing(struct lrsd_req *r);
+void lrsd_p_me_sharing_post(struct lrsd_req *r);
+void lrsd_p_me_shares(struct lrsd_req *r);
+void lrsd_p_me_shares_post(struct lrsd_req *r);
+void lrsd_p_me_share_revoke(struct lrsd_req *r);
+void lrsd_p_shared(struct lrsd_req *r);
 void lrsd_p_verify_post(struct lrsd_req *r);
 void lrsd_p_password(struct lrsd_req *r);
 void lrsd_p_password_post(struct lrsd_req *r);

@@ -395,6 +395,19 @@ LRS_API LRS_NODISCARD enum lrs_err lrs_store_share_get(struct lrs_store *s,
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_share_update(struct lrs_store *s, const struct lrs_share *sh);
 
+typedef enum lrs_err (*lrs_store_share_fn)(const struct lrs_share *sh,
+                                           void *ctx);
+
+/**
+ * Stream the shares of learner `uln` (revoked and expired ones too) in id
+ * order. NEEDSWORK: plr_shares has no index on uln, so this reads the
+ * table; add one with the next PLR migration.
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_store_share_scan(struct lrs_store *s,
+                                                        const char *uln,
+                                                        lrs_store_share_fn fn,
+                                                        void *ctx);
+
 /* ------------------------------------------------------------------ */
 /* Results upload (service)                                           */
 /* ------------------------------------------------------------------ */
@@ -501,6 +514,18 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_plr_get(struct lrs_store *s, const struct lrs_actor *actor,
             const struct lrs_verify_input *in, unsigned flags,
             struct lrs_plr *out, struct lrs_diag *diag);
+
+/**
+ * The learner's privacy-notice choice (AbilityToShare), made by the
+ * learner: set learner `uln` (its master when merged) to `choice`,
+ * LRS_SHARE_YES or LRS_SHARE_NO (anything else: LRS_EINVAL, field
+ * "ability_to_share"), as an amendment (lrs_service_amend: versioned,
+ * audited UPDATE). Choosing what is already recorded changes nothing.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_plr_consent_set(struct lrs_store *s, const struct lrs_actor *actor,
+                    const char *uln, enum lrs_ability_to_share choice,
+                    struct lrs_diag *diag);
 
 /**
  * Append the PLR as one printable HTML page (UTF-8, escaped, print CSS)

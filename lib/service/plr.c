@@ -627,6 +627,31 @@ enum lrs_err lrs_plr_get(struct lrs_store *s, const struct lrs_actor *actor,
     return LRS_OK;
 }
 
+enum lrs_err lrs_plr_consent_set(struct lrs_store *s,
+                                 const struct lrs_actor *actor, const char *uln,
+                                 enum lrs_ability_to_share choice,
+                                 struct lrs_diag *diag)
+{
+    struct lrs_learner l;
+    enum lrs_err err;
+
+    if (choice != LRS_SHARE_YES && choice != LRS_SHARE_NO) {
+        lrs_diag_set(diag, "ability_to_share",
+                     "must be 1 (share) or 2 (do not share)");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    err = lrs_store_learner_get(s, uln, LRS_STORE_GET_RESOLVE, &l);
+    if (err == LRS_ENOTFOUND)
+        lrs_diag_set(diag, "uln", "no learner has ULN %s", uln);
+    if (err)
+        return err == LRS_ENOTFOUND ? err
+                                    : lrs__service_store_err(s, err, diag);
+    if (l.ability_to_share == choice)
+        return LRS_OK;
+    l.ability_to_share = choice;
+    return lrs_service_amend(s, NULL, actor, &l, l.version, NULL, diag);
+}
+
 /* ------------------------------------------------------------------ */
 /* Printable PLR                                                      */
 /* ------------------------------------------------------------------ */

@@ -234,6 +234,13 @@ enum lrs_err lrs_store_share_get(struct lrs_store *s, int64_t id,
                      "read a share");
 }
 
+enum lrs_err lrs_store_share_scan(struct lrs_store *s, const char *uln,
+                                  lrs_store_share_fn fn, void *ctx)
+{
+    return read_done(s, OPS(s)->share_scan(ENG(s), uln, fn, ctx),
+                     "read shares");
+}
+
 enum lrs_err lrs_store_share_update(struct lrs_store *s,
                                     const struct lrs_share *sh)
 {

@@ -303,6 +303,9 @@ struct lrs_store_ops {
                               struct lrs_share *out);
     /** Write revoked_ms, views, last_view_ms; LRS_ENOTFOUND when none. */
     enum lrs_err (*share_update)(void *e, const struct lrs_share *sh);
+    /** Stream the shares of learner `uln` in id order. */
+    enum lrs_err (*share_scan)(void *e, const char *uln, lrs_store_share_fn fn,
+                               void *ctx);
 
     /* -------- links (lib/store/<engine>/links.c, lrs/links.h) -------- */
 

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -671,6 +672,7 @@ static void test_shares__open_revoke_expire(void **state)
     struct lrs_store *s;
     struct lrs_share sh;
     json_t *j, *ev, *v, *all;
+    char *dump;
     int64_t id, first;
     size_t i;
     int before;
@@ -747,6 +749,70 @@ static void test_shares__open_revoke_expire(void **state)
     j = call(WHO__COUNT, "GET", "/api/v1/shares/lrst_nonsense", NULL, NULL,
              404);
     json_decref(j);
+
+    /* The learner's list: every share with its state, never a token. */
+    j = call(CAT, "GET", "/api/v1/me/shares", NULL, NULL, 200);
+    v = json_object_get(j, "shares");
+    assert_int_equal(json_array_size(v), 3);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(v, 0), "id")), id);
+    assert_string_equal(str(json_array_get(v, 0), "state"), "revoked");
+    assert_string_equal(str(json_array_get(v, 1), "state"), "active");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(v, 1), "views")), 1);
+    assert_int_equal(
+        json_array_size(json_object_get(json_array_get(v, 1), "achievements")),
+        1);
+    assert_string_equal(str(json_array_get(v, 2), "state"), "expired");
+    assert_null(json_object_get(json_array_get(v, 0), "token"));
+    dump = json_dumps(j, 0);
+    assert_non_null(dump);
+    assert_null(strstr(dump, "lrst_"));
+    free(dump);
+    json_decref(j);
+    j = call(SAM, "GET", "/api/v1/me/shares", NULL, NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(j, "shares")), 0);
+    json_decref(j);
+    j = call(AOA, "GET", "/api/v1/me/shares", NULL, NULL, 403);
+    json_decref(j);
+}
+
+static void test_plr__learner_sets_ability_to_share(void **state)
+{
+    char path[160];
+    json_t *j;
+    int before;
+
+    (void)state;
+    /* Sam does not share: refused; Sam says yes: granted; no again. */
+    plr_path(path, sizeof path, uln_sam, "Sam", "Ward");
+    j = call(AOA, "GET", path, NULL, NULL, 403);
+    assert_string_equal(str(j, "code"), "WSEC0206");
+    json_decref(j);
+    before = audit_count(uln_sam, LRS_AUDIT_UPDATE);
+    j = call(SAM, "PUT", "/api/v1/me/ability-to-share", "application/json",
+             "{\"ability_to_share\":1}", 200);
+    json_decref(j);
+    assert_int_equal(audit_count(uln_sam, LRS_AUDIT_UPDATE), before + 1);
+    j = call(AOA, "GET", path, NULL, NULL, 200);
+    json_decref(j);
+    j = call(SAM, "PUT", "/api/v1/me/ability-to-share", "application/json",
+             "{\"ability_to_share\":2}", 200);
+    json_decref(j);
+    j = call(AOA, "GET", path, NULL, NULL, 403);
+    assert_string_equal(str(j, "code"), "WSEC0206");
+    json_decref(j);
+    /* 0 (notice not seen) is not a choice; nor is anything else. */
+    j = call(SAM, "PUT", "/api/v1/me/ability-to-share", "application/json",
+             "{\"ability_to_share\":0}", 400);
+    assert_string_equal(str(j, "field"), "ability_to_share");
+    json_decref(j);
+    j = call(SAM, "PUT", "/api/v1/me/ability-to-share", "application/json",
+             "{\"ability_to_share\":\"yes\"}", 400);
+    json_decref(j);
+    j = call(AOA, "PUT", "/api/v1/me/ability-to-share", "application/json",
+             "{\"ability_to_share\":1}", 403);
+    json_decref(j);
 }
 
 int main(void)
@@ -761,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_plr__granted_refused_linked),
         cmocka_unit_test(test_plr__learner_sees_only_their_own),
         cmocka_unit_test(test_shares__open_revoke_expire),
+        cmocka_unit_test(test_plr__learner_sets_ability_to_share),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -244,6 +244,50 @@ static void test_plr__share_round_trip(void **state)
     lrs_store_free(s);
 }
 
+static enum lrs_err note_share(const struct lrs_share *sh, void *ctx)
+{
+    char *out = ctx;
+    const size_t len = strlen(out);
+
+    snprintf(out + len, 256 - len, "%lld:%zu:%lld;", (long long)sh->id,
+             sh->item_count, (long long)sh->revoked_ms);
+    return LRS_OK;
+}
+
+static void test_plr__share_scan_is_per_learner(void **state)
+{
+    struct lrs_store *s = world();
+    struct lrs_share sh;
+    char out[256] = "", want[64];
+    int64_t first;
+
+    (void)state;
+    memset(&sh, 0, sizeof sh);
+    snprintf(sh.uln, sizeof sh.uln, ULN_ANN);
+    memset(sh.token_hash, 1, sizeof sh.token_hash);
+    sh.expires_ms = 5000;
+    assert_int_equal(lrs_store_share_insert(s, &sh), LRS_OK);
+    first = sh.id;
+    snprintf(sh.uln, sizeof sh.uln, ULN_BOB);
+    memset(sh.token_hash, 2, sizeof sh.token_hash);
+    assert_int_equal(lrs_store_share_insert(s, &sh), LRS_OK);
+    snprintf(sh.uln, sizeof sh.uln, ULN_ANN);
+    memset(sh.token_hash, 3, sizeof sh.token_hash);
+    sh.items[0] = 9;
+    sh.item_count = 1;
+    sh.revoked_ms = 6;
+    assert_int_equal(lrs_store_share_insert(s, &sh), LRS_OK);
+    assert_int_equal(lrs_store_share_scan(s, ULN_ANN, note_share, out), LRS_OK);
+    snprintf(want, sizeof want, "%lld:0:0;%lld:1:6;", (long long)first,
+             (long long)sh.id);
+    assert_string_equal(out, want);
+    out[0] = '\0';
+    assert_int_equal(lrs_store_share_scan(s, ULN_NONE, note_share, out),
+                     LRS_OK);
+    assert_string_equal(out, "");
+    lrs_store_free(s);
+}
+
 /* ------------------------------------------------------------------ */
 /* Verification                                                       */
 /* ------------------------------------------------------------------ */
@@ -570,6 +614,40 @@ static void test_plr__read_needs_names_and_consent(void **state)
     lrs_store_free(s);
 }
 
+static void test_plr__consent_set_by_the_learner(void **state)
+{
+    struct lrs_store *s = world();
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_learner l;
+    struct lrs_plr p;
+
+    (void)state;
+    plr_get(s, ULN_BOB, "Robert", "O'Neill", 0, &p);
+    assert_int_equal(p.refusal, LRS_PLR_NOT_SHARED);
+    lrs_plr_release(&p);
+    assert_int_equal(lrs_plr_consent_set(s, &actor, ULN_BOB, LRS_SHARE_YES, &d),
+                     LRS_OK);
+    plr_get(s, ULN_BOB, "Robert", "O'Neill", 0, &p);
+    assert_int_equal(p.refusal, LRS_PLR_GRANTED);
+    lrs_plr_release(&p);
+    assert_int_equal(lrs_store_learner_get(s, ULN_BOB, 0, &l), LRS_OK);
+    assert_int_equal(l.ability_to_share, LRS_SHARE_YES);
+    /* Through a merged ULN, the master changes. */
+    assert_int_equal(lrs_plr_consent_set(s, &actor, ULN_OLD, LRS_SHARE_NO, &d),
+                     LRS_OK);
+    assert_int_equal(lrs_store_learner_get(s, ULN_ANN, 0, &l), LRS_OK);
+    assert_int_equal(l.ability_to_share, LRS_SHARE_NO);
+    /* "Not seen" is not a choice; an unknown learner is not found. */
+    assert_int_equal(
+        lrs_plr_consent_set(s, &actor, ULN_BOB, LRS_SHARE_NOT_SEEN, &d),
+        LRS_EINVAL);
+    assert_string_equal(d.field, "ability_to_share");
+    assert_int_equal(
+        lrs_plr_consent_set(s, &actor, ULN_NONE, LRS_SHARE_YES, &d),
+        LRS_ENOTFOUND);
+    lrs_store_free(s);
+}
+
 static void test_plr__share_expiry_and_revocation(void **state)
 {
     struct lrs_store *s = world();
@@ -781,6 +859,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_plr__corrected_grade_keeps_history),
         cmocka_unit_test(test_plr__entries_pending_until_sent),
         cmocka_unit_test(test_plr__share_round_trip),
+        cmocka_unit_test(test_plr__share_scan_is_per_learner),
+        cmocka_unit_test(test_plr__consent_set_by_the_learner),
         cmocka_unit_test(test_plr__verify_codes),
         cmocka_unit_test(test_plr__verify_rejects_bad_input),
         cmocka_unit_test(test_plr__name_levels),

@@ -660,6 +660,7 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     .share_insert = lrs__pg_share_insert,
     .share_get = lrs__pg_share_get,
     .share_update = lrs__pg_share_update,
+    .share_scan = lrs__pg_share_scan,
     /* links */
     .link_insert = lrs__pg_link_insert,
     .link_scan = lrs__pg_link_scan,

@@ -263,6 +263,8 @@ enum lrs_err lrs__pg_share_insert(void *e, struct lrs_share *sh);
 enum lrs_err lrs__pg_share_get(void *e, int64_t id, const uint8_t *hash,
                                struct lrs_share *out);
 enum lrs_err lrs__pg_share_update(void *e, const struct lrs_share *sh);
+enum lrs_err lrs__pg_share_scan(void *e, const char *uln, lrs_store_share_fn fn,
+                                void *ctx);
 
 /* links.c: the link ops (store_int.h) and their migration. */
 /** The statements of the links migration (NULL-terminated). */

@@ -138,6 +138,7 @@ enum plr_stmt {
     PLR_SHARE_BY_HASH,
     PLR_SHARE_BY_ID,
     PLR_SHARE_UPDATE,
+    PLR_SHARE_SCAN,
     PLR__COUNT
 };
 
@@ -202,6 +203,8 @@ static const char *const plr_sql[PLR__COUNT] = {
     [PLR_SHARE_BY_HASH] =
         "SELECT " SHARE_COLS " FROM plr_shares WHERE token_hash = $1",
     [PLR_SHARE_BY_ID] = "SELECT " SHARE_COLS " FROM plr_shares WHERE id = $1",
+    [PLR_SHARE_SCAN] =
+        "SELECT " SHARE_COLS " FROM plr_shares WHERE uln = $1 ORDER BY id",
     [PLR_SHARE_UPDATE] = "UPDATE plr_shares SET revoked_ms = $2, views = $3, "
                          "last_view_ms = $4 WHERE id = $1",
 };
@@ -792,4 +795,23 @@ enum lrs_err lrs__pg_share_update(void *e, const struct lrs_share *sh)
     p_i64(&q, sh->last_view_ms);
     err = exec(e, PLR_SHARE_UPDATE, &q, &rows);
     return !err && rows == 0 ? LRS_ENOTFOUND : err;
+}
+
+enum lrs_err lrs__pg_share_scan(void *e, const char *uln, lrs_store_share_fn fn,
+                                void *ctx)
+{
+    struct params q;
+    struct lrs_share sh;
+    PGresult *r;
+    enum lrs_err err;
+
+    memset(&q, 0, sizeof q);
+    p_uln(&q, uln);
+    err = run(e, PLR_SHARE_SCAN, &q, &r);
+    for (int i = 0; !err && i < PQntuples(r); i++) {
+        read_share(e, r, i, &sh);
+        err = fn(&sh, ctx);
+    }
+    PQclear(r);
+    return err;
 }

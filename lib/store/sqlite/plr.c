@@ -133,6 +133,7 @@ enum plr_stmt {
     P_SHARE_GET,
     P_SHARE_BY_HASH,
     P_SHARE_UPDATE,
+    P_SHARE_SCAN,
     P__COUNT
 };
 
@@ -190,6 +191,8 @@ static const char *const sql[P__COUNT] = {
     [P_SHARE_GET] = "SELECT " SHARE_COLS " FROM plr_shares WHERE id = ?1",
     [P_SHARE_BY_HASH] = "SELECT " SHARE_COLS " FROM plr_shares"
                         " WHERE token_hash = ?1",
+    [P_SHARE_SCAN] = "SELECT " SHARE_COLS " FROM plr_shares WHERE uln = ?1"
+                     " ORDER BY id",
     [P_SHARE_UPDATE] = "UPDATE plr_shares SET revoked_ms = ?2,"
                        " views = ?3, last_view_ms = ?4"
                        " WHERE id = ?1",
@@ -808,5 +811,30 @@ enum lrs_err lrs__sqlite_share_update(void *e, const struct lrs_share *sh)
     err = step_done(e, st, rc);
     if (!err && sqlite3_changes(lrs__sqlite_db(e)) == 0)
         return LRS_ENOTFOUND;
+    return err;
+}
+
+enum lrs_err lrs__sqlite_share_scan(void *e, const char *uln,
+                                    lrs_store_share_fn fn, void *ctx)
+{
+    struct lrs_share sh;
+    enum lrs_err err;
+    sqlite3_stmt *st = stmt(e, P_SHARE_SCAN, &err);
+    int rc;
+
+    if (!st)
+        return err;
+    rc = bind_uln(st, 1, uln);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    while (!err && rc == SQLITE_ROW) {
+        read_share(st, &sh);
+        err = fn(&sh, ctx);
+        if (!err)
+            rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    if (!err && rc != SQLITE_DONE)
+        err = lrs__sqlite_fail(e, rc);
     return err;
 }

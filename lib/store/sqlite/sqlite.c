@@ -1048,6 +1048,7 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .share_insert = lrs__sqlite_share_insert,
     .share_get = lrs__sqlite_share_get,
     .share_update = lrs__sqlite_share_update,
+    .share_scan = lrs__sqlite_share_scan,
     /* links */
     .link_insert = lrs__sqlite_link_insert,
     .link_scan = lrs__sqlite_link_scan,

@@ -66,6 +66,7 @@ int cmd_share(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_org(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_user_invite(int argc, char **argv); /* cmd_plr.c */
 int cmd_token(int argc, char **argv);
 
 #endif /* LRS_CLI_H */

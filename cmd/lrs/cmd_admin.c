@@ -195,7 +195,8 @@ static const char user_usage[] =
     "                [--uln ULN] [--db PATH]\n"
     "       lrs user list [--org ID] [--db PATH]\n"
     "       lrs user reset-password LOGIN [--db PATH]\n"
-    "       lrs user disable LOGIN [--db PATH]";
+    "       lrs user disable LOGIN [--db PATH]\n"
+    "       lrs user invite --uln ULN [--expires DAYS] [--db PATH]";
 
 /* Parse "school,admin" into role bits; false after a message. */
 static bool parse_roles(const char *list, unsigned *out)
@@ -392,6 +393,8 @@ int cmd_user(int argc, char **argv)
         return user_change(argc - 1, argv + 1, true);
     if (strcmp(argv[1], "disable") == 0)
         return user_change(argc - 1, argv + 1, false);
+    if (strcmp(argv[1], "invite") == 0)
+        return cmd_user_invite(argc - 1, argv + 1);
     cli_error("unknown 'lrs user' command '%s'", argv[1]);
     return cli_usage(user_usage, NULL);
 }

@@ -677,3 +677,50 @@ int cmd_share(int argc, char **argv)
     lrs_store_free(s);
     return rc;
 }
+
+/*
+ * lrs user invite --uln ULN [--expires DAYS]: a learner's one-time
+ * sign-up code (docs/plr.md "Learner accounts"), printed once. Called by
+ * `lrs user` (cmd_admin.c).
+ */
+int cmd_user_invite(int argc, char **argv)
+{
+    static const char usage[] =
+        "lrs user invite --uln ULN [--expires DAYS] [--db PATH]";
+    struct lrs_diag d = LRS_DIAG_INIT;
+    char code[LRS_INVITE_CODE_SIZE], until[11];
+    struct lrs_invite inv;
+    struct lrs_store *s;
+    struct timespec ts;
+    struct opts o;
+    uint64_t days = 14;
+    int rc = CLI_OK;
+
+    if (parse(argc, argv, 1, &o) || o.npos != 0 || !o.uln)
+        return cli_usage(usage, "Make a one-time code with which the learner "
+                                "creates their own account (at /signup), "
+                                "valid for DAYS (14 by default, at most 90); "
+                                "a new code ends the last one.\n");
+    if (o.expires && lrs_parse_u64(lrs_str_c(o.expires), 1, 90, &days)) {
+        cli_error("--expires: must be a number of days from 1 to 90");
+        return CLI_FAIL;
+    }
+    s = open_db(o.db);
+    if (!s)
+        return CLI_FAIL;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (lrs_plr_invite_create(s, &cli_actor, lrs_str_c(o.uln),
+                              (int64_t)ts.tv_sec * 1000 +
+                                  (int64_t)days * DAY_MS,
+                              LRS_AUTH_COST_INTERACTIVE, code, &inv, &d)) {
+        report(&d);
+        rc = CLI_FAIL;
+    } else {
+        lrs_date_format(lrs_date_from_days((int32_t)(inv.expires_ms / DAY_MS)),
+                        until);
+        printf("sign-up code for ULN %s, until %s:\n%s\n", inv.uln, until,
+               code);
+    }
+    lrs_store_free(s);
+    return rc;
+}

@@ -1178,3 +1178,124 @@ void lrsd_h_share_open(struct lrsd_req *r)
 out:
     lrs_plr_release(&p);
 }
+
+/* ------------------------------------------------------------------ */
+/* Learner accounts: sign-up codes                                    */
+/* ------------------------------------------------------------------ */
+
+/* Days a sign-up code works, at most and unless chosen (docs/plr.md). */
+#define INVITE_DAYS_MAX     90
+#define INVITE_DAYS_DEFAULT 14
+
+/*
+ * POST /api/v1/invites {"uln", "expires_days"}: schools and operators
+ * issue a learner's one-time sign-up code, shown in this answer only.
+ * NEEDSWORK: a school may issue one for any learner; limit it to its own
+ * pupils once the store links learners to their school.
+ */
+void lrsd_h_invite_create(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    json_t *body = lrsd_json_body(r), *days;
+    char code[LRS_INVITE_CODE_SIZE];
+    const char *uln = NULL;
+    struct lrs_invite inv;
+    struct lrs_store *s;
+    json_int_t n = INVITE_DAYS_DEFAULT;
+    enum lrs_err err;
+
+    if (!body)
+        return;
+    if (!lrsd_json_str(r, body, "uln", LRSD_JSON_REQUIRED, 10, &uln))
+        goto out;
+    days = json_object_get(body, "expires_days");
+    if (days && (!json_is_integer(days) || json_integer_value(days) < 1 ||
+                 json_integer_value(days) > INVITE_DAYS_MAX)) {
+        lrsd_reply_error(r, 400, "WSEC0001", "expires_days",
+                         "expires_days must be a whole number of days, 1 to %d",
+                         INVITE_DAYS_MAX);
+        goto out;
+    }
+    if (days)
+        n = json_integer_value(days);
+    s = lrsd_store(r);
+    if (!s)
+        goto out;
+    err = lrs_plr_invite_create(s, &actor, lrs_str_c(uln),
+                                now_ms() + (int64_t)n * 86400 * 1000,
+                                LRS_AUTH_COST_INTERACTIVE, code, &inv, &d);
+    if (err) {
+        reply_err(r, err, &d);
+        goto out;
+    }
+    lrsd_reply_json(r, 201,
+                    json_pack("{s:s, s:s, s:I}", "uln", inv.uln, "code", code,
+                              "expires_ms", (json_int_t)inv.expires_ms));
+out:
+    json_decref(body);
+}
+
+/* The rate-limit key of sign-ups from one address (FNV-1a, as logins). */
+uint64_t lrsd_signup_key(const char *addr)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (const unsigned char *c = (const unsigned char *)"signup "; *c; c++)
+        h = (h ^ *c) * 1099511628211u;
+    for (const unsigned char *c = (const unsigned char *)addr; *c; c++)
+        h = (h ^ *c) * 1099511628211u;
+    return h ? h : 1;
+}
+
+/*
+ * POST /api/v1/signup {"uln", "given_name", "family_name",
+ * "date_of_birth", "code", "login", "password"}: public. A person creates
+ * the learner account of a ULN (lrs_plr_signup). Attempts from one
+ * address share the sign-in rate limit.
+ */
+void lrsd_h_signup(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
+    json_t *body = lrsd_json_body(r);
+    const char *v[7] = {NULL};
+    static const char *const keys[7] = {
+        "uln",  "given_name", "family_name", "date_of_birth",
+        "code", "login",      "password",
+    };
+    static const size_t max[7] = {10, 35, 35, 10, 20, LRS_LOGIN_MAX, 1024};
+    struct lrs_signup in;
+    struct lrs_store *s;
+    struct lrs_user u;
+    int64_t retry_ms = 0;
+    enum lrs_err err;
+
+    if (!body)
+        return;
+    for (size_t i = 0; i < 7; i++)
+        if (!lrsd_json_str(r, body, keys[i], LRSD_JSON_REQUIRED, max[i], &v[i]))
+            goto out;
+    if (lrs_ratelimit_take(lrsd_app.signin_limit, lrsd_signup_key(r->addr),
+                           now_ms(), &retry_ms) != LRS_OK) {
+        lrsd_reply_error(r, 429, "LRSD0429", NULL,
+                         "too many attempts; try again later");
+        goto out;
+    }
+    in = (struct lrs_signup){lrs_str_c(v[0]), lrs_str_c(v[1]), lrs_str_c(v[2]),
+                             lrs_str_c(v[3]), lrs_str_c(v[4]), lrs_str_c(v[5]),
+                             lrs_str_c(v[6])};
+    s = lrsd_store(r);
+    if (!s)
+        goto out;
+    err = lrs_plr_signup(s, &actor, &in, LRS_AUTH_COST_INTERACTIVE, &u, &d);
+    if (err) {
+        reply_err(r, err, &d);
+        goto out;
+    }
+    lrsd_reply_json(r, 201,
+                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u.id,
+                              "login", u.login, "uln", u.uln));
+out:
+    json_decref(body);
+}

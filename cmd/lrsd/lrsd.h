@@ -443,6 +443,10 @@ void lrsd_h_share_revoke(struct lrsd_req *r);
 void lrsd_h_share_open(struct lrsd_req *r);
 void lrsd_h_shares_list(struct lrsd_req *r);
 void lrsd_h_consent_set(struct lrsd_req *r);
+void lrsd_h_invite_create(struct lrsd_req *r);
+void lrsd_h_signup(struct lrsd_req *r);
+/** The rate-limit key of sign-up attempts from address `addr`. */
+uint64_t lrsd_signup_key(const char *addr);
 void lrsd_h_learner_search(struct lrsd_req *r);
 void lrsd_h_learner_register(struct lrsd_req *r);
 void lrsd_h_batch_upload(struct lrsd_req *r);

@@ -17,6 +17,8 @@
  *   pages_me.c        a learner's own record and PLR, their choice of
  *                     who may read it, share links, the printable PLR,
  *                     and the public page a share link opens
+ *   pages_signup.c    sign-up codes for learners, and a learner creating
+ *                     their own account with one
  *   pages_verify.c    verify a learner (verifyLearner), for AOs
  *   pages_school.c    the school side: the pupil roster, the ULN-request
  *                     CTF, the returned CTF's import, census readiness,
@@ -329,6 +331,10 @@ void lrsd_p_me_shares(struct lrsd_req *r);
 void lrsd_p_me_shares_post(struct lrsd_req *r);
 void lrsd_p_me_share_revoke(struct lrsd_req *r);
 void lrsd_p_shared(struct lrsd_req *r);
+void lrsd_p_invites(struct lrsd_req *r);
+void lrsd_p_invites_post(struct lrsd_req *r);
+void lrsd_p_signup(struct lrsd_req *r);
+void lrsd_p_signup_post(struct lrsd_req *r);
 void lrsd_p_verify_post(struct lrsd_req *r);
 void lrsd_p_password(struct lrsd_req *r);
 void lrsd_p_password_post(struct lrsd_req *r);

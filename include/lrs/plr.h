@@ -27,6 +27,8 @@
 #ifndef LRS_PLR_H
 #define LRS_PLR_H
 
+#include <lrs/accounts.h>
+#include <lrs/auth.h>
 #include <lrs/base.h>
 #include <lrs/csv.h>
 #include <lrs/ids.h>
@@ -400,13 +402,52 @@ typedef enum lrs_err (*lrs_store_share_fn)(const struct lrs_share *sh,
 
 /**
  * Stream the shares of learner `uln` (revoked and expired ones too) in id
- * order. NEEDSWORK: plr_shares has no index on uln, so this reads the
- * table; add one with the next PLR migration.
+ * order.
  */
 LRS_API LRS_NODISCARD enum lrs_err lrs_store_share_scan(struct lrs_store *s,
                                                         const char *uln,
                                                         lrs_store_share_fn fn,
                                                         void *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Sign-up codes                                                      */
+/* ------------------------------------------------------------------ */
+
+/** Bytes of a stored code hash with its NUL (an argon2id string). */
+#define LRS_INVITE_HASH_SIZE 128
+
+/**
+ * A one-time code with which a person creates the learner account of
+ * `uln` (lrs_plr_signup). The code itself is never stored.
+ */
+struct lrs_invite {
+    int64_t id;
+    char uln[LRS_ULN_SIZE];               /* the learner (a master) */
+    char code_hash[LRS_INVITE_HASH_SIZE]; /* argon2id of the code */
+    int64_t created_ms;                   /* set by the store */
+    int64_t expires_ms;                   /* unusable from then */
+    int64_t used_ms;                      /* redeemed or replaced, 0 */
+    int64_t account_id;                   /* the account it made, 0 */
+    int32_t attempts;                     /* wrong codes tried */
+    int64_t user_id;                      /* who issued it */
+    int64_t org_id;
+};
+
+/** Insert `inv` (inv->id and created_ms set). */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_invite_insert(struct lrs_store *s, struct lrs_invite *inv);
+
+/**
+ * The newest code of learner `uln` not yet used (expired or not: the
+ * caller decides); LRS_ENOTFOUND when there is none.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_invite_live(struct lrs_store *s, const char *uln,
+                      struct lrs_invite *out);
+
+/** Write used_ms, account_id and attempts of invite inv->id. */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_invite_update(struct lrs_store *s, const struct lrs_invite *inv);
 
 /* ------------------------------------------------------------------ */
 /* Results upload (service)                                           */
@@ -630,5 +671,55 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_plr_entries_send(struct lrs_store *s, const char *ao_ukprn,
                      const char *school, lrs_store_entry_fn fn, void *ctx,
                      uint64_t *count, struct lrs_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* Learner accounts: sign-up codes (service, lib/service/invite.c)    */
+/* ------------------------------------------------------------------ */
+
+/** Bytes of a sign-up code as shown ("XXXX-XXXX-XXXX") and its NUL. */
+#define LRS_INVITE_CODE_SIZE 15
+/** Wrong tries after which a code stops working. */
+#define LRS_INVITE_MAX_ATTEMPTS 5
+
+/**
+ * Issue a one-time sign-up code for learner `uln` (its master when
+ * merged), usable until `expires_ms` (in the future; field "expires"),
+ * hashed at `cost` (lrs/auth.h; LRS_AUTH_COST_MIN in tests only). A code
+ * issued before for the same learner stops working. `code` receives the
+ * code to hand to the learner, shown once. Audit INVITE. LRS_ENOTFOUND
+ * (field "uln") when no learner has the ULN.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_plr_invite_create(struct lrs_store *s, const struct lrs_actor *actor,
+                      struct lrs_str uln, int64_t expires_ms,
+                      enum lrs_auth_cost cost, char code[LRS_INVITE_CODE_SIZE],
+                      struct lrs_invite *out, struct lrs_diag *diag);
+
+/** What a person gives to create their learner account (borrowed). */
+struct lrs_signup {
+    struct lrs_str uln;
+    struct lrs_str given_name, family_name; /* as the register has them */
+    struct lrs_str date_of_birth;           /* required */
+    struct lrs_str code;                    /* the sign-up code */
+    struct lrs_str login, password;         /* the new account's */
+};
+
+/**
+ * Create the learner account of in->uln: the details must verify exactly
+ * (lrs_verify_compare WSVRC001: names and date of birth as registered, not
+ * through a merge) and the code must be the learner's live one (not
+ * expired, not used, fewer than LRS_INVITE_MAX_ATTEMPTS wrong tries).
+ * Malformed fields are LRS_EINVAL naming the field; every other failure is
+ * one LRS_EINVAL (field "code") that does not say which part was wrong,
+ * and a wrong try against a live code is counted (and kept). A login in
+ * use is LRS_ECONFLICT (field "login"); a learner who has an account
+ * already (one each) LRS_ECONFLICT (field "uln"); the code stays usable. On
+ * success the code is used up, `out` (may be NULL) is the account (role
+ * learner, organisation 0), audit VERIFY and INVITE, one transaction.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_plr_signup(struct lrs_store *s, const struct lrs_actor *actor,
+               const struct lrs_signup *in, enum lrs_auth_cost cost,
+               struct lrs_user *out, struct lrs_diag *diag);
 
 #endif /* LRS_PLR_H */

@@ -164,6 +164,7 @@ enum lrs_audit_action {
     /* The school side (lrs/school.h): a school's pupil roster. */
     LRS_AUDIT_ROSTER_STORE, /* a school's roster was stored or replaced */
     LRS_AUDIT_ROSTER_READ,  /* a school's roster was read */
+    LRS_AUDIT_INVITE,     /* a sign-up code was issued or redeemed */
 };
 
 /** "read", "register", ... ; "unknown" for other values. Static. */
@@ -204,7 +205,7 @@ struct lrs_name_change {
 /* ------------------------------------------------------------------ */
 
 /** The schema version this program writes (lib/store migrations). */
-#define LRS_STORE_SCHEMA_VERSION 8
+#define LRS_STORE_SCHEMA_VERSION 9
 
 enum lrs_store_open_flags {
     /** Create the database if missing (`lrs init`); otherwise a missing

@@ -255,3 +255,46 @@ enum lrs_err lrs_store_share_update(struct lrs_store *s,
         lrs__store_failed(s, err, "update a share");
     return lrs__store_txn_leave(s, own, err);
 }
+
+/* ------------------------------------------------------------------ */
+/* Sign-up codes                                                      */
+/* ------------------------------------------------------------------ */
+
+enum lrs_err lrs_store_invite_insert(struct lrs_store *s,
+                                     struct lrs_invite *inv)
+{
+    enum lrs_err err;
+    bool own;
+
+    err = lrs__store_txn_enter(s, &own);
+    if (err)
+        return err;
+    if (!inv->created_ms)
+        inv->created_ms = lrs__store_now_ms();
+    err = OPS(s)->invite_insert(ENG(s), inv);
+    if (err)
+        lrs__store_failed(s, err, "insert a sign-up code");
+    return lrs__store_txn_leave(s, own, err);
+}
+
+enum lrs_err lrs_store_invite_live(struct lrs_store *s, const char *uln,
+                                   struct lrs_invite *out)
+{
+    return read_done(s, OPS(s)->invite_live(ENG(s), uln, out),
+                     "read a sign-up code");
+}
+
+enum lrs_err lrs_store_invite_update(struct lrs_store *s,
+                                     const struct lrs_invite *inv)
+{
+    enum lrs_err err;
+    bool own;
+
+    err = lrs__store_txn_enter(s, &own);
+    if (err)
+        return err;
+    err = OPS(s)->invite_update(ENG(s), inv);
+    if (err && err != LRS_ENOTFOUND)
+        lrs__store_failed(s, err, "update a sign-up code");
+    return lrs__store_txn_leave(s, own, err);
+}

@@ -197,13 +197,15 @@ const char *lrs_audit_action_name(enum lrs_audit_action a)
         return "roster_store";
     case LRS_AUDIT_ROSTER_READ:
         return "roster_read";
+    case LRS_AUDIT_INVITE:
+        return "invite";
     }
     return "unknown";
 }
 
 enum lrs_audit_action lrs__audit_action_from_name(const char *name)
 {
-    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_ROSTER_READ; a++)
+    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_INVITE; a++)
         if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
             return (enum lrs_audit_action)a;
     return (enum lrs_audit_action)0;

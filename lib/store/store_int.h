@@ -306,6 +306,13 @@ struct lrs_store_ops {
     /** Stream the shares of learner `uln` in id order. */
     enum lrs_err (*share_scan)(void *e, const char *uln, lrs_store_share_fn fn,
                                void *ctx);
+    /** Insert a sign-up code and set inv->id. */
+    enum lrs_err (*invite_insert)(void *e, struct lrs_invite *inv);
+    /** The newest unused code of `uln`; LRS_ENOTFOUND when none. */
+    enum lrs_err (*invite_live)(void *e, const char *uln,
+                                struct lrs_invite *out);
+    /** Write used_ms, account_id, attempts; LRS_ENOTFOUND when none. */
+    enum lrs_err (*invite_update)(void *e, const struct lrs_invite *inv);
 
     /* -------- links (lib/store/<engine>/links.c, lrs/links.h) -------- */
 

@@ -4,7 +4,8 @@
 # key repeated within one file: DUPLICATE),
 # show a PLR (names must match: WSEC0208; consent: WSEC0206) and print it
 # as HTML, exam entries with the submissions routine, and shares. Share
-# tokens are random, so they go through a file. golden.py reads comments
+# tokens are random, so they go through a file; so are sign-up codes
+# (lrs user invite), masked with sed. golden.py reads comments
 # only before the first command, so all are here.
 $ lrs init > /dev/null
 $ printf 'uln,given_name,middle_names,family_name,previous_family_name,date_of_birth,gender,postcode,ability_to_share\n1000000043,Ann-Marie,,Smith-Jones,Brown,2008-03-02,2,SW1A 1AA,1\n1748529632,Robert,,O'"'"'Neill,,2008-05-06,1,M1 1AE,2\n1026893096,Ann,,Smith,,2008-03-02,2,SW1A 1AA,1\n' > reg.csv
@@ -131,4 +132,13 @@ $ lrs share open $(sed -n 's/^token: //p' share.txt)
 ? 1
 $ lrs share revoke 9
 2> lrs: id: no share 9
+? 1
+$ lrs user invite --uln 1000000043 | sed -e 's/until ....-..-../until DATE/' -e 's/^[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}$/CODE/'
+sign-up code for ULN 1000000043, until DATE:
+CODE
+$ lrs user invite --uln 6936002314
+2> lrs: uln: no learner has ULN 6936002314
+? 1
+$ lrs user invite --uln 1000000043 --expires 91
+2> lrs: --expires: must be a number of days from 1 to 90
 ? 1

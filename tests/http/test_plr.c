@@ -35,7 +35,7 @@
 static struct harness srv;
 /* Catherine Lee (shares), Sam Ward (does not), Kate Lee (merged into
  * Catherine), and a valid ULN nobody has. */
-static char uln_cat[LRS_ULN_SIZE], uln_sam[LRS_ULN_SIZE],
+static char uln_cat[LRS_ULN_SIZE], uln_sam[LRS_ULN_SIZE], uln_tom[LRS_ULN_SIZE],
     uln_kate[LRS_ULN_SIZE], uln_none[LRS_ULN_SIZE];
 static int64_t ao_a_id;
 
@@ -114,6 +114,7 @@ static int setup(void **state)
     s = harness_store_open(&srv);
     add_learner(s, "Catherine", "Lee", "2008-01-02", LRS_SHARE_YES, uln_cat);
     add_learner(s, "Sam", "Ward", "2007-05-06", LRS_SHARE_NO, uln_sam);
+    add_learner(s, "Tom", "Bell", "2009-07-15", LRS_SHARE_NO, uln_tom);
     add_learner(s, "Kate", "Leigh-Smith", "2008-02-01", LRS_SHARE_YES,
                 uln_kate);
     if (lrs_store_learner_merge(s, &actor, uln_kate, uln_cat, "duplicate",
@@ -815,6 +816,87 @@ static void test_plr__learner_sets_ability_to_share(void **state)
     json_decref(j);
 }
 
+/* ------------------------------------------------------------------ */
+/* Learner accounts: sign-up codes                                    */
+/* ------------------------------------------------------------------ */
+
+static json_t *signup_as(const char *uln, const char *given, const char *family,
+                         const char *dob, const char *code, long status)
+{
+    char body[512];
+
+    snprintf(body, sizeof body,
+             "{\"uln\":\"%s\",\"given_name\":\"%s\",\"family_name\":\"%s\","
+             "\"date_of_birth\":\"%s\",\"code\":\"%s\",\"login\":"
+             "\"new.learner\",\"password\":\"a long enough passphrase\"}",
+             uln, given, family, dob, code);
+    return call(WHO__COUNT, "POST", "/api/v1/signup", "application/json", body,
+                status);
+}
+
+/* A sign-up code for `uln`, issued by `w` and expected with `status`. */
+static void invite(enum who w, const char *uln, long status, char code[32])
+{
+    char body[128];
+    json_t *j;
+
+    snprintf(body, sizeof body, "{\"uln\":\"%s\"}", uln);
+    j = call(w, "POST", "/api/v1/invites", "application/json", body, status);
+    snprintf(code, 32, "%s", str(j, "code"));
+    json_decref(j);
+}
+
+static void test_signup__code_then_account(void **state)
+{
+    char code[32], sams[32];
+    int before;
+    json_t *j;
+
+    (void)state;
+    /* Only schools and operators issue codes. */
+    invite(AOA, uln_tom, 403, code);
+    invite(SAM, uln_tom, 403, code);
+    invite(OP, uln_none, 404, code);
+    before = audit_count(uln_tom, LRS_AUDIT_INVITE);
+    invite(TEACHER, uln_tom, 201, code);
+    assert_int_equal(strlen(code), 14);
+    assert_int_equal(audit_count(uln_tom, LRS_AUDIT_INVITE), before + 1);
+
+    /* Details that are not exactly the register's: one answer, field
+     * "code", that does not say what was wrong. */
+    j = signup_as(uln_tom, "Tom", "Bell", "2009-07-16", code, 400);
+    assert_string_equal(str(j, "field"), "code");
+    json_decref(j);
+    j = signup_as(uln_tom, "Tom", "Bel", "2009-07-15", code, 400);
+    assert_string_equal(str(j, "field"), "code");
+    json_decref(j);
+    j = signup_as(uln_tom, "Tom", "Bell", "2009-07-15", "AAAA-AAAA-AAAA", 400);
+    assert_string_equal(str(j, "field"), "code");
+    json_decref(j);
+    j = signup_as(uln_tom, "Tom", "Bell", "", code, 400);
+    assert_string_equal(str(j, "field"), "date_of_birth");
+    json_decref(j);
+    /* Sam has an account already (one each). */
+    invite(OP, uln_sam, 201, sams);
+    j = signup_as(uln_sam, "Sam", "Ward", "2007-05-06", sams, 409);
+    assert_string_equal(str(j, "field"), "uln");
+    json_decref(j);
+    /* The account, which then signs in. */
+    j = signup_as(uln_tom, "Tom", "Bell", "2009-07-15", code, 201);
+    assert_string_equal(str(j, "uln"), uln_tom);
+    assert_string_equal(str(j, "login"), "new.learner");
+    json_decref(j);
+    assert_int_equal(audit_count(uln_tom, LRS_AUDIT_INVITE), before + 2);
+    j = call(WHO__COUNT, "POST", "/api/v1/session", "application/json",
+             "{\"login\":\"new.learner\",\"password\":\"a long enough "
+             "passphrase\"}",
+             200);
+    json_decref(j);
+    /* Once only. */
+    j = signup_as(uln_tom, "Tom", "Bell", "2009-07-15", code, 400);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -828,6 +910,7 @@ int main(void)
         cmocka_unit_test(test_plr__learner_sees_only_their_own),
         cmocka_unit_test(test_shares__open_revoke_expire),
         cmocka_unit_test(test_plr__learner_sets_ability_to_share),
+        cmocka_unit_test(test_signup__code_then_account),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const struct lrs_actor actor = {7, 3, "test", NULL};
 
@@ -852,6 +853,162 @@ static void test_plr__everything_is_audited(void **state)
     lrs_store_free(s);
 }
 
+/* ------------------------------------------------------------------ */
+/* Learner accounts: sign-up codes                                    */
+/* ------------------------------------------------------------------ */
+
+static enum lrs_err signup(struct lrs_store *s, const char *uln,
+                           const char *given, const char *dob, const char *code,
+                           const char *login, struct lrs_user *u,
+                           struct lrs_diag *d)
+{
+    const struct lrs_signup in = {
+        lrs_str_c(uln),
+        lrs_str_c(given),
+        LRS_STR("Smith-Jones"),
+        lrs_str_c(dob),
+        lrs_str_c(code),
+        lrs_str_c(login),
+        LRS_STR("a long enough passphrase"),
+    };
+
+    *d = (struct lrs_diag)LRS_DIAG_INIT;
+    return lrs_plr_signup(s, &actor, &in, LRS_AUTH_COST_MIN, u, d);
+}
+
+static int64_t days_on(int n)
+{
+    return (int64_t)time(NULL) * 1000 + (int64_t)n * 86400000;
+}
+
+static void test_plr__signup_needs_exact_details_and_a_live_code(void **state)
+{
+    struct lrs_store *s = world();
+    struct lrs_diag d = LRS_DIAG_INIT;
+    char code[LRS_INVITE_CODE_SIZE], old[LRS_INVITE_CODE_SIZE], typed[32];
+    struct lrs_invite inv;
+    struct lrs_user u, got;
+
+    (void)state;
+    assert_int_equal(lrs_auth_init(), LRS_OK);
+    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_ANN),
+                                           days_on(14), LRS_AUTH_COST_MIN, old,
+                                           &inv, &d),
+                     LRS_OK);
+    assert_int_equal(strlen(old), 14);
+    assert_true(old[4] == '-' && old[9] == '-');
+    assert_null(strstr(inv.code_hash, old)); /* only a hash is kept */
+    /* A second code ends the first. */
+    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_ANN),
+                                           days_on(14), LRS_AUTH_COST_MIN, code,
+                                           NULL, &d),
+                     LRS_OK);
+    assert_int_equal(
+        signup(s, ULN_ANN, "Ann-Marie", "2008-03-02", old, "ann", &u, &d),
+        LRS_EINVAL);
+    assert_string_equal(d.field, "code");
+    /* Personal details alone, or nearly right, are not enough: a wrong
+     * date of birth, a similar name (WSVRC003), the merged ULN (WSVRC002)
+     * all get the same answer. */
+    assert_int_equal(
+        signup(s, ULN_ANN, "Ann-Marie", "2008-03-03", code, "ann", &u, &d),
+        LRS_EINVAL);
+    assert_string_equal(d.field, "code");
+    assert_int_equal(
+        signup(s, ULN_ANN, "Anne-Marie", "2008-03-02", code, "ann", &u, &d),
+        LRS_EINVAL);
+    assert_int_equal(
+        signup(s, ULN_OLD, "Ann-Marie", "2008-03-02", code, "ann", &u, &d),
+        LRS_EINVAL);
+    /* Malformed fields are named. */
+    assert_int_equal(signup(s, ULN_ANN, "Ann-Marie", "", code, "ann", &u, &d),
+                     LRS_EINVAL);
+    assert_string_equal(d.field, "date_of_birth");
+    assert_int_equal(
+        signup(s, ULN_ANN, "Ann-Marie", "2008-03-02", "12", "ann", &u, &d),
+        LRS_EINVAL);
+    assert_string_equal(d.field, "code");
+    /* Exact details and the code (typed in lower case, without hyphens):
+     * the account, a learner of the LRS linked to the ULN. */
+    snprintf(typed, sizeof typed, "%.4s %.4s%.4s", code, code + 5, code + 10);
+    for (char *c = typed; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    assert_int_equal(signup(s, ULN_ANN, "Ann-Marie", "02/03/2008", typed,
+                            "ann.marie", &u, &d),
+                     LRS_OK);
+    assert_int_equal(lrs_store_user_get_by_login(s, "ann.marie", &got), LRS_OK);
+    assert_int_equal(got.roles, LRS_ROLE_LEARNER);
+    assert_string_equal(got.uln, ULN_ANN);
+    assert_int_equal(got.org_id, 0);
+    assert_int_equal(
+        lrs_auth_password_verify(got.password_hash,
+                                 LRS_STR("a long enough passphrase")),
+        LRS_OK);
+    /* Once only. */
+    assert_int_equal(
+        signup(s, ULN_ANN, "Ann-Marie", "2008-03-02", code, "someone", &u, &d),
+        LRS_EINVAL);
+    assert_int_equal(lrs_store_user_get_by_login(s, "someone", &got),
+                     LRS_ENOTFOUND);
+    /* No learner, no code. */
+    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_NONE),
+                                           days_on(1), LRS_AUTH_COST_MIN, code,
+                                           NULL, &d),
+                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_ANN),
+                                           days_on(0) - 1, LRS_AUTH_COST_MIN,
+                                           code, NULL, &d),
+                     LRS_EINVAL);
+    lrs_store_free(s);
+}
+
+static void test_plr__signup_code_stops_after_wrong_tries(void **state)
+{
+    struct lrs_store *s = world();
+    struct lrs_diag d = LRS_DIAG_INIT;
+    char code[LRS_INVITE_CODE_SIZE], wrong[LRS_INVITE_CODE_SIZE];
+    struct lrs_invite inv;
+    struct lrs_user u;
+
+    (void)state;
+    assert_int_equal(lrs_auth_init(), LRS_OK);
+    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_ANN),
+                                           days_on(14), LRS_AUTH_COST_MIN, code,
+                                           NULL, &d),
+                     LRS_OK);
+    memcpy(wrong, code, sizeof wrong);
+    wrong[0] = wrong[0] == '2' ? '3' : '2';
+    /* Each wrong try is kept, though the attempt itself fails. */
+    for (int i = 0; i < LRS_INVITE_MAX_ATTEMPTS; i++)
+        assert_int_equal(
+            signup(s, ULN_ANN, "Ann-Marie", "2008-03-02", wrong, "ann", &u, &d),
+            LRS_EINVAL);
+    assert_int_equal(lrs_store_invite_live(s, ULN_ANN, &inv), LRS_OK);
+    assert_int_equal(inv.attempts, LRS_INVITE_MAX_ATTEMPTS);
+    assert_int_equal(
+        signup(s, ULN_ANN, "Ann-Marie", "2008-03-02", code, "ann", &u, &d),
+        LRS_EINVAL);
+    /* An expired code does not work either (made in the store, as time
+     * passing would), and the right one then does. */
+    memset(&inv, 0, sizeof inv);
+    memcpy(inv.uln, ULN_ANN, sizeof inv.uln);
+    assert_int_equal(lrs_auth_password_hash(LRS_STR("23456789ABCD"),
+                                            LRS_AUTH_COST_MIN, inv.code_hash),
+                     LRS_OK);
+    inv.expires_ms = days_on(0) - 1000;
+    assert_int_equal(lrs_store_invite_insert(s, &inv), LRS_OK);
+    assert_int_equal(signup(s, ULN_ANN, "Ann-Marie", "2008-03-02",
+                            "2345-6789-ABCD", "ann", &u, &d),
+                     LRS_EINVAL);
+    inv.expires_ms = days_on(1);
+    assert_int_equal(lrs_store_invite_insert(s, &inv), LRS_OK);
+    assert_int_equal(signup(s, ULN_ANN, "Ann-Marie", "2008-03-02",
+                            "2345-6789-ABCD", "ann", &u, &d),
+                     LRS_OK);
+    lrs_store_free(s);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -861,6 +1018,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_plr__share_round_trip),
         cmocka_unit_test(test_plr__share_scan_is_per_learner),
         cmocka_unit_test(test_plr__consent_set_by_the_learner),
+        cmocka_unit_test(test_plr__signup_needs_exact_details_and_a_live_code),
+        cmocka_unit_test(test_plr__signup_code_stops_after_wrong_tries),
         cmocka_unit_test(test_plr__verify_codes),
         cmocka_unit_test(test_plr__verify_rejects_bad_input),
         cmocka_unit_test(test_plr__name_levels),

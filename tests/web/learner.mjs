@@ -1,5 +1,7 @@
 // learner.mjs - a learner's journey in a real browser (docs/web.md,
-// docs/plr.md): sign in, see their PLR, choose who may read it (and an
+// docs/plr.md): an operator gives a learner a sign-up code, a person
+// creates the account with it (refused on details that are nearly right),
+// and signs in; then a learner signs in, sees their PLR, choose who may read it (and an
 // awarding organisation's read follows the choice), make a share link of
 // chosen results, open it signed out and see only the verified results
 // and who awarded them, stop sharing it and see it gone, and print the
@@ -30,8 +32,10 @@ const CHROMIUM_ARGS = [
 // Synthetic learners, never real people. Ruth has not seen the privacy
 // notice (AbilityToShare 0), so organisations may not read her record.
 const RUTH = '1000000043'
+const TOM = '1748529632'
 const LEARNERS = `uln,given_name,middle_names,family_name,date_of_birth,gender,postcode,ability_to_share
 ${RUTH},Ruth,,Okafor,2008-03-02,2,SW1A 1AA,0
+${TOM},Tomás,,Bell,2009-07-15,1,M1 1AE,0
 `
 // Maths and English final; Physics provisional (never shown by a share).
 const RESULTS = `uln,given_name,family_name,subject_code,subject,qualification_type,level,grade,award_date,status
@@ -136,6 +140,7 @@ async function setUp () {
     '--ao', '10000001', '--ao-name', 'Exam Board', '--db', db], { stdio: 'ignore' })
   execFileSync(env.MKUSER_BIN, [db, 'ruth', PASSWORD, 'learner', RUTH])
   execFileSync(env.MKUSER_BIN, [db, 'ao.alex', PASSWORD, 'ao'])
+  execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
   await startLrsd()
   browser = await chromium.launch({
     executablePath: env.CHROMIUM || '/usr/bin/chromium',
@@ -176,7 +181,78 @@ async function aoReadsPlr () {
 
 let shareUrl = ''
 
+async function signIn (login) {
+  await page.goto(base + '/sign-in')
+  await page.fill('#username', login)
+  await page.fill('#password', PASSWORD)
+  await page.click('#sign-in')
+}
+
 async function journeys () {
+  let tomCode = ''
+  await step('an operator gives a learner a sign-up code, shown once', async () => {
+    await signIn('ops.anna')
+    await page.click('#accept')
+    await page.goto(base + '/invites')
+    assert.equal(await page.textContent('h1'), 'Give a learner a sign-up code')
+    await page.fill('#uln', '1748529631')
+    await page.click('#issue')
+    assert.deepEqual(await errors(), ['Enter a ULN of 10 digits with a correct check digit'])
+    await checkPage()
+    await page.fill('#uln', TOM)
+    await page.click('#issue')
+    assert.equal(await page.textContent('h1'), 'Sign-up code')
+    tomCode = (await page.textContent('#invite-code')).trim()
+    assert.match(tomCode, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
+    await checkPage()
+    await shot('invite')
+    await page.click('#sign-out')
+  })
+
+  await step('a person creates the learner account with exact details and the code', async () => {
+    await page.goto(base + '/signup')
+    assert.equal(await page.textContent('h1'), 'Create your learner account')
+    await page.click('#create-account')
+    assert.equal((await errors()).length, 7, 'every missing field named')
+    await checkPage()
+    await shot('signup-errors')
+    const fill = async (day, code) => {
+      await page.fill('#uln', TOM)
+      await page.fill('#given_name', 'Tomás')
+      await page.fill('#family_name', 'Bell')
+      await page.fill('#dob-day', day)
+      await page.fill('#dob-month', '7')
+      await page.fill('#dob-year', '2009')
+      await page.fill('#code', code)
+      await page.fill('#login', 'tom.bell')
+      await page.fill('#password', PASSWORD)
+      await page.click('#create-account')
+    }
+    // Details nearly right: the one answer, which says nothing of which.
+    await fill('16', tomCode)
+    const refused = await errors()
+    assert.equal(refused.length, 1)
+    assert.match(refused[0], /details or the code do not match/)
+    assert.equal(await page.inputValue('#password'), '', 'password not echoed')
+    await checkPage()
+    await shot('signup-refused')
+    await fill('15', tomCode.toLowerCase())
+    assert.equal(await page.textContent('h1'), 'Your account has been created')
+    await checkPage()
+    await page.click('#sign-in-link')
+    await page.fill('#username', 'tom.bell')
+    await page.fill('#password', PASSWORD)
+    await page.click('#sign-in')
+    await page.click('#accept')
+    assert.equal(new URL(page.url()).pathname, '/me')
+    assert.equal(await page.textContent('h1'), 'Tomás Bell')
+    await page.click('#sign-out')
+    // The code is used up.
+    await page.goto(base + '/signup')
+    await fill('15', tomCode)
+    assert.match((await errors())[0], /details or the code do not match/)
+  })
+
   await step('the learner signs in and sees their own record', async () => {
     await page.goto(base + '/me')
     assert.equal(new URL(page.url()).pathname, '/sign-in')

@@ -661,6 +661,9 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     .share_get = lrs__pg_share_get,
     .share_update = lrs__pg_share_update,
     .share_scan = lrs__pg_share_scan,
+    .invite_insert = lrs__pg_invite_insert,
+    .invite_live = lrs__pg_invite_live,
+    .invite_update = lrs__pg_invite_update,
     /* links */
     .link_insert = lrs__pg_link_insert,
     .link_scan = lrs__pg_link_scan,

@@ -265,6 +265,11 @@ enum lrs_err lrs__pg_share_get(void *e, int64_t id, const uint8_t *hash,
 enum lrs_err lrs__pg_share_update(void *e, const struct lrs_share *sh);
 enum lrs_err lrs__pg_share_scan(void *e, const char *uln, lrs_store_share_fn fn,
                                 void *ctx);
+extern const char *const lrs__pg_invite_migration[];
+enum lrs_err lrs__pg_invite_insert(void *e, struct lrs_invite *inv);
+enum lrs_err lrs__pg_invite_live(void *e, const char *uln,
+                                 struct lrs_invite *out);
+enum lrs_err lrs__pg_invite_update(void *e, const struct lrs_invite *inv);
 
 /* links.c: the link ops (store_int.h) and their migration. */
 /** The statements of the links migration (NULL-terminated). */

@@ -17,6 +17,25 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
+/* Schema 9: learners' one-time sign-up codes (docs/plr.md, "Learner
+ * accounts"), and the index a learner's list of shares reads. */
+const char *const lrs__sqlite_invite_migration[] = {
+    "CREATE TABLE learner_invites ("
+    " id INTEGER PRIMARY KEY,"
+    " uln INTEGER NOT NULL REFERENCES learners(uln),"
+    " code_hash TEXT NOT NULL,"
+    " created_ms INTEGER NOT NULL,"
+    " expires_ms INTEGER NOT NULL,"
+    " used_ms INTEGER NOT NULL DEFAULT 0,"
+    " account_id INTEGER NOT NULL DEFAULT 0,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " user_id INTEGER NOT NULL,"
+    " org_id INTEGER NOT NULL)",
+    "CREATE INDEX learner_invites_uln ON learner_invites (uln, used_ms, id)",
+    "CREATE INDEX plr_shares_uln ON plr_shares (uln, id)",
+    NULL,
+};
+
 /* The PLR tables. Version 1's achievements and plr_shares were
  * placeholders that nothing wrote to; they are replaced. The key of an
  * awarding organisation's learning event is (ao_ukprn, uln,
@@ -113,6 +132,10 @@ const char *const lrs__sqlite_plr_migration[] = {
     " date_of_birth, gender, verify_code, verify_flags, submitted_ms,"         \
     " amended_ms, sent_ms"
 
+#define INVITE_COLS                                                            \
+    "id, uln, code_hash, created_ms, expires_ms, used_ms, account_id,"         \
+    " attempts, user_id, org_id"
+
 #define SHARE_COLS                                                             \
     "id, uln, token_hash, items, created_ms, expires_ms, revoked_ms, views,"   \
     " last_view_ms, user_id, org_id"
@@ -134,6 +157,9 @@ enum plr_stmt {
     P_SHARE_BY_HASH,
     P_SHARE_UPDATE,
     P_SHARE_SCAN,
+    P_INVITE_INSERT,
+    P_INVITE_LIVE,
+    P_INVITE_UPDATE,
     P__COUNT
 };
 
@@ -191,6 +217,14 @@ static const char *const sql[P__COUNT] = {
     [P_SHARE_GET] = "SELECT " SHARE_COLS " FROM plr_shares WHERE id = ?1",
     [P_SHARE_BY_HASH] = "SELECT " SHARE_COLS " FROM plr_shares"
                         " WHERE token_hash = ?1",
+    [P_INVITE_INSERT] = "INSERT INTO learner_invites (" INVITE_COLS ")"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [P_INVITE_LIVE] = "SELECT " INVITE_COLS " FROM learner_invites"
+                      " WHERE uln = ?1 AND used_ms = 0"
+                      " ORDER BY id DESC LIMIT 1",
+    [P_INVITE_UPDATE] = "UPDATE learner_invites"
+                        " SET used_ms = ?2, account_id = ?3, attempts = ?4"
+                        " WHERE id = ?1",
     [P_SHARE_SCAN] = "SELECT " SHARE_COLS " FROM plr_shares WHERE uln = ?1"
                      " ORDER BY id",
     [P_SHARE_UPDATE] = "UPDATE plr_shares SET revoked_ms = ?2,"
@@ -836,5 +870,78 @@ enum lrs_err lrs__sqlite_share_scan(void *e, const char *uln,
     sqlite3_reset(st);
     if (!err && rc != SQLITE_DONE)
         err = lrs__sqlite_fail(e, rc);
+    return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sign-up codes                                                      */
+/* ------------------------------------------------------------------ */
+
+static void read_invite(sqlite3_stmt *st, void *out)
+{
+    struct lrs_invite *inv = out;
+
+    memset(inv, 0, sizeof *inv);
+    inv->id = sqlite3_column_int64(st, 0);
+    col_uln(st, 1, inv->uln);
+    col_text(st, 2, inv->code_hash, sizeof inv->code_hash);
+    inv->created_ms = sqlite3_column_int64(st, 3);
+    inv->expires_ms = sqlite3_column_int64(st, 4);
+    inv->used_ms = sqlite3_column_int64(st, 5);
+    inv->account_id = sqlite3_column_int64(st, 6);
+    inv->attempts = sqlite3_column_int(st, 7);
+    inv->user_id = sqlite3_column_int64(st, 8);
+    inv->org_id = sqlite3_column_int64(st, 9);
+}
+
+enum lrs_err lrs__sqlite_invite_insert(void *e, struct lrs_invite *inv)
+{
+    enum lrs_err err;
+    sqlite3_stmt *st = stmt(e, P_INVITE_INSERT, &err);
+    int rc;
+
+    if (!st)
+        return err;
+    rc = bind_uln(st, 2, inv->uln);
+    rc = rc ? rc : bind_str(st, 3, inv->code_hash);
+    rc = rc ? rc : sqlite3_bind_int64(st, 4, inv->created_ms);
+    rc = rc ? rc : sqlite3_bind_int64(st, 5, inv->expires_ms);
+    rc = rc ? rc : sqlite3_bind_int64(st, 6, inv->used_ms);
+    rc = rc ? rc : sqlite3_bind_int64(st, 7, inv->account_id);
+    rc = rc ? rc : sqlite3_bind_int(st, 8, inv->attempts);
+    rc = rc ? rc : sqlite3_bind_int64(st, 9, inv->user_id);
+    rc = rc ? rc : sqlite3_bind_int64(st, 10, inv->org_id);
+    err = step_done(e, st, rc);
+    if (!err)
+        inv->id = sqlite3_last_insert_rowid(lrs__sqlite_db(e));
+    return err;
+}
+
+enum lrs_err lrs__sqlite_invite_live(void *e, const char *uln,
+                                     struct lrs_invite *out)
+{
+    enum lrs_err err;
+    sqlite3_stmt *st = stmt(e, P_INVITE_LIVE, &err);
+
+    if (!st)
+        return err;
+    return step_one(e, st, bind_uln(st, 1, uln), read_invite, out);
+}
+
+enum lrs_err lrs__sqlite_invite_update(void *e, const struct lrs_invite *inv)
+{
+    enum lrs_err err;
+    sqlite3_stmt *st = stmt(e, P_INVITE_UPDATE, &err);
+    int rc;
+
+    if (!st)
+        return err;
+    rc = sqlite3_bind_int64(st, 1, inv->id);
+    rc = rc ? rc : sqlite3_bind_int64(st, 2, inv->used_ms);
+    rc = rc ? rc : sqlite3_bind_int64(st, 3, inv->account_id);
+    rc = rc ? rc : sqlite3_bind_int(st, 4, inv->attempts);
+    err = step_done(e, st, rc);
+    if (!err && sqlite3_changes(lrs__sqlite_db(e)) == 0)
+        return LRS_ENOTFOUND;
     return err;
 }

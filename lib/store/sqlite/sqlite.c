@@ -1049,6 +1049,9 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .share_get = lrs__sqlite_share_get,
     .share_update = lrs__sqlite_share_update,
     .share_scan = lrs__sqlite_share_scan,
+    .invite_insert = lrs__sqlite_invite_insert,
+    .invite_live = lrs__sqlite_invite_live,
+    .invite_update = lrs__sqlite_invite_update,
     /* links */
     .link_insert = lrs__sqlite_link_insert,
     .link_scan = lrs__sqlite_link_scan,

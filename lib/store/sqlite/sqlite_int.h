@@ -125,6 +125,11 @@ enum lrs_err lrs__sqlite_entry_mark_sent(void *e, int64_t id, int64_t sent_ms);
 enum lrs_err lrs__sqlite_share_insert(void *e, struct lrs_share *sh);
 enum lrs_err lrs__sqlite_share_scan(void *e, const char *uln,
                                     lrs_store_share_fn fn, void *ctx);
+extern const char *const lrs__sqlite_invite_migration[];
+enum lrs_err lrs__sqlite_invite_insert(void *e, struct lrs_invite *inv);
+enum lrs_err lrs__sqlite_invite_live(void *e, const char *uln,
+                                     struct lrs_invite *out);
+enum lrs_err lrs__sqlite_invite_update(void *e, const struct lrs_invite *inv);
 enum lrs_err lrs__sqlite_share_get(void *e, int64_t id, const uint8_t *hash,
                                    struct lrs_share *out);
 enum lrs_err lrs__sqlite_share_update(void *e, const struct lrs_share *sh);

@@ -1,6 +1,6 @@
 /*
  * cmd_plr.c - the PLR commands: `lrs verify`, `lrs results upload`,
- * `lrs plr show`, `lrs entries submit|pending|send`, `lrs share
+ * `lrs plr show`, `lrs entries submit|pending|send|sent`, `lrs share
  * create|revoke|open` (lrs/plr.h, docs/plr.md).
  *
  * The store is `--db PATH`, else $LRS_DB, else ./var/lrs.db, as for the
@@ -32,7 +32,7 @@ static const struct lrs_actor cli_actor = LRS_ACTOR_CLI;
 /* The options every PLR command may take; NULL when not given. */
 struct opts {
     const char *db, *uln, *given, *family, *dob, *gender, *csv, *html;
-    const char *ao, *ao_name, *school, *expires;
+    const char *ao, *ao_name, *school, *expires, *submission;
     const char *pos[4]; /* positional arguments */
     int npos;
 };
@@ -53,6 +53,7 @@ static const struct {
     {"--ao-name", offsetof(struct opts, ao_name)},
     {"--school", offsetof(struct opts, school)},
     {"--expires", offsetof(struct opts, expires)},
+    {"--submission", offsetof(struct opts, submission)},
 };
 
 /* Parse argv[first..] into `o`; -1 on an unknown option or missing
@@ -484,6 +485,26 @@ static enum lrs_err print_entry(const struct lrs_entry *e, void *ctx)
     return LRS_OK;
 }
 
+/* lrs entries sent --ao UKPRN [--submission N]: the AO's view. */
+static int entries_sent(struct lrs_store *s, const struct opts *o)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    uint64_t number = 0;
+
+    if (o->submission &&
+        lrs_parse_u64(lrs_str_c(o->submission), 1, INT64_MAX, &number)) {
+        cli_error("--submission: must be a submission number");
+        return CLI_FAIL;
+    }
+    print_entry_head();
+    if (lrs_plr_entries_sent(s, &cli_actor, o->ao, (int64_t)number, print_entry,
+                             NULL, &d)) {
+        report(&d);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
+}
+
 static enum lrs_err entry_row(void *ctx, const struct lrs_entry_row *row)
 {
     char ln[24];
@@ -549,21 +570,25 @@ int cmd_entries(int argc, char **argv)
     static const char usage[] =
         "lrs entries submit FILE.csv --school REF --ao UKPRN [--db PATH]\n"
         "   or: lrs entries pending --ao UKPRN [--school REF] [--db PATH]\n"
-        "   or: lrs entries send --ao UKPRN [--school REF] [--db PATH]";
+        "   or: lrs entries send --ao UKPRN [--school REF] [--db PATH]\n"
+        "   or: lrs entries sent --ao UKPRN [--submission N] [--db PATH]";
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_store *s;
     struct opts o;
     uint64_t sent = 0;
+    int64_t number = 0;
     int rc = CLI_OK;
 
     if (parse(argc, argv, 1, &o) || o.npos < 1 || !o.ao ||
         (strcmp(o.pos[0], "submit") == 0 && (o.npos != 2 || !o.school)) ||
         (strcmp(o.pos[0], "submit") != 0 && o.npos != 1) ||
         (strcmp(o.pos[0], "submit") != 0 && strcmp(o.pos[0], "pending") != 0 &&
-         strcmp(o.pos[0], "send") != 0))
+         strcmp(o.pos[0], "send") != 0 && strcmp(o.pos[0], "sent") != 0))
         return cli_usage(usage, "Exam entries from a school to an awarding "
                                 "organisation, verified at submission; "
-                                "'send' is the submissions routine.\n");
+                                "'send' is the submissions routine; 'sent' "
+                                "what the AO was sent (the last version of "
+                                "each entry, or submission N).\n");
     s = open_db(o.db);
     if (!s)
         return CLI_FAIL;
@@ -576,15 +601,19 @@ int cmd_entries(int argc, char **argv)
             cli_error("%s", lrs_store_errmsg(s));
             rc = CLI_FAIL;
         }
+    } else if (strcmp(o.pos[0], "sent") == 0) {
+        rc = entries_sent(s, &o);
     } else {
         print_entry_head();
-        if (lrs_plr_entries_send(s, o.ao, o.school, print_entry, NULL, &sent,
-                                 &d)) {
+        if (lrs_plr_entries_send(s, &cli_actor, o.ao, o.school, print_entry,
+                                 NULL, &sent, &number, &d)) {
             report(&d);
             rc = CLI_FAIL;
+        } else if (sent) {
+            fprintf(stderr, "sent %llu entries to %s: submission %lld\n",
+                    (unsigned long long)sent, o.ao, (long long)number);
         } else {
-            fprintf(stderr, "sent %llu entries to %s\n",
-                    (unsigned long long)sent, o.ao);
+            fprintf(stderr, "nothing to send to %s\n", o.ao);
         }
     }
     lrs_store_free(s);

@@ -657,6 +657,9 @@ static enum lrs_err add_entry(const struct lrs_entry *e, void *ctx)
     if (l->sent_only && e->sent_ms == 0)
         return LRS_OK;
     j = entry_json(e);
+    if (j && e->submission)
+        json_object_set_new(j, "submission",
+                            json_integer((json_int_t)e->submission));
     return j && !json_array_append_new(l->arr, j) ? LRS_OK : LRS_ENOMEM;
 }
 
@@ -708,11 +711,13 @@ void lrsd_h_entries_send(struct lrsd_req *r)
     struct lrs_diag d = LRS_DIAG_INIT;
     struct entry_list l = {json_array(), false};
     char ref[LRS_PLR_CODE_SIZE];
+    const struct lrs_actor actor = lrsd_actor(r);
     const char *ao_arg = query(r, "ao");
     struct lrs_org ao;
     struct lrs_store *s;
     json_t *body = NULL;
     uint64_t count = 0;
+    int64_t number = 0;
     enum lrs_err err;
 
     if (!ao_arg && r->body.len) {
@@ -724,36 +729,49 @@ void lrsd_h_entries_send(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s || !school_and_ao(r, s, ao_arg, ref, &ao))
         goto out;
-    err = l.arr ? lrs_plr_entries_send(s, ao.ukprn, ref, add_entry, &l, &count,
-                                       &d)
+    err = l.arr ? lrs_plr_entries_send(s, &actor, ao.ukprn, ref, add_entry, &l,
+                                       &count, &number, &d)
                 : LRS_ENOMEM;
     if (err) {
         reply_err(r, err, &d);
         goto out;
     }
     lrsd_reply_json(r, 200,
-                    json_pack("{s:s, s:I, s:O}", "ao_ukprn", ao.ukprn, "sent",
-                              (json_int_t)count, "entries", l.arr));
+                    json_pack("{s:s, s:I, s:I, s:O}", "ao_ukprn", ao.ukprn,
+                              "sent", (json_int_t)count, "submission",
+                              (json_int_t)number, "entries", l.arr));
 out:
     json_decref(body);
     json_decref(l.arr);
 }
 
-/* GET /api/v1/entries: an AO's view, the entries sent to it only. */
+/*
+ * GET /api/v1/entries[?submission=N]: an AO's view, what it was sent as
+ * it was sent: the last sent version of each entry, or submission N.
+ */
 void lrsd_h_entries_ao(struct lrsd_req *r)
 {
+    struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
     struct entry_list l = {json_array(), true};
+    const char *sub = query(r, "submission");
     struct lrs_org ao;
-    struct lrs_store *s = lrsd_store(r);
+    struct lrs_store *s;
+    uint64_t number = 0;
     enum lrs_err err;
 
+    if (sub && lrs_parse_u64(lrs_str_c(sub), 1, INT64_MAX, &number)) {
+        lrsd_reply_error(r, 400, "WSEC0001", "submission",
+                         "submission must be a submission number");
+        goto out;
+    }
+    s = lrsd_store(r);
     if (!s || !caller_org(r, s, LRS_ORG_AO, &ao))
         goto out;
-    err = l.arr ? lrs_store_entry_scan(s, ao.ukprn, NULL, 0, add_entry, &l)
+    err = l.arr ? lrs_plr_entries_sent(s, &actor, ao.ukprn, (int64_t)number,
+                                       add_entry, &l, &d)
                 : LRS_ENOMEM;
     if (err) {
-        struct lrs_diag d = LRS_DIAG_INIT;
-
         reply_err(r, err, &d);
         goto out;
     }

@@ -6,7 +6,7 @@
  *
  * The calls are the JSON API's (h_plr.c): lrs_plr_results_upload() with
  * the caller's organisation as the AO (never a value from the browser),
- * lrs_store_entry_scan() of the entries sent to that AO only, and
+ * lrs_plr_entries_sent() of what was sent to that AO, as it was sent, and
  * lrs_plr_get() with the ULN and names, which refuses WSEC0208 (names do
  * not verify) and WSEC0206 (the learner does not share) and is audited.
  */
@@ -435,9 +435,7 @@ static enum lrs_err sent_row(const struct lrs_entry *e, void *ctx)
 {
     struct sent_list *l = ctx;
 
-    /* The AO sees what was sent to it (h_plr.c's GET /api/v1/entries). */
-    if (e->sent_ms == 0)
-        return LRS_OK;
+    /* The AO sees what was sent to it, as sent (GET /api/v1/entries). */
     page_entry_row(l->p, e, school_name(l, e->school));
     l->count++;
     return l->p->oom ? LRS_ENOMEM : LRS_OK;
@@ -446,6 +444,8 @@ static enum lrs_err sent_row(const struct lrs_entry *e, void *ctx)
 /* GET /entries/received: the entries and amendments sent to this AO. */
 void lrsd_p_entries_received(struct lrsd_req *r)
 {
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_actor actor;
     struct sent_list l;
     struct lrs_store *s;
     struct lrs_org ao;
@@ -468,7 +468,9 @@ void lrsd_p_entries_received(struct lrsd_req *r)
     memset(&l, 0, sizeof l);
     l.p = &p;
     l.s = s;
-    if (lrs_store_entry_scan(s, ao.ukprn, NULL, 0, sent_row, &l) != LRS_OK) {
+    actor = lrsd_actor(r);
+    if (lrs_plr_entries_sent(s, &actor, ao.ukprn, 0, sent_row, &l, &d) !=
+        LRS_OK) {
         page_fail(&p, 503, "Sorry, there is a problem with the service",
                   "The entries could not be read.");
         goto out;

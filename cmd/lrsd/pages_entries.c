@@ -452,6 +452,7 @@ void lrsd_p_entries_send(struct lrsd_req *r)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     char ref[LRS_PLR_CODE_SIZE], loc[64];
+    struct lrs_actor actor;
     struct page_form f;
     struct lrs_store *s;
     struct lrs_org ao;
@@ -467,8 +468,9 @@ void lrsd_p_entries_send(struct lrsd_req *r)
     s = page_store(&p);
     if (!s || !school_and_ao(&p, s, page_form_get(&f, "ao"), ref, &ao))
         goto out;
-    if (lrs_plr_entries_send(s, ao.ukprn, ref, NULL, NULL, &count, &d) !=
-        LRS_OK) {
+    actor = lrsd_actor(r);
+    if (lrs_plr_entries_send(s, &actor, ao.ukprn, ref, NULL, NULL, &count, NULL,
+                             &d) != LRS_OK) {
         page_fail(&p, 503, "Sorry, there is a problem with the service",
                   "The entries were not sent. Try again later.");
         goto out;

@@ -274,7 +274,11 @@ void lrsd_p_signup_post(struct lrsd_req *r)
     actor = lrsd_actor(r);
     err = lrs_plr_signup(s, &actor, &in, LRS_AUTH_COST_INTERACTIVE, NULL, &d);
     if (err == LRS_EINVAL || err == LRS_ECONFLICT) {
-        if (err == LRS_ECONFLICT)
+        if (err == LRS_ECONFLICT && d.field && strcmp(d.field, "uln") == 0)
+            page_error(&p, "uln",
+                       "You already have an account: sign in, or ask for its "
+                       "password to be reset");
+        else if (err == LRS_ECONFLICT)
             page_error(&p, "login", "That username is taken: choose another");
         else if (strcmp(page_field(d.field), "code") == 0)
             page_error(&p, "code",

@@ -329,6 +329,7 @@ struct lrs_entry {
     int64_t submitted_ms;             /* first submitted */
     int64_t amended_ms;               /* last changed */
     int64_t sent_ms;                  /* last sent to the AO, 0 never */
+    int64_t submission; /* sent versions only: the AO's submission number */
 };
 
 typedef enum lrs_err (*lrs_store_entry_fn)(const struct lrs_entry *e,
@@ -359,6 +360,40 @@ lrs_store_entry_scan(struct lrs_store *s, const char *ao_ukprn,
 /** Set sent_ms of entry `id`; LRS_ENOTFOUND when there is none. */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_entry_mark_sent(struct lrs_store *s, int64_t id, int64_t sent_ms);
+
+/** One send of entries to an awarding organisation. */
+struct lrs_entry_submission {
+    int64_t id;
+    char ao_ukprn[LRS_UKPRN_SIZE];
+    int64_t number;                 /* 1, 2, ... for each AO */
+    char school[LRS_PLR_CODE_SIZE]; /* the school that sent, "" every one */
+    int64_t sent_ms;
+    int64_t entry_count;
+    int64_t user_id, org_id; /* who sent it */
+};
+
+/**
+ * Insert `sub`: sub->id and sub->number (the AO's next) are assigned.
+ * LRS_ECONFLICT when another send took the number at the same time.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_entry_submission_add(struct lrs_store *s,
+                               struct lrs_entry_submission *sub);
+
+/** Keep entry `e` as it is sent in submission `submission_id`. */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_entry_version_add(struct lrs_store *s, int64_t submission_id,
+                            const struct lrs_entry *e);
+
+/**
+ * Stream what awarding organisation `ao_ukprn` was sent, in entry id
+ * order: the entries of its submission `number`, or with `number` 0 the
+ * last sent version of every entry. Each has e->submission and e->sent_ms
+ * of the send it came in. Do not call the store from `fn`.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_entry_sent_scan(struct lrs_store *s, const char *ao_ukprn,
+                          int64_t number, lrs_store_entry_fn fn, void *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Shares                                                             */
@@ -664,13 +699,29 @@ lrs_plr_entries_submit(struct lrs_store *s, const struct lrs_actor *actor,
 
 /**
  * The submissions routine: hand every pending entry of `school` (NULL:
- * every school) for `ao_ukprn` to `fn`, then mark them sent, in one
- * transaction. *count (may be NULL) receives how many were sent.
+ * every school) for `ao_ukprn` to `fn`, keep each as sent in a new
+ * numbered submission (lrs_store_entry_submission_add) and mark it sent,
+ * auditing ENTRY for each learner, in one transaction. *count (may be
+ * NULL) receives how many were sent and *submission (may be NULL) the
+ * submission's number, 0 when nothing was pending (no submission is
+ * made).
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_plr_entries_send(struct lrs_store *s, const char *ao_ukprn,
-                     const char *school, lrs_store_entry_fn fn, void *ctx,
-                     uint64_t *count, struct lrs_diag *diag);
+lrs_plr_entries_send(struct lrs_store *s, const struct lrs_actor *actor,
+                     const char *ao_ukprn, const char *school,
+                     lrs_store_entry_fn fn, void *ctx, uint64_t *count,
+                     int64_t *submission, struct lrs_diag *diag);
+
+/**
+ * The awarding organisation's view: what it was sent, as sent
+ * (lrs_store_entry_sent_scan: submission `number`, or 0 for the last sent
+ * version of each entry; an amendment not yet sent is not there), handed
+ * to `fn`, auditing ENTRY for each learner, in one transaction.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_plr_entries_sent(struct lrs_store *s, const struct lrs_actor *actor,
+                     const char *ao_ukprn, int64_t number,
+                     lrs_store_entry_fn fn, void *ctx, struct lrs_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* Learner accounts: sign-up codes (service, lib/service/invite.c)    */

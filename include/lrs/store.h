@@ -165,6 +165,7 @@ enum lrs_audit_action {
     LRS_AUDIT_ROSTER_STORE, /* a school's roster was stored or replaced */
     LRS_AUDIT_ROSTER_READ,  /* a school's roster was read */
     LRS_AUDIT_INVITE,     /* a sign-up code was issued or redeemed */
+    LRS_AUDIT_ENTRY,      /* an exam entry was sent to or listed by an AO */
 };
 
 /** "read", "register", ... ; "unknown" for other values. Static. */
@@ -205,7 +206,7 @@ struct lrs_name_change {
 /* ------------------------------------------------------------------ */
 
 /** The schema version this program writes (lib/store migrations). */
-#define LRS_STORE_SCHEMA_VERSION 9
+#define LRS_STORE_SCHEMA_VERSION 10
 
 enum lrs_store_open_flags {
     /** Create the database if missing (`lrs init`); otherwise a missing

@@ -1203,33 +1203,96 @@ static enum lrs_err gather(const struct lrs_entry *e, void *ctx)
     return LRS_OK;
 }
 
-enum lrs_err lrs_plr_entries_send(struct lrs_store *s, const char *ao_ukprn,
-                                  const char *school, lrs_store_entry_fn fn,
-                                  void *ctx, uint64_t *count,
+/* ENTRY audit rows for the learners of `p` (entries with a ULN). */
+static enum lrs_err audit_entries(struct lrs_store *s,
+                                  const struct lrs_actor *actor,
+                                  const struct pending *p,
+                                  struct lrs_diag *diag)
+{
+    enum lrs_err err = LRS_OK;
+
+    for (size_t i = 0; !err && i < p->count; i++)
+        if (p->items[i].uln[0])
+            err = lrs__service_audit(s, actor, LRS_AUDIT_ENTRY, p->items[i].uln,
+                                     diag);
+    return err;
+}
+
+enum lrs_err lrs_plr_entries_send(struct lrs_store *s,
+                                  const struct lrs_actor *actor,
+                                  const char *ao_ukprn, const char *school,
+                                  lrs_store_entry_fn fn, void *ctx,
+                                  uint64_t *count, int64_t *submission,
                                   struct lrs_diag *diag)
 {
     struct pending p = {NULL, 0, 0};
+    struct lrs_entry_submission sub;
     const int64_t now = now_ms();
+    enum lrs_err err;
+    bool own;
+
+    memset(&sub, 0, sizeof sub);
+    err = lrs__service_enter(s, &own, diag);
+    if (err)
+        return err;
+    err = lrs_store_entry_scan(s, ao_ukprn, school, LRS_ENTRY_SCAN_PENDING,
+                               gather, &p);
+    if (!err && p.count) {
+        snprintf(sub.ao_ukprn, sizeof sub.ao_ukprn, "%s", ao_ukprn);
+        snprintf(sub.school, sizeof sub.school, "%s", school ? school : "");
+        sub.sent_ms = now;
+        sub.entry_count = (int64_t)p.count;
+        sub.user_id = actor->user_id;
+        sub.org_id = actor->org_id;
+        err = lrs_store_entry_submission_add(s, &sub);
+    }
+    if (err && err != LRS_ENOMEM)
+        lrs__service_store_err(s, err, diag);
+    for (size_t i = 0; !err && i < p.count; i++) {
+        p.items[i].sent_ms = now;
+        p.items[i].submission = sub.number;
+        err = fn ? fn(&p.items[i], ctx) : LRS_OK;
+        if (!err)
+            err = lrs_store_entry_version_add(s, sub.id, &p.items[i]);
+        if (!err)
+            err = lrs_store_entry_mark_sent(s, p.items[i].id, now);
+        if (err && err != LRS_ENOMEM)
+            lrs__service_store_err(s, err, diag);
+    }
+    if (!err)
+        err = audit_entries(s, actor, &p, diag);
+    err = lrs__service_leave(s, own, err, diag);
+    if (!err && count)
+        *count = p.count;
+    if (!err && submission)
+        *submission = sub.number;
+    lrs_free(p.items);
+    return err;
+}
+
+enum lrs_err lrs_plr_entries_sent(struct lrs_store *s,
+                                  const struct lrs_actor *actor,
+                                  const char *ao_ukprn, int64_t number,
+                                  lrs_store_entry_fn fn, void *ctx,
+                                  struct lrs_diag *diag)
+{
+    struct pending p = {NULL, 0, 0};
     enum lrs_err err;
     bool own;
 
     err = lrs__service_enter(s, &own, diag);
     if (err)
         return err;
-    err = lrs_store_entry_scan(s, ao_ukprn, school, LRS_ENTRY_SCAN_PENDING,
-                               gather, &p);
+    /* Gathered first: the scan's callback may not call the store, and
+     * each learner shown is audited. */
+    err = lrs_store_entry_sent_scan(s, ao_ukprn, number, gather, &p);
     if (err && err != LRS_ENOMEM)
         lrs__service_store_err(s, err, diag);
-    for (size_t i = 0; !err && i < p.count; i++) {
-        err = fn ? fn(&p.items[i], ctx) : LRS_OK;
-        if (!err)
-            err = lrs_store_entry_mark_sent(s, p.items[i].id, now);
-        if (err && err != LRS_ENOMEM)
-            lrs__service_store_err(s, err, diag);
-    }
+    if (!err)
+        err = audit_entries(s, actor, &p, diag);
+    for (size_t i = 0; !err && fn && i < p.count; i++)
+        err = fn(&p.items[i], ctx);
     err = lrs__service_leave(s, own, err, diag);
-    if (!err && count)
-        *count = p.count;
     lrs_free(p.items);
     return err;
 }

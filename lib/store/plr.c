@@ -202,6 +202,48 @@ enum lrs_err lrs_store_entry_mark_sent(struct lrs_store *s, int64_t id,
     return lrs__store_txn_leave(s, own, err);
 }
 
+enum lrs_err lrs_store_entry_submission_add(struct lrs_store *s,
+                                            struct lrs_entry_submission *sub)
+{
+    enum lrs_err err;
+    bool own;
+
+    err = lrs__store_txn_enter(s, &own);
+    if (err)
+        return err;
+    if (!sub->sent_ms)
+        sub->sent_ms = lrs__store_now_ms();
+    err = OPS(s)->entry_submission_add(ENG(s), sub);
+    if (err)
+        lrs__store_failed(s, err, "add a submission of entries");
+    return lrs__store_txn_leave(s, own, err);
+}
+
+enum lrs_err lrs_store_entry_version_add(struct lrs_store *s,
+                                         int64_t submission_id,
+                                         const struct lrs_entry *e)
+{
+    enum lrs_err err;
+    bool own;
+
+    err = lrs__store_txn_enter(s, &own);
+    if (err)
+        return err;
+    err = OPS(s)->entry_version_add(ENG(s), submission_id, e);
+    if (err)
+        lrs__store_failed(s, err, "keep a sent exam entry");
+    return lrs__store_txn_leave(s, own, err);
+}
+
+enum lrs_err lrs_store_entry_sent_scan(struct lrs_store *s,
+                                       const char *ao_ukprn, int64_t number,
+                                       lrs_store_entry_fn fn, void *ctx)
+{
+    return read_done(s,
+                     OPS(s)->entry_sent_scan(ENG(s), ao_ukprn, number, fn, ctx),
+                     "read sent exam entries");
+}
+
 /* ------------------------------------------------------------------ */
 /* Shares                                                             */
 /* ------------------------------------------------------------------ */

@@ -199,13 +199,15 @@ const char *lrs_audit_action_name(enum lrs_audit_action a)
         return "roster_read";
     case LRS_AUDIT_INVITE:
         return "invite";
+    case LRS_AUDIT_ENTRY:
+        return "entry";
     }
     return "unknown";
 }
 
 enum lrs_audit_action lrs__audit_action_from_name(const char *name)
 {
-    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_INVITE; a++)
+    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_ENTRY; a++)
         if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
             return (enum lrs_audit_action)a;
     return (enum lrs_audit_action)0;

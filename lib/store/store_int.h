@@ -306,6 +306,15 @@ struct lrs_store_ops {
     /** Stream the shares of learner `uln` in id order. */
     enum lrs_err (*share_scan)(void *e, const char *uln, lrs_store_share_fn fn,
                                void *ctx);
+    /** Insert a submission; set sub->id and sub->number (the next). */
+    enum lrs_err (*entry_submission_add)(void *e,
+                                         struct lrs_entry_submission *sub);
+    /** Keep entry `en` as sent in submission `submission_id`. */
+    enum lrs_err (*entry_version_add)(void *e, int64_t submission_id,
+                                      const struct lrs_entry *en);
+    /** Stream what `ao` was sent (number 0: the last of each entry). */
+    enum lrs_err (*entry_sent_scan)(void *e, const char *ao, int64_t number,
+                                    lrs_store_entry_fn fn, void *ctx);
     /** Insert a sign-up code and set inv->id. */
     enum lrs_err (*invite_insert)(void *e, struct lrs_invite *inv);
     /** The newest unused code of `uln`; LRS_ENOTFOUND when none. */

@@ -3,10 +3,11 @@
 # merged ULN, a corrected grade, a re-upload that duplicates nothing, a
 # key repeated within one file: DUPLICATE),
 # show a PLR (names must match: WSEC0208; consent: WSEC0206) and print it
-# as HTML, exam entries with the submissions routine, and shares. Share
-# tokens are random, so they go through a file; so are sign-up codes
-# (lrs user invite), masked with sed. golden.py reads comments
-# only before the first command, so all are here.
+# as HTML, exam entries with the submissions routine and what the AO was
+# sent (each submission as sent), shares, and sign-up codes. Share
+# tokens are random, so they go through a file; sign-up codes (lrs user
+# invite) are masked with sed. golden.py reads comments only before the
+# first command, so all are here.
 $ lrs init > /dev/null
 $ printf 'uln,given_name,middle_names,family_name,previous_family_name,date_of_birth,gender,postcode,ability_to_share\n1000000043,Ann-Marie,,Smith-Jones,Brown,2008-03-02,2,SW1A 1AA,1\n1748529632,Robert,,O'"'"'Neill,,2008-05-06,1,M1 1AE,2\n1026893096,Ann,,Smith,,2008-03-02,2,SW1A 1AA,1\n' > reg.csv
 $ lrs import learners reg.csv
@@ -117,6 +118,21 @@ line,outcome,code,flags,note
 $ lrs entries pending --ao 10000001 --school 8012000
 candidate_number,qualification_code,series,uln,given_name,family_name,code,flags
 0002,8300,2025-06,1748529632,Robert,O'Neill,WSVRC001,
+0003,8300,2025-06,1026893096,Ann,Smith,WSVRC001,
+$ lrs entries sent --ao 10000001
+candidate_number,qualification_code,series,uln,given_name,family_name,code,flags
+0001,8300,2025-06,1000000043,Ann-Marie,Smith-Jones,WSVRC001,
+0002,8300,2025-06,1748529632,Robert,Jones,WSVRC005,VRF4 VRF5
+0003,8300,2025-06,,Cat,Brown,,
+$ lrs entries send --ao 10000001 --school 8012000 > /dev/null
+2> sent 2 entries to 10000001: submission 2
+$ lrs entries sent --ao 10000001 --submission 2
+candidate_number,qualification_code,series,uln,given_name,family_name,code,flags
+0002,8300,2025-06,1748529632,Robert,O'Neill,WSVRC001,
+0003,8300,2025-06,1026893096,Ann,Smith,WSVRC001,
+$ lrs entries sent --ao 10000001 --submission 1 | tail -1
+0003,8300,2025-06,,Cat,Brown,,
+$ lrs entries sent --ao 10000001 | tail -1
 0003,8300,2025-06,1026893096,Ann,Smith,WSVRC001,
 $ lrs share create 1000000043 --expires 7 > share.txt && sed 's/lrst_.*/lrst_.../' share.txt
 share 1 of ULN 1000000043 for 7 days

@@ -517,7 +517,8 @@ static void test_entries__verified_pending_sent_isolated(void **state)
     assert_int_equal(json_array_size(json_object_get(j, "entries")), 0);
     json_decref(j);
 
-    /* The amendment alone is pending, then sent (JSON form). */
+    /* The AO sees what it was sent, and not an amendment until it is
+     * sent: Sam Smith, not Sam Ward, in submission 1. */
     snprintf(csv, sizeof csv,
              "{\"ao\":\"" AO_A "\",\"entries\":[{\"candidate_number\":\"0003\","
              "\"qualification_code\":\"600/1166/X\",\"series\":\"2025-06\","
@@ -527,11 +528,37 @@ static void test_entries__verified_pending_sent_isolated(void **state)
     j = call(TEACHER, "POST", "/api/v1/entries", "application/json", csv, 200);
     assert_int_equal(summary(j, "amended"), 1);
     json_decref(j);
+    j = call(AOA, "GET", "/api/v1/entries", NULL, NULL, 200);
+    assert_string_equal(
+        str(json_array_get(json_object_get(j, "entries"), 2), "family_name"),
+        "Pupil");
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_array_get(json_object_get(j, "entries"), 2), "submission")),
+        1);
+    json_decref(j);
+    /* The amendment alone is pending, then sent (JSON form) as
+     * submission 2; the AO then sees it, and submission 1 as it was. */
     j = call(TEACHER, "POST", "/api/v1/entries/send", "application/json",
              "{\"ao\":\"" AO_A "\"}", 200);
     assert_int_equal(json_integer_value(json_object_get(j, "sent")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "submission")), 2);
     assert_string_equal(
         str(json_array_get(json_object_get(j, "entries"), 0), "uln"), uln_sam);
+    json_decref(j);
+    j = call(AOA, "GET", "/api/v1/entries", NULL, NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(j, "entries")), 3);
+    assert_string_equal(
+        str(json_array_get(json_object_get(j, "entries"), 2), "family_name"),
+        "Ward");
+    json_decref(j);
+    j = call(AOA, "GET", "/api/v1/entries?submission=1", NULL, NULL, 200);
+    assert_string_equal(
+        str(json_array_get(json_object_get(j, "entries"), 2), "family_name"),
+        "Pupil");
+    json_decref(j);
+    j = call(AOA, "GET", "/api/v1/entries?submission=x", NULL, NULL, 400);
+    assert_string_equal(str(j, "field"), "submission");
     json_decref(j);
 
     /* Roles and names. */

@@ -773,8 +773,9 @@ static void test_plr__entries_submissions_routine(void **state)
     assert_string_equal(r.out, "2 new WSVRC001;3 new WSVRC005;4 new WSVRC000;"
                                "5 rejected candidate_number;");
     assert_int_equal(sum.not_verified, 1);
-    assert_int_equal(
-        lrs_plr_entries_send(s, AO, "8012000", NULL, NULL, &sent, &d), LRS_OK);
+    assert_int_equal(lrs_plr_entries_send(s, &actor, AO, "8012000", NULL, NULL,
+                                          &sent, NULL, &d),
+                     LRS_OK);
     assert_int_equal(sent, 3);
     /* The ULN arrived for 0003, 0002's name was fixed: only those go. */
     assert_int_equal(
@@ -791,12 +792,101 @@ static void test_plr__entries_submissions_routine(void **state)
                                           count_entry, &n),
                      LRS_OK);
     assert_int_equal(n, 2);
-    assert_int_equal(lrs_plr_entries_send(s, AO, NULL, NULL, NULL, &sent, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_plr_entries_send(s, &actor, AO, NULL, NULL, NULL, &sent, NULL, &d),
+        LRS_OK);
     assert_int_equal(sent, 2);
-    assert_int_equal(lrs_plr_entries_send(s, AO, NULL, NULL, NULL, &sent, &d),
-                     LRS_OK);
+    assert_int_equal(
+        lrs_plr_entries_send(s, &actor, AO, NULL, NULL, NULL, &sent, NULL, &d),
+        LRS_OK);
     assert_int_equal(sent, 0);
+    lrs_store_free(s);
+}
+
+/* Each sent entry as "candidate:family_name:submission;". */
+static enum lrs_err note_sent(const struct lrs_entry *e, void *ctx)
+{
+    char *out = ctx;
+    const size_t len = strlen(out);
+
+    snprintf(out + len, 512 - len, "%s:%s:%lld;", e->candidate_number,
+             e->family_name, (long long)e->submission);
+    return LRS_OK;
+}
+
+static enum lrs_err count_entry_audit(const struct lrs_audit *a, void *ctx)
+{
+    *(int *)ctx += a->action == LRS_AUDIT_ENTRY;
+    return LRS_OK;
+}
+
+static void test_plr__entries_ao_sees_what_was_sent(void **state)
+{
+    struct lrs_store *s = world();
+    struct lrs_entries_summary sum;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct rows r;
+    char out[512] = "";
+    uint64_t sent = 0;
+    int64_t number = 0;
+    int audits = 0;
+
+    (void)state;
+    assert_int_equal(
+        submit(s,
+               EHEADER "0001,8300,2025-06,Ann-Marie,Smith-Jones," ULN_ANN "\n"
+                       "0002,8300,2025-06,Robert,Jones," ULN_BOB "\n",
+               &sum, &r),
+        LRS_OK);
+    /* Nothing is the AO's until sent. */
+    assert_int_equal(lrs_plr_entries_sent(s, &actor, AO, 0, note_sent, out, &d),
+                     LRS_OK);
+    assert_string_equal(out, "");
+    assert_int_equal(lrs_plr_entries_send(s, &actor, AO, NULL, NULL, NULL,
+                                          &sent, &number, &d),
+                     LRS_OK);
+    assert_int_equal(number, 1);
+    /* An amendment not yet sent is not the AO's: it sees Jones. */
+    assert_int_equal(
+        submit(s, EHEADER "0002,8300,2025-06,Robert,O'Neill," ULN_BOB "\n",
+               &sum, &r),
+        LRS_OK);
+    assert_int_equal(lrs_plr_entries_sent(s, &actor, AO, 0, note_sent, out, &d),
+                     LRS_OK);
+    assert_string_equal(out, "0001:Smith-Jones:1;0002:Jones:1;");
+    /* Sent: submission 2 holds the amendment alone; the AO's view is the
+     * last version of each; submission 1 is still as it was. */
+    assert_int_equal(lrs_plr_entries_send(s, &actor, AO, "8012000", NULL, NULL,
+                                          &sent, &number, &d),
+                     LRS_OK);
+    assert_int_equal(sent, 1);
+    assert_int_equal(number, 2);
+    out[0] = '\0';
+    assert_int_equal(lrs_plr_entries_sent(s, &actor, AO, 0, note_sent, out, &d),
+                     LRS_OK);
+    assert_string_equal(out, "0001:Smith-Jones:1;0002:O'Neill:2;");
+    out[0] = '\0';
+    assert_int_equal(lrs_plr_entries_sent(s, &actor, AO, 1, note_sent, out, &d),
+                     LRS_OK);
+    assert_string_equal(out, "0001:Smith-Jones:1;0002:Jones:1;");
+    out[0] = '\0';
+    assert_int_equal(lrs_plr_entries_sent(s, &actor, AO, 2, note_sent, out, &d),
+                     LRS_OK);
+    assert_string_equal(out, "0002:O'Neill:2;");
+    /* Another AO was sent nothing; nothing pending makes no submission. */
+    out[0] = '\0';
+    assert_int_equal(
+        lrs_plr_entries_sent(s, &actor, "10099999", 0, note_sent, out, &d),
+        LRS_OK);
+    assert_string_equal(out, "");
+    assert_int_equal(lrs_plr_entries_send(s, &actor, AO, NULL, NULL, NULL,
+                                          &sent, &number, &d),
+                     LRS_OK);
+    assert_int_equal(number, 0);
+    /* Bob's entry: sent twice and listed four times, each audited. */
+    assert_int_equal(
+        lrs_store_audit_scan(s, ULN_BOB, count_entry_audit, &audits), LRS_OK);
+    assert_int_equal(audits, 6);
     lrs_store_free(s);
 }
 
@@ -1029,6 +1119,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_plr__read_needs_names_and_consent),
         cmocka_unit_test(test_plr__share_expiry_and_revocation),
         cmocka_unit_test(test_plr__entries_submissions_routine),
+        cmocka_unit_test(test_plr__entries_ao_sees_what_was_sent),
         cmocka_unit_test(test_plr__everything_is_audited),
     };
     int rc;

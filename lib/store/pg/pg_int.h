@@ -266,6 +266,13 @@ enum lrs_err lrs__pg_share_update(void *e, const struct lrs_share *sh);
 enum lrs_err lrs__pg_share_scan(void *e, const char *uln, lrs_store_share_fn fn,
                                 void *ctx);
 extern const char *const lrs__pg_invite_migration[];
+extern const char *const lrs__pg_entry_versions_migration[];
+enum lrs_err lrs__pg_entry_submission_add(void *e,
+                                          struct lrs_entry_submission *sub);
+enum lrs_err lrs__pg_entry_version_add(void *e, int64_t submission_id,
+                                       const struct lrs_entry *en);
+enum lrs_err lrs__pg_entry_sent_scan(void *e, const char *ao, int64_t number,
+                                     lrs_store_entry_fn fn, void *ctx);
 enum lrs_err lrs__pg_invite_insert(void *e, struct lrs_invite *inv);
 enum lrs_err lrs__pg_invite_live(void *e, const char *uln,
                                  struct lrs_invite *out);

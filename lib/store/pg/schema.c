@@ -303,6 +303,7 @@ static const char *const *const migrations[] = {
     lrs__pg_model_migration,
     lrs__pg_roster_migration,
     lrs__pg_invite_migration,
+    lrs__pg_entry_versions_migration,
 };
 
 /* The schema_version table is the engine's own, outside the numbered
@@ -317,10 +318,10 @@ static const char drop_all[] =
     "DROP TABLE IF EXISTS schema_version, organisations, users, user_roles,"
     " api_tokens, learners, name_history, merges, batch_blobs, batch_jobs,"
     " batch_rows,"
-    " exceptions, achievements, plr_shares, grade_history, exam_entries, learner_invites, audit_log, uln_allocator,"
-    " sessions, settings, learner_links, non_matches, learner_identities,"
-    " match_models,"
-    " school_rosters"
+    " exceptions, achievements, plr_shares, grade_history, exam_entries,"
+    " learner_invites, entry_submissions, entry_versions, audit_log,"
+    " uln_allocator, sessions, settings, learner_links, non_matches,"
+    " learner_identities, match_models, school_rosters"
     " CASCADE;"
     "DROP SEQUENCE IF EXISTS uln_counter";
 

@@ -17,6 +17,45 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
+/* Schema 10: what each awarding organisation was sent, as sent
+ * (docs/plr.md "Exam entries"): numbered submissions and the version of
+ * each entry in them. */
+const char *const lrs__sqlite_entry_versions_migration[] = {
+    "CREATE TABLE entry_submissions ("
+    " id INTEGER PRIMARY KEY,"
+    " ao_ukprn TEXT NOT NULL,"
+    " number INTEGER NOT NULL,"
+    " school TEXT NOT NULL DEFAULT '',"
+    " sent_ms INTEGER NOT NULL,"
+    " entry_count INTEGER NOT NULL,"
+    " user_id INTEGER NOT NULL,"
+    " org_id INTEGER NOT NULL,"
+    " UNIQUE (ao_ukprn, number))",
+    "CREATE TABLE entry_versions ("
+    " id INTEGER PRIMARY KEY,"
+    " submission_id INTEGER NOT NULL REFERENCES entry_submissions(id),"
+    " entry_id INTEGER NOT NULL REFERENCES exam_entries(id),"
+    " school TEXT NOT NULL,"
+    " ao_ukprn TEXT NOT NULL,"
+    " series TEXT NOT NULL,"
+    " candidate_number TEXT NOT NULL,"
+    " qualification_code TEXT NOT NULL,"
+    " qualification_title TEXT NOT NULL DEFAULT '',"
+    " uci TEXT NOT NULL DEFAULT '',"
+    " uln INTEGER,"
+    " given_name TEXT NOT NULL,"
+    " family_name TEXT NOT NULL,"
+    " date_of_birth TEXT NOT NULL DEFAULT '',"
+    " gender INTEGER NOT NULL DEFAULT 0,"
+    " verify_code INTEGER NOT NULL DEFAULT 0,"
+    " verify_flags INTEGER NOT NULL DEFAULT 0,"
+    " submitted_ms INTEGER NOT NULL,"
+    " amended_ms INTEGER NOT NULL,"
+    " UNIQUE (submission_id, entry_id))",
+    "CREATE INDEX entry_versions_entry ON entry_versions (entry_id, id)",
+    NULL,
+};
+
 /* Schema 9: learners' one-time sign-up codes (docs/plr.md, "Learner
  * accounts"), and the index a learner's list of shares reads. */
 const char *const lrs__sqlite_invite_migration[] = {
@@ -132,6 +171,14 @@ const char *const lrs__sqlite_plr_migration[] = {
     " date_of_birth, gender, verify_code, verify_flags, submitted_ms,"         \
     " amended_ms, sent_ms"
 
+/* ENTRY_COLS of a sent version, with its send's time and number. */
+#define VERSION_COLS                                                           \
+    "v.entry_id, v.school, v.ao_ukprn, v.series, v.candidate_number,"          \
+    " v.qualification_code, v.qualification_title, v.uci, v.uln,"              \
+    " v.given_name, v.family_name, v.date_of_birth, v.gender,"                 \
+    " v.verify_code, v.verify_flags, v.submitted_ms, v.amended_ms,"            \
+    " s.sent_ms, s.number"
+
 #define INVITE_COLS                                                            \
     "id, uln, code_hash, created_ms, expires_ms, used_ms, account_id,"         \
     " attempts, user_id, org_id"
@@ -158,6 +205,10 @@ enum plr_stmt {
     P_SHARE_UPDATE,
     P_SHARE_SCAN,
     P_INVITE_INSERT,
+    P_SUBMISSION_ADD,
+    P_VERSION_ADD,
+    P_SENT_SCAN,
+    P_SENT_LATEST,
     P_INVITE_LIVE,
     P_INVITE_UPDATE,
     P__COUNT
@@ -217,6 +268,27 @@ static const char *const sql[P__COUNT] = {
     [P_SHARE_GET] = "SELECT " SHARE_COLS " FROM plr_shares WHERE id = ?1",
     [P_SHARE_BY_HASH] = "SELECT " SHARE_COLS " FROM plr_shares"
                         " WHERE token_hash = ?1",
+    [P_SUBMISSION_ADD] =
+        "INSERT INTO entry_submissions (ao_ukprn, number, school, sent_ms,"
+        " entry_count, user_id, org_id) SELECT ?1,"
+        " COALESCE(MAX(number), 0) + 1, ?2, ?3, ?4, ?5, ?6"
+        " FROM entry_submissions WHERE ao_ukprn = ?1 RETURNING id, number",
+    [P_VERSION_ADD] = "INSERT INTO entry_versions (submission_id, entry_id,"
+                      " school, ao_ukprn, series, candidate_number,"
+                      " qualification_code, qualification_title, uci, uln,"
+                      " given_name, family_name, date_of_birth, gender,"
+                      " verify_code, verify_flags, submitted_ms, amended_ms)"
+                      " VALUES (?19, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                      " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    [P_SENT_SCAN] = "SELECT " VERSION_COLS " FROM entry_versions v"
+                    " JOIN entry_submissions s ON s.id = v.submission_id"
+                    " WHERE s.ao_ukprn = ?1 AND s.number = ?2"
+                    " ORDER BY v.entry_id",
+    [P_SENT_LATEST] = "SELECT " VERSION_COLS " FROM entry_versions v"
+                      " JOIN entry_submissions s ON s.id = v.submission_id"
+                      " WHERE s.ao_ukprn = ?1 AND NOT EXISTS (SELECT 1"
+                      " FROM entry_versions w WHERE w.entry_id = v.entry_id"
+                      " AND w.id > v.id) ORDER BY v.entry_id",
     [P_INVITE_INSERT] = "INSERT INTO learner_invites (" INVITE_COLS ")"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [P_INVITE_LIVE] = "SELECT " INVITE_COLS " FROM learner_invites"
@@ -943,5 +1015,86 @@ enum lrs_err lrs__sqlite_invite_update(void *e, const struct lrs_invite *inv)
     err = step_done(e, st, rc);
     if (!err && sqlite3_changes(lrs__sqlite_db(e)) == 0)
         return LRS_ENOTFOUND;
+    return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sent versions of entries                                           */
+/* ------------------------------------------------------------------ */
+
+enum lrs_err lrs__sqlite_entry_submission_add(void *e,
+                                              struct lrs_entry_submission *sub)
+{
+    enum lrs_err err;
+    sqlite3_stmt *st = stmt(e, P_SUBMISSION_ADD, &err);
+    int rc;
+
+    if (!st)
+        return err;
+    rc = bind_str(st, 1, sub->ao_ukprn);
+    rc = rc ? rc : bind_str(st, 2, sub->school);
+    rc = rc ? rc : sqlite3_bind_int64(st, 3, sub->sent_ms);
+    rc = rc ? rc : sqlite3_bind_int64(st, 4, sub->entry_count);
+    rc = rc ? rc : sqlite3_bind_int64(st, 5, sub->user_id);
+    rc = rc ? rc : sqlite3_bind_int64(st, 6, sub->org_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sub->id = sqlite3_column_int64(st, 0);
+        sub->number = sqlite3_column_int64(st, 1);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? LRS_OK : lrs__sqlite_fail(e, rc);
+}
+
+enum lrs_err lrs__sqlite_entry_version_add(void *e, int64_t submission_id,
+                                           const struct lrs_entry *en)
+{
+    enum lrs_err err;
+    sqlite3_stmt *st = stmt(e, P_VERSION_ADD, &err);
+    int rc;
+
+    if (!st)
+        return err;
+    /* bind_entry binds ?1..?18 (?18 sent_ms, unused here). */
+    rc = bind_entry(st, en);
+    rc = rc ? rc : sqlite3_bind_int64(st, 19, submission_id);
+    return step_done(e, st, rc);
+}
+
+static void read_version(sqlite3_stmt *st, void *out)
+{
+    struct lrs_entry *en = out;
+
+    read_entry(st, en);
+    en->submission = sqlite3_column_int64(st, 18);
+}
+
+enum lrs_err lrs__sqlite_entry_sent_scan(void *e, const char *ao,
+                                         int64_t number, lrs_store_entry_fn fn,
+                                         void *ctx)
+{
+    struct lrs_entry en;
+    enum lrs_err err;
+    sqlite3_stmt *st = stmt(e, number ? P_SENT_SCAN : P_SENT_LATEST, &err);
+    int rc;
+
+    if (!st)
+        return err;
+    rc = bind_str(st, 1, ao);
+    if (!rc && number)
+        rc = sqlite3_bind_int64(st, 2, number);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    while (!err && rc == SQLITE_ROW) {
+        read_version(st, &en);
+        err = fn(&en, ctx);
+        if (!err)
+            rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    if (!err && rc != SQLITE_DONE)
+        err = lrs__sqlite_fail(e, rc);
     return err;
 }

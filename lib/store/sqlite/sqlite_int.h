@@ -126,6 +126,14 @@ enum lrs_err lrs__sqlite_share_insert(void *e, struct lrs_share *sh);
 enum lrs_err lrs__sqlite_share_scan(void *e, const char *uln,
                                     lrs_store_share_fn fn, void *ctx);
 extern const char *const lrs__sqlite_invite_migration[];
+extern const char *const lrs__sqlite_entry_versions_migration[];
+enum lrs_err lrs__sqlite_entry_submission_add(void *e,
+                                              struct lrs_entry_submission *sub);
+enum lrs_err lrs__sqlite_entry_version_add(void *e, int64_t submission_id,
+                                           const struct lrs_entry *en);
+enum lrs_err lrs__sqlite_entry_sent_scan(void *e, const char *ao,
+                                         int64_t number, lrs_store_entry_fn fn,
+                                         void *ctx);
 enum lrs_err lrs__sqlite_invite_insert(void *e, struct lrs_invite *inv);
 enum lrs_err lrs__sqlite_invite_live(void *e, const char *uln,
                                      struct lrs_invite *out);

@@ -164,8 +164,8 @@ enum lrs_audit_action {
     /* The school side (lrs/school.h): a school's pupil roster. */
     LRS_AUDIT_ROSTER_STORE, /* a school's roster was stored or replaced */
     LRS_AUDIT_ROSTER_READ,  /* a school's roster was read */
-    LRS_AUDIT_INVITE,     /* a sign-up code was issued or redeemed */
-    LRS_AUDIT_ENTRY,      /* an exam entry was sent to or listed by an AO */
+    LRS_AUDIT_INVITE,       /* a sign-up code was issued or redeemed */
+    LRS_AUDIT_ENTRY,        /* an exam entry was sent to or listed by an AO */
 };
 
 /** "read", "register", ... ; "unknown" for other values. Static. */

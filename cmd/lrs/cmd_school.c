@@ -9,12 +9,22 @@
  * Every output file is written whole or not at all. Logs go to the files
  * asked for; a readable table of what needs attention goes to stdout.
  */
+#define _XOPEN_SOURCE 700 /* nftw() */
+
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
+
+extern char **environ;
 
 static const char usage_line[] =
     "lrs school export-ctf <roster.csv> --school <LA/ESTAB> --out <ctf.xml>\n"
@@ -27,7 +37,8 @@ static const char usage_line[] =
     "   or: lrs school census-check <roster.csv> --census-date <yyyy-mm-dd>\n"
     "                          [--csv <pupils.csv>] [--summary-csv <f.csv>]\n"
     "                          [--html <report.html>]\n"
-    "   or: lrs school privacy-notices <roster.csv> --out <dir>\n"
+    "   or: lrs school privacy-notices <roster.csv>\n"
+    "                          (--out <dir> | --pdf <notices.pdf>)...\n"
     "                          (--since <roster-before.csv> | --all)\n"
     "                          [--school-name <name>]";
 
@@ -50,6 +61,9 @@ static const char help_text[] =
     "              just received a ULN: one who holds a valid ULN now but\n"
     "              did not in the roster given by --since (--all: every\n"
     "              pupil with a valid ULN), and an index.html listing them\n"
+    "              (--out); --pdf prints them all into one PDF, a sheet\n"
+    "              each, with Debian's chromium ($LRS_CHROMIUM to use\n"
+    "              another)\n"
     "\n"
     "Exit status: 0 done (census-check: nothing needs attention), 1 on an\n"
     "error (census-check: some pupil needs attention), 2 on bad usage.\n";
@@ -59,7 +73,7 @@ struct args {
     int pos_count;
     const char *out, *log, *html, *csv, *summary_csv;
     const char *school, *school_name, *date_time, *census_date, *years;
-    const char *since;
+    const char *since, *pdf;
     bool all;
 };
 
@@ -81,6 +95,7 @@ static bool parse(int argc, char **argv, struct args *a)
         {"--census-date", offsetof(struct args, census_date)},
         {"--years", offsetof(struct args, years)},
         {"--since", offsetof(struct args, since)},
+        {"--pdf", offsetof(struct args, pdf)},
     };
 
     memset(a, 0, sizeof *a);
@@ -510,14 +525,164 @@ static bool write_notices(const struct args *a,
     return ok;
 }
 
+/* nftw callback: remove one entry of the scratch directory. */
+static int remove_entry(const char *path, const struct stat *st, int type,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* Run `argv` (argv[0] the program's path) with no input and its output
+ * into the file `log`; true if it exits 0, else prints why. */
+static bool run_quietly(const char *const argv[], const char *log)
+{
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    int status = 0, rc;
+
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        cli_error("out of memory");
+        return false;
+    }
+    rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(
+            &fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    if (rc == 0)
+        /* posix_spawn's argv is not const for history's sake; it is
+         * not written to. */
+        rc =
+            posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        cli_error("--pdf: cannot run '%s': %s", argv[0], strerror(rc));
+        return false;
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            cli_error("--pdf: waiting for '%s': %s", argv[0], strerror(errno));
+            return false;
+        }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return true;
+    if (WIFEXITED(status))
+        cli_error("--pdf: '%s' failed (exit status %d); nothing written",
+                  argv[0], WEXITSTATUS(status));
+    else
+        cli_error("--pdf: '%s' was killed (signal %d); nothing written",
+                  argv[0], WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    return false;
+}
+
+/*
+ * Print the notices of `rows` into one PDF at a->pdf, each on a sheet of
+ * its own: the combined page is written into a private scratch directory
+ * and printed by a headless chromium (a Debian package, already what the
+ * browser tests use; docs/school.md), whose PDF is then written to a->pdf
+ * atomically. The scratch directory (it holds pupils' names) is removed
+ * whatever happens.
+ */
+static bool print_pdf(const struct args *a, const struct lrs_school_roster *r,
+                      const size_t *rows, size_t count)
+{
+    const char *browser = getenv("LRS_CHROMIUM");
+    const char *tmp = getenv("TMPDIR");
+    struct lrs_buf page = LRS_BUF_INIT, dir = LRS_BUF_INIT, html = LRS_BUF_INIT,
+                   pdf = LRS_BUF_INIT, log = LRS_BUF_INIT,
+                   profile = LRS_BUF_INIT, print_to = LRS_BUF_INIT,
+                   url = LRS_BUF_INIT, out = LRS_BUF_INIT;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    bool ok = false, made = false;
+
+    if (!browser || !*browser)
+        browser = "/usr/bin/chromium";
+    if (access(browser, X_OK) != 0) {
+        cli_error("--pdf: needs chromium (Debian package 'chromium'): '%s' "
+                  "is not an executable; install it or set LRS_CHROMIUM",
+                  browser);
+        return false;
+    }
+    if (lrs_buf_addf(&dir, "%s/lrs-notices-XXXXXX",
+                     tmp && *tmp ? tmp : "/tmp") != LRS_OK ||
+        lrs_school_notices_print_html(r, rows, count, a->school_name, &page) !=
+            LRS_OK) {
+        cli_error("out of memory");
+        goto out;
+    }
+    if (!mkdtemp(dir.data)) {
+        cli_error("--pdf: cannot make a scratch directory '%s': %s", dir.data,
+                  strerror(errno));
+        goto out;
+    }
+    made = true;
+    if (lrs_buf_addf(&html, "%s/notices.html", dir.data) != LRS_OK ||
+        lrs_buf_addf(&pdf, "%s/notices.pdf", dir.data) != LRS_OK ||
+        lrs_buf_addf(&log, "%s/chromium.log", dir.data) != LRS_OK ||
+        lrs_buf_addf(&profile, "--user-data-dir=%s/profile", dir.data) !=
+            LRS_OK ||
+        lrs_buf_addf(&print_to, "--print-to-pdf=%s", pdf.data) != LRS_OK ||
+        lrs_buf_addf(&url, "file://%s", html.data) != LRS_OK) {
+        cli_error("out of memory");
+        goto out;
+    }
+    if (!save(html.data, &page))
+        goto out;
+    {
+        const char *const argv[] = {browser,
+                                    "--headless",
+                                    "--no-sandbox",
+                                    "--disable-gpu",
+                                    "--disable-background-networking",
+                                    "--disable-component-update",
+                                    "--disable-sync",
+                                    "--no-first-run",
+                                    "--no-pdf-header-footer",
+                                    profile.data,
+                                    print_to.data,
+                                    url.data,
+                                    NULL};
+
+        if (!run_quietly(argv, log.data))
+            goto out;
+    }
+    if (lrs_file_read(pdf.data, &out, &d) != LRS_OK) {
+        cli_error("--pdf: chromium wrote no PDF: %s", d.msg);
+        goto out;
+    }
+    if (out.len < 5 || memcmp(out.data, "%PDF-", 5) != 0) {
+        cli_error("--pdf: what chromium wrote is not a PDF; nothing written");
+        goto out;
+    }
+    ok = save(a->pdf, &out);
+out:
+    if (made)
+        nftw(dir.data, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    lrs_buf_release(&page);
+    lrs_buf_release(&dir);
+    lrs_buf_release(&html);
+    lrs_buf_release(&pdf);
+    lrs_buf_release(&log);
+    lrs_buf_release(&profile);
+    lrs_buf_release(&print_to);
+    lrs_buf_release(&url);
+    lrs_buf_release(&out);
+    return ok;
+}
+
 static int privacy_notices(const struct args *a)
 {
     struct lrs_school_roster *r = NULL, *before = NULL;
     size_t *rows = NULL, count = 0;
     int rc = CLI_FAIL;
 
-    if (a->pos_count != 1 || !a->out || a->log || a->html || a->csv ||
-        a->summary_csv || a->school || a->census_date || a->years ||
+    if (a->pos_count != 1 || (!a->out && !a->pdf) || a->log || a->html ||
+        a->csv || a->summary_csv || a->school || a->census_date || a->years ||
         a->date_time || (!a->since == !a->all))
         return usage();
     r = load(a->pos[0]);
@@ -532,11 +697,20 @@ static int privacy_notices(const struct args *a)
         cli_error("out of memory");
         goto out;
     }
-    if (!make_dir(a->out) || !write_notices(a, r, rows, count))
+    if (a->out && (!make_dir(a->out) || !write_notices(a, r, rows, count)))
         goto out;
-    printf("%s: %zu privacy %s for pupils %s, listed in index.html\n", a->out,
-           count, noun(count, "notice", "notices"),
-           a->since ? "who have just received a ULN" : "with a valid ULN");
+    if (a->pdf && count > 0 && !print_pdf(a, r, rows, count))
+        goto out;
+    if (a->out)
+        printf("%s: %zu privacy %s for pupils %s, listed in index.html\n",
+               a->out, count, noun(count, "notice", "notices"),
+               a->since ? "who have just received a ULN" : "with a valid ULN");
+    if (a->pdf && count == 0)
+        printf("%s: not written, no pupil to give a notice to\n", a->pdf);
+    else if (a->pdf)
+        printf("%s: %zu privacy %s for pupils %s, a sheet each\n", a->pdf,
+               count, noun(count, "notice", "notices"),
+               a->since ? "who have just received a ULN" : "with a valid ULN");
     rc = CLI_OK;
 out:
     lrs_free(rows);

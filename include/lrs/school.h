@@ -437,4 +437,15 @@ lrs_school_notice_index_html(const struct lrs_school_roster *r,
                              const size_t *rows, size_t count,
                              const char *school_name, struct lrs_buf *out);
 
+/**
+ * Append every notice of `rows` (`count` of them, as from
+ * lrs_school_notices_select(), borrowed) to `out` as one printable HTML
+ * document, each notice on a sheet of its own: what `lrs school
+ * privacy-notices --pdf` prints to PDF.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_school_notices_print_html(const struct lrs_school_roster *r,
+                              const size_t *rows, size_t count,
+                              const char *school_name, struct lrs_buf *out);
+
 #endif /* LRS_SCHOOL_H */

@@ -271,18 +271,16 @@ static const char notice_text[] =
     "also ask the school how your information is used and what your "
     "rights over it are.</p>\n";
 
-enum lrs_err lrs_school_notice_html(const struct lrs_school_roster *r,
-                                    size_t row, const char *school_name,
-                                    struct lrs_buf *out)
+/* Append the body of pupil `row`'s notice: from its heading to the end
+ * of the explanation. */
+static enum lrs_err notice_body(const struct lrs_school_roster *r, size_t row,
+                                const char *school_name, struct lrs_buf *out)
 {
     const struct lrs_school_pupil *p = lrs_school_roster_pupil(r, row);
     enum lrs_err err;
 
-    err = page_open(out, "Your Unique Learner Number",
-                    p->field[LRS_SCHOOL_SURNAME]);
-    if (!err)
-        err = lrs_buf_adds(out, "<h1>Your Unique Learner Number</h1>\n"
-                                "<table class=\"who\">\n<tr><th>For</th><td>");
+    err = lrs_buf_adds(out, "<h1>Your Unique Learner Number</h1>\n"
+                            "<table class=\"who\">\n<tr><th>For</th><td>");
     if (!err)
         err = add_name(out, p);
     if (!err && *p->field[LRS_SCHOOL_UPN])
@@ -300,6 +298,45 @@ enum lrs_err lrs_school_notice_html(const struct lrs_school_roster *r,
         err = lrs_buf_adds(out, "</p>\n");
     if (!err)
         err = lrs_buf_adds(out, notice_text);
+    return err;
+}
+
+enum lrs_err lrs_school_notice_html(const struct lrs_school_roster *r,
+                                    size_t row, const char *school_name,
+                                    struct lrs_buf *out)
+{
+    const struct lrs_school_pupil *p = lrs_school_roster_pupil(r, row);
+    enum lrs_err err;
+
+    err = page_open(out, "Your Unique Learner Number",
+                    p->field[LRS_SCHOOL_SURNAME]);
+    if (!err)
+        err = notice_body(r, row, school_name, out);
+    if (!err)
+        err = lrs__school_html_close(out);
+    return err;
+}
+
+enum lrs_err lrs_school_notices_print_html(const struct lrs_school_roster *r,
+                                           const size_t *rows, size_t count,
+                                           const char *school_name,
+                                           struct lrs_buf *out)
+{
+    enum lrs_err err;
+
+    err = page_open(out, "Privacy notices for new ULNs", school_name);
+    /* Each notice starts a new sheet; none breaks after the last. */
+    if (!err)
+        err = lrs_buf_adds(out, "<style>.notice{break-after:page}"
+                                ".notice:last-child{break-after:auto}"
+                                "</style>\n");
+    for (size_t i = 0; !err && i < count; i++) {
+        err = lrs_buf_adds(out, "<section class=\"notice\">\n");
+        if (!err)
+            err = notice_body(r, rows[i], school_name, out);
+        if (!err)
+            err = lrs_buf_adds(out, "</section>\n");
+    }
     if (!err)
         err = lrs__school_html_close(out);
     return err;

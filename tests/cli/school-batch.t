@@ -51,3 +51,25 @@ same
 # Privacy notices for the five new ULNs.
 $ lrs school privacy-notices roster2.csv --since roundtrip.csv --out notices | tail -n 1
 notices: 5 privacy notices for pupils who have just received a ULN, listed in index.html
+#
+# The same five printed into one PDF, a sheet each, by Debian's chromium
+# (what the browser tests use; `make test` installs it). The scratch
+# directory holding the pupils' page (here under TMPDIR) is removed.
+$ TMPDIR="$PWD" lrs school privacy-notices roster2.csv --since roundtrip.csv --pdf notices.pdf
+notices.pdf: 5 privacy notices for pupils who have just received a ULN, a sheet each
+$ head -c 5 notices.pdf; echo
+%PDF-
+$ grep -a -o -E '/Type ?/Page([^s]|$)' notices.pdf | wc -l
+5
+$ ls | grep -c lrs-notices || true
+0
+#
+# Without the browser (or when it fails) no PDF is written.
+$ LRS_CHROMIUM=/nonexistent lrs school privacy-notices roster2.csv --since roundtrip.csv --pdf none.pdf
+? 1
+2> lrs: --pdf: needs chromium (Debian package 'chromium'): '/nonexistent' is not an executable; install it or set LRS_CHROMIUM
+$ LRS_CHROMIUM=/bin/false lrs school privacy-notices roster2.csv --since roundtrip.csv --pdf none.pdf
+? 1
+2> lrs: --pdf: '/bin/false' failed (exit status 1); nothing written
+$ ls none.pdf 2>/dev/null | wc -l
+0

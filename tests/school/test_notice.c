@@ -1,6 +1,7 @@
 /*
  * test_notice.c - lib/school/notice.c: which pupils get a privacy notice,
- * the notice's file name, and the pages (escaped, no scripts).
+ * the notice's file name, and the pages (escaped, no scripts), one by
+ * one and all in the page --pdf prints.
  */
 #include "schooltest.h"
 
@@ -128,6 +129,41 @@ static void test_notice__pages_escape_every_value(void **state)
     lrs_school_roster_free(r);
 }
 
+/* The page --pdf prints: every notice in one document, a sheet each,
+ * each with its own pupil and ULN, escaped as the single pages are. */
+static void test_notice__print_page_holds_every_notice(void **state)
+{
+    struct lrs_school_roster *b = mem(before_csv), *a = mem(after_csv);
+    struct lrs_buf out = LRS_BUF_INIT;
+    size_t *rows = NULL, count = 0, sections = 0;
+    const char *p;
+
+    (void)state;
+    assert_int_equal(lrs_school_notices_select(a, b, &rows, &count), LRS_OK);
+    assert_int_equal(count, 5);
+    assert_int_equal(
+        lrs_school_notices_print_html(a, rows, count, "A&B School", &out),
+        LRS_OK);
+    for (p = out.data; (p = strstr(p, "<section class=\"notice\">")); p++)
+        sections++;
+    assert_int_equal(sections, count);
+    assert_int_equal(strncmp(out.data, "<!DOCTYPE html>", 15), 0);
+    assert_non_null(strstr(out.data, ".notice{break-after:page}"));
+    assert_non_null(strstr(out.data, "<p class=\"uln\">4733206177</p>"));
+    assert_non_null(strstr(out.data, "<p class=\"uln\">5000000012</p>"));
+    assert_null(strstr(out.data, "1000000043")); /* held before: no notice */
+    assert_non_null(strstr(out.data, "<td>A&amp;B School</td>"));
+    assert_null(strstr(out.data, "<script"));
+    lrs_buf_reset(&out);
+    assert_int_equal(lrs_school_notices_print_html(a, rows, 0, NULL, &out),
+                     LRS_OK);
+    assert_null(strstr(out.data, "<section"));
+    lrs_free(rows);
+    lrs_buf_release(&out);
+    lrs_school_roster_free(a);
+    lrs_school_roster_free(b);
+}
+
 static void test_notice__oom_loop(void **state)
 {
     struct lrs_school_roster *b = mem(before_csv), *a = mem(after_csv);
@@ -146,6 +182,8 @@ static void test_notice__oom_loop(void **state)
             err = lrs_school_notice_html(a, rows[i], "School", &out);
         if (!err)
             err = lrs_school_notice_index_html(a, rows, count, "S", &out);
+        if (!err)
+            err = lrs_school_notices_print_html(a, rows, count, "S", &out);
         assert_true(err == LRS_OK || err == LRS_ENOMEM);
         lrs_free(rows);
         lrs_buf_release(&out);
@@ -166,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_notice__all_takes_every_valid_uln),
         cmocka_unit_test(test_notice__file_name_by_upn_or_line),
         cmocka_unit_test(test_notice__pages_escape_every_value),
+        cmocka_unit_test(test_notice__print_page_holds_every_notice),
         cmocka_unit_test(test_notice__oom_loop),
     };
 

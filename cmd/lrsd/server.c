@@ -15,16 +15,28 @@
  * A chunked body that grows past the limit is dropped as it arrives and
  * answered 413 at the end. Idle connections close after cfg->timeout_s.
  *
- * Graceful stop (lrsd_server_free): the listening socket is closed first
- * (MHD_quiesce_daemon), so new clients are refused at once; requests that
- * arrive later on open keep-alive connections get 503 with
- * "Connection: close"; the requests in flight run to their end, for up to
- * cfg->drain_s seconds; then every thread stops.
+ * Accepting: lrsd owns the listening socket. One acceptor thread accepts
+ * each client and hands it to libmicrohttpd (MHD_add_connection), whose
+ * thread pool (epoll) serves it from then on. libmicrohttpd's own way to
+ * stop listening, MHD_quiesce_daemon, races with its epoll workers in a
+ * thread pool (a worker that wakes between the two halves of the quiesce
+ * removes the listening socket from its epoll set first, and the quiesce
+ * then aborts the process: "Failed to remove listen FD from epoll set"),
+ * which is why the socket is not libmicrohttpd's.
+ *
+ * Graceful stop (lrsd_server_free): the listening socket is shut down
+ * first, so new clients are refused at once; requests that arrive later
+ * on open keep-alive connections get 503 with "Connection: close"; the
+ * requests in flight run to their end, for up to cfg->drain_s seconds;
+ * then every thread stops.
  */
 #include "lrsd.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +52,8 @@ struct lrsd_server {
     _Atomic uint32_t next_id;  /* low half of request ids */
     _Atomic unsigned inflight; /* requests begun and not completed */
     atomic_bool stopping;      /* lrsd_server_free() has begun */
+    int listen_fd;             /* owned; -1 once closed */
+    pthread_t acceptor;        /* accept_loop(), running while listen_fd */
 };
 
 static uint64_t now_ns(void)
@@ -411,14 +425,86 @@ static socklen_t make_addr(const struct lrsd_config *cfg,
     return 0;
 }
 
+/* Open, bind and listen on `ss` (`len` bytes); the bound port into
+ * *port. -1 with the reason logged. */
+static int listen_on(const struct sockaddr_storage *ss, socklen_t len,
+                     uint16_t *port)
+{
+    const int on = 1;
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof bound;
+    int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0) {
+        lrsd_log(LRS_LOG_ERROR, "server", NULL, "socket failed", "error=\"%s\"",
+                 strerror(errno));
+        return -1;
+    }
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        (ss->ss_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) != 0) ||
+        bind(fd, (const struct sockaddr *)ss, len) != 0 ||
+        listen(fd, 1024) != 0 ||
+        getsockname(fd, (struct sockaddr *)&bound, &blen) != 0) {
+        lrsd_log(LRS_LOG_ERROR, "server", NULL, "cannot listen", "error=\"%s\"",
+                 strerror(errno));
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(bound.ss_family == AF_INET6
+                      ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                      : ((struct sockaddr_in *)&bound)->sin_port);
+    return fd;
+}
+
+/*
+ * The acceptor thread: accept each client and hand it to libmicrohttpd,
+ * which owns (and on failure closes) the socket from then on. Ends when
+ * lrsd_server_free() shuts the listening socket down (accept then fails
+ * with EINVAL). A shortage of descriptors or memory is logged and waited
+ * out rather than spun on.
+ */
+static void *accept_loop(void *arg)
+{
+    struct lrsd_server *srv = arg;
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+
+    for (;;) {
+        struct sockaddr_storage peer;
+        socklen_t len = sizeof peer;
+        int fd = accept(srv->listen_fd, (struct sockaddr *)&peer, &len);
+
+        if (fd >= 0) {
+            /* As libmicrohttpd's own accept would leave it. */
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+            if (MHD_add_connection(srv->mhd, fd, (struct sockaddr *)&peer,
+                                   len) != MHD_YES)
+                lrsd_log(LRS_LOG_WARN, "server", NULL, "connection not taken",
+                         "error=\"%s\"", strerror(errno));
+            continue;
+        }
+        if (atomic_load(&srv->stopping))
+            break;
+        if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)
+            continue;
+        lrsd_log(LRS_LOG_WARN, "server", NULL, "accept failed", "error=\"%s\"",
+                 strerror(errno));
+        if (errno == EINVAL || errno == EBADF)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    return NULL;
+}
+
 enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
                              struct lrsd_server **out)
 {
     struct sockaddr_storage ss;
     struct lrsd_server *srv;
-    const union MHD_DaemonInfo *info;
+    socklen_t len;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
     /* The certificate and key under TLS, else nothing. */
     struct MHD_OptionItem tls[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)cfg->tls_cert_pem},
@@ -427,12 +513,11 @@ enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
     };
 
     *out = NULL;
-    if (!make_addr(cfg, &ss))
+    len = make_addr(cfg, &ss);
+    if (!len)
         return LRS_EINVAL;
     if (lrsd_route_count > LRSD_ROUTE_MAX)
         return LRS_ELIMIT;
-    if (ss.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
     if (cfg->tls_cert_pem)
         flags |= MHD_USE_TLS;
     else
@@ -442,22 +527,28 @@ enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
         return LRS_ENOMEM;
     srv->cfg = *cfg;
     srv->id_prefix = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
-    srv->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv,
-        /* The logger goes first, so that option errors reach it too. */
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR, &ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_ARRAY, tls,
-        MHD_OPTION_END);
-    if (!srv->mhd) {
+    srv->listen_fd = listen_on(&ss, len, &srv->port);
+    if (srv->listen_fd < 0) {
         lrs_free(srv);
         return LRS_EIO;
     }
-    info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
-    srv->port = info ? info->port : cfg->port;
+    srv->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, srv,
+        /* The logger goes first, so that option errors reach it too. */
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY, tls,
+        MHD_OPTION_END);
+    if (!srv->mhd ||
+        pthread_create(&srv->acceptor, NULL, accept_loop, srv) != 0) {
+        if (srv->mhd)
+            MHD_stop_daemon(srv->mhd);
+        close(srv->listen_fd);
+        lrs_free(srv);
+        return LRS_EIO;
+    }
     *out = srv;
     return LRS_OK;
 }
@@ -477,14 +568,14 @@ unsigned lrsd_server_free(struct lrsd_server *srv)
     const struct timespec tick = {0, 50 * 1000 * 1000};
     uint64_t deadline;
     unsigned left;
-    MHD_socket fd;
 
     if (!srv)
         return 0;
     atomic_store(&srv->stopping, true);
-    fd = MHD_quiesce_daemon(srv->mhd);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
+    /* No new clients: the acceptor's accept() fails and it ends. */
+    shutdown(srv->listen_fd, SHUT_RDWR);
+    pthread_join(srv->acceptor, NULL);
+    close(srv->listen_fd);
     deadline = now_ns() + (uint64_t)srv->cfg.drain_s * 1000000000u;
     for (;;) {
         left = atomic_load_explicit(&srv->inflight, memory_order_acquire);

@@ -16,6 +16,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 build_failed=0
+meson_rc=0
 
 echo "== sanitizer build ($test_dir)"
 if sh scripts/setup-build.sh "$test_dir" -Dbuildtype=debug \
@@ -26,6 +27,10 @@ if sh scripts/setup-build.sh "$test_dir" -Dbuildtype=debug \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         meson test -C "$test_dir" --print-errorlogs --num-processes 2 \
         --timeout-multiplier 3
+    meson_rc=$?
+    # This run's log, kept before anything else can run meson test in
+    # the same build directory and overwrite it.
+    cp "$test_dir/meson-logs/testlog.json" "$results/testlog.json" 2>/dev/null
 else
     cat "$results/compile.log" 2>/dev/null | tail -50
     echo "run-tests: the sanitizer build failed" >&2
@@ -63,5 +68,5 @@ else
     build_failed=1
 fi
 
-python3 scripts/test-summary.py "$test_dir/meson-logs/testlog.json" \
-    "$results/fuzz.txt" "$build_failed"
+python3 scripts/test-summary.py "$results/testlog.json" \
+    "$results/fuzz.txt" "$build_failed" "$meson_rc"

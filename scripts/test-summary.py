@@ -5,9 +5,11 @@ Counts test cases, not executables: a test that speaks TAP (cmocka, the
 golden CLI files, the corpus replays) counts each "ok" and "not ok" line;
 a test that does not counts once. A test that failed without reporting a
 failing case (a crash, a timeout) counts one failure more. Fuzz runs count
-one case each. A broken build counts as a failure.
+one case each. A broken build counts as a failure, and so does a `meson
+test` that exited non-zero when its log shows no failure (a log that is
+missing, cut short or overwritten must never read as a pass).
 
-usage: test-summary.py TESTLOG_JSON FUZZ_RESULTS BUILD_FAILED
+usage: test-summary.py TESTLOG_JSON FUZZ_RESULTS BUILD_FAILED [MESON_RC]
 """
 import json
 import os
@@ -20,6 +22,7 @@ NOT_OK = re.compile(r"^not ok\b")
 
 def main():
     log, fuzz, build_failed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    meson_rc = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     passed = failed = skipped = 0
     failures = []
     if os.path.exists(log):
@@ -68,6 +71,10 @@ def main():
     if build_failed:
         failed += 1
         failures.append("build")
+    elif meson_rc != 0 and not failures:
+        failed += 1
+        failures.append(f"meson test (exit status {meson_rc}, its log "
+                        "shows no failure)")
     if failures:
         print("failed: " + ", ".join(failures))
     summary = f"{passed} passed, {failed} failed"

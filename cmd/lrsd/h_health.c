@@ -41,3 +41,41 @@ void lrsd_h_version(struct lrsd_req *r)
         r, 200,
         json_pack("{s:s, s:s}", "name", "openlrs", "version", lrs_version()));
 }
+
+/* Whether If-None-Match `inm` names `etag` (or is "*"). The comparison
+ * is weak, as RFC 9110 13.1.2 has it for If-None-Match: W/"x" is "x". */
+static bool etag_listed(const char *inm, const char *etag)
+{
+    const size_t n = strlen(etag);
+
+    while (*inm == ' ')
+        inm++;
+    if (strcmp(inm, "*") == 0)
+        return true;
+    for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag)) {
+        const char after = p[n];
+
+        if (after == '\0' || after == ',' || after == ' ')
+            return true;
+    }
+    return false;
+}
+
+/*
+ * GET /api/v1/openapi.json: the API's OpenAPI document, built in from
+ * docs/openapi.json. It changes only with the program, so it may be
+ * cached anywhere as long as it is revalidated: an If-None-Match naming
+ * its ETag gets 304 and no body.
+ */
+void lrsd_h_openapi(struct lrsd_req *r)
+{
+    const char *inm = lrsd_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+
+    if (inm && etag_listed(inm, lrsd_openapi_etag))
+        lrsd_reply_data(r, 304, "application/json", "", 0);
+    else
+        lrsd_reply_data(r, 200, "application/json", lrsd_openapi_json,
+                        lrsd_openapi_json_len);
+    lrsd_reply_header(r, MHD_HTTP_HEADER_ETAG, lrsd_openapi_etag);
+    lrsd_reply_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, no-cache");
+}

@@ -6,7 +6,9 @@
  * written {name} matches any one non-empty segment and becomes a path
  * parameter, in order. The table is small (tens of rows), so the matcher
  * walks it: a few hundred byte compares per request, well under the cost
- * of parsing the headers. docs/api.md lists the same routes for people.
+ * of parsing the headers. docs/api.md lists the same routes for people,
+ * docs/openapi.json for programs (tests/http/test_openapi.c keeps the
+ * /api/v1 rows and the document in step, roles and flags included).
  */
 #include "lrsd.h"
 #include "pages.h"
@@ -28,6 +30,7 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_HEAD, "/healthz", lrsd_h_healthz, PUBLIC, 0},
     {LRSD_GET, "/metrics", lrsd_h_metrics, PUBLIC, 0},
     {LRSD_GET, "/api/v1/version", lrsd_h_version, PUBLIC, 0},
+    {LRSD_GET, "/api/v1/openapi.json", lrsd_h_openapi, PUBLIC, 0},
     {LRSD_POST, "/api/v1/session", lrsd_h_session_create, PUBLIC, FIRST},
     {LRSD_GET, "/api/v1/session", lrsd_h_session_get, ANYONE, FIRST},
     {LRSD_DELETE, "/api/v1/session", lrsd_h_session_delete, ANYONE, FIRST},

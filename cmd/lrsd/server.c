@@ -291,8 +291,10 @@ static enum MHD_Result queue(struct lrsd_req *r)
     if (r->resp) {
         MHD_add_response_header(r->resp, "X-Request-Id", r->id);
         MHD_add_response_header(r->resp, "X-Content-Type-Options", "nosniff");
-        MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                                "no-store");
+        /* Nothing is cached unless its handler says how. */
+        if (!MHD_get_response_header(r->resp, MHD_HTTP_HEADER_CACHE_CONTROL))
+            MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                                    "no-store");
         ok = MHD_queue_response(r->conn, r->status, r->resp);
         MHD_destroy_response(r->resp);
         r->resp = NULL;

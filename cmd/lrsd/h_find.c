@@ -395,6 +395,22 @@ static const enum lrs_learner_field extra_fields[] = {
 };
 
 /*
+ * The member of `body` for field `f`: its name (address_line3), or the
+ * name a learner is answered with (address_town, address_county), so
+ * that a client may send back what it read.
+ */
+static json_t *extra_value(json_t *body, enum lrs_learner_field f)
+{
+    json_t *v = json_object_get(body, lrs_learner_field_name(f));
+
+    if (!v && f == LRS_FIELD_ADDRESS_TOWN)
+        v = json_object_get(body, "address_town");
+    if (!v && f == LRS_FIELD_ADDRESS_COUNTY)
+        v = json_object_get(body, "address_county");
+    return v;
+}
+
+/*
  * POST /api/v1/learners: register, search first. No match: registered,
  * 201 WSRC0005 with the learner. An exact match: 409 WSRC0021 with that
  * learner. Possible matches: 409 WSRC0021 with the candidates, unless
@@ -421,8 +437,7 @@ void lrsd_h_learner_register(struct lrsd_req *r)
     if (!read_search(r, body, &l))
         goto out;
     for (size_t i = 0; i < LRSD_LEN(extra_fields); i++) {
-        json_t *v =
-            json_object_get(body, lrs_learner_field_name(extra_fields[i]));
+        json_t *v = extra_value(body, extra_fields[i]);
 
         if (v && !json_is_null(v) && !set_field(r, &l, extra_fields[i], v))
             goto out;

@@ -245,7 +245,8 @@ static bool apply_field(struct lrsd_req *r, struct lrs_learner *l,
     struct lrs_str value;
 
     if (lrs_learner_field_lookup(lrs_str_c(key), &f) != LRS_OK) {
-        lrsd_reply_error(r, 400, "WSEC0001", NULL,
+        /* Named when short enough to be a field name at all. */
+        lrsd_reply_error(r, 400, "WSEC0001", strlen(key) <= 64 ? key : NULL,
                          "unknown learner field '%.40s'", key);
         return false;
     }
@@ -306,12 +307,26 @@ void lrsd_h_learner_amend(struct lrsd_req *r)
         lrsd_reply_error(r, 400, "WSEC0136", "uln", "%s", d.msg);
         goto out;
     }
+    /* Every field is checked before the learner is read, so that a bad
+     * request reads (and audits) nothing. */
+    lrs_learner_init(&l);
+    json_object_foreach(body, key, v)
+    {
+        if (!is_meta(key) && !apply_field(r, &l, key, v))
+            goto out;
+    }
     s = lrsd_store(r);
     if (!s)
         goto out;
-    /* NEEDSWORK: this read is audited as well as the update; a store
-     * read without audit inside the service's update would save a row. */
-    err = lrs_service_learner_get(s, &actor, lrs_str_c(uln), &l, NULL, &d);
+    /* The record to amend is read without an audit row of its own: the
+     * caller sees it only as amended, which lrs_service_amend() audits
+     * (UPDATE), and a refused amendment shows and records nothing. */
+    err = lrs_store_learner_get(s, uln, LRS_STORE_GET_RESOLVE, &l);
+    if (err == LRS_ENOTFOUND) {
+        lrsd_reply_error(r, 404, "LRSD0404", "uln", "no learner has ULN %s",
+                         uln);
+        goto out;
+    }
     if (err) {
         reply_service_err(r, err, &d);
         goto out;

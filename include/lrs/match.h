@@ -332,12 +332,16 @@ struct lrs_match_result {
     struct lrs_match_candidate *candidates;
     size_t candidate_count;
     size_t above_low;           /* candidates that reached the low mark */
-    uint64_t excluded;          /* scored but dropped by the twin rule:
-                                   given names different */
+    uint64_t excluded;          /* compared in full but dropped by the twin
+                                   rule: given names different */
     double high;                /* the exact threshold used, bits */
     double low;                 /* the possible threshold used, bits */
     uint64_t blocks_probed;     /* blocking keys looked up */
-    uint64_t candidates_scored; /* distinct learners compared */
+    uint64_t candidates_scored; /* distinct learners compared, at least by
+                                   their bound */
+    uint64_t candidates_pruned; /* of those, left out by the bound: below
+                                   the possible threshold whatever their
+                                   names (docs/matching.md) */
     uint64_t blocks_oversized;  /* blocks cut at max_block */
     bool candidates_capped;     /* max_candidates was reached */
     /* Scratch space, owned; not part of the answer. */
@@ -465,16 +469,25 @@ lrs_match_index_find_uln(const struct lrs_match_index *idx, uint64_t uln,
 
 /** Figures about an index. */
 struct lrs_match_stats {
-    uint64_t learners;         /* records, merged ones included */
-    uint64_t merged;           /* records linked to a master */
-    uint64_t names;            /* distinct normalised names */
-    uint64_t keys;             /* blocking entries in use */
-    uint64_t bytes;            /* memory held by the index */
-    uint64_t finds;            /* finds answered since creation */
+    uint64_t learners; /* records, merged ones included */
+    uint64_t merged;   /* records linked to a master */
+    uint64_t names;    /* distinct normalised names, the empty one not */
+    uint64_t keys;     /* blocking keys of every learner (linked, unless
+                          linking failed) */
+    uint64_t bytes;    /* memory the index holds, allocated capacity
+                          included: learner records, blocking table (both
+                          parts), ULN table, name table, not-same pairs */
+    uint64_t finds;    /* finds and ULN lookups answered since creation */
     uint64_t blocks_oversized; /* blocks cut at max_block, all finds */
 };
 
-/** Read the figures of `idx`. */
+/**
+ * Read the figures of `idx` into *out. Links the learners inserted since
+ * the last build first (as a find does: it may take the write lock, and
+ * then waits for running finds), so that `bytes` is the built index's;
+ * when linking fails (no memory) the figures are those of the index as it
+ * is, pending learners unlinked. Safe from any thread.
+ */
 LRS_API void lrs_match_index_stats(const struct lrs_match_index *idx,
                                    struct lrs_match_stats *out);
 

@@ -108,6 +108,44 @@ double lrs_match_weight(struct lrs_match_mu mu)
     return log2(mu.m / mu.u);
 }
 
+static void weights_of(const struct lrs_match_mu *mu, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = lrs_match_weight(mu[i]);
+}
+
+/* The best of w[from .. to], levels of one field. */
+static double best_of(const double *w, unsigned from, unsigned to)
+{
+    double b = w[from];
+
+    for (unsigned i = from + 1; i <= to; i++)
+        b = w[i] > b ? w[i] : b;
+    return b;
+}
+
+void lrs__weights(const struct lrs_match_model *m, struct wts *w)
+{
+    enum { ONE = LRS_MATCH_NAME_TOKEN, DIFF = LRS_MATCH_NAME_DIFFERENT };
+
+    weights_of(m->given, LRS_MATCH_NAME__COUNT, w->given);
+    weights_of(m->middle, LRS_MATCH_NAME__COUNT, w->middle);
+    weights_of(m->family, LRS_MATCH_NAME__COUNT, w->family);
+    weights_of(m->dob, LRS_MATCH_DOB__COUNT, w->dob);
+    weights_of(m->gender, LRS_MATCH_GENDER__COUNT, w->gender);
+    weights_of(m->postcode, LRS_MATCH_POSTCODE__COUNT, w->postcode);
+    w->swapped = lrs_match_weight(m->swapped);
+    /* lrs__name_level() never gives `former` (family_best() does, from
+     * the former names), so its weight counts only where those exist. */
+    w->given_ne = best_of(w->given, ONE, DIFF);
+    w->middle_ne = best_of(w->middle, ONE, DIFF);
+    w->family_ne = best_of(w->family, LRS_MATCH_NAME_VARIANT, DIFF);
+    if (w->family[ONE] > w->family_ne)
+        w->family_ne = w->family[ONE];
+    w->given_sw = best_of(w->given, ONE, DIFF - 1);
+    w->family_sw = best_of(w->family, ONE, DIFF - 1);
+}
+
 /* ------------------------------------------------------------------ */
 /* Names of things                                                    */
 /* ------------------------------------------------------------------ */
@@ -376,16 +414,52 @@ double lrs__name_weight(const struct lrs_match_index *idx, bool family,
                         unsigned level, uint32_t count)
 {
     const struct lrs_match_model *m = &idx->model;
-    const struct lrs_match_mu *v = family ? m->family : m->given;
-    struct lrs_match_mu mu = v[level];
+    struct lrs_match_mu mu;
+    double u;
 
-    if (level == LRS_MATCH_NAME_EXACT && m->name_frequency) {
-        const double n = (double)idx->count;
-        double u = ((double)count + m->name_prior * mu.u) / (n + m->name_prior);
-
-        mu.u = u < m->name_u_floor ? m->name_u_floor : u;
-    }
+    if (level != LRS_MATCH_NAME_EXACT || !m->name_frequency)
+        return family ? idx->w.family[level] : idx->w.given[level];
+    mu = family ? m->family[level] : m->given[level];
+    u = ((double)count + m->name_prior * mu.u) /
+        ((double)idx->count + m->name_prior);
+    mu.u = u < m->name_u_floor ? m->name_u_floor : u;
     return lrs_match_weight(mu);
+}
+
+/*
+ * The weight of query name q's `level` against a learner's name held by
+ * `count` learners in that role. An exact level means the learner's name
+ * is q's own (equal ids, lrs__name_level()), so its count is q's and the
+ * weight was computed once for the find.
+ */
+static double qweight(const struct lrs_match_index *idx, const struct nm *q,
+                      bool family, unsigned level, uint32_t count)
+{
+    if (level == LRS_MATCH_NAME_EXACT && q->exact_known)
+        return q->exact[family];
+    return lrs__name_weight(idx, family, level, count);
+}
+
+static void bind_name(const struct lrs_match_index *idx, struct nm *n)
+{
+    const struct name *v;
+
+    n->exact_known = n->id != NONE && n->id != 0;
+    if (!n->exact_known)
+        return;
+    v = &idx->names.v[n->id];
+    n->exact[0] =
+        lrs__name_weight(idx, false, LRS_MATCH_NAME_EXACT, v->given_count);
+    n->exact[1] =
+        lrs__name_weight(idx, true, LRS_MATCH_NAME_EXACT, v->family_count);
+}
+
+void lrs__pq_bind(const struct lrs_match_index *idx, struct pq *q)
+{
+    bind_name(idx, &q->g);
+    bind_name(idx, &q->m);
+    bind_name(idx, &q->f);
+    bind_name(idx, &q->p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -418,14 +492,14 @@ static void given_best(const struct lrs_match_index *idx, const struct nm *q,
         if (nq > 1 && subset(qt + 1, nq - 1, mt, nm_))
             lv = LRS_MATCH_NAME_TOKEN;
     }
-    w = lrs__name_weight(idx, false, lv, g.count);
+    w = qweight(idx, q, false, lv, g.count);
     *preferred = false;
     if (r->preferred) {
         lrs__name_view(&idx->names, r->preferred, false, &alt);
         {
             const unsigned pl = lrs__name_level(m, q, &alt);
-            const double pw = lrs__name_weight(
-                idx, false, pl, idx->names.v[r->preferred].given_count);
+            const double pw = qweight(idx, q, false, pl,
+                                      idx->names.v[r->preferred].given_count);
 
             if (pw > w) {
                 lv = pl;
@@ -450,7 +524,7 @@ static void family_best(const struct lrs_match_index *idx, const struct nm *q,
 
     lrs__name_view(&idx->names, r->family, true, &f);
     lv = lrs__name_level(m, q, &f);
-    w = lrs__name_weight(idx, true, lv, f.count);
+    w = qweight(idx, q, true, lv, f.count);
     if (lv == LRS_MATCH_NAME_EXACT || lv == LRS_MATCH_NAME_TOKEN)
         goto out;
     for (int i = 0; i < LRS_MATCH_FORMER_MAX && r->former[i]; i++) {
@@ -459,8 +533,7 @@ static void family_best(const struct lrs_match_index *idx, const struct nm *q,
         lrs__name_view(&idx->names, r->former[i], true, &o);
         fl = lrs__name_level(m, q, &o);
         if (fl == LRS_MATCH_NAME_EXACT || fl == LRS_MATCH_NAME_TOKEN) {
-            const double fw =
-                lrs_match_weight(m->family[LRS_MATCH_NAME_FORMER]);
+            const double fw = idx->w.family[LRS_MATCH_NAME_FORMER];
 
             if (fw > w) {
                 lv = LRS_MATCH_NAME_FORMER;
@@ -472,8 +545,7 @@ static void family_best(const struct lrs_match_index *idx, const struct nm *q,
         const unsigned pl = lrs__name_level(m, prev, &f);
 
         if (pl == LRS_MATCH_NAME_EXACT || pl == LRS_MATCH_NAME_TOKEN) {
-            const double fw =
-                lrs_match_weight(m->family[LRS_MATCH_NAME_FORMER]);
+            const double fw = idx->w.family[LRS_MATCH_NAME_FORMER];
 
             if (fw > w) {
                 lv = LRS_MATCH_NAME_FORMER;
@@ -501,9 +573,9 @@ static bool try_swapped(const struct lrs_match_index *idx, const struct pq *q,
     fl = lrs__name_level(m, &q->g, &f);
     if (gl >= LRS_MATCH_NAME_DIFFERENT || fl >= LRS_MATCH_NAME_DIFFERENT)
         return false;
-    gw = lrs__name_weight(idx, false, gl, g.count);
-    fw = lrs__name_weight(idx, true, fl, f.count);
-    sw = lrs_match_weight(m->swapped);
+    gw = qweight(idx, &q->f, false, gl, g.count);
+    fw = qweight(idx, &q->g, true, fl, f.count);
+    sw = idx->w.swapped;
     if (gw + fw + sw <=
         c->weight[LRS_MATCH_GIVEN] + c->weight[LRS_MATCH_FAMILY])
         return false;
@@ -598,19 +670,89 @@ void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
     lrs__name_view(&idx->names, r->middle, false, &mid);
     lv = lrs__name_level(m, &q->m, &mid);
     c->level[LRS_MATCH_MIDDLE] = (uint8_t)lv;
-    c->weight[LRS_MATCH_MIDDLE] = lrs_match_weight(m->middle[lv]);
+    c->weight[LRS_MATCH_MIDDLE] = idx->w.middle[lv];
     lv = dob_level(q, r->dob);
     c->level[LRS_MATCH_DOB] = (uint8_t)lv;
-    c->weight[LRS_MATCH_DOB] = lrs_match_weight(m->dob[lv]);
+    c->weight[LRS_MATCH_DOB] = idx->w.dob[lv];
     lv = gender_level(q->gender, r->gender);
     c->level[LRS_MATCH_GENDER] = (uint8_t)lv;
-    c->weight[LRS_MATCH_GENDER] = lrs_match_weight(m->gender[lv]);
+    c->weight[LRS_MATCH_GENDER] = idx->w.gender[lv];
     lv = postcode_level(q->postcode, r->postcode);
     c->level[LRS_MATCH_POSTCODE] = (uint8_t)lv;
-    c->weight[LRS_MATCH_POSTCODE] = lrs_match_weight(m->postcode[lv]);
+    c->weight[LRS_MATCH_POSTCODE] = idx->w.postcode[lv];
     c->score = c->swap_weight;
     for (int i = 0; i < LRS_MATCH_FIELD__COUNT; i++)
         c->score += c->weight[i];
     if (vetoed(idx, q, c))
         c->flags |= LRS_MATCH_CAND_VETO;
+}
+
+/* ------------------------------------------------------------------ */
+/* The bound                                                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The most a query name `q` can weigh against learner name `lid` without
+ * reading the learner's text: `missing` when either is missing, `exact`
+ * when the ids are equal, else `ne`, the best level short of exact. A
+ * query name that is not in the name table (id NONE) equals no learner's
+ * name: every learner name is interned.
+ */
+static double name_bound(const struct nm *q, uint32_t lid, double missing,
+                         double exact, double ne)
+{
+    if (!q->s.len || !lid)
+        return missing;
+    return lid == q->id ? exact : ne;
+}
+
+/*
+ * lrs__score() in outline, each step at its best: given_best() takes the
+ * better of the given and the preferred name, family_best() may raise a
+ * family name to `former` when the learner has former names or the query
+ * a previous one, and try_swapped() may replace both names by
+ * the swapped pair plus the swap weight (only when both of those are
+ * below `different`). Date of birth, gender and postcode are exact. An
+ * exact name weighs what lrs__pq_bind() computed for the query's name.
+ */
+double lrs__bound(const struct lrs_match_index *idx, const struct pq *q,
+                  uint32_t id)
+{
+    const struct wts *w = &idx->w;
+    const struct lrn *r = &idx->lrns[id];
+    const double gx = q->g.exact[0], fx = q->f.exact[1];
+    const double missing = w->given[LRS_MATCH_NAME_MISSING];
+    double g, f, names;
+
+    LRS_ASSERT(q->g.exact_known || q->g.id == NONE || q->g.id == 0);
+    LRS_ASSERT(q->f.exact_known || q->f.id == NONE || q->f.id == 0);
+    g = name_bound(&q->g, r->given, missing, gx, w->given_ne);
+    if (r->preferred) {
+        const double p =
+            name_bound(&q->g, r->preferred, missing, gx, w->given_ne);
+
+        g = p > g ? p : g;
+    }
+    f = name_bound(&q->f, r->family, w->family[LRS_MATCH_NAME_MISSING], fx,
+                   w->family_ne);
+    /* `former`: the query's family name against a former one of the
+     * learner's (even when the learner's current one is missing), or the
+     * query's previous name against the learner's current one. */
+    if (((q->f.s.len && r->former[0]) || (q->p.s.len && r->family)) &&
+        w->family[LRS_MATCH_NAME_FORMER] > f)
+        f = w->family[LRS_MATCH_NAME_FORMER];
+    names = g + f;
+    if (q->f.s.len && r->given && q->g.s.len && r->family) {
+        const double gs = r->given == q->f.id ? q->f.exact[0] : w->given_sw;
+        const double fs = r->family == q->g.id ? q->g.exact[1] : w->family_sw;
+
+        if (gs + fs + w->swapped > names)
+            names = gs + fs + w->swapped;
+    }
+    return names +
+           name_bound(&q->m, r->middle, w->middle[LRS_MATCH_NAME_MISSING],
+                      w->middle[LRS_MATCH_NAME_EXACT], w->middle_ne) +
+           w->dob[dob_level(q, r->dob)] +
+           w->gender[gender_level(q->gender, r->gender)] +
+           w->postcode[postcode_level(q->postcode, r->postcode)];
 }

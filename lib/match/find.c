@@ -19,6 +19,9 @@
 
 #define MAX_PROBES 24
 #define AHEAD      8 /* candidates whose records are fetched ahead */
+/* The bound and the score add the same weights in other orders: a bound
+ * this close under the threshold is compared all the same. */
+#define BOUND_SLACK 1e-6
 
 struct scratch {
     uint32_t *ids; /* owned; max_candidates */
@@ -98,12 +101,14 @@ static enum lrs_err prep_name(struct lrs_str raw, const char *field, char *buf,
     out->id = NONE;
     out->count = 0;
     out->memo = NULL;
+    out->exact[0] = out->exact[1] = 0;
+    out->exact_known = false;
     lrs__name_codes(out->s, out->first, &last);
     return LRS_OK;
 }
 
-static enum lrs_err prep_query(const struct lrs_match_query *query,
-                               struct pq *q, struct lrs_diag *diag)
+enum lrs_err lrs__query_prep(const struct lrs_match_query *query, struct pq *q,
+                             struct lrs_diag *diag)
 {
     mpcode first[2];
     enum lrs_err err;
@@ -380,6 +385,7 @@ static void reset(struct lrs_match_result *res)
     res->excluded = 0;
     res->blocks_probed = 0;
     res->candidates_scored = 0;
+    res->candidates_pruned = 0;
     res->blocks_oversized = 0;
     res->candidates_capped = false;
 }
@@ -402,6 +408,21 @@ static void intern_view(const struct lrs_match_index *idx, struct nm *n)
     const uint32_t id = lrs__names_find(&idx->names, n->s);
 
     n->id = id || !n->s.len ? id : NONE;
+}
+
+void lrs__query_bind(const struct lrs_match_index *idx, struct pq *q)
+{
+    intern_view(idx, &q->g);
+    intern_view(idx, &q->m);
+    intern_view(idx, &q->f);
+    intern_view(idx, &q->p);
+    q->g.count = q->g.id == NONE ? 0 : idx->names.v[q->g.id].given_count;
+    memset(q->memo, 0, sizeof q->memo);
+    q->g.memo = &q->memo[0];
+    q->m.memo = &q->memo[1];
+    q->f.memo = &q->memo[2];
+    q->p.memo = &q->memo[3];
+    lrs__pq_bind(idx, q);
 }
 
 enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
@@ -433,16 +454,7 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
 
     thresholds(idx, res);
     lrs__apart_begin(idx, q->uln, &ap);
-    intern_view(idx, &q->g);
-    intern_view(idx, &q->m);
-    intern_view(idx, &q->f);
-    intern_view(idx, &q->p);
-    q->g.count = q->g.id == NONE ? 0 : idx->names.v[q->g.id].given_count;
-    memset(q->memo, 0, sizeof q->memo);
-    q->g.memo = &q->memo[0];
-    q->m.memo = &q->memo[1];
-    q->f.memo = &q->memo[2];
-    q->p.memo = &q->memo[3];
+    lrs__query_bind(idx, q);
     err = lrs__block(idx, q, res, &ids, &n);
     if (err)
         return err;
@@ -459,6 +471,12 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
             PREFETCH(&idx->lrns[ids[i + AHEAD]]);
         if (ap.self != NONE && lrs__apart_skip(idx, &ap, ids[i]))
             continue;
+        /* Most candidates of a large register share a block by chance and
+         * fall far short: their bound, from the record alone, says so. */
+        if (lrs__bound(idx, q, ids[i]) < res->low - BOUND_SLACK) {
+            res->candidates_pruned++;
+            continue;
+        }
         lrs__score(idx, q, ids[i], &c);
         if (c.level[LRS_MATCH_GIVEN] == LRS_MATCH_NAME_DIFFERENT) {
             res->excluded++; /* the twin rule */
@@ -490,7 +508,7 @@ enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
 
     LRS_ASSERT(idx->magic == INDEX_MAGIC);
     reset(res);
-    err = prep_query(query, &q, diag);
+    err = lrs__query_prep(query, &q, diag);
     if (err)
         return err;
     err = lrs__index_rdlock(w);
@@ -533,7 +551,7 @@ enum lrs_err lrs_match_index_find_uln(const struct lrs_match_index *idx,
 
     LRS_ASSERT(idx->magic == INDEX_MAGIC);
     reset(res);
-    err = prep_query(&query, &q, diag);
+    err = lrs__query_prep(&query, &q, diag);
     if (!err)
         err = reserve_candidates(res, 1);
     if (err)

@@ -538,6 +538,7 @@ enum lrs_err lrs_match_index_new(const struct lrs_match_model *model,
         lrs_free(idx);
         return LRS_ERR(LRS_EINVAL);
     }
+    lrs__weights(&idx->model, &idx->w);
     idx->magic = INDEX_MAGIC;
     atomic_init(&idx->finds, 0);
     atomic_init(&idx->oversized, 0);
@@ -846,7 +847,8 @@ void lrs_match_index_stats(const struct lrs_match_index *idx,
                  (uint64_t)idx->de_cap * sizeof *idx->de +
                  (idx->head_mask + 1) * sizeof(uint32_t) +
                  (idx->uln_mask + 1) * sizeof(uint32_t) +
-                 lrs__names_bytes(&idx->names);
+                 lrs__names_bytes(&idx->names) +
+                 idx->apart_cap * sizeof *idx->apart;
     out->finds = atomic_load_explicit(&idx->finds, memory_order_relaxed);
     out->blocks_oversized =
         atomic_load_explicit(&idx->oversized, memory_order_relaxed);
@@ -870,6 +872,7 @@ enum lrs_err lrs_match_index_set_model(struct lrs_match_index *idx,
         return err;
     pthread_rwlock_wrlock(&idx->lock);
     idx->model = *model;
+    lrs__weights(&idx->model, &idx->w);
     pthread_rwlock_unlock(&idx->lock);
     return LRS_OK;
 }

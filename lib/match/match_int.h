@@ -135,11 +135,34 @@ struct dent {
     uint32_t e;    /* id * KEY_SLOTS + slot; NONE when free */
 };
 
+/*
+ * The weights log2(m/u) of the model's levels, computed when the model is
+ * set (lrs__weights()) rather than once per field per candidate, and the
+ * best weights that the bound of a candidate (lrs__bound()) assumes for
+ * a name it has not compared.
+ */
+struct wts {
+    double given[LRS_MATCH_NAME__COUNT];
+    double middle[LRS_MATCH_NAME__COUNT];
+    double family[LRS_MATCH_NAME__COUNT];
+    double dob[LRS_MATCH_DOB__COUNT];
+    double gender[LRS_MATCH_GENDER__COUNT];
+    double postcode[LRS_MATCH_POSTCODE__COUNT];
+    double swapped;
+    /* The best weight of a level from token to different: two names
+     * present and not equal (family: `former` left out, lrs__bound()). */
+    double given_ne, middle_ne, family_ne;
+    /* The best weight of a level from token to initial: what a name
+     * compared the other way round needs for a swap to count. */
+    double given_sw, family_sw;
+};
+
 #define INDEX_MAGIC 0x4d415443u /* "MATC" */
 
 struct lrs_match_index {
     uint32_t magic;
     struct lrs_match_model model;
+    struct wts w; /* of `model` */
     pthread_rwlock_t lock;
     struct lrn *lrns; /* owned */
     uint32_t count;   /* learners */
@@ -189,6 +212,11 @@ struct nm {
     mpcode first[2];   /* primary and alternate of the first token */
     uint32_t count;    /* frequency in the role compared (0 for queries) */
     struct memo *memo; /* a query name's memo, or NULL (learner views) */
+    /* A query name's weight when a learner's name equals it, as a given
+     * [0] and as a family name [1] (the learner's count is then its own);
+     * valid when `exact_known` (lrs__pq_bind()). */
+    double exact[2];
+    bool exact_known;
 };
 
 /* A prepared query. */
@@ -224,6 +252,16 @@ int lrs__nickname(struct lrs_str a, struct lrs_str b);
 
 /* compare.c */
 pcode lrs__pc_pack(const struct lrs_postcode *pc);
+void lrs__weights(const struct lrs_match_model *model, struct wts *out);
+/* Fill the exact weights of the query's names (their ids known). */
+void lrs__pq_bind(const struct lrs_match_index *idx, struct pq *q);
+/*
+ * A bound on lrs__score()'s score of learner `id` that reads only its
+ * record (no name text): never below the score. A candidate whose bound
+ * is under the possible threshold need not be compared.
+ */
+double lrs__bound(const struct lrs_match_index *idx, const struct pq *q,
+                  uint32_t id);
 void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
                 uint32_t id, struct lrs_match_candidate *out);
 unsigned lrs__name_level(const struct lrs_match_model *model,
@@ -231,6 +269,12 @@ unsigned lrs__name_level(const struct lrs_match_model *model,
 double lrs__name_weight(const struct lrs_match_index *idx, bool family,
                         unsigned level, uint32_t count);
 
+/* find.c: a query normalised and checked (no index needed), */
+enum lrs_err lrs__query_prep(const struct lrs_match_query *query, struct pq *q,
+                             struct lrs_diag *diag);
+/* then bound to the index (its read lock held): name ids, counts, memos
+ * and exact weights, as a find uses it. */
+void lrs__query_bind(const struct lrs_match_index *idx, struct pq *q);
 /* find.c: the distinct learner ids of the blocks of `q`, in ascending
  * order, into the scratch of `res` (*ids valid until its next use). */
 enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,

@@ -213,4 +213,6 @@ void lrs__name_view(const struct names *n, uint32_t id, bool family,
     out->first[1] = e->first[1];
     out->count = family ? e->family_count : e->given_count;
     out->memo = NULL;
+    out->exact[0] = out->exact[1] = 0;
+    out->exact_known = false;
 }

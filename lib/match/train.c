@@ -192,6 +192,7 @@ static void query_of(const struct lrs_match_index *idx, uint32_t id,
         q->date = (struct lrs_date){0, 0, 0};
     q->gender = r->gender;
     q->postcode = r->postcode;
+    lrs__pq_bind(idx, q);
 }
 
 static size_t pattern_of(const struct lrs_match_candidate *c)

@@ -362,6 +362,105 @@ static void test_compare__preferred_name(void **state)
     one_teardown(&o);
 }
 
+/*
+ * lrs__bound() is never below lrs__score(): a find leaves out, unscored,
+ * the candidates whose bound is under the possible threshold, so a bound
+ * too low would change answers. Every query against every learner of a
+ * register mixing the cases the bound reasons about (preferred, middle
+ * and former names, double-barrelled and swapped names, missing fields,
+ * names not in the register), under the shipped model and under one whose
+ * weights put the best non-exact level elsewhere.
+ */
+static const char *const bound_given[] = {
+    "",    "John",   "Jon", "Jack",  "Mary Anne", "Mary",  "Anne",
+    "Bob", "Robert", "J",   "Smith", "Zoe",       "Jones",
+};
+static const char *const bound_family[] = {
+    "",           "Smith", "Smyth", "Jones",  "Smith-Jones",
+    "Przybylski", "John",  "Brown", "Browne", "Mary",
+};
+static const char *const bound_dob[] = {
+    "", "2010-03-04", "2010-04-03", "2010-03-05", "2011-03-04", "2009-12-25",
+};
+static const char *const bound_pc[] = {
+    "", "SW1A 1AA", "SW1A 1AB", "SW1A 2XX", "SW3 4QQ", "M1 1AE", "ZZ99 3CZ",
+};
+
+static const char *pick(const char *const *v, size_t n, uint64_t *state)
+{
+    *state = *state * 6364136223846793005u + 1442695040888963407u;
+    return v[(*state >> 33) % n];
+}
+
+static void check_bounds(struct lrs_match_index *idx, uint64_t seed)
+{
+    uint64_t st = seed;
+
+    for (int i = 0; i < 300; i++) {
+        const char *g = pick(bound_given, FX_LEN(bound_given), &st);
+        const char *f = pick(bound_family, FX_LEN(bound_family), &st);
+        const char *m = pick(bound_given, FX_LEN(bound_given), &st);
+        struct lrs_match_query query = fx_query(
+            i % 7 == 0 ? "Xavier" : g, i % 3 ? "" : m, i % 11 == 0 ? "Quux" : f,
+            pick(bound_dob, FX_LEN(bound_dob), &st), (int)(st % 3),
+            pick(bound_pc, FX_LEN(bound_pc), &st));
+        struct pq q;
+
+        if (i % 5 == 0)
+            query.previous_family =
+                lrs_str_c(pick(bound_family, FX_LEN(bound_family), &st));
+        assert_int_equal(lrs__query_prep(&query, &q, NULL), LRS_OK);
+        lrs__query_bind(idx, &q);
+        for (uint32_t id = 0; id < idx->count; id++) {
+            struct lrs_match_candidate c;
+            const double b = lrs__bound(idx, &q, id);
+
+            lrs__score(idx, &q, id, &c);
+            if (b < c.score - 1e-9)
+                fail_msg("query %d learner %u: bound %.6f < score %.6f", i, id,
+                         b, c.score);
+        }
+    }
+}
+
+static void test_compare__bound_never_below_score(void **state)
+{
+    struct lrs_match_index *idx;
+    struct lrs_match_model m;
+    uint64_t st = 7;
+
+    (void)state;
+    assert_int_equal(lrs_match_index_new(NULL, 0, &idx), LRS_OK);
+    for (unsigned n = 0; n < 400; n++) {
+        const struct fx_learner f = {
+            n,
+            pick(bound_given, FX_LEN(bound_given), &st),
+            n % 3 ? "" : pick(bound_given, FX_LEN(bound_given), &st),
+            pick(bound_family, FX_LEN(bound_family), &st),
+            pick(bound_dob, FX_LEN(bound_dob), &st),
+            (int)(st % 3),
+            pick(bound_pc, FX_LEN(bound_pc), &st),
+            n % 4 ? NULL : pick(bound_family, FX_LEN(bound_family), &st),
+            n % 5 ? NULL : pick(bound_given, FX_LEN(bound_given), &st),
+        };
+
+        fx_insert(idx, &f);
+    }
+    check_bounds(idx, 1);
+    /* Another best level short of exact for every name, a swap that
+     * gains, no frequency weighting. */
+    lrs_match_model_default(&m);
+    m.given[LRS_MATCH_NAME_INITIAL].m = 0.5;
+    m.family[LRS_MATCH_NAME_PHONETIC].m = 0.5;
+    m.family[LRS_MATCH_NAME_FORMER].u = 0.5;
+    m.middle[LRS_MATCH_NAME_JW_MID].m = 0.9;
+    m.swapped.u = 0.01;
+    m.name_frequency = false;
+    assert_int_equal(lrs_match_index_set_model(idx, &m, NULL), LRS_OK);
+    check_bounds(idx, 2);
+    lrs_match_index_free(idx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_compare__swapped_names),
         cmocka_unit_test(test_compare__middle_name_in_given),
         cmocka_unit_test(test_compare__preferred_name),
+        cmocka_unit_test(test_compare__bound_never_below_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -283,7 +283,7 @@ static unsigned dob_level(const struct pq *q, int32_t l)
         return LRS_MATCH_DOB_MISSING;
     if (q->dob == l)
         return LRS_MATCH_DOB_EXACT;
-    d = lrs_date_from_days(l);
+    d = dob_unpack(l);
     if (d.year == q->date.year && d.day == q->date.month &&
         d.month == q->date.day)
         return LRS_MATCH_DOB_SWAPPED;
@@ -514,9 +514,10 @@ static void given_best(const struct lrs_match_index *idx, const struct nm *q,
 
 /* The best level of the query family names against the learner's. */
 static void family_best(const struct lrs_match_index *idx, const struct nm *q,
-                        const struct nm *prev, const struct lrn *r,
-                        unsigned *level, double *weight)
+                        const struct nm *prev, uint32_t id, unsigned *level,
+                        double *weight)
 {
+    const struct lrn *r = &idx->lrns[id];
     const struct lrs_match_model *m = &idx->model;
     struct nm f, o;
     unsigned lv;
@@ -527,10 +528,13 @@ static void family_best(const struct lrs_match_index *idx, const struct nm *q,
     w = qweight(idx, q, true, lv, f.count);
     if (lv == LRS_MATCH_NAME_EXACT || lv == LRS_MATCH_NAME_TOKEN)
         goto out;
-    for (int i = 0; i < LRS_MATCH_FORMER_MAX && r->former[i]; i++) {
+    for (int i = 0; r->formers && i < LRS_MATCH_FORMER_MAX; i++) {
+        const uint32_t former = idx->ext[id].former[i];
         unsigned fl;
 
-        lrs__name_view(&idx->names, r->former[i], true, &o);
+        if (!former)
+            break;
+        lrs__name_view(&idx->names, former, true, &o);
         fl = lrs__name_level(m, q, &o);
         if (fl == LRS_MATCH_NAME_EXACT || fl == LRS_MATCH_NAME_TOKEN) {
             const double fw = idx->w.family[LRS_MATCH_NAME_FORMER];
@@ -655,13 +659,12 @@ void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
 
     memset(c, 0, sizeof *c);
     c->matched = id;
-    c->matched_uln = r->uln;
     given_best(idx, &q->g, r, &lv, &w, &preferred);
     c->level[LRS_MATCH_GIVEN] = (uint8_t)lv;
     c->weight[LRS_MATCH_GIVEN] = w;
     if (preferred)
         c->flags |= LRS_MATCH_CAND_PREFERRED;
-    family_best(idx, &q->f, &q->p, r, &lv, &w);
+    family_best(idx, &q->f, &q->p, id, &lv, &w);
     c->level[LRS_MATCH_FAMILY] = (uint8_t)lv;
     c->weight[LRS_MATCH_FAMILY] = w;
     if (c->level[LRS_MATCH_GIVEN] >= LRS_MATCH_NAME_DIFFERENT ||
@@ -714,31 +717,24 @@ static double name_bound(const struct nm *q, uint32_t lid, double missing,
  * the swapped pair plus the swap weight (only when both of those are
  * below `different`). Date of birth, gender and postcode are exact. An
  * exact name weighs what lrs__pq_bind() computed for the query's name.
+ * `g` is the given name's part, exactly or at its best.
  */
-double lrs__bound(const struct lrs_match_index *idx, const struct pq *q,
-                  uint32_t id)
+static double bound_with(const struct lrs_match_index *idx, const struct pq *q,
+                         uint32_t id, double g)
 {
     const struct wts *w = &idx->w;
     const struct lrn *r = &idx->lrns[id];
-    const double gx = q->g.exact[0], fx = q->f.exact[1];
-    const double missing = w->given[LRS_MATCH_NAME_MISSING];
-    double g, f, names;
+    const double fx = q->f.exact[1];
+    double f, names;
 
     LRS_ASSERT(q->g.exact_known || q->g.id == NONE || q->g.id == 0);
     LRS_ASSERT(q->f.exact_known || q->f.id == NONE || q->f.id == 0);
-    g = name_bound(&q->g, r->given, missing, gx, w->given_ne);
-    if (r->preferred) {
-        const double p =
-            name_bound(&q->g, r->preferred, missing, gx, w->given_ne);
-
-        g = p > g ? p : g;
-    }
     f = name_bound(&q->f, r->family, w->family[LRS_MATCH_NAME_MISSING], fx,
                    w->family_ne);
     /* `former`: the query's family name against a former one of the
      * learner's (even when the learner's current one is missing), or the
      * query's previous name against the learner's current one. */
-    if (((q->f.s.len && r->former[0]) || (q->p.s.len && r->family)) &&
+    if (((q->f.s.len && r->formers) || (q->p.s.len && r->family)) &&
         w->family[LRS_MATCH_NAME_FORMER] > f)
         f = w->family[LRS_MATCH_NAME_FORMER];
     names = g + f;
@@ -755,4 +751,33 @@ double lrs__bound(const struct lrs_match_index *idx, const struct pq *q,
            w->dob[dob_level(q, r->dob)] +
            w->gender[gender_level(q->gender, r->gender)] +
            w->postcode[postcode_level(q->postcode, r->postcode)];
+}
+
+double lrs__bound(const struct lrs_match_index *idx, const struct pq *q,
+                  uint32_t id)
+{
+    const struct wts *w = &idx->w;
+    const struct lrn *r = &idx->lrns[id];
+    const double gx = q->g.exact[0];
+    const double missing = w->given[LRS_MATCH_NAME_MISSING];
+    double g = name_bound(&q->g, r->given, missing, gx, w->given_ne);
+
+    if (r->preferred) {
+        const double p =
+            name_bound(&q->g, r->preferred, missing, gx, w->given_ne);
+
+        g = p > g ? p : g;
+    }
+    return bound_with(idx, q, id, g);
+}
+
+double lrs__bound_given(const struct lrs_match_index *idx, const struct pq *q,
+                        uint32_t id)
+{
+    unsigned level;
+    double g;
+    bool preferred;
+
+    given_best(idx, &q->g, &idx->lrns[id], &level, &g, &preferred);
+    return bound_with(idx, q, id, g);
 }

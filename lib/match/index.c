@@ -43,9 +43,10 @@ uint64_t lrs__key(unsigned kind, uint64_t a, uint64_t b, uint64_t c)
     return h ? h : 1;
 }
 
-int lrs__lrn_keys(const struct lrs_match_index *idx, const struct lrn *l,
+int lrs__lrn_keys(const struct lrs_match_index *idx, uint32_t id,
                   uint64_t keys[KEY_SLOTS])
 {
+    const struct lrn *l = &idx->lrns[id];
     const struct name *v = idx->names.v;
     const mpcode fam = v[l->family].first[0];
     const mpcode giv = v[l->given].first[0];
@@ -58,30 +59,27 @@ int lrs__lrn_keys(const struct lrs_match_index *idx, const struct lrn *l,
     if (dob && v[l->family].last && v[l->family].last != fam)
         keys[SLOT_DF_LAST] =
             lrs__key(KIND_DF, (uint64_t)l->dob, v[l->family].last, 0);
-    for (int i = 0; i < LRS_MATCH_FORMER_MAX; i++) {
-        const mpcode f = v[l->former[i]].first[0];
+    for (int i = 0; l->formers && i < LRS_MATCH_FORMER_MAX; i++) {
+        const uint32_t *former = idx->ext[id].former;
+        const mpcode f = v[former[i]].first[0];
 
-        if (dob && f && f != fam && (i == 0 || f != v[l->former[0]].first[0]))
+        if (dob && f && f != fam && (i == 0 || f != v[former[0]].first[0]))
             keys[SLOT_DF_FORMER0 + i] =
                 lrs__key(KIND_DF, (uint64_t)l->dob, f, 0);
     }
     if (l->postcode && fam)
         keys[SLOT_PF] = lrs__key(KIND_PF, l->postcode, fam, 0);
     if (dob && giv && fam)
-        keys[SLOT_GFY] = lrs__key(KIND_GFY, giv, fam,
-                                  (uint64_t)lrs_date_from_days(l->dob).year);
+        keys[SLOT_GFY] = lrs__key(KIND_GFY, giv, fam, (uint64_t)(l->dob >> 9));
     if (dob && giv)
         keys[SLOT_DG] = lrs__key(KIND_DG, (uint64_t)l->dob, giv, 0);
     if (l->postcode && giv)
         keys[SLOT_PG] = lrs__key(KIND_PG, l->postcode, giv, 0);
     if (dob && l->postcode)
         keys[SLOT_DP] = lrs__key(KIND_DP, (uint64_t)l->dob, l->postcode, 0);
-    if (dob && giv && fam) {
-        const struct lrs_date d = lrs_date_from_days(l->dob);
-
+    if (dob && giv && fam)
         keys[SLOT_GFMD] =
-            lrs__key(KIND_GFMD, giv, fam, (uint64_t)(d.month * 32 + d.day));
-    }
+            lrs__key(KIND_GFMD, giv, fam, (uint64_t)(l->dob & 511));
     for (int i = 0; i < KEY_SLOTS; i++)
         n += keys[i] != 0;
     return n;
@@ -193,7 +191,7 @@ static void link_learner(struct lrs_match_index *idx, uint32_t id)
 {
     uint64_t keys[KEY_SLOTS];
 
-    lrs__lrn_keys(idx, &idx->lrns[id], keys);
+    lrs__lrn_keys(idx, id, keys);
     for (uint32_t s = 0; s < KEY_SLOTS; s++)
         if (keys[s])
             dyn_link(idx, id * KEY_SLOTS + s, keys[s]);
@@ -203,7 +201,7 @@ static void unlink_learner(struct lrs_match_index *idx, uint32_t id)
 {
     uint64_t keys[KEY_SLOTS];
 
-    lrs__lrn_keys(idx, &idx->lrns[id], keys);
+    lrs__lrn_keys(idx, id, keys);
     for (uint32_t s = 0; s < KEY_SLOTS; s++)
         if (keys[s] && !static_remove(idx, id * KEY_SLOTS + s, keys[s]))
             dyn_unlink(idx, id * KEY_SLOTS + s, keys[s]);
@@ -250,7 +248,7 @@ static enum lrs_err dyn_reserve(struct lrs_match_index *idx, size_t extra)
 
         if (e == NONE)
             continue;
-        lrs__lrn_keys(idx, &idx->lrns[e / KEY_SLOTS], keys);
+        lrs__lrn_keys(idx, e / KEY_SLOTS, keys);
         b = (size_t)keys[e % KEY_SLOTS] & (count - 1);
         idx->de[d].next = heads[b];
         heads[b] = d;
@@ -301,7 +299,7 @@ static void build_pass(struct lrs_match_index *idx, uint32_t *at, size_t mask,
         if (i < n) {
             const uint32_t id = se ? n - 1 - i : i;
 
-            lrs__lrn_keys(idx, &idx->lrns[id], keys);
+            lrs__lrn_keys(idx, id, keys);
             for (uint32_t s = 0; s < KEY_SLOTS; s++)
                 if (keys[s])
                     PREFETCH(&at[((size_t)keys[s] & mask) + 1]);
@@ -412,7 +410,7 @@ static size_t uln_slot(const struct lrs_match_index *idx, const uint32_t *t,
 {
     size_t i = (size_t)mix(uln) & mask;
 
-    while (t[i] != NONE && idx->lrns[t[i]].uln != uln)
+    while (t[i] != NONE && idx->ext[t[i]].uln != uln)
         i = (i + 1) & mask;
     return i;
 }
@@ -436,7 +434,7 @@ static enum lrs_err reserve_ulns(struct lrs_match_index *idx, size_t learners)
     if (err)
         return err;
     for (uint32_t id = 0; id < idx->count; id++)
-        t[uln_slot(idx, t, count - 1, idx->lrns[id].uln)] = id;
+        t[uln_slot(idx, t, count - 1, idx->ext[id].uln)] = id;
     lrs_free(idx->ulns);
     idx->ulns = t;
     idx->uln_mask = count - 1;
@@ -446,8 +444,8 @@ static enum lrs_err reserve_ulns(struct lrs_match_index *idx, size_t learners)
 uint32_t lrs__root(const struct lrs_match_index *idx, uint32_t id)
 {
     /* merge() refuses cycles, so this ends. */
-    while (idx->lrns[id].master != NONE)
-        id = idx->lrns[id].master;
+    while (idx->ext[id].master != NONE)
+        id = idx->ext[id].master;
     return id;
 }
 
@@ -470,6 +468,35 @@ static enum lrs_err grow_array(void **p, size_t count, size_t size)
     return LRS_OK;
 }
 
+/*
+ * The records move to a new array aligned to 64 bytes (allocations are
+ * aligned to 16 only, and a 32-byte record across two cache lines would
+ * cost two misses): realloc() could not keep the alignment.
+ */
+_Static_assert(sizeof(struct lrn) == 32, "two learner records a cache line");
+
+static enum lrs_err grow_records(struct lrs_match_index *idx, size_t cap)
+{
+    const uintptr_t line = 64;
+    size_t bytes;
+    void *mem;
+    struct lrn *lrns;
+
+    if (lrs_mul_size(cap, sizeof *lrns, &bytes) || bytes > SIZE_MAX - line)
+        return LRS_ERR(LRS_ELIMIT);
+    mem = lrs_malloc(bytes + line);
+    if (!mem)
+        return LRS_ERR(LRS_ENOMEM);
+    lrns = (struct lrn *)(((uintptr_t)mem + line - 1) & ~(line - 1));
+    hint_huge(lrns, bytes);
+    if (idx->count)
+        memcpy(lrns, idx->lrns, (size_t)idx->count * sizeof *lrns);
+    lrs_free(idx->lrns_mem);
+    idx->lrns_mem = mem;
+    idx->lrns = lrns;
+    return LRS_OK;
+}
+
 static enum lrs_err reserve_learners(struct lrs_match_index *idx, size_t want)
 {
     size_t cap = idx->cap ? idx->cap : 16;
@@ -483,7 +510,9 @@ static enum lrs_err reserve_learners(struct lrs_match_index *idx, size_t want)
     cap = want > cap * 2 ? want : cap * 2;
     if (cap >= NONE / KEY_SLOTS)
         cap = NONE / KEY_SLOTS - 1;
-    err = grow_array((void **)&idx->lrns, cap, sizeof *idx->lrns);
+    err = grow_array((void **)&idx->ext, cap, sizeof *idx->ext);
+    if (!err)
+        err = grow_records(idx, cap);
     if (err)
         return err; /* the arrays that grew are merely larger */
     idx->cap = (uint32_t)cap;
@@ -574,7 +603,8 @@ void lrs_match_index_free(struct lrs_match_index *idx)
     LRS_ASSERT(idx->magic == INDEX_MAGIC);
     pthread_rwlock_destroy(&idx->lock);
     lrs__names_release(&idx->names);
-    lrs_free(idx->lrns);
+    lrs_free(idx->lrns_mem);
+    lrs_free(idx->ext);
     lrs_free(idx->sb);
     lrs_free(idx->se);
     lrs_free(idx->de);
@@ -637,7 +667,7 @@ static enum lrs_err prep_learner(const struct lrs_match_learner *l,
         lrs_diag_set(diag, "date_of_birth", "not a valid date");
         return LRS_ERR(LRS_EINVAL);
     } else {
-        p->dob = lrs_date_to_days(l->dob);
+        p->dob = dob_pack(l->dob);
     }
     if (l->gender != LRS_GENDER_NOT_KNOWN && l->gender != LRS_GENDER_MALE &&
         l->gender != LRS_GENDER_FEMALE &&
@@ -663,19 +693,28 @@ static enum lrs_err intern_all(struct lrs_match_index *idx,
     return LRS_OK;
 }
 
-static void fill(struct lrn *r, const struct lrs_match_learner *l,
-                 const struct prep *p, const uint32_t ids[P__COUNT])
+/* Fill the record of learner `id`; its master is left as it is. */
+static void fill(struct lrs_match_index *idx, uint32_t id,
+                 const struct lrs_match_learner *l, const struct prep *p,
+                 const uint32_t ids[P__COUNT])
 {
-    r->uln = l->uln;
+    struct lrn *r = &idx->lrns[id];
+    struct lrn_ext *x = &idx->ext[id];
+
+    x->uln = l->uln;
     r->postcode = p->postcode;
     r->given = ids[P_GIVEN];
     r->middle = ids[P_MIDDLE];
     r->family = ids[P_FAMILY];
     r->preferred = ids[P_PREFERRED];
-    for (int i = 0; i < LRS_MATCH_FORMER_MAX; i++)
-        r->former[i] = ids[P_FORMER + i];
+    r->formers = 0;
+    for (int i = 0; i < LRS_MATCH_FORMER_MAX; i++) {
+        x->former[i] = ids[P_FORMER + i];
+        r->formers = (uint8_t)(r->formers + (x->former[i] != 0));
+    }
     r->dob = p->dob;
     r->gender = (uint8_t)l->gender;
+    r->unused = 0;
 }
 
 static void count_names(struct lrs_match_index *idx, const struct lrn *r,
@@ -693,7 +732,6 @@ enum lrs_err lrs_match_index_insert(struct lrs_match_index *idx,
     uint32_t ids[P__COUNT];
     uint64_t keys[KEY_SLOTS];
     uint32_t n;
-    struct lrn *r;
     enum lrs_err err;
 
     LRS_ASSERT(idx->magic == INDEX_MAGIC);
@@ -715,13 +753,12 @@ enum lrs_err lrs_match_index_insert(struct lrs_match_index *idx,
     if (err)
         goto out;
     n = idx->count++;
-    r = &idx->lrns[n];
-    fill(r, learner, &p, ids);
-    r->master = NONE;
+    fill(idx, n, learner, &p, ids);
+    idx->ext[n].master = NONE;
     /* Linked with the other pending learners before the next read. */
-    idx->keys += (uint64_t)lrs__lrn_keys(idx, r, keys);
-    count_names(idx, r, 1);
-    idx->ulns[uln_slot(idx, idx->ulns, idx->uln_mask, r->uln)] = n;
+    idx->keys += (uint64_t)lrs__lrn_keys(idx, n, keys);
+    count_names(idx, &idx->lrns[n], 1);
+    idx->ulns[uln_slot(idx, idx->ulns, idx->uln_mask, learner->uln)] = n;
     if (id)
         *id = n;
 out:
@@ -761,12 +798,12 @@ enum lrs_err lrs_match_index_update(struct lrs_match_index *idx,
     if (err)
         goto out;
     r = &idx->lrns[n];
-    idx->keys -= (uint64_t)lrs__lrn_keys(idx, r, keys);
+    idx->keys -= (uint64_t)lrs__lrn_keys(idx, n, keys);
     if (!pending)
         unlink_learner(idx, n);
     count_names(idx, r, -1);
-    fill(r, learner, &p, ids);
-    idx->keys += (uint64_t)lrs__lrn_keys(idx, r, keys);
+    fill(idx, n, learner, &p, ids);
+    idx->keys += (uint64_t)lrs__lrn_keys(idx, n, keys);
     if (!pending)
         link_learner(idx, n);
     count_names(idx, r, 1);
@@ -794,8 +831,8 @@ enum lrs_err lrs_match_index_merge(struct lrs_match_index *idx,
         err = LRS_ERR(LRS_EINVAL); /* the same learner, or a cycle */
         goto out;
     }
-    idx->merged += idx->lrns[a].master == NONE;
-    idx->lrns[a].master = b;
+    idx->merged += idx->ext[a].master == NONE;
+    idx->ext[a].master = b;
 out:
     pthread_rwlock_unlock(&idx->lock);
     return err;
@@ -841,7 +878,9 @@ void lrs_match_index_stats(const struct lrs_match_index *idx,
     out->merged = idx->merged;
     out->names = idx->names.count - 1;
     out->keys = idx->keys;
-    out->bytes = sizeof *idx + (uint64_t)idx->cap * sizeof *idx->lrns +
+    out->bytes = sizeof *idx +
+                 (uint64_t)idx->cap * (sizeof *idx->lrns + sizeof *idx->ext) +
+                 (idx->lrns_mem ? 64 : 0) +
                  (idx->se ? (idx->sb_mask + 2) * sizeof *idx->sb : 0) +
                  (uint64_t)idx->se_count * sizeof *idx->se +
                  (uint64_t)idx->de_cap * sizeof *idx->de +

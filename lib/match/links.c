@@ -101,10 +101,10 @@ enum lrs_err lrs_match_index_unmerge(struct lrs_match_index *idx,
     a = lrs__uln_find(idx, merged_uln);
     if (a == NONE)
         err = LRS_ERR(LRS_ENOTFOUND);
-    else if (idx->lrns[a].master == NONE)
+    else if (idx->ext[a].master == NONE)
         err = LRS_ERR(LRS_EINVAL);
     if (!err) {
-        idx->lrns[a].master = NONE;
+        idx->ext[a].master = NONE;
         idx->merged--;
     }
     pthread_rwlock_unlock(&idx->lock);

@@ -4,7 +4,10 @@
  *
  * The index is a set of flat arrays (docs/matching.md, "Memory"):
  *
- *   lrns[id]            one fixed-size record per learner (struct lrn)
+ *   lrns[id]            what comparisons read of a learner (struct lrn:
+ *                       32 bytes, two to a cache line)
+ *   ext[id]             the rest of it (struct lrn_ext: ULN, former
+ *                       names, master)
  *   names               interned normalised names with their phonetic
  *                       codes and frequencies; a learner holds name ids
  *   sb[bucket], se[]    the static part of the blocking table, built in
@@ -33,6 +36,25 @@
 
 #define NONE     UINT32_MAX
 #define DOB_NONE INT32_MIN
+
+/*
+ * A date of birth packed as year << 9 | month << 5 | day: equal dates are
+ * equal numbers, and the parts come out with shifts (lrs_date_to_days()
+ * and back cost a calendar computation each). `dob & 511` is month * 32
+ * + day, `dob >> 9` the year.
+ */
+static inline int32_t dob_pack(struct lrs_date d)
+{
+    return (int32_t)((uint32_t)d.year << 9 | (uint32_t)d.month << 5 | d.day);
+}
+
+static inline struct lrs_date dob_unpack(int32_t dob)
+{
+    const struct lrs_date d = {(int16_t)(dob >> 9), (uint8_t)(dob >> 5 & 15),
+                               (uint8_t)(dob & 31)};
+
+    return d;
+}
 
 /*
  * A hint to start loading the cache line at `p` for reading, so that the
@@ -108,18 +130,29 @@ struct names {
  */
 typedef uint64_t pcode;
 
-/* One learner. */
+/*
+ * One learner as a comparison reads it: 32 bytes in an array aligned to
+ * 64, so that a candidate's bound (lrs__bound()) costs one cache miss and
+ * its score at most one more for struct lrn_ext, needed only when the
+ * learner has former names.
+ */
 struct lrn {
-    uint64_t uln;
     pcode postcode;
     uint32_t given; /* name ids; 0 = missing */
     uint32_t middle;
     uint32_t family;
     uint32_t preferred;
-    uint32_t former[LRS_MATCH_FORMER_MAX];
-    uint32_t master; /* NONE, or the id it was merged into */
-    int32_t dob;     /* day number, DOB_NONE when missing */
+    int32_t dob;     /* dob_pack(), DOB_NONE when missing */
     uint8_t gender;  /* enum lrs_gender; 0 and 9 mean missing */
+    uint8_t formers; /* former family names in ext[].former */
+    uint16_t unused;
+};
+
+/* The rest of a learner: for candidates kept, ULN lookups, keys, merges. */
+struct lrn_ext {
+    uint64_t uln;
+    uint32_t former[LRS_MATCH_FORMER_MAX]; /* name ids, most recent first */
+    uint32_t master; /* NONE, or the id it was merged into */
 };
 
 /* An entry of the static part of the blocking table. */
@@ -164,8 +197,10 @@ struct lrs_match_index {
     struct lrs_match_model model;
     struct wts w; /* of `model` */
     pthread_rwlock_t lock;
-    struct lrn *lrns; /* owned */
-    uint32_t count;   /* learners */
+    struct lrn *lrns;    /* in lrns_mem, aligned to 64 bytes */
+    void *lrns_mem;      /* owned */
+    struct lrn_ext *ext; /* owned */
+    uint32_t count;      /* learners */
     uint32_t cap;
     uint32_t merged; /* learners with a master */
     struct names names;
@@ -227,7 +262,7 @@ struct pq {
     char previous[LRS_NAME_SIZE];
     struct nm g, m, f, p; /* views of the four names */
     mpcode f_last;        /* last family token, when two or more */
-    int32_t dob;          /* DOB_NONE when missing */
+    int32_t dob;          /* dob_pack(), DOB_NONE when missing */
     struct lrs_date date; /* the same, as a date */
     uint8_t gender;
     pcode postcode;
@@ -262,6 +297,10 @@ void lrs__pq_bind(const struct lrs_match_index *idx, struct pq *q);
  */
 double lrs__bound(const struct lrs_match_index *idx, const struct pq *q,
                   uint32_t id);
+/* The same with the given name compared (its memo makes that cheap): a
+ * tighter bound, for the candidates lrs__bound() left. */
+double lrs__bound_given(const struct lrs_match_index *idx, const struct pq *q,
+                        uint32_t id);
 void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
                 uint32_t id, struct lrs_match_candidate *out);
 unsigned lrs__name_level(const struct lrs_match_model *model,
@@ -278,7 +317,7 @@ void lrs__query_bind(const struct lrs_match_index *idx, struct pq *q);
 /* find.c: the distinct learner ids of the blocks of `q`, in ascending
  * order, into the scratch of `res` (*ids valid until its next use). */
 enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
-                        struct lrs_match_result *res, const uint32_t **ids,
+                        struct lrs_match_result *res, uint32_t **ids,
                         size_t *count);
 
 /* model.c: the levels fixed by definition (missing: m = u = 1). */
@@ -290,7 +329,7 @@ enum lrs_err lrs__index_link(struct lrs_match_index *idx);
 /* Take the read lock with every learner's keys linked; on an error
  * (LRS_ENOMEM linking) the lock is not held. */
 enum lrs_err lrs__index_rdlock(struct lrs_match_index *idx);
-int lrs__lrn_keys(const struct lrs_match_index *idx, const struct lrn *l,
+int lrs__lrn_keys(const struct lrs_match_index *idx, uint32_t id,
                   uint64_t keys[KEY_SLOTS]);
 uint64_t lrs__key(unsigned kind, uint64_t a, uint64_t b, uint64_t c);
 uint32_t lrs__uln_find(const struct lrs_match_index *idx, uint64_t uln);

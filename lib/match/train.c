@@ -187,7 +187,7 @@ static void query_of(const struct lrs_match_index *idx, uint32_t id,
     q->f_last = idx->names.v[r->family].last;
     q->dob = r->dob;
     if (r->dob != DOB_NONE)
-        q->date = lrs_date_from_days(r->dob);
+        q->date = dob_unpack(r->dob);
     else
         q->date = (struct lrs_date){0, 0, 0};
     q->gender = r->gender;
@@ -251,7 +251,7 @@ static enum lrs_err collect_pairs(const struct lrs_match_index *idx,
 
     lrs_match_result_init(&res);
     for (uint32_t a = 0; a < idx->count && !err; a++) {
-        const uint32_t *ids;
+        uint32_t *ids;
         size_t n;
         struct pq q;
 

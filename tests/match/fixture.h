@@ -124,7 +124,7 @@ static inline void fx_check_entry(const struct lrs_match_index *idx,
     const uint32_t id = e / KEY_SLOTS;
 
     assert_true(id < idx->linked);
-    lrs__lrn_keys(idx, &idx->lrns[id], keys);
+    lrs__lrn_keys(idx, id, keys);
     assert_true(keys[e % KEY_SLOTS] != 0);
     assert_int_equal((size_t)keys[e % KEY_SLOTS] & mask, b);
     assert_int_equal(fp, (uint32_t)(keys[e % KEY_SLOTS] >> 32));
@@ -174,7 +174,7 @@ static inline void fx_assert_sane(const struct lrs_match_index *idx)
     assert_int_equal(free_count + idx->de_live, idx->de_count);
     for (uint32_t id = 0; id < idx->count; id++) {
         uint64_t keys[KEY_SLOTS];
-        const uint64_t n = (uint64_t)lrs__lrn_keys(idx, &idx->lrns[id], keys);
+        const uint64_t n = (uint64_t)lrs__lrn_keys(idx, id, keys);
 
         all += n;
         if (id < idx->linked)
@@ -183,8 +183,16 @@ static inline void fx_assert_sane(const struct lrs_match_index *idx)
     assert_int_equal(found, want);
     assert_int_equal(all, idx->keys);
     free(seen);
-    for (uint32_t id = 0; id < idx->count; id++)
-        assert_int_equal(lrs__uln_find(idx, idx->lrns[id].uln), id);
+    for (uint32_t id = 0; id < idx->count; id++) {
+        const uint32_t *former = idx->ext[id].former;
+
+        assert_int_equal(lrs__uln_find(idx, idx->ext[id].uln), id);
+        assert_int_equal(idx->lrns[id].formers,
+                         (former[0] != 0) + (former[1] != 0));
+    }
+    /* Records are aligned so that none spans two cache lines. */
+    assert_int_equal((uintptr_t)idx->lrns % 64, 0);
+    assert_int_equal(sizeof *idx->lrns, 32);
     for (uint32_t n = 0; n < idx->names.count; n++) {
         given += idx->names.v[n].given_count;
         family += idx->names.v[n].family_count;

@@ -363,7 +363,8 @@ static void test_compare__preferred_name(void **state)
 }
 
 /*
- * lrs__bound() is never below lrs__score(): a find leaves out, unscored,
+ * lrs__bound() and lrs__bound_given() are never below lrs__score(): a
+ * find leaves out, unscored,
  * the candidates whose bound is under the possible threshold, so a bound
  * too low would change answers. Every query against every learner of a
  * register mixing the cases the bound reasons about (preferred, middle
@@ -414,11 +415,15 @@ static void check_bounds(struct lrs_match_index *idx, uint64_t seed)
         for (uint32_t id = 0; id < idx->count; id++) {
             struct lrs_match_candidate c;
             const double b = lrs__bound(idx, &q, id);
+            const double bg = lrs__bound_given(idx, &q, id);
 
             lrs__score(idx, &q, id, &c);
-            if (b < c.score - 1e-9)
-                fail_msg("query %d learner %u: bound %.6f < score %.6f", i, id,
-                         b, c.score);
+            if (b < c.score - 1e-9 || bg < c.score - 1e-9)
+                fail_msg("query %d learner %u: bounds %.6f, %.6f < score "
+                         "%.6f",
+                         i, id, b, bg, c.score);
+            /* Comparing the given name only tightens the bound. */
+            assert_true(bg <= b + 1e-9);
         }
     }
 }

@@ -169,7 +169,7 @@ static void test_index__merge_answers_master(void **state)
     assert_int_equal(res.candidates[0].uln, fx_uln(1));
     /* Merging into a merged learner follows to its master. */
     assert_int_equal(lrs_match_index_merge(idx, fx_uln(3), fx_uln(2)), LRS_OK);
-    assert_int_equal(idx->lrns[2].master, 0);
+    assert_int_equal(idx->ext[2].master, 0);
     /* Cycles and self-merges are refused. */
     assert_int_equal(lrs_match_index_merge(idx, fx_uln(1), fx_uln(3)),
                      LRS_EINVAL);

@@ -221,6 +221,7 @@ struct lrs_store *lrsd_store(struct lrsd_req *r)
                          "the store is not available");
         return NULL;
     }
+    lrsd_audit_attach_for(r);
     return r->store;
 }
 

@@ -15,7 +15,8 @@
  *   h_*.c      the handlers, one file per endpoint group
  *
  * Threads: libmicrohttpd runs a pool of threads, each with its own epoll
- * loop; a request is handled start to end on one of them. Everything
+ * loop; a request is handled start to end on one of them (a read may be
+ * suspended meanwhile, waiting for its audit rows: audit.c). Everything
  * shared (metrics, the server's counters) is atomic or read-only after
  * start-up. A struct lrsd_req belongs to the thread handling it.
  *
@@ -67,8 +68,13 @@ struct lrsd_config {
     const char *web_root;            /* --web-root, or NULL (docs/web.md) */
 };
 
-/** Defaults: 1 MiB JSON, 64 MiB uploads, 30 s idle, 30 s drain. */
+/** Defaults: lrsd_default_threads(), 1 MiB JSON, 64 MiB uploads, 30 s
+ *  idle, 30 s drain. */
 void lrsd_config_init(struct lrsd_config *cfg);
+
+/** The default size of the request thread pool: twice the processors
+ *  online (docs/server.md). */
+unsigned lrsd_default_threads(void);
 
 /* ------------------------------------------------------------------ */
 /* Logging (log.c)                                                    */
@@ -122,6 +128,11 @@ enum lrsd_route_flags {
     LRSD_ROUTE_NO_AGREEMENT = 1u << 1, /* allowed before the agreement
                                         * and before a forced password
                                         * change */
+    LRSD_ROUTE_READ_ONLY = 1u << 2,    /* changes nothing but the audit
+                                        * log: its reads' rows are waited
+                                        * for once, after the handler,
+                                        * without holding a thread
+                                        * (audit.c) */
 };
 
 #define LRSD_MAX_PARAMS 4
@@ -185,6 +196,22 @@ struct lrsd_principal {
 /** How long a session lasts: 8 hours (a working day). */
 #define LRSD_SESSION_TTL_MS (8 * 3600 * 1000)
 
+/**
+ * A request's audit rows queued for the group commit (audit.c): the
+ * sequence numbers of its first and last, and how it waits. Lives in the
+ * request; fields are the audit writer's, under its lock, once listed.
+ */
+struct lrsd_audit_wait {
+    uint64_t first_seq, last_seq; /* rows queued, when listed */
+    enum lrs_err err;             /* a commit of its rows failed */
+    bool listed;                  /* in the writer's list of waiters */
+    bool sealed;                  /* queues no more rows: may settle */
+    bool done;                    /* settled by the writer */
+    struct MHD_Connection *conn;  /* suspended, to resume; or NULL */
+    struct lrsd_audit_wait *prev; /* the writer's list */
+    struct lrsd_audit_wait *next;
+};
+
 /** One HTTP request, from its headers to the completion callback. */
 struct lrsd_req {
     struct lrsd_server *srv;     /* borrowed */
@@ -194,17 +221,19 @@ struct lrsd_req {
     size_t route;                /* index in lrsd_routes or ROUTE_NONE */
     struct lrs_str params[LRSD_MAX_PARAMS]; /* slices of path */
     size_t param_count;
-    struct lrs_buf body;       /* the request body, owned */
-    bool body_too_large;       /* the body passed its limit */
-    bool late;                 /* began after the stop: 503 */
-    char id[17];               /* request id, hex */
-    uint64_t start_ns;         /* monotonic clock at the headers */
-    unsigned status;           /* the status queued, 0 until then */
-    struct MHD_Response *resp; /* owned until queued */
-    struct lrs_arena arena;    /* per-request memory */
-    struct lrsd_principal who; /* set when the route has roles */
-    struct lrs_store *store;   /* borrowed from the pool, or NULL */
-    char addr[46];             /* the client's address, text */
+    struct lrs_buf body;          /* the request body, owned */
+    bool body_too_large;          /* the body passed its limit */
+    bool late;                    /* began after the stop: 503 */
+    char id[17];                  /* request id, hex */
+    uint64_t start_ns;            /* monotonic clock at the headers */
+    unsigned status;              /* the status queued, 0 until then */
+    struct MHD_Response *resp;    /* owned until queued */
+    struct lrs_arena arena;       /* per-request memory */
+    struct lrsd_principal who;    /* set when the route has roles */
+    struct lrs_store *store;      /* borrowed from the pool, or NULL */
+    char addr[46];                /* the client's address, text */
+    struct lrsd_audit_wait audit; /* its reads' audit rows */
+    bool held;                    /* answer built, waiting for its audit rows */
 };
 
 /** The text of path parameter `i`, NUL-terminated in the arena. */
@@ -346,9 +375,40 @@ void lrsd_db_free(struct lrsd_db *db);
 LRS_NODISCARD enum lrs_err lrsd_audit_start(const char *db,
                                             struct lrs_diag *diag);
 
-/** Send the audit rows `s` appends outside a transaction to the writer
- *  (no-op when it is not running). lrsd_db_get() calls it. */
+/** Send the audit rows `s` appends outside a transaction to the writer,
+ *  each append waiting until its row is committed (no-op when the writer
+ *  is not running). lrsd_db_get() calls it. */
 void lrsd_audit_attach(struct lrs_store *s);
+
+/**
+ * Send the rows `s` appends outside a transaction to the writer on
+ * behalf of waiter `w`, without waiting: the request's answer must then
+ * go through lrsd_audit_hold() (server.c does). Only for routes flagged
+ * LRSD_ROUTE_READ_ONLY, whose handlers change nothing after a read.
+ */
+void lrsd_audit_attach_req(struct lrs_store *s, struct lrsd_audit_wait *w);
+
+/** lrsd_audit_attach_req() for r's store connection when r's route is
+ *  LRSD_ROUTE_READ_ONLY; the blocking sink otherwise stays. */
+void lrsd_audit_attach_for(struct lrsd_req *r);
+
+/**
+ * After the handler: whether `w` still waits for rows to be committed.
+ * If so, `conn` is suspended (call from the access handler only) and the
+ * writer resumes it once they are; libmicrohttpd then calls the handler
+ * again. If not, w->err tells whether they are on record.
+ */
+bool lrsd_audit_hold(struct lrsd_audit_wait *w, struct MHD_Connection *conn);
+
+/** Take `w` off the writer's list if it is still on it (request freed). */
+void lrsd_audit_release(struct lrsd_audit_wait *w);
+
+/**
+ * At a stop whose drain ran out: fail every waiter (LRS_EIO) and resume
+ * the suspended ones, and hold no request from now on, so that no
+ * connection stays suspended when libmicrohttpd stops.
+ */
+void lrsd_audit_abandon(void);
 
 /** Commit what is queued and stop the writer; after the requests. */
 void lrsd_audit_stop(void);

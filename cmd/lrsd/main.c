@@ -36,7 +36,7 @@ static const char help_text[] =
     "  --db PATH|URL          the store: a SQLite file, or postgres://...\n"
     "  --listen HOST:PORT     address to listen on (127.0.0.1:8080);\n"
     "                         [::1]:8080 for IPv6; port 0 picks a free one\n"
-    "  --threads N            request threads (2)\n"
+    "  --threads N            request threads (twice the processors)\n"
     "  --max-json-bytes N     largest JSON request body (1048576)\n"
     "  --max-upload-bytes N   largest CTF upload (67108864)\n"
     "  --timeout S            close idle connections after S seconds (30)\n"

@@ -198,5 +198,6 @@ struct lrs_store *page_store(struct page *p)
                   "Try again in a few minutes.");
         return NULL;
     }
+    lrsd_audit_attach_for(r);
     return r->store;
 }

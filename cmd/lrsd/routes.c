@@ -24,6 +24,7 @@
 #define ANYONE   LRS_ROLE_ALL
 #define STAFF    (SCHOOL | AO | OPERATOR)
 #define FIRST    LRSD_ROUTE_NO_AGREEMENT
+#define READ     LRSD_ROUTE_READ_ONLY
 
 const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/healthz", lrsd_h_healthz, PUBLIC, 0},
@@ -41,8 +42,8 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/api/v1/tokens", lrsd_h_tokens_list, STAFF, 0},
     {LRSD_POST, "/api/v1/tokens", lrsd_h_token_create, STAFF, 0},
     {LRSD_DELETE, "/api/v1/tokens/{id}", lrsd_h_token_revoke, STAFF, 0},
-    {LRSD_GET, "/api/v1/me/learner", lrsd_h_learner_me, LEARNER, 0},
-    {LRSD_GET, "/api/v1/learners/{uln}", lrsd_h_learner_get, OPERATOR, 0},
+    {LRSD_GET, "/api/v1/me/learner", lrsd_h_learner_me, LEARNER, READ},
+    {LRSD_GET, "/api/v1/learners/{uln}", lrsd_h_learner_get, OPERATOR, READ},
     {LRSD_PATCH, "/api/v1/learners/{uln}", lrsd_h_learner_amend,
      SCHOOL | OPERATOR, 0},
     {LRSD_GET, "/api/v1/learners/{uln}/audit", lrsd_h_learner_audit, OPERATOR,
@@ -54,7 +55,7 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/api/v1/learners/{uln}/links", lrsd_h_learner_links, OPERATOR,
      0},
     {LRSD_POST, "/api/v1/learners/by-uln", lrsd_h_learner_by_uln,
-     SCHOOL | AO | OPERATOR, 0},
+     SCHOOL | AO | OPERATOR, READ},
     {LRSD_POST, "/api/v1/verify", lrsd_h_verify, SCHOOL | AO | OPERATOR, 0},
     {LRSD_POST, "/api/v1/verify/batch", lrsd_h_verify_batch,
      SCHOOL | AO | OPERATOR, LRSD_ROUTE_UPLOAD},
@@ -79,7 +80,7 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_POST, "/api/v1/invites", lrsd_h_invite_create, SCHOOL | OPERATOR, 0},
     {LRSD_POST, "/api/v1/signup", lrsd_h_signup, PUBLIC, 0},
     {LRSD_POST, "/api/v1/learners/search", lrsd_h_learner_search,
-     SCHOOL | AO | OPERATOR, 0},
+     SCHOOL | AO | OPERATOR, READ},
     {LRSD_POST, "/api/v1/learners", lrsd_h_learner_register, SCHOOL | OPERATOR,
      0},
     {LRSD_POST, "/api/v1/batches", lrsd_h_batch_upload, SCHOOL | OPERATOR,
@@ -115,10 +116,10 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_POST, "/agreement", lrsd_p_agreement_post, PUBLIC, 0},
     {LRSD_GET, "/welcome", lrsd_p_welcome, PUBLIC, 0},
     {LRSD_GET, "/learners/find", lrsd_p_find, PUBLIC, 0},
-    {LRSD_POST, "/learners/find", lrsd_p_find_post, PUBLIC, 0},
+    {LRSD_POST, "/learners/find", lrsd_p_find_post, PUBLIC, READ},
     {LRSD_GET, "/learners/register", lrsd_p_register, PUBLIC, 0},
     {LRSD_POST, "/learners/register", lrsd_p_register_post, PUBLIC, 0},
-    {LRSD_GET, "/learners/{uln}", lrsd_p_learner, PUBLIC, 0},
+    {LRSD_GET, "/learners/{uln}", lrsd_p_learner, PUBLIC, READ},
     {LRSD_GET, "/learners/{uln}/amend", lrsd_p_amend, PUBLIC, 0},
     {LRSD_POST, "/learners/{uln}/amend", lrsd_p_amend_post, PUBLIC, 0},
     {LRSD_GET, "/learners/{uln}/audit", lrsd_p_audit, PUBLIC, 0},

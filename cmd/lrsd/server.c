@@ -29,6 +29,12 @@
  * on open keep-alive connections get 503 with "Connection: close"; the
  * requests in flight run to their end, for up to cfg->drain_s seconds;
  * then every thread stops.
+ *
+ * A read-only route's answer waits for the audit rows of its reads
+ * without holding the thread: after the handler, finish() suspends the
+ * connection until the audit writer has committed them (audit.c), and
+ * the writer's resume brings on_request() back to queue the answer (or a
+ * 503 if the commit failed).
  */
 #include "lrsd.h"
 
@@ -216,6 +222,7 @@ static void req_free(struct lrsd_req *r)
     if (r->resp)
         MHD_destroy_response(r->resp);
     lrsd_db_put(lrsd_app.db, r->store);
+    lrsd_audit_release(&r->audit);
     lrs_buf_release(&r->body);
     lrs_arena_release(&r->arena);
     lrs_free(r);
@@ -314,6 +321,37 @@ static enum MHD_Result queue(struct lrsd_req *r)
     return ok;
 }
 
+/* The audit rows of the request's reads could not be committed: no data
+ * leaves, whatever the handler answered. */
+static void reply_audit_failed(struct lrsd_req *r)
+{
+    if (r->resp)
+        MHD_destroy_response(r->resp);
+    r->resp = NULL;
+    r->status = 0;
+    lrsd_reply_error(r, 503, "LRSD0503", NULL,
+                     "the read could not be recorded in the audit log; "
+                     "try again");
+}
+
+/*
+ * The handler has answered: give the store connection back, and unless
+ * the audit rows of its reads are committed, suspend the connection until
+ * they are (audit.c); on_request() is then called again and queues.
+ */
+static enum MHD_Result finish(struct lrsd_req *r)
+{
+    lrsd_db_put(lrsd_app.db, r->store);
+    r->store = NULL;
+    if (lrsd_audit_hold(&r->audit, r->conn)) {
+        r->held = true;
+        return MHD_YES;
+    }
+    if (r->audit.err)
+        reply_audit_failed(r);
+    return queue(r);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -323,6 +361,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     struct lrsd_req *r = *con_cls;
 
     (void)version;
+    if (r && r->held) {
+        /* Resumed by the audit writer: its rows are settled. */
+        r->held = false;
+        if (r->audit.err)
+            reply_audit_failed(r);
+        return queue(r);
+    }
     if (!r) {
         r = req_new(srv, conn, url, method);
         if (!r)
@@ -350,7 +395,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         return MHD_YES;
     }
     dispatch(r);
-    return queue(r);
+    return finish(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -390,12 +435,24 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 /* Life cycle                                                         */
 /* ------------------------------------------------------------------ */
 
+unsigned lrsd_default_threads(void)
+{
+    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    /* Twice the processors: reads wait for their audit rows without a
+     * thread, but writes (register, amend, uploads) hold theirs through
+     * their own commit, and a connection waits for its thread. */
+    if (cpus < 1)
+        return 2;
+    return cpus > 64 ? 128 : 2 * (unsigned)cpus;
+}
+
 void lrsd_config_init(struct lrsd_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->host, sizeof cfg->host, "127.0.0.1");
     cfg->port = 8080;
-    cfg->threads = 2;
+    cfg->threads = lrsd_default_threads();
     cfg->json_max_len = 1u << 20;
     cfg->upload_max_len = 64u << 20;
     cfg->timeout_s = 30;
@@ -506,7 +563,8 @@ enum lrs_err lrsd_server_new(const struct lrsd_config *cfg,
     struct lrsd_server *srv;
     socklen_t len;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
+                     MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
     /* The certificate and key under TLS, else nothing. */
     struct MHD_OptionItem tls[] = {
         {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)cfg->tls_cert_pem},
@@ -584,6 +642,13 @@ unsigned lrsd_server_free(struct lrsd_server *srv)
         if (left == 0 || now_ns() >= deadline)
             break;
         nanosleep(&tick, NULL);
+    }
+    if (left) {
+        /* No connection may stay suspended when libmicrohttpd stops:
+         * reads still waiting for their audit rows answer 503 now. */
+        lrsd_audit_abandon();
+        for (int i = 0; i < 20 && atomic_load(&srv->inflight); i++)
+            nanosleep(&tick, NULL);
     }
     MHD_stop_daemon(srv->mhd);
     lrs_free(srv);

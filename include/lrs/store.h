@@ -392,9 +392,12 @@ lrs_store_audit_append(struct lrs_store *s, const struct lrs_audit *a);
 
 /**
  * Takes an audit row (borrowed for the call: copy what is kept) appended
- * outside a transaction. It must return only once the row is durable in
- * the store, or with an error (the action it records then fails), so
- * that nobody is answered before their access is on record.
+ * outside a transaction. It returns an error if the row cannot be
+ * recorded (the action it records then fails). Otherwise either the row
+ * is durable in the store when it returns, or the host holds back
+ * whatever the read returned until it is (lrsd suspends the answer:
+ * cmd/lrsd/audit.c), so that nobody is answered before their access is on
+ * record.
  */
 typedef enum lrs_err (*lrs_store_audit_sink_fn)(void *ctx,
                                                 const struct lrs_audit *a);

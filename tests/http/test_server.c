@@ -1,13 +1,15 @@
 /*
  * test_server.c - the server framework: routing (404, 405), JSON errors
  * (400 WSEC0001 naming the problem, 415), body limits (413, declared and
- * chunked), --max-json-bytes, the graceful stop on SIGTERM, and native
- * TLS (--tls-cert/--tls-key, with a certificate made by the openssl
- * program for the test).
+ * chunked), --max-json-bytes, the graceful stop on SIGTERM, reads that
+ * wait for their audit rows (a failed commit, a stop), and native TLS
+ * (--tls-cert/--tls-key, with a certificate made by the openssl program
+ * for the test).
  */
 #include "harness.h"
 
 #include <lrs/accounts.h>
+#include <lrs/service.h>
 #include <lrs/store.h>
 
 #include <stdarg.h>
@@ -324,6 +326,145 @@ static void test_shutdown__in_flight_request_finishes(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Reads wait for their audit rows                                    */
+/* ------------------------------------------------------------------ */
+
+/* Register a learner, Amir Khan, in the store of `h`; its ULN to `out`. */
+static void add_learner(const struct harness *h, char out[LRS_ULN_SIZE])
+{
+    const struct lrs_actor actor = LRS_ACTOR_CLI;
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_store *s = harness_store_open(h);
+    struct lrs_learner l;
+
+    lrs_learner_init(&l);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_GIVEN_NAME, LRS_STR("Amir"), &d),
+        LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_FAMILY_NAME, LRS_STR("Khan"), &d),
+        LRS_OK);
+    assert_int_equal(lrs_learner_field_set(&l, LRS_FIELD_DATE_OF_BIRTH,
+                                           LRS_STR("2009-11-02"), &d),
+                     LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_GENDER, LRS_STR("1"), &d), LRS_OK);
+    assert_int_equal(
+        lrs_learner_field_set(&l, LRS_FIELD_POSTCODE, LRS_STR("SW1A 1AA"), &d),
+        LRS_OK);
+    if (lrs_service_learner_register(s, &actor, &l, &d) != LRS_OK)
+        fail_msg("register: %s: %s", d.field ? d.field : "-", d.msg);
+    memcpy(out, l.uln, LRS_ULN_SIZE);
+    lrs_store_free(s);
+}
+
+static enum lrs_err count_row(const struct lrs_audit *a, void *ctx)
+{
+    (void)a;
+    ++*(int *)ctx;
+    return LRS_OK;
+}
+
+/* The audit rows about `uln` in the store of `h`. */
+static int audit_rows(const struct harness *h, const char *uln)
+{
+    struct lrs_store *s = harness_store_open(h);
+    int n = 0;
+
+    assert_int_equal(lrs_store_audit_scan(s, uln, count_row, &n), LRS_OK);
+    lrs_store_free(s);
+    return n;
+}
+
+/*
+ * A read is answered only once its audit row is committed (audit.c).
+ * While another connection holds the store's write lock the audit writer
+ * cannot commit; after SQLite's busy timeout (5 s) its commit fails, and
+ * the read answers 503 with none of the learner's data. Once the lock is
+ * gone reads answer again, and only the answered one is on record.
+ */
+static void test_audit__failed_commit_answers_503_without_data(void **state)
+{
+    const char *const hdrs[] = {srv.bearer, NULL};
+    struct lrs_store *lock = harness_store_open(&srv);
+    char uln[LRS_ULN_SIZE], path[64];
+    struct http_resp res;
+    int before;
+
+    (void)state;
+    add_learner(&srv, uln);
+    before = audit_rows(&srv, uln); /* its registration */
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln);
+    assert_int_equal(lrs_store_begin(lock), LRS_OK);
+    http_request(&srv, "GET", path, NULL, NULL, 0, hdrs, &res);
+    http_assert_error(&res, 503, "LRSD0503", NULL);
+    assert_null(strstr(res.body.data, "Khan"));
+    assert_null(strstr(res.body.data, uln));
+    http_resp_release(&res);
+    lrs_store_rollback(lock);
+    lrs_store_free(lock);
+
+    http_request(&srv, "GET", path, NULL, NULL, 0, hdrs, &res);
+    assert_int_equal(res.status, 200);
+    assert_non_null(strstr(res.body.data, "\"family_name\":\"Khan\""));
+    http_resp_release(&res);
+    assert_int_equal(audit_rows(&srv, uln), before + 1);
+    assert_true(harness_log_has(&srv, "audit commit failed"));
+}
+
+/*
+ * A stop whose drain runs out while a read waits for its audit row (the
+ * writer blocked by another connection's lock) answers that read 503,
+ * leaves no connection suspended when the server stops, and exits 1
+ * (requests were cut).
+ */
+static void test_audit__stop_answers_waiting_reads(void **state)
+{
+    const struct timespec tick = {0, 50 * 1000 * 1000};
+    const char *const extra[] = {"--drain", "1", NULL};
+    struct lrs_store *lock;
+    struct harness h;
+    char uln[LRS_ULN_SIZE], head[512];
+    char *reply;
+    int fd, status, i;
+
+    (void)state;
+    harness_start(&h, extra);
+    add_learner(&h, uln);
+    lock = harness_store_open(&h);
+    assert_int_equal(lrs_store_begin(lock), LRS_OK);
+    fd = harness_connect(&h);
+    assert_true(fd >= 0);
+    snprintf(head, sizeof head,
+             "GET /api/v1/learners/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+             "%s\r\nConnection: close\r\n\r\n",
+             uln, h.bearer);
+    send_all(fd, head);
+    /* Wait until the read is held: the /metrics request counts too. */
+    for (i = 0; i < 1200 && in_flight(&h) < 2; i++)
+        nanosleep(&tick, NULL);
+    assert_true(i < 1200);
+
+    assert_int_equal(kill(h.pid, SIGTERM), 0);
+    reply = recv_all(fd);
+    close(fd);
+    assert_non_null(strstr(reply, "HTTP/1.1 503"));
+    assert_null(strstr(reply, "Khan"));
+    lrs_free(reply);
+    lrs_store_rollback(lock);
+    lrs_store_free(lock);
+
+    for (i = 0; i < 1200 && waitpid(h.pid, &status, WNOHANG) == 0; i++)
+        nanosleep(&tick, NULL);
+    assert_true(i < 1200);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    assert_true(harness_log_has(&h, "cut_requests=1"));
+    h.pid = 0;
+    harness_stop(&h); /* removes the directory */
+}
+
+/* ------------------------------------------------------------------ */
 /* Native TLS                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -426,6 +567,8 @@ int main(void)
         cmocka_unit_test(test_limit__just_under_is_parsed),
         cmocka_unit_test(test_limit__max_json_bytes_option),
         cmocka_unit_test(test_shutdown__in_flight_request_finishes),
+        cmocka_unit_test(test_audit__failed_commit_answers_503_without_data),
+        cmocka_unit_test(test_audit__stop_answers_waiting_reads),
         cmocka_unit_test(test_tls__https_serves_and_cookies_are_secure),
     };
 

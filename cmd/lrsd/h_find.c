@@ -181,54 +181,53 @@ static const char *const field_words[] = {"given name",  "middle names",
                                           "family name", "date of birth",
                                           "gender",      "postcode"};
 
-/* The explanation of candidate `c`: one sentence and the fields. */
-static json_t *explain(const struct lrs_match_candidate *c)
+/* The member "explanation" of candidate `c`: one sentence, and how each
+ * field compared. */
+static void jw_explain(struct lrsd_jw *w, const struct lrs_match_candidate *c)
 {
-    json_t *fields = json_array();
     char text[512];
     size_t n = 0;
 
-    for (unsigned f = 0; f < LRS_MATCH_FIELD__COUNT && fields; f++) {
-        const enum lrs_match_field mf = (enum lrs_match_field)f;
-        const char *w = level_words(mf, c->level[f]);
+    text[0] = '\0';
+    for (unsigned f = 0; f < LRS_MATCH_FIELD__COUNT; f++) {
+        const char *words = level_words((enum lrs_match_field)f, c->level[f]);
         const int k = snprintf(text + n, sizeof text - n, "%s%s %s",
-                               n ? "; " : "", field_words[f], w);
+                               n ? "; " : "", field_words[f], words);
 
         if (k > 0 && (size_t)k < sizeof text - n)
             n += (size_t)k;
-        json_array_append_new(fields,
-                              json_pack("{s:s, s:s, s:s, s:f}", "field",
-                                        lrs_match_field_name(mf), "level",
-                                        lrs_match_level_name(mf, c->level[f]),
-                                        "words", w, "weight", c->weight[f]));
     }
-    if (n == 0)
-        text[0] = '\0';
-    return json_pack("{s:s, s:o*}", "text", text, "fields", fields);
+    text[n] = '\0';
+    lrsd_jw_key(w, "explanation");
+    lrsd_jw_open(w, '{');
+    lrsd_jw_kstr(w, "text", text);
+    lrsd_jw_key(w, "fields");
+    lrsd_jw_open(w, '[');
+    for (unsigned f = 0; f < LRS_MATCH_FIELD__COUNT; f++) {
+        const enum lrs_match_field mf = (enum lrs_match_field)f;
+
+        lrsd_jw_open(w, '{');
+        lrsd_jw_kstr(w, "field", lrs_match_field_name(mf));
+        lrsd_jw_kstr(w, "level", lrs_match_level_name(mf, c->level[f]));
+        lrsd_jw_kstr(w, "words", level_words(mf, c->level[f]));
+        lrsd_jw_kreal(w, "weight", c->weight[f]);
+        lrsd_jw_close(w, '}');
+    }
+    lrsd_jw_close(w, ']');
+    lrsd_jw_close(w, '}');
 }
 
 /* A learner in full (exact matches and registrations only). */
-static json_t *learner_json(const struct lrs_learner *l)
+static void jw_learner(struct lrsd_jw *w, const struct lrs_learner *l)
 {
-    char dob[11];
-
-    lrs_date_format(l->date_of_birth, dob);
-    return json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s,"
-        " s:s, s:s, s:s, s:i, s:i}",
-        "uln", l->uln, "given_name", l->given_name, "middle_names",
-        l->middle_names, "family_name", l->family_name, "previous_family_name",
-        l->previous_family_name, "preferred_given_name",
-        l->preferred_given_name, "date_of_birth", dob, "gender", (int)l->gender,
-        "postcode", l->postcode, "address_line1", l->address_line1,
-        "address_line2", l->address_line2, "address_town", l->address_town,
-        "address_county", l->address_county, "ability_to_share",
-        (int)l->ability_to_share, "version", (int)l->version);
+    lrsd_jw_open(w, '{');
+    lrsd_jw_learner(w, l, 0);
+    lrsd_jw_close(w, '}');
 }
 
 /* What a person needs to choose among possible matches, no more. */
-static json_t *candidate_json(const struct lrs_learner *l,
-                              const struct lrs_match_candidate *c)
+static void jw_candidate(struct lrsd_jw *w, const struct lrs_learner *l,
+                         const struct lrs_match_candidate *c)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_postcode pc;
@@ -241,43 +240,15 @@ static json_t *candidate_json(const struct lrs_learner *l,
 
         snprintf(district, sizeof district, "%.*s", (int)dist.len, dist.ptr);
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:o*}", "uln", l->uln,
-                     "given_name", l->given_name, "family_name", l->family_name,
-                     "date_of_birth", dob, "postcode_district", district,
-                     "score", c->score, "explanation", explain(c));
-}
-
-/*
- * Fill `out` with the candidates of `res` (each read, and so audited,
- * through the service). `full`: the one exact match in full. Returns an
- * error after which nothing was replied.
- */
-static enum lrs_err candidates_json(struct lrsd_req *r, struct lrs_store *s,
-                                    const struct lrs_match_result *res,
-                                    bool full, json_t *out, struct lrs_diag *d)
-{
-    const struct lrs_actor actor = lrsd_actor(r);
-
-    for (size_t i = 0; i < res->candidate_count; i++) {
-        const struct lrs_match_candidate *c = &res->candidates[i];
-        struct lrs_learner l;
-        char uln[24];
-        enum lrs_err err;
-        json_t *j;
-
-        snprintf(uln, sizeof uln, "%010llu", (unsigned long long)c->uln);
-        err = lrs_service_learner_get(s, &actor, lrs_str_c(uln), &l, NULL, d);
-        if (err == LRS_ENOTFOUND)
-            continue; /* closed since the index saw it */
-        if (err)
-            return err;
-        j = full ? learner_json(&l) : candidate_json(&l, c);
-        if (j && full)
-            json_object_set_new(j, "explanation", explain(c));
-        if (!j || json_array_append_new(out, j))
-            return LRS_ENOMEM;
-    }
-    return LRS_OK;
+    lrsd_jw_open(w, '{');
+    lrsd_jw_kstr(w, "uln", l->uln);
+    lrsd_jw_kstr(w, "given_name", l->given_name);
+    lrsd_jw_kstr(w, "family_name", l->family_name);
+    lrsd_jw_kstr(w, "date_of_birth", dob);
+    lrsd_jw_kstr(w, "postcode_district", district);
+    lrsd_jw_kreal(w, "score", c->score);
+    jw_explain(w, c);
+    lrsd_jw_close(w, '}');
 }
 
 static void reply_err(struct lrsd_req *r, enum lrs_err err,
@@ -298,37 +269,67 @@ static void reply_err(struct lrsd_req *r, enum lrs_err err,
     lrsd_reply_error(r, 500, "LRSD0500", NULL, "internal error");
 }
 
-/* Reply with the outcome of a find: code, message, learners. */
+/*
+ * Reply with the outcome of a find: code, message, and the learner of an
+ * exact match in full, or the candidates. Each learner shown is read, and
+ * so audited, through the service; one closed since the index saw it is
+ * left out.
+ */
 static void reply_found(struct lrsd_req *r, struct lrs_store *s,
                         const struct lrs_match_result *res, unsigned status,
                         const char *code)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
+    const struct lrs_actor actor = lrsd_actor(r);
     const bool exact =
         res->code == LRS_MATCH_EXACT || res->code == LRS_MATCH_LINKED;
-    json_t *list = json_array(), *body;
-    enum lrs_err err;
+    struct lrsd_jw w = LRSD_JW_INIT;
+    size_t shown = 0;
 
-    if (!list) {
-        reply_err(r, LRS_ENOMEM, &d);
+    lrsd_jw_open(&w, '{');
+    lrsd_jw_kstr(&w, "code", code ? code : lrs_match_code_name(res->code));
+    lrsd_jw_kstr(&w, "message",
+                 code ? "the learner was not registered: the register "
+                        "holds a learner who may be the same person"
+                      : lrs_batch_code_text(lrs_match_code_name(res->code)));
+    lrsd_jw_key(&w, exact ? "learner" : "candidates");
+    if (!exact)
+        lrsd_jw_open(&w, '[');
+    for (size_t i = 0; i < res->candidate_count && !(exact && shown); i++) {
+        const struct lrs_match_candidate *c = &res->candidates[i];
+        struct lrs_learner l;
+        char uln[24];
+        enum lrs_err err;
+
+        snprintf(uln, sizeof uln, "%010llu", (unsigned long long)c->uln);
+        err = lrs_service_learner_get(s, &actor, lrs_str_c(uln), &l, NULL, &d);
+        if (err == LRS_ENOTFOUND)
+            continue; /* closed since the index saw it */
+        if (err) {
+            lrsd_jw_release(&w);
+            reply_err(r, err, &d);
+            return;
+        }
+        if (exact) {
+            lrsd_jw_open(&w, '{');
+            lrsd_jw_learner(&w, &l, 0);
+            jw_explain(&w, c);
+            lrsd_jw_close(&w, '}');
+        } else {
+            jw_candidate(&w, &l, c);
+        }
+        shown++;
+    }
+    if (exact && !shown) {
+        /* The one exact match was closed meanwhile. */
+        lrsd_jw_release(&w);
+        reply_err(r, LRS_ENOTFOUND, &d);
         return;
     }
-    err = candidates_json(r, s, res, exact, list, &d);
-    if (err) {
-        json_decref(list);
-        reply_err(r, err, &d);
-        return;
-    }
-    body = json_pack("{s:s, s:s, s:o}", "code",
-                     code ? code : lrs_match_code_name(res->code), "message",
-                     code ? "the learner was not registered: the register "
-                            "holds a learner who may be the same person"
-                          : lrs_batch_code_text(lrs_match_code_name(res->code)),
-                     exact ? "learner" : "candidates",
-                     exact ? json_incref(json_array_get(list, 0)) : list);
-    if (exact)
-        json_decref(list);
-    lrsd_reply_json(r, status, body);
+    if (!exact)
+        lrsd_jw_close(&w, ']');
+    lrsd_jw_close(&w, '}');
+    lrsd_reply_jw(r, status, &w);
 }
 
 /* Refused because learner `uln` has the same details, though the search
@@ -338,6 +339,7 @@ static void reply_same(struct lrsd_req *r, struct lrs_store *s, const char *uln)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     const struct lrs_actor actor = lrsd_actor(r);
+    struct lrsd_jw w = LRSD_JW_INIT;
     struct lrs_learner l;
     enum lrs_err err;
 
@@ -346,11 +348,16 @@ static void reply_same(struct lrsd_req *r, struct lrs_store *s, const char *uln)
         reply_err(r, err, &d);
         return;
     }
-    lrsd_reply_json(r, 409,
-                    json_pack("{s:s, s:s, s:o*}", "code", "WSRC0021", "message",
-                              "the learner was not registered: the register "
-                              "holds a learner with the same details",
-                              "learner", learner_json(&l)));
+    lrsd_jw_open(&w, '{');
+    lrsd_jw_kstr(&w, "code", "WSRC0021");
+    lrsd_jw_kstr(&w, "message",
+                 "the learner was not registered: the "
+                 "register holds a learner with the same "
+                 "details");
+    lrsd_jw_key(&w, "learner");
+    jw_learner(&w, &l);
+    lrsd_jw_close(&w, '}');
+    lrsd_reply_jw(r, 409, &w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -427,9 +434,9 @@ void lrsd_h_learner_register(struct lrsd_req *r)
     struct lrs_match_result res;
     struct lrs_learner l;
     const char *reason = NULL;
+    struct lrsd_jw w = LRSD_JW_INIT;
     struct lrs_store *s;
     enum lrs_err err;
-    json_t *j;
 
     lrs_match_result_init(&res);
     if (!body)
@@ -489,10 +496,13 @@ void lrsd_h_learner_register(struct lrsd_req *r)
         goto out;
     }
     lrsd_metrics_match(5);
-    j = json_pack("{s:s, s:s, s:o*}", "code", "WSRC0005", "message",
-                  "registered: a new ULN was issued", "learner",
-                  learner_json(&l));
-    lrsd_reply_json(r, 201, j);
+    lrsd_jw_open(&w, '{');
+    lrsd_jw_kstr(&w, "code", "WSRC0005");
+    lrsd_jw_kstr(&w, "message", "registered: a new ULN was issued");
+    lrsd_jw_key(&w, "learner");
+    jw_learner(&w, &l);
+    lrsd_jw_close(&w, '}');
+    lrsd_reply_jw(r, 201, &w);
     goto out;
 check:
     if (err)

@@ -38,27 +38,31 @@ static const char *status_name(enum lrs_learner_status s)
     return "unknown";
 }
 
-static json_t *learner_json(const struct lrs_learner *l)
+void lrsd_jw_learner(struct lrsd_jw *w, const struct lrs_learner *l,
+                     unsigned flags)
 {
     char dob[11];
-    json_t *j;
 
     lrs_date_format(l->date_of_birth, dob);
-    j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s,"
-                  " s:s, s:s, s:i, s:s, s:i}",
-                  "uln", l->uln, "given_name", l->given_name, "middle_names",
-                  l->middle_names, "family_name", l->family_name,
-                  "previous_family_name", l->previous_family_name,
-                  "preferred_given_name", l->preferred_given_name,
-                  "date_of_birth", dob, "gender", (int)l->gender, "postcode",
-                  l->postcode, "address_line1", l->address_line1,
-                  "address_line2", l->address_line2, "address_town",
-                  l->address_town, "address_county", l->address_county,
-                  "ability_to_share", (int)l->ability_to_share, "status",
-                  status_name(l->status), "version", (int)l->version);
-    if (j && l->master_uln[0])
-        json_object_set_new(j, "master_uln", json_string(l->master_uln));
-    return j;
+    lrsd_jw_kstr(w, "uln", l->uln);
+    lrsd_jw_kstr(w, "given_name", l->given_name);
+    lrsd_jw_kstr(w, "middle_names", l->middle_names);
+    lrsd_jw_kstr(w, "family_name", l->family_name);
+    lrsd_jw_kstr(w, "previous_family_name", l->previous_family_name);
+    lrsd_jw_kstr(w, "preferred_given_name", l->preferred_given_name);
+    lrsd_jw_kstr(w, "date_of_birth", dob);
+    lrsd_jw_kint(w, "gender", (int)l->gender);
+    lrsd_jw_kstr(w, "postcode", l->postcode);
+    lrsd_jw_kstr(w, "address_line1", l->address_line1);
+    lrsd_jw_kstr(w, "address_line2", l->address_line2);
+    lrsd_jw_kstr(w, "address_town", l->address_town);
+    lrsd_jw_kstr(w, "address_county", l->address_county);
+    lrsd_jw_kint(w, "ability_to_share", (int)l->ability_to_share);
+    if (flags & LRSD_JW_LEARNER_STATUS)
+        lrsd_jw_kstr(w, "status", status_name(l->status));
+    lrsd_jw_kint(w, "version", (int)l->version);
+    if ((flags & LRSD_JW_LEARNER_STATUS) && l->master_uln[0])
+        lrsd_jw_kstr(w, "master_uln", l->master_uln);
 }
 
 /*
@@ -105,13 +109,16 @@ static void reply_learner(struct lrsd_req *r, unsigned status,
                           const struct lrs_learner *l, bool linked,
                           const char *asked)
 {
-    json_t *j = learner_json(l);
+    struct lrsd_jw w = LRSD_JW_INIT;
 
-    if (j && linked) {
-        json_object_set_new(j, "code", json_string("WSRC0022"));
-        json_object_set_new(j, "linked_uln", json_string(asked));
+    lrsd_jw_open(&w, '{');
+    lrsd_jw_learner(&w, l, LRSD_JW_LEARNER_STATUS);
+    if (linked) {
+        lrsd_jw_kstr(&w, "code", "WSRC0022");
+        lrsd_jw_kstr(&w, "linked_uln", asked);
     }
-    lrsd_reply_json(r, status, j);
+    lrsd_jw_close(&w, '}');
+    lrsd_reply_jw(r, status, &w);
 }
 
 /* ------------------------------------------------------------------ */

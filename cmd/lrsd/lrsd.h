@@ -246,6 +246,11 @@ const char *lrsd_header(struct lrsd_req *r, const char *name);
 void lrsd_reply_data(struct lrsd_req *r, unsigned status,
                      const char *content_type, const void *data, size_t len);
 
+/** Reply with `len` bytes of `data`, which it takes: owned, allocated
+ *  with lrs_malloc(), freed with lrs_free() once sent. */
+void lrsd_reply_owned(struct lrsd_req *r, unsigned status,
+                      const char *content_type, char *data, size_t len);
+
 /** Add a header to the reply; call after an lrsd_reply_*(). */
 void lrsd_reply_header(struct lrsd_req *r, const char *name, const char *value);
 
@@ -286,6 +291,44 @@ enum lrsd_json_str_flags {
  */
 bool lrsd_json_str(struct lrsd_req *r, json_t *obj, const char *key,
                    unsigned flags, size_t max_chars, const char **out);
+
+/**
+ * A JSON text written member by member into a buffer (json.c), for the
+ * answers of the busiest routes: no tree of jansson objects, no
+ * allocation per member. The caller opens and closes objects and arrays
+ * in order; commas are placed here. The first failure (out of memory, a
+ * string that is not UTF-8, a real that is not finite) is kept in `err`,
+ * and later calls do nothing. The text is what json_dumps() writes with
+ * JSON_COMPACT | JSON_ENSURE_ASCII.
+ */
+struct lrsd_jw {
+    struct lrs_buf b; /* the text so far, owned */
+    bool comma;       /* a value ends here: what follows needs a comma */
+    enum lrs_err err; /* the first failure, or LRS_OK */
+};
+
+#define LRSD_JW_INIT                                                           \
+    {                                                                          \
+        LRS_BUF_INIT, false, LRS_OK                                            \
+    }
+
+/** Open ('{', '[') or close ('}', ']') an object or an array. */
+void lrsd_jw_open(struct lrsd_jw *w, char c);
+void lrsd_jw_close(struct lrsd_jw *w, char c);
+/** A member's key, then its value with one of the calls below. */
+void lrsd_jw_key(struct lrsd_jw *w, const char *key);
+/** Values: a UTF-8 string (NUL-terminated), an integer, a finite real. */
+void lrsd_jw_str(struct lrsd_jw *w, const char *s);
+void lrsd_jw_int(struct lrsd_jw *w, long long v);
+void lrsd_jw_real(struct lrsd_jw *w, double v);
+/** A member: key and value. */
+void lrsd_jw_kstr(struct lrsd_jw *w, const char *key, const char *s);
+void lrsd_jw_kint(struct lrsd_jw *w, const char *key, long long v);
+void lrsd_jw_kreal(struct lrsd_jw *w, const char *key, double v);
+/** Free the text and start again empty. */
+void lrsd_jw_release(struct lrsd_jw *w);
+/** Reply with the text (500 if writing it failed); releases `w`. */
+void lrsd_reply_jw(struct lrsd_req *r, unsigned status, struct lrsd_jw *w);
 
 /* ------------------------------------------------------------------ */
 /* Metrics (metrics.c)                                                */
@@ -458,6 +501,16 @@ struct lrs_actor lrsd_actor(const struct lrsd_req *r);
 /* ------------------------------------------------------------------ */
 /* Handlers (h_*.c)                                                   */
 /* ------------------------------------------------------------------ */
+
+/** Flags of lrsd_jw_learner(). */
+enum lrsd_jw_learner_flags {
+    LRSD_JW_LEARNER_STATUS = 1u << 0, /* with status (and master_uln) */
+};
+
+/** Write learner `l`'s fields as members of the object open in `w`: the
+ *  CSV column names (docs/api.md), in their order (h_learners.c). */
+void lrsd_jw_learner(struct lrsd_jw *w, const struct lrs_learner *l,
+                     unsigned flags);
 
 void lrsd_h_healthz(struct lrsd_req *r);
 void lrsd_h_openapi(struct lrsd_req *r);

@@ -92,6 +92,26 @@ void lrsd_reply_data(struct lrsd_req *r, unsigned status,
                             content_type);
 }
 
+void lrsd_reply_owned(struct lrsd_req *r, unsigned status,
+                      const char *content_type, char *data, size_t len)
+{
+    if (r->resp) {
+        lrsd_log(LRS_LOG_ERROR, "http", r->id, "second reply ignored",
+                 "status=%u", status);
+        lrs_free(data);
+        return;
+    }
+    r->resp =
+        MHD_create_response_from_buffer_with_free_callback(len, data, lrs_free);
+    if (!r->resp) {
+        lrs_free(data);
+        return; /* answered with a closed connection by queue() */
+    }
+    r->status = status;
+    MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            content_type);
+}
+
 void lrsd_reply_header(struct lrsd_req *r, const char *name, const char *value)
 {
     if (r->resp)

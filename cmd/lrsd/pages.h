@@ -19,7 +19,8 @@
  *                     and the public page a share link opens
  *   pages_signup.c    sign-up codes for learners, and a learner creating
  *                     their own account with one
- *   pages_verify.c    verify a learner (verifyLearner), for AOs
+ *   pages_verify.c    verify a learner (verifyLearner), or a file of
+ *                     them (batch verification), for AOs
  *   pages_school.c    the school side: the pupil roster, the ULN-request
  *                     CTF, the returned CTF's import, census readiness,
  *                     privacy notices (lrs/school.h)
@@ -336,6 +337,8 @@ void lrsd_p_invites_post(struct lrsd_req *r);
 void lrsd_p_signup(struct lrsd_req *r);
 void lrsd_p_signup_post(struct lrsd_req *r);
 void lrsd_p_verify_post(struct lrsd_req *r);
+void lrsd_p_verify_batch(struct lrsd_req *r);
+void lrsd_p_verify_batch_post(struct lrsd_req *r);
 void lrsd_p_password(struct lrsd_req *r);
 void lrsd_p_password_post(struct lrsd_req *r);
 void lrsd_p_register(struct lrsd_req *r);

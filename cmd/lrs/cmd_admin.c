@@ -247,17 +247,41 @@ static int user_add(int argc, char **argv)
         snprintf(u.display_name, sizeof u.display_name, "%s", name);
     if (uln)
         snprintf(u.uln, sizeof u.uln, "%s", uln);
+    s = open_db(argc, argv);
+    if (!s)
+        return CLI_FAIL;
+    if (u.roles != LRS_ROLE_LEARNER) {
+        /* Staff: the service's rule, that the roles suit the
+         * organisation, as for the API and the pages. */
+        const struct lrs_user_input in = {org, login, name, u.roles};
+
+        if (uln) {
+            cli_error("cannot add user '%s': only a learner account has a "
+                      "ULN",
+                      u.login);
+            rc = CLI_FAIL;
+        } else if (lrs_service_user_add(s, NULL, &in, LRS_AUTH_COST_INTERACTIVE,
+                                        &u, pw, &d) != LRS_OK) {
+            cli_error("cannot add user '%s': %s", u.login,
+                      d.msg[0] ? d.msg : lrs_store_errmsg(s));
+            rc = CLI_FAIL;
+        } else {
+            printf("added user %lld '%s'\npassword: %s\n", (long long)u.id,
+                   u.login, pw);
+        }
+        memset(pw, 0, sizeof pw);
+        lrs_store_free(s);
+        return rc;
+    }
     lrs_auth_password_new(pw);
     if (lrs_auth_password_hash(lrs_str_c(pw), LRS_AUTH_COST_INTERACTIVE,
                                u.password_hash) != LRS_OK) {
         cli_error("cannot hash the password: out of memory");
+        lrs_store_free(s);
         return CLI_FAIL;
     }
     /* A generated password is shown on a screen: the user replaces it. */
     u.must_change_password = true;
-    s = open_db(argc, argv);
-    if (!s)
-        return CLI_FAIL;
     if (lrs_store_user_add(s, &u, &d) != LRS_OK) {
         cli_error("cannot add user '%s': %s", u.login,
                   d.msg[0] ? d.msg : lrs_store_errmsg(s));

@@ -205,10 +205,12 @@ static enum lrs_err add_user(const struct lrs_user *u, void *ctx)
     return json_array_append_new(ctx, user_json(u)) ? LRS_ENOMEM : LRS_OK;
 }
 
-/* GET /api/v1/organisations/{id}/users */
+/* GET /api/v1/organisations/{id}/users: operators, or a school's
+ * administrator for their own school. */
 void lrsd_h_org_users(struct lrsd_req *r)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_actor actor;
     json_t *arr = json_array();
     struct lrs_store *s;
     struct lrs_org o;
@@ -220,7 +222,8 @@ void lrsd_h_org_users(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         goto out;
-    err = lrs_store_org_get(s, id, &o);
+    actor = lrsd_actor(r);
+    err = lrs_service_user_may_manage(s, &actor, id, &o, &d);
     if (err == LRS_ENOTFOUND) {
         lrsd_reply_error(r, 404, "LRSD0404", "organisation",
                          "no organisation has id %lld", (long long)id);
@@ -276,6 +279,7 @@ static bool roles_member(struct lrsd_req *r, json_t *body, unsigned *out)
 /* POST /api/v1/users {"org_id","login","display_name","roles"} */
 void lrsd_h_user_add(struct lrsd_req *r)
 {
+    const struct lrs_actor actor = lrsd_actor(r);
     struct lrs_diag d = LRS_DIAG_INIT;
     char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
     json_t *body = lrsd_json_body(r), *org;
@@ -303,7 +307,8 @@ void lrsd_h_user_add(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         goto out;
-    err = lrs_service_user_add(s, &in, LRS_AUTH_COST_INTERACTIVE, &u, pw, &d);
+    err = lrs_service_user_add(s, &actor, &in, LRS_AUTH_COST_INTERACTIVE, &u,
+                               pw, &d);
     if (err) {
         if (d.field && strcmp(d.field, "role") == 0)
             d.field = "roles";
@@ -325,6 +330,7 @@ out:
 /* POST /api/v1/users/{id}/password: a new generated password, once. */
 void lrsd_h_user_reset(struct lrsd_req *r)
 {
+    const struct lrs_actor actor = lrsd_actor(r);
     struct lrs_diag d = LRS_DIAG_INIT;
     char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
     struct lrs_store *s;
@@ -337,8 +343,8 @@ void lrsd_h_user_reset(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         return;
-    err = lrs_service_user_reset_password(s, id, LRS_AUTH_COST_INTERACTIVE, pw,
-                                          &d);
+    err = lrs_service_user_reset_password(s, &actor, id,
+                                          LRS_AUTH_COST_INTERACTIVE, pw, &d);
     if (!err)
         err = lrs_store_user_get(s, id, &u);
     if (err) {
@@ -353,8 +359,8 @@ void lrsd_h_user_reset(struct lrsd_req *r)
     memset(pw, 0, sizeof pw);
 }
 
-/* POST /api/v1/users/{id}/disable */
-void lrsd_h_user_disable(struct lrsd_req *r)
+/* POST /api/v1/users/{id}/disable and /enable */
+static void set_disabled(struct lrsd_req *r, bool disabled)
 {
     const struct lrs_actor actor = lrsd_actor(r);
     struct lrs_diag d = LRS_DIAG_INIT;
@@ -368,15 +374,71 @@ void lrsd_h_user_disable(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         return;
-    err = lrs_service_user_disable(s, &actor, id, &d);
+    err = disabled ? lrs_service_user_disable(s, &actor, id, &d)
+                   : lrs_service_user_enable(s, &actor, id, &d);
     if (!err)
         err = lrs_store_user_get(s, id, &u);
     if (err) {
         reply_err(r, err, &d);
         return;
     }
-    lrsd_log(LRS_LOG_INFO, "admin", r->id, "user disabled", "user=%lld by=%lld",
+    lrsd_log(LRS_LOG_INFO, "admin", r->id,
+             disabled ? "user disabled" : "user enabled", "user=%lld by=%lld",
              (long long)id, (long long)r->who.user_id);
     memset(u.password_hash, 0, sizeof u.password_hash);
     lrsd_reply_json(r, 200, json_pack("{s:o}", "user", user_json(&u)));
+}
+
+void lrsd_h_user_disable(struct lrsd_req *r)
+{
+    set_disabled(r, true);
+}
+
+void lrsd_h_user_enable(struct lrsd_req *r)
+{
+    set_disabled(r, false);
+}
+
+/* PATCH /api/v1/users/{id} {"display_name"?, "roles"?} */
+void lrsd_h_user_change(struct lrsd_req *r)
+{
+    const struct lrs_actor actor = lrsd_actor(r);
+    struct lrs_diag d = LRS_DIAG_INIT;
+    json_t *body = lrsd_json_body(r);
+    struct lrs_user_change c;
+    struct lrs_store *s;
+    struct lrs_user u;
+    int64_t id;
+    enum lrs_err err;
+
+    if (!body)
+        return;
+    memset(&c, 0, sizeof c);
+    if (!id_param(r, "user", false, &id) ||
+        !lrsd_json_str(r, body, "display_name", 0, LRS_DISPLAY_NAME_MAX,
+                       &c.display_name) ||
+        (json_object_get(body, "roles") && !roles_member(r, body, &c.roles)))
+        goto out;
+    if (!c.display_name && !c.roles) {
+        lrsd_reply_error(r, 400, "WSEC0001", "display_name",
+                         "give display_name or roles to change");
+        goto out;
+    }
+    s = lrsd_store(r);
+    if (!s)
+        goto out;
+    err = lrs_service_user_change(s, &actor, id, &c, &u, &d);
+    if (err) {
+        if (d.field && strcmp(d.field, "role") == 0)
+            d.field = "roles";
+        reply_err(r, err, &d);
+        goto out;
+    }
+    lrsd_log(LRS_LOG_INFO, "admin", r->id, "user changed",
+             "user=%lld roles=%u by=%lld", (long long)id, u.roles,
+             (long long)r->who.user_id);
+    memset(u.password_hash, 0, sizeof u.password_hash);
+    lrsd_reply_json(r, 200, json_pack("{s:o}", "user", user_json(&u)));
+out:
+    json_decref(body);
 }

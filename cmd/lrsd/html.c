@@ -152,6 +152,7 @@ static void navigation(struct page *p)
         {"/entries/received", "Entries received", PAGE_AO},
         {"/plr", "Achievements", PAGE_SCHOOL | PAGE_AO | PAGE_OPERATOR},
         {"/organisations", "Organisations", PAGE_OPERATOR},
+        {"/users", "Users", LRS_ROLE_SCHOOL_ADMIN},
     };
 
     ph(p,

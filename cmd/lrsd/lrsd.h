@@ -529,6 +529,8 @@ void lrsd_h_org_users(struct lrsd_req *r);
 void lrsd_h_user_add(struct lrsd_req *r);
 void lrsd_h_user_reset(struct lrsd_req *r);
 void lrsd_h_user_disable(struct lrsd_req *r);
+void lrsd_h_user_enable(struct lrsd_req *r);
+void lrsd_h_user_change(struct lrsd_req *r);
 void lrsd_h_metrics(struct lrsd_req *r);
 void lrsd_h_version(struct lrsd_req *r);
 void lrsd_h_session_create(struct lrsd_req *r);

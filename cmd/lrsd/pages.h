@@ -352,7 +352,8 @@ void lrsd_p_file_download(struct lrsd_req *r);
 void lrsd_p_exceptions(struct lrsd_req *r);
 void lrsd_p_exception(struct lrsd_req *r);
 void lrsd_p_exception_post(struct lrsd_req *r);
-/* pages_admin.c: organisations and users (operators) */
+/* pages_admin.c: organisations and users (operators; a school's
+ * administrators for their own school's users) */
 void lrsd_p_orgs(struct lrsd_req *r);
 void lrsd_p_org_add(struct lrsd_req *r);
 void lrsd_p_org_add_post(struct lrsd_req *r);
@@ -363,6 +364,11 @@ void lrsd_p_user_reset(struct lrsd_req *r);
 void lrsd_p_user_reset_post(struct lrsd_req *r);
 void lrsd_p_user_disable(struct lrsd_req *r);
 void lrsd_p_user_disable_post(struct lrsd_req *r);
+void lrsd_p_user_enable(struct lrsd_req *r);
+void lrsd_p_user_enable_post(struct lrsd_req *r);
+void lrsd_p_user_edit(struct lrsd_req *r);
+void lrsd_p_user_edit_post(struct lrsd_req *r);
+void lrsd_p_users(struct lrsd_req *r);
 /* pages_ao.c: results upload, entries received (AOs); reading a PLR */
 void lrsd_p_results(struct lrsd_req *r);
 void lrsd_p_results_post(struct lrsd_req *r);

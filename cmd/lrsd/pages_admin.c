@@ -1,12 +1,16 @@
 /*
- * pages_admin.c - organisations and users, for LRS operators.
+ * pages_admin.c - organisations and users, for LRS operators; and a
+ * school's own users, for that school's administrators.
  *
  * The same use cases as POST /api/v1/organisations and /api/v1/users
  * (h_admin.c) and `lrs org` / `lrs user`: lrs_service_org_add(),
- * lrs_service_user_add(), _reset_password() and _disable() in
- * lib/service/accounts.c, which check every field and the roles an
- * organisation's users may have. The pages add the GOV.UK patterns and a
- * confirmation before a reset or a disable.
+ * lrs_service_user_add(), _change(), _reset_password(), _disable() and
+ * _enable() in lib/service/accounts.c, which check every field, the roles
+ * an organisation's users may have and who may manage whom (an operator
+ * everyone; a school administrator their own school's users), and audit
+ * each change. The pages add the GOV.UK patterns and a confirmation
+ * before a reset, a disable or an enable. An organisation or user out of
+ * the signed-in person's reach is 404, as one that does not exist.
  *
  * A generated password is shown once, in the answer to the POST that
  * made it (never in a URL, a redirect or the log); the user must change
@@ -19,6 +23,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+/* Who may open the users' pages; the service decides which users. */
+#define USERS_ROLES (PAGE_OPERATOR | LRS_ROLE_SCHOOL_ADMIN)
 
 /* ------------------------------------------------------------------ */
 /* Words                                                              */
@@ -99,6 +106,12 @@ static void ms_text(int64_t ms, char out[32])
         snprintf(out, 32, "-");
 }
 
+static void fail_store(struct page *p)
+{
+    page_fail(p, 503, "Sorry, there is a problem with the service",
+              "Try again in a few minutes.");
+}
+
 /* The id of the path's parameter `i`; a 404 page when there is none. */
 static bool path_id(struct page *p, size_t i, bool zero_ok, int64_t *out)
 {
@@ -119,11 +132,19 @@ static bool path_org(struct page *p, struct lrs_store *s, struct lrs_org *o)
 {
     int64_t id;
 
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_actor actor = lrsd_actor(p->r);
+    enum lrs_err err;
+
     if (!path_id(p, 0, true, &id))
         return false;
-    if (lrs_store_org_get(s, id, o) == LRS_OK)
+    err = lrs_service_user_may_manage(s, &actor, id, o, &d);
+    if (err == LRS_OK)
         return true;
-    page_fail(p, 404, "Page not found", "There is no such organisation.");
+    if (err == LRS_ENOTFOUND)
+        page_fail(p, 404, "Page not found", "There is no such organisation.");
+    else
+        fail_store(p);
     return false;
 }
 
@@ -133,21 +154,18 @@ static bool path_user(struct page *p, struct lrs_store *s, struct lrs_user *u,
 {
     int64_t id;
 
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_actor actor = lrsd_actor(p->r);
+
     if (!path_id(p, 0, false, &id))
         return false;
     if (lrs_store_user_get(s, id, u) == LRS_OK &&
-        lrs_store_org_get(s, u->org_id, o) == LRS_OK) {
+        lrs_service_user_may_manage(s, &actor, u->org_id, o, &d) == LRS_OK) {
         memset(u->password_hash, 0, sizeof u->password_hash);
         return true;
     }
     page_fail(p, 404, "Page not found", "There is no such user.");
     return false;
-}
-
-static void fail_store(struct page *p)
-{
-    page_fail(p, 503, "Sorry, there is a problem with the service",
-              "Try again in a few minutes.");
 }
 
 /* ------------------------------------------------------------------ */
@@ -375,18 +393,26 @@ static enum lrs_err user_row(const struct lrs_user *u, void *ctx)
            ? "<strong class=\"govuk-tag govuk-tag--yellow\">Must change "
              "password</strong>"
            : "<strong class=\"govuk-tag govuk-tag--green\">Active</strong>");
+    if (u->id != p->who.user_id && !(u->roles & LRS_ROLE_LEARNER))
+        ph(p,
+           "<a class=\"govuk-link\" id=\"edit-%lld\" href=\"/users/%lld/"
+           "edit\">Change<span class=\"govuk-visually-hidden\"> the name or "
+           "roles of %s</span></a> ",
+           (long long)u->id, (long long)u->id, u->login);
     if (u->id != p->who.user_id)
         ph(p,
            "<a class=\"govuk-link\" id=\"reset-%lld\" href=\"/users/%lld/"
            "password\">Reset password<span class=\"govuk-visually-hidden\">"
            " of %s</span></a>",
            (long long)u->id, (long long)u->id, u->login);
-    if (u->id != p->who.user_id && !u->disabled)
+    if (u->id != p->who.user_id)
         ph(p,
-           " <a class=\"govuk-link govuk-!-margin-left-2\" id=\"disable-"
-           "%lld\" href=\"/users/%lld/disable\">Disable<span class=\"govuk-"
+           " <a class=\"govuk-link govuk-!-margin-left-2\" id=\"%H-"
+           "%lld\" href=\"/users/%lld/%H\">%H<span class=\"govuk-"
            "visually-hidden\"> %s</span></a>",
-           (long long)u->id, (long long)u->id, u->login);
+           u->disabled ? "enable" : "disable", (long long)u->id,
+           (long long)u->id, u->disabled ? "enable" : "disable",
+           u->disabled ? "Enable" : "Disable", u->login);
     ph(p, "</td></tr>");
     ur->count++;
     return LRS_OK;
@@ -401,20 +427,27 @@ void lrsd_p_org(struct lrsd_req *r)
     struct page p;
     char ident[96], when[32];
 
-    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, NULL))
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, NULL))
         goto out;
     s = page_store(&p);
     if (!s || !path_org(&p, s, &o))
         goto out;
     ident_text(&o, ident);
     ms_text(o.created_ms, when);
-    page_head(&p, "Organisation");
+    page_head(&p, (p.who.roles & PAGE_OPERATOR) ? "Organisation"
+                                                : "Your organisation's users");
     if (page_query(r, "added"))
         page_banner(&p, true, "The organisation was added",
                     "Add its users below.");
     if (page_query(r, "disabled"))
         page_banner(&p, true, "The user was disabled",
                     "They can no longer sign in or use their API tokens.");
+    if (page_query(r, "enabled"))
+        page_banner(&p, true, "The user was enabled",
+                    "They can sign in and use their API tokens again.");
+    if (page_query(r, "changed"))
+        page_banner(&p, true, "The user was changed",
+                    "Their new roles apply from their next page or request.");
     ph(&p,
        "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-"
        "l\">%s</h1><dl class=\"govuk-summary-list\" id=\"org\">",
@@ -448,8 +481,9 @@ void lrsd_p_org(struct lrsd_req *r)
     if (!ur.count)
         ph(&p, "<p class=\"govuk-body\" id=\"no-users\">This organisation "
                "has no users yet.</p>");
-    ph(&p, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\""
-           "/organisations\">All organisations</a></p>");
+    if (p.who.roles & PAGE_OPERATOR)
+        ph(&p, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\""
+               "/organisations\">All organisations</a></p>");
     page_send(&p, 200);
 out:
     page_release(&p);
@@ -529,7 +563,7 @@ void lrsd_p_user_add(struct lrsd_req *r)
     struct lrs_org o;
     struct page p;
 
-    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, NULL))
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, NULL))
         goto out;
     s = page_store(&p);
     if (!s || !path_org(&p, s, &o))
@@ -567,6 +601,7 @@ void lrsd_p_user_add_post(struct lrsd_req *r)
     struct lrs_diag d = LRS_DIAG_INIT;
     char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
     struct lrs_user_input in;
+    struct lrs_actor actor;
     struct user_form v;
     struct page_form f;
     struct lrs_store *s;
@@ -579,7 +614,7 @@ void lrsd_p_user_add_post(struct lrsd_req *r)
         page_redirect(r, "/organisations");
         return;
     }
-    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, &f))
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, &f))
         goto out;
     s = page_store(&p);
     if (!s || !path_org(&p, s, &o))
@@ -605,7 +640,9 @@ void lrsd_p_user_add_post(struct lrsd_req *r)
         goto out;
     }
     in = (struct lrs_user_input){o.id, v.login, v.name, v.roles};
-    err = lrs_service_user_add(s, &in, LRS_AUTH_COST_INTERACTIVE, &u, pw, &d);
+    actor = lrsd_actor(r);
+    err = lrs_service_user_add(s, &actor, &in, LRS_AUTH_COST_INTERACTIVE, &u,
+                               pw, &d);
     if (err == LRS_EINVAL || err == LRS_ECONFLICT) {
         const char *field = d.field ? d.field : "login";
 
@@ -639,18 +676,42 @@ out:
     page_release(&p);
 }
 
-/* A confirmation page for `action` on user `u` (reset or disable). */
+/* What a confirmation page confirms. */
+enum confirm {
+    CONFIRM_RESET,
+    CONFIRM_DISABLE,
+    CONFIRM_ENABLE,
+};
+
+static const struct {
+    const char *path, *title, *heading, *warning, *button;
+} confirms[] = {
+    [CONFIRM_RESET] = {"password", "Reset a user's password",
+                       "Reset the password of",
+                       "Their password stops working and they are signed "
+                       "out everywhere. A new password is shown to you once.",
+                       "Reset password"},
+    [CONFIRM_DISABLE] = {"disable", "Disable a user", "Disable",
+                         "They will be signed out everywhere at once and can "
+                         "no longer sign in or use their API tokens.",
+                         "Disable user"},
+    [CONFIRM_ENABLE] = {"enable", "Enable a user", "Enable",
+                        "They can sign in and use their API tokens again.",
+                        "Enable user"},
+};
+
+/* A confirmation page for `what` on user `u`. */
 static void confirm_page(struct page *p, const struct lrs_user *u,
-                         const struct lrs_org *o, bool disable)
+                         const struct lrs_org *o, enum confirm what)
 {
     char rtext[160];
 
     roles_text(u->roles, rtext, sizeof rtext);
-    page_head(p, disable ? "Disable a user" : "Reset a user's password");
+    page_head(p, confirms[what].title);
     ph(p,
        "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-"
        "l\">%s %s?</h1><dl class=\"govuk-summary-list\" id=\"user\">",
-       o->name, disable ? "Disable" : "Reset the password of", u->login);
+       o->name, confirms[what].heading, u->login);
     page_summary_row(p, "Login", u->login);
     page_summary_row(p, "Name", u->display_name);
     page_summary_row(p, "Roles", rtext);
@@ -660,42 +721,40 @@ static void confirm_page(struct page *p, const struct lrs_user *u,
        "icon\" aria-hidden=\"true\">!</span><strong class=\"govuk-warning-"
        "text__text\"><span class=\"govuk-visually-hidden\">Warning</span>"
        "%s</strong></div>",
-       disable ? "They will be signed out everywhere and can no longer sign "
-                 "in or use their API tokens."
-               : "Their password stops working and they are signed out "
-                 "everywhere. A new password is shown to you once.");
+       confirms[what].warning);
     ph(p, "<form method=\"post\" action=\"/users/%lld/%H\" novalidate>",
-       (long long)u->id, disable ? "disable" : "password");
+       (long long)u->id, confirms[what].path);
     page_csrf_field(p);
     ph(p,
        "<div class=\"govuk-button-group\"><button type=\"submit\" class=\""
        "govuk-button%H\" data-module=\"govuk-button\" id=\"confirm\">%s"
        "</button><a class=\"govuk-link\" href=\"/organisations/%lld\">"
        "Cancel</a></div></form>",
-       disable ? " govuk-button--warning" : "",
-       disable ? "Disable user" : "Reset password", (long long)o->id);
+       what == CONFIRM_DISABLE ? " govuk-button--warning" : "",
+       confirms[what].button, (long long)o->id);
 }
 
-/* GET /users/{id}/password and /users/{id}/disable */
-static void user_confirm(struct lrsd_req *r, bool disable)
+/* GET /users/{id}/password, /disable and /enable */
+static void user_confirm(struct lrsd_req *r, enum confirm what)
 {
     struct lrs_store *s;
     struct lrs_user u;
     struct lrs_org o;
     struct page p;
 
-    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, NULL))
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, NULL))
         goto out;
     s = page_store(&p);
     if (!s || !path_user(&p, s, &u, &o))
         goto out;
     if (u.id == p.who.user_id) {
         page_fail(&p, 400, "You cannot change your own account here",
-                  disable ? "Ask another operator to disable your account."
-                          : "Use Change password instead.");
+                  what == CONFIRM_RESET
+                      ? "Use Change password instead."
+                      : "Ask another administrator to change your account.");
         goto out;
     }
-    confirm_page(&p, &u, &o, disable);
+    confirm_page(&p, &u, &o, what);
     page_send(&p, 200);
 out:
     page_release(&p);
@@ -703,12 +762,17 @@ out:
 
 void lrsd_p_user_reset(struct lrsd_req *r)
 {
-    user_confirm(r, false);
+    user_confirm(r, CONFIRM_RESET);
 }
 
 void lrsd_p_user_disable(struct lrsd_req *r)
 {
-    user_confirm(r, true);
+    user_confirm(r, CONFIRM_DISABLE);
+}
+
+void lrsd_p_user_enable(struct lrsd_req *r)
+{
+    user_confirm(r, CONFIRM_ENABLE);
 }
 
 /* POST /users/{id}/password: a new password, shown once. */
@@ -716,6 +780,7 @@ void lrsd_p_user_reset_post(struct lrsd_req *r)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
+    struct lrs_actor actor;
     struct page_form f;
     struct lrs_store *s;
     struct lrs_user u;
@@ -726,7 +791,7 @@ void lrsd_p_user_reset_post(struct lrsd_req *r)
         page_redirect(r, "/organisations");
         return;
     }
-    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, &f))
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, &f))
         goto out;
     s = page_store(&p);
     if (!s || !path_user(&p, s, &u, &o))
@@ -736,8 +801,9 @@ void lrsd_p_user_reset_post(struct lrsd_req *r)
                   "Use Change password instead.");
         goto out;
     }
-    if (lrs_service_user_reset_password(s, u.id, LRS_AUTH_COST_INTERACTIVE, pw,
-                                        &d) != LRS_OK) {
+    actor = lrsd_actor(r);
+    if (lrs_service_user_reset_password(
+            s, &actor, u.id, LRS_AUTH_COST_INTERACTIVE, pw, &d) != LRS_OK) {
         fail_store(&p);
         goto out;
     }
@@ -750,8 +816,8 @@ out:
     page_release(&p);
 }
 
-/* POST /users/{id}/disable */
-void lrsd_p_user_disable_post(struct lrsd_req *r)
+/* POST /users/{id}/disable and /enable */
+static void user_set_disabled(struct lrsd_req *r, bool disabled)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_actor actor;
@@ -767,27 +833,205 @@ void lrsd_p_user_disable_post(struct lrsd_req *r)
         page_redirect(r, "/organisations");
         return;
     }
-    if (!page_begin_auth(&p, r, PAGE_OPERATOR, 0, &f))
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, &f))
         goto out;
     s = page_store(&p);
     if (!s || !path_user(&p, s, &u, &o))
         goto out;
     actor = lrsd_actor(r);
-    err = lrs_service_user_disable(s, &actor, u.id, &d);
+    err = disabled ? lrs_service_user_disable(s, &actor, u.id, &d)
+                   : lrs_service_user_enable(s, &actor, u.id, &d);
     if (err == LRS_EINVAL) {
-        page_fail(&p, 400, "You cannot disable your own account",
-                  "Ask another operator to disable it.");
+        page_fail(&p, 400, "You cannot change your own account here",
+                  "Ask another administrator to change it.");
         goto out;
     }
     if (err) {
         fail_store(&p);
         goto out;
     }
-    lrsd_log(LRS_LOG_INFO, "admin", r->id, "user disabled", "user=%lld by=%lld",
+    lrsd_log(LRS_LOG_INFO, "admin", r->id,
+             disabled ? "user disabled" : "user enabled", "user=%lld by=%lld",
              (long long)u.id, (long long)p.who.user_id);
-    snprintf(loc, sizeof loc, "/organisations/%lld?disabled=1",
-             (long long)o.id);
+    snprintf(loc, sizeof loc, "/organisations/%lld?%s=1", (long long)o.id,
+             disabled ? "disabled" : "enabled");
     page_redirect(r, loc);
+out:
+    page_release(&p);
+}
+
+void lrsd_p_user_disable_post(struct lrsd_req *r)
+{
+    user_set_disabled(r, true);
+}
+
+void lrsd_p_user_enable_post(struct lrsd_req *r)
+{
+    user_set_disabled(r, false);
+}
+
+/* ------------------------------------------------------------------ */
+/* Change a user's name or roles                                      */
+/* ------------------------------------------------------------------ */
+
+static void edit_page(struct page *p, const struct lrs_user *u,
+                      const struct lrs_org *o, const char *name,
+                      unsigned roles_now, unsigned status)
+{
+    const unsigned allowed = lrs_service_org_roles(o->kind);
+    const char *err = page_field_error(p, "role");
+
+    page_head(p, "Change a user");
+    ph(p, "<div class=\"govuk-grid-row\"><div class=\"govuk-grid-column-"
+          "two-thirds\">");
+    page_error_summary(p);
+    ph(p,
+       "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-"
+       "l\">Change %s</h1><form method=\"post\" action=\"/users/%lld/edit\" "
+       "novalidate>",
+       o->name, u->login, (long long)u->id);
+    page_csrf_field(p);
+    page_input(p, "display_name", "Full name", NULL, name, NULL, "off");
+    ph(p,
+       "<div class=\"govuk-form-group%H\"><fieldset class=\"govuk-fieldset\""
+       " aria-describedby=\"role-hint%H\"><legend class=\"govuk-fieldset__"
+       "legend govuk-fieldset__legend--s\">Roles</legend><div id=\"role-"
+       "hint\" class=\"govuk-hint\">Select all that apply. The new roles "
+       "apply from their next page or request.</div>",
+       err ? " govuk-form-group--error" : "", err ? " role-error" : "");
+    if (err)
+        ph(p,
+           "<p id=\"role-error\" class=\"govuk-error-message\"><span class="
+           "\"govuk-visually-hidden\">Error:</span> %s</p>",
+           err);
+    ph(p, "<div class=\"govuk-checkboxes govuk-checkboxes--small\" "
+          "data-module=\"govuk-checkboxes\" id=\"role\">");
+    for (size_t i = 0; i < LRSD_LEN(roles); i++) {
+        const char *rn = lrs_role_name(roles[i].role);
+
+        if (!(allowed & roles[i].role))
+            continue;
+        ph(p,
+           "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-"
+           "checkboxes__input\" id=\"role-%s\" name=\"role\" type=\""
+           "checkbox\" value=\"%s\" aria-describedby=\"role-%s-hint\"%H>"
+           "<label class=\"govuk-label govuk-checkboxes__label\" for=\""
+           "role-%s\">%s</label><div id=\"role-%s-hint\" class=\"govuk-hint "
+           "govuk-checkboxes__hint\">%s</div></div>",
+           rn, rn, rn, (roles_now & roles[i].role) ? " checked" : "", rn,
+           roles[i].text, rn, roles[i].hint);
+    }
+    ph(p,
+       "</div></fieldset></div><div class=\"govuk-button-group\"><button "
+       "type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\" "
+       "id=\"save\">Save changes</button><a class=\"govuk-link\" href=\""
+       "/organisations/%lld\">Cancel</a></div></form></div></div>",
+       (long long)o->id);
+    page_send(p, status);
+}
+
+/* GET /users/{id}/edit */
+void lrsd_p_user_edit(struct lrsd_req *r)
+{
+    struct lrs_store *s;
+    struct lrs_user u;
+    struct lrs_org o;
+    struct page p;
+
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, NULL))
+        goto out;
+    s = page_store(&p);
+    if (!s || !path_user(&p, s, &u, &o))
+        goto out;
+    edit_page(&p, &u, &o, u.display_name, u.roles, 200);
+out:
+    page_release(&p);
+}
+
+/* POST /users/{id}/edit: lrs_service_user_change(), which checks all. */
+void lrsd_p_user_edit_post(struct lrsd_req *r)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_user_change c;
+    struct lrs_actor actor;
+    struct page_form f;
+    struct lrs_store *s;
+    struct lrs_user u;
+    struct lrs_org o;
+    struct page p;
+    char loc[64];
+    enum lrs_err err;
+
+    if (!page_form_parse(r, &f)) {
+        page_redirect(r, "/organisations");
+        return;
+    }
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, &f))
+        goto out;
+    s = page_store(&p);
+    if (!s || !path_user(&p, s, &u, &o))
+        goto out;
+    memset(&c, 0, sizeof c);
+    c.display_name = page_form_get(&f, "display_name");
+    for (size_t i = 0; i < f.count; i++) {
+        enum lrs_role role;
+
+        if (strcmp(f.fields[i].name, "role") != 0)
+            continue;
+        if (lrs_role_parse(lrs_str_c(f.fields[i].value), &role, &d) != LRS_OK)
+            page_error(&p, "role", "Choose roles from the list");
+        else
+            c.roles |= (unsigned)role;
+    }
+    if (!c.roles)
+        page_error(&p, "role", "Choose at least one role");
+    actor = lrsd_actor(r);
+    err = p.error_count
+              ? LRS_EINVAL
+              : lrs_service_user_change(s, &actor, u.id, &c, NULL, &d);
+    if (err == LRS_EINVAL) {
+        if (!p.error_count)
+            page_error(&p,
+                       d.field && strcmp(d.field, "display_name") == 0
+                           ? "display_name"
+                           : "role",
+                       "%c%s",
+                       d.msg[0] >= 'a' && d.msg[0] <= 'z'
+                           ? (char)(d.msg[0] - 'a' + 'A')
+                           : d.msg[0],
+                       d.msg[0] ? d.msg + 1 : "");
+        edit_page(&p, &u, &o, c.display_name, c.roles, 400);
+        goto out;
+    }
+    if (err) {
+        fail_store(&p);
+        goto out;
+    }
+    lrsd_log(LRS_LOG_INFO, "admin", r->id, "user changed",
+             "user=%lld roles=%u by=%lld", (long long)u.id, c.roles,
+             (long long)p.who.user_id);
+    snprintf(loc, sizeof loc, "/organisations/%lld?changed=1", (long long)o.id);
+    page_redirect(r, loc);
+out:
+    page_release(&p);
+}
+
+/* GET /users: an operator to the organisations, a school administrator
+ * to their own school's users. */
+void lrsd_p_users(struct lrsd_req *r)
+{
+    struct page p;
+    char loc[64];
+
+    if (!page_begin_auth(&p, r, USERS_ROLES, 0, NULL))
+        goto out;
+    if (p.who.roles & PAGE_OPERATOR) {
+        page_redirect(r, "/organisations");
+    } else {
+        snprintf(loc, sizeof loc, "/organisations/%lld",
+                 (long long)p.who.org_id);
+        page_redirect(r, loc);
+    }
 out:
     page_release(&p);
 }

@@ -25,6 +25,7 @@
 #define STAFF    (SCHOOL | AO | OPERATOR)
 #define FIRST    LRSD_ROUTE_NO_AGREEMENT
 #define READ     LRSD_ROUTE_READ_ONLY
+#define MANAGERS (OPERATOR | LRS_ROLE_SCHOOL_ADMIN)
 
 const struct lrsd_route lrsd_routes[] = {
     {LRSD_GET, "/healthz", lrsd_h_healthz, PUBLIC, 0},
@@ -101,11 +102,15 @@ const struct lrsd_route lrsd_routes[] = {
      SCHOOL | OPERATOR, 0},
     {LRSD_GET, "/api/v1/organisations", lrsd_h_orgs_list, OPERATOR, 0},
     {LRSD_POST, "/api/v1/organisations", lrsd_h_org_add, OPERATOR, 0},
-    {LRSD_GET, "/api/v1/organisations/{id}/users", lrsd_h_org_users, OPERATOR,
+    /* Users: operators, and a school's administrators for their own
+     * school, which the service checks (lrs_service_user_may_manage). */
+    {LRSD_GET, "/api/v1/organisations/{id}/users", lrsd_h_org_users, MANAGERS,
      0},
-    {LRSD_POST, "/api/v1/users", lrsd_h_user_add, OPERATOR, 0},
-    {LRSD_POST, "/api/v1/users/{id}/password", lrsd_h_user_reset, OPERATOR, 0},
-    {LRSD_POST, "/api/v1/users/{id}/disable", lrsd_h_user_disable, OPERATOR, 0},
+    {LRSD_POST, "/api/v1/users", lrsd_h_user_add, MANAGERS, 0},
+    {LRSD_PATCH, "/api/v1/users/{id}", lrsd_h_user_change, MANAGERS, 0},
+    {LRSD_POST, "/api/v1/users/{id}/password", lrsd_h_user_reset, MANAGERS, 0},
+    {LRSD_POST, "/api/v1/users/{id}/disable", lrsd_h_user_disable, MANAGERS, 0},
+    {LRSD_POST, "/api/v1/users/{id}/enable", lrsd_h_user_enable, MANAGERS, 0},
     /* The web pages (pages.h): public here, each checks its own roles
      * and sends the browser to sign in rather than answer 401. */
     {LRSD_GET, "/", lrsd_p_root, PUBLIC, 0},
@@ -163,6 +168,11 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_POST, "/users/{id}/password", lrsd_p_user_reset_post, PUBLIC, 0},
     {LRSD_GET, "/users/{id}/disable", lrsd_p_user_disable, PUBLIC, 0},
     {LRSD_POST, "/users/{id}/disable", lrsd_p_user_disable_post, PUBLIC, 0},
+    {LRSD_GET, "/users/{id}/enable", lrsd_p_user_enable, PUBLIC, 0},
+    {LRSD_POST, "/users/{id}/enable", lrsd_p_user_enable_post, PUBLIC, 0},
+    {LRSD_GET, "/users/{id}/edit", lrsd_p_user_edit, PUBLIC, 0},
+    {LRSD_POST, "/users/{id}/edit", lrsd_p_user_edit_post, PUBLIC, 0},
+    {LRSD_GET, "/users", lrsd_p_users, PUBLIC, 0},
     {LRSD_GET, "/results/upload", lrsd_p_results, PUBLIC, 0},
     {LRSD_POST, "/results/upload", lrsd_p_results_post, PUBLIC,
      LRSD_ROUTE_UPLOAD},

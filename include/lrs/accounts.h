@@ -187,6 +187,16 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_user_set_disabled(struct lrs_store *s, int64_t id, bool disabled);
 
 /**
+ * Set the display name (NULL: keep it) and the roles (0: keep them) of
+ * user `id`, checked as lrs_store_user_add checks them (LRS_EINVAL; a
+ * learner account keeps its one role). Sessions and tokens are kept: the
+ * roles are read afresh on every request. LRS_ENOTFOUND: no such user.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_user_set_profile(struct lrs_store *s, int64_t id,
+                           const char *display_name, unsigned roles);
+
+/**
  * Record that user `id` accepted the user agreement `version` (>= 1) at
  * `at_ms` (0: now).
  */

@@ -422,10 +422,31 @@ struct lrs_user_input {
  * login is taken. On failure `password` is "".
  */
 LRS_API LRS_NODISCARD enum lrs_err
-lrs_service_user_add(struct lrs_store *s, const struct lrs_user_input *in,
-                     enum lrs_auth_cost cost, struct lrs_user *out,
+lrs_service_user_add(struct lrs_store *s, const struct lrs_actor *actor,
+                     const struct lrs_user_input *in, enum lrs_auth_cost cost,
+                     struct lrs_user *out,
                      char password[LRS_AUTH_PASSWORD_NEW_SIZE],
                      struct lrs_diag *diag);
+
+/*
+ * Every call below, and lrs_service_user_add(), is made by `actor`
+ * (NULL or user 0: the command line, which may do anything). The acting
+ * user is read from the store: an operator manages every organisation's
+ * users, a school administrator only their own school's, and nobody else
+ * any; an organisation or user out of the actor's reach is LRS_ENOTFOUND
+ * (field "org" or "user"), as one that does not exist. Each change is
+ * one transaction with its audit row (user_add, user_change,
+ * user_disable, user_enable, user_password).
+ */
+
+/**
+ * Whether `actor` may manage the users of organisation `org_id`, which
+ * is read into *org: LRS_OK, or LRS_ENOTFOUND (field "org").
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_user_may_manage(struct lrs_store *s, const struct lrs_actor *actor,
+                            int64_t org_id, struct lrs_org *org,
+                            struct lrs_diag *diag);
 
 /**
  * Give user `user_id` a new generated password (into `password`, shown
@@ -433,17 +454,43 @@ lrs_service_user_add(struct lrs_store *s, const struct lrs_user_input *in,
  * user ends. LRS_ENOTFOUND (field "user") when there is no such user.
  */
 LRS_API LRS_NODISCARD enum lrs_err lrs_service_user_reset_password(
-    struct lrs_store *s, int64_t user_id, enum lrs_auth_cost cost,
-    char password[LRS_AUTH_PASSWORD_NEW_SIZE], struct lrs_diag *diag);
+    struct lrs_store *s, const struct lrs_actor *actor, int64_t user_id,
+    enum lrs_auth_cost cost, char password[LRS_AUTH_PASSWORD_NEW_SIZE],
+    struct lrs_diag *diag);
 
 /**
- * Disable user `user_id`: no sign-in, no API token, every session ended.
- * LRS_EINVAL (field "user") for the actor's own account; LRS_ENOTFOUND
- * (field "user") when there is no such user. Disabling twice is LRS_OK.
+ * Disable user `user_id`: no sign-in, no API token, every session ended
+ * at once. LRS_EINVAL (field "user") for the actor's own account;
+ * LRS_ENOTFOUND (field "user") when there is no such user. Disabling
+ * twice is LRS_OK.
  */
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_service_user_disable(struct lrs_store *s, const struct lrs_actor *actor,
                          int64_t user_id, struct lrs_diag *diag);
+
+/** Enable user `user_id` again (sign-in and tokens work again); errors
+ *  as lrs_service_user_disable(). */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_user_enable(struct lrs_store *s, const struct lrs_actor *actor,
+                        int64_t user_id, struct lrs_diag *diag);
+
+/** A change to a user. Borrowed for the call. */
+struct lrs_user_change {
+    const char *display_name; /* the new name; NULL keeps it */
+    unsigned roles;           /* the new roles; 0 keeps them */
+};
+
+/**
+ * Rename user `user_id` and/or change their roles, into *out (may be
+ * NULL). The roles must suit the user's organisation (as
+ * lrs_service_user_add()); a learner account keeps its role; nobody
+ * changes their own roles. LRS_EINVAL naming "display_name" or "role";
+ * LRS_ENOTFOUND (field "user").
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_user_change(struct lrs_store *s, const struct lrs_actor *actor,
+                        int64_t user_id, const struct lrs_user_change *c,
+                        struct lrs_user *out, struct lrs_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* A school's pupil roster (docs/school.md, "In the browser")          */

@@ -166,6 +166,12 @@ enum lrs_audit_action {
     LRS_AUDIT_ROSTER_READ,  /* a school's roster was read */
     LRS_AUDIT_INVITE,       /* a sign-up code was issued or redeemed */
     LRS_AUDIT_ENTRY,        /* an exam entry was sent to or listed by an AO */
+    /* Accounts (lrs/service.h): no ULN; lrsd logs the user changed. */
+    LRS_AUDIT_USER_ADD,      /* a staff user was added */
+    LRS_AUDIT_USER_CHANGE,   /* a user was renamed or their roles changed */
+    LRS_AUDIT_USER_DISABLE,  /* a user was disabled */
+    LRS_AUDIT_USER_ENABLE,   /* a user was enabled again */
+    LRS_AUDIT_USER_PASSWORD, /* a user's password was reset */
 };
 
 /** "read", "register", ... ; "unknown" for other values. Static. */

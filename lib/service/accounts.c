@@ -11,6 +11,16 @@
  * or reset account gets a generated one (lrs_auth_password_new), shown
  * once, which the user must change at the next sign-in.
  *
+ * Who may manage users (docs/web.md, "Organisations and users"): the
+ * command line (actor user 0) and operators, every organisation's; a
+ * school administrator, only the users of their own school. The acting
+ * user is read from the store on every call, never taken from the
+ * caller; an organisation or user the actor may not manage is answered
+ * as one that does not exist (LRS_ENOTFOUND). Every change is audited
+ * (user_add, user_change, user_disable, user_enable, user_password:
+ * the actor, when and from where; NEEDSWORK: the audit row has no column
+ * for the user changed, which lrsd logs beside it).
+ *
  * Learner accounts (role learner, linked to a ULN) are not made here:
  * `lrs user add --role learner --uln` or the learner's own registration.
  */
@@ -145,7 +155,89 @@ static enum lrs_err new_password(enum lrs_auth_cost cost,
     return LRS_OK;
 }
 
+/* The audit row of an account change: no learner, so no ULN. */
+static enum lrs_err audit(struct lrs_store *s, const struct lrs_actor *actor,
+                          enum lrs_audit_action action, struct lrs_diag *diag)
+{
+    static const struct lrs_actor cli = LRS_ACTOR_CLI;
+    static const char no_uln[LRS_ULN_SIZE] = "";
+
+    return lrs__service_audit(s, actor ? actor : &cli, action, no_uln, diag);
+}
+
+/*
+ * Whether `actor` may manage the users of organisation `org`: LRS_OK, or
+ * LRS_ENOTFOUND with `field` "no ... has id `id`", as if it did not
+ * exist, so that nothing about other organisations shows.
+ */
+static enum lrs_err scope(struct lrs_store *s, const struct lrs_actor *actor,
+                          const struct lrs_org *org, const char *field,
+                          int64_t id, struct lrs_diag *diag)
+{
+    struct lrs_user me;
+    enum lrs_err err;
+
+    if (!actor || actor->user_id == 0)
+        return LRS_OK; /* the command line */
+    err = lrs_store_user_get(s, actor->user_id, &me);
+    if (err && err != LRS_ENOTFOUND)
+        return lrs__service_store_err(s, err, diag);
+    if (!err && !me.disabled) {
+        if (me.roles & LRS_ROLE_OPERATOR)
+            return LRS_OK;
+        if ((me.roles & LRS_ROLE_SCHOOL_ADMIN) && me.org_id == org->id &&
+            org->kind == LRS_ORG_SCHOOL)
+            return LRS_OK;
+    }
+    lrs_diag_set(diag, field, "no %s has id %lld",
+                 strcmp(field, "org") == 0 ? "organisation" : "user",
+                 (long long)id);
+    return LRS_ERR(LRS_ENOTFOUND);
+}
+
+enum lrs_err lrs_service_user_may_manage(struct lrs_store *s,
+                                         const struct lrs_actor *actor,
+                                         int64_t org_id, struct lrs_org *org,
+                                         struct lrs_diag *diag)
+{
+    enum lrs_err err = lrs_store_org_get(s, org_id, org);
+
+    if (err == LRS_ENOTFOUND) {
+        lrs_diag_set(diag, "org", "no organisation has id %lld",
+                     (long long)org_id);
+        return err;
+    }
+    if (err)
+        return lrs__service_store_err(s, err, diag);
+    return scope(s, actor, org, "org", org_id, diag);
+}
+
+/* Whether `roles` suit `org`: LRS_OK, or LRS_EINVAL naming "role". */
+static enum lrs_err roles_fit(const struct lrs_org *org, unsigned roles,
+                              struct lrs_diag *diag)
+{
+    const unsigned allowed = lrs_service_org_roles(org->kind);
+
+    if (!roles) {
+        lrs_diag_set(diag, "role", "choose at least one role");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    for (unsigned bit = 1; bit <= LRS_ROLE_ALL; bit <<= 1) {
+        if (!(roles & bit) || (allowed & bit))
+            continue;
+        lrs_diag_set(diag, "role",
+                     "a user of %s '%.60s' cannot have the role %s",
+                     org->kind == LRS_ORG_AO    ? "awarding organisation"
+                     : org->kind == LRS_ORG_LRS ? "the LRS"
+                                                : lrs_org_kind_name(org->kind),
+                     org->name, lrs_role_name((enum lrs_role)bit));
+        return LRS_ERR(LRS_EINVAL);
+    }
+    return LRS_OK;
+}
+
 enum lrs_err lrs_service_user_add(struct lrs_store *s,
+                                  const struct lrs_actor *actor,
                                   const struct lrs_user_input *in,
                                   enum lrs_auth_cost cost, struct lrs_user *out,
                                   char password[LRS_AUTH_PASSWORD_NEW_SIZE],
@@ -153,8 +245,8 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
 {
     struct lrs_user u;
     struct lrs_org org;
-    unsigned allowed;
     enum lrs_err err;
+    bool own = false;
 
     password[0] = '\0';
     if (!in->login || !in->login[0]) {
@@ -168,30 +260,11 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
             "must be at most %d bytes", LRS_LOGIN_MAX);
         return LRS_ERR(LRS_EINVAL);
     }
-    err = lrs_store_org_get(s, in->org_id, &org);
-    if (err == LRS_ENOTFOUND) {
-        lrs_diag_set(diag, "org", "no organisation has id %lld",
-                     (long long)in->org_id);
-        return err;
-    }
+    err = lrs_service_user_may_manage(s, actor, in->org_id, &org, diag);
+    if (!err)
+        err = roles_fit(&org, in->roles, diag);
     if (err)
-        return lrs__service_store_err(s, err, diag);
-    allowed = lrs_service_org_roles(org.kind);
-    if (!in->roles) {
-        lrs_diag_set(diag, "role", "choose at least one role");
-        return LRS_ERR(LRS_EINVAL);
-    }
-    for (unsigned bit = 1; bit <= LRS_ROLE_ALL; bit <<= 1) {
-        if (!(in->roles & bit) || (allowed & bit))
-            continue;
-        lrs_diag_set(diag, "role",
-                     "a user of %s '%.60s' cannot have the role %s",
-                     org.kind == LRS_ORG_AO    ? "awarding organisation"
-                     : org.kind == LRS_ORG_LRS ? "the LRS"
-                                               : lrs_org_kind_name(org.kind),
-                     org.name, lrs_role_name((enum lrs_role)bit));
-        return LRS_ERR(LRS_EINVAL);
-    }
+        return err;
     memset(&u, 0, sizeof u);
     u.org_id = org.id;
     u.roles = in->roles;
@@ -202,9 +275,16 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
     u.must_change_password = true;
     err = new_password(cost, password, u.password_hash, diag);
     if (!err)
+        err = lrs__service_enter(s, &own, diag);
+    if (!err) {
         err = lrs_store_user_add(s, &u, diag);
-    if (err && err != LRS_EINVAL && err != LRS_ECONFLICT && err != LRS_ENOMEM)
-        err = lrs__service_store_err(s, err, diag);
+        if (err && err != LRS_EINVAL && err != LRS_ECONFLICT &&
+            err != LRS_ENOMEM)
+            err = lrs__service_store_err(s, err, diag);
+        if (!err)
+            err = audit(s, actor, LRS_AUDIT_USER_ADD, diag);
+        err = lrs__service_leave(s, own, err, diag);
+    }
     if (err) {
         memset(password, 0, LRS_AUTH_PASSWORD_NEW_SIZE);
         return err;
@@ -214,57 +294,145 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
     return LRS_OK;
 }
 
-/* Read user `id` for a change; LRS_ENOTFOUND naming "user". */
-static enum lrs_err user_for_change(struct lrs_store *s, int64_t id,
-                                    struct lrs_user *u, struct lrs_diag *diag)
+/*
+ * Read user `id` for a change by `actor`: LRS_ENOTFOUND naming "user"
+ * when there is none or the actor may not manage it (scope()).
+ */
+static enum lrs_err user_for_change(struct lrs_store *s,
+                                    const struct lrs_actor *actor, int64_t id,
+                                    struct lrs_user *u, struct lrs_org *org,
+                                    struct lrs_diag *diag)
 {
     enum lrs_err err = lrs_store_user_get(s, id, u);
 
-    if (err == LRS_ENOTFOUND)
+    if (!err)
+        err = lrs_store_org_get(s, u->org_id, org);
+    if (err == LRS_ENOTFOUND) {
         lrs_diag_set(diag, "user", "no user has id %lld", (long long)id);
-    else if (err)
-        err = lrs__service_store_err(s, err, diag);
-    return err;
+        return err;
+    }
+    if (err)
+        return lrs__service_store_err(s, err, diag);
+    return scope(s, actor, org, "user", id, diag);
 }
 
 enum lrs_err lrs_service_user_reset_password(
-    struct lrs_store *s, int64_t user_id, enum lrs_auth_cost cost,
-    char password[LRS_AUTH_PASSWORD_NEW_SIZE], struct lrs_diag *diag)
+    struct lrs_store *s, const struct lrs_actor *actor, int64_t user_id,
+    enum lrs_auth_cost cost, char password[LRS_AUTH_PASSWORD_NEW_SIZE],
+    struct lrs_diag *diag)
 {
     char hash[LRS_AUTH_HASH_SIZE];
     struct lrs_user u;
+    struct lrs_org org;
     enum lrs_err err;
+    bool own = false;
 
     password[0] = '\0';
-    err = user_for_change(s, user_id, &u, diag);
+    err = user_for_change(s, actor, user_id, &u, &org, diag);
     if (!err)
         err = new_password(cost, password, hash, diag);
+    if (!err)
+        err = lrs__service_enter(s, &own, diag);
     if (!err) {
         err = lrs_store_user_set_password(s, u.id, hash, LRS_USER_MUST_CHANGE);
         if (err)
             err = lrs__service_store_err(s, err, diag);
+        if (!err)
+            err = audit(s, actor, LRS_AUDIT_USER_PASSWORD, diag);
+        err = lrs__service_leave(s, own, err, diag);
     }
     if (err)
         memset(password, 0, LRS_AUTH_PASSWORD_NEW_SIZE);
     return err;
 }
 
+/* Disable or enable user `user_id`, audited. */
+static enum lrs_err set_disabled(struct lrs_store *s,
+                                 const struct lrs_actor *actor, int64_t user_id,
+                                 bool disabled, struct lrs_diag *diag)
+{
+    struct lrs_user u;
+    struct lrs_org org;
+    enum lrs_err err;
+    bool own = false;
+
+    if (actor && actor->user_id == user_id) {
+        lrs_diag_set(diag, "user", "you cannot %s your own account",
+                     disabled ? "disable" : "enable");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    err = user_for_change(s, actor, user_id, &u, &org, diag);
+    if (!err)
+        err = lrs__service_enter(s, &own, diag);
+    if (err)
+        return err;
+    err = lrs_store_user_set_disabled(s, u.id, disabled);
+    if (err)
+        err = lrs__service_store_err(s, err, diag);
+    if (!err)
+        err = audit(s, actor,
+                    disabled ? LRS_AUDIT_USER_DISABLE : LRS_AUDIT_USER_ENABLE,
+                    diag);
+    return lrs__service_leave(s, own, err, diag);
+}
+
 enum lrs_err lrs_service_user_disable(struct lrs_store *s,
                                       const struct lrs_actor *actor,
                                       int64_t user_id, struct lrs_diag *diag)
 {
-    struct lrs_user u;
-    enum lrs_err err;
+    return set_disabled(s, actor, user_id, true, diag);
+}
 
-    if (actor && actor->user_id == user_id) {
-        lrs_diag_set(diag, "user", "you cannot disable your own account");
+enum lrs_err lrs_service_user_enable(struct lrs_store *s,
+                                     const struct lrs_actor *actor,
+                                     int64_t user_id, struct lrs_diag *diag)
+{
+    return set_disabled(s, actor, user_id, false, diag);
+}
+
+enum lrs_err
+lrs_service_user_change(struct lrs_store *s, const struct lrs_actor *actor,
+                        int64_t user_id, const struct lrs_user_change *c,
+                        struct lrs_user *out, struct lrs_diag *diag)
+{
+    struct lrs_user u;
+    struct lrs_org org;
+    enum lrs_err err;
+    bool own = false;
+
+    err = user_for_change(s, actor, user_id, &u, &org, diag);
+    if (err)
+        return err;
+    if (c->display_name && strlen(c->display_name) > LRS_DISPLAY_NAME_MAX) {
+        lrs_diag_set(diag, "display_name", "name must be at most %d bytes",
+                     LRS_DISPLAY_NAME_MAX);
         return LRS_ERR(LRS_EINVAL);
     }
-    err = user_for_change(s, user_id, &u, diag);
-    if (!err) {
-        err = lrs_store_user_set_disabled(s, u.id, true);
+    if (c->roles && c->roles != u.roles) {
+        if (u.roles & LRS_ROLE_LEARNER) {
+            lrs_diag_set(diag, "role", "a learner account keeps its one role");
+            return LRS_ERR(LRS_EINVAL);
+        }
+        if (actor && actor->user_id == user_id) {
+            lrs_diag_set(diag, "role", "you cannot change your own roles");
+            return LRS_ERR(LRS_EINVAL);
+        }
+        err = roles_fit(&org, c->roles, diag);
         if (err)
-            err = lrs__service_store_err(s, err, diag);
+            return err;
     }
-    return err;
+    err = lrs__service_enter(s, &own, diag);
+    if (err)
+        return err;
+    err = lrs_store_user_set_profile(s, u.id, c->display_name, c->roles);
+    if (err == LRS_EINVAL)
+        lrs_diag_set(diag, c->roles ? "role" : "display_name", "%s",
+                     lrs_store_errmsg(s));
+    else if (err)
+        err = lrs__service_store_err(s, err, diag);
+    if (!err)
+        err = audit(s, actor, LRS_AUDIT_USER_CHANGE, diag);
+    if (!err && out)
+        err = lrs_store_user_get(s, u.id, out);
+    return lrs__service_leave(s, own, err, diag);
 }

@@ -373,12 +373,14 @@ enum user_change_flags {
 };
 
 struct user_change {
-    const char *hash;     /* new password hash, or NULL */
-    int must_change;      /* -1 keep, 0 clear, 1 set */
-    int disabled;         /* -1 keep, 0 enable, 1 disable */
-    int32_t agreement;    /* > 0: accepted this version */
-    int64_t agreement_ms; /* when */
-    unsigned flags;       /* enum user_change_flags */
+    const char *display_name; /* new display name, or NULL */
+    unsigned roles;           /* new roles, or 0 to keep them */
+    const char *hash;         /* new password hash, or NULL */
+    int must_change;          /* -1 keep, 0 clear, 1 set */
+    int disabled;             /* -1 keep, 0 enable, 1 disable */
+    int32_t agreement;        /* > 0: accepted this version */
+    int64_t agreement_ms;     /* when */
+    unsigned flags;           /* enum user_change_flags */
 };
 
 /* Read user `id`, apply `c`, write it back, in one transaction. */
@@ -407,6 +409,21 @@ static enum lrs_err user_change(struct lrs_store *s, int64_t id,
         }
         memcpy(u.password_hash, c->hash, n + 1);
     }
+    if (c->display_name)
+        snprintf(u.display_name, sizeof u.display_name, "%s", c->display_name);
+    if (c->roles)
+        u.roles = c->roles;
+    if (c->display_name || c->roles) {
+        struct lrs_diag d = LRS_DIAG_INIT;
+
+        if ((c->display_name &&
+             strlen(c->display_name) >= sizeof u.display_name) ||
+            user_check(&u, &d) != LRS_OK) {
+            err = lrs__store_failedf(s, LRS_EINVAL, "%s",
+                                     d.msg[0] ? d.msg : "name is too long");
+            goto out;
+        }
+    }
     if (c->must_change >= 0)
         u.must_change_password = c->must_change;
     if (c->disabled >= 0)
@@ -427,9 +444,9 @@ out:
 enum lrs_err lrs_store_user_set_password(struct lrs_store *s, int64_t id,
                                          const char *hash, unsigned flags)
 {
-    const struct user_change c = {hash, (flags & LRS_USER_MUST_CHANGE) ? 1 : 0,
-                                  -1,   0,
-                                  0,    REVOKE_SESSIONS};
+    const struct user_change c = {
+        NULL, 0, hash, (flags & LRS_USER_MUST_CHANGE) ? 1 : 0,
+        -1,   0, 0,    REVOKE_SESSIONS};
 
     return user_change(s, id, &c);
 }
@@ -437,8 +454,23 @@ enum lrs_err lrs_store_user_set_password(struct lrs_store *s, int64_t id,
 enum lrs_err lrs_store_user_set_disabled(struct lrs_store *s, int64_t id,
                                          bool disabled)
 {
-    const struct user_change c = {NULL, -1, disabled ? 1 : 0,
-                                  0,    0,  disabled ? REVOKE_SESSIONS : 0u};
+    const struct user_change c = {NULL,
+                                  0,
+                                  NULL,
+                                  -1,
+                                  disabled ? 1 : 0,
+                                  0,
+                                  0,
+                                  disabled ? REVOKE_SESSIONS : 0u};
+
+    return user_change(s, id, &c);
+}
+
+enum lrs_err lrs_store_user_set_profile(struct lrs_store *s, int64_t id,
+                                        const char *display_name,
+                                        unsigned roles)
+{
+    const struct user_change c = {display_name, roles, NULL, -1, -1, 0, 0, 0};
 
     return user_change(s, id, &c);
 }
@@ -447,7 +479,7 @@ enum lrs_err lrs_store_user_accept_agreement(struct lrs_store *s, int64_t id,
                                              int32_t version, int64_t at_ms)
 {
     const struct user_change c = {
-        NULL, -1, -1, version, at_ms ? at_ms : lrs__store_now_ms(), 0};
+        NULL, 0, NULL, -1, -1, version, at_ms ? at_ms : lrs__store_now_ms(), 0};
 
     if (version < 1)
         return lrs__store_failedf(s, LRS_EINVAL,

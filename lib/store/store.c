@@ -201,13 +201,23 @@ const char *lrs_audit_action_name(enum lrs_audit_action a)
         return "invite";
     case LRS_AUDIT_ENTRY:
         return "entry";
+    case LRS_AUDIT_USER_ADD:
+        return "user_add";
+    case LRS_AUDIT_USER_CHANGE:
+        return "user_change";
+    case LRS_AUDIT_USER_DISABLE:
+        return "user_disable";
+    case LRS_AUDIT_USER_ENABLE:
+        return "user_enable";
+    case LRS_AUDIT_USER_PASSWORD:
+        return "user_password";
     }
     return "unknown";
 }
 
 enum lrs_audit_action lrs__audit_action_from_name(const char *name)
 {
-    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_ENTRY; a++)
+    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_USER_PASSWORD; a++)
         if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
             return (enum lrs_audit_action)a;
     return (enum lrs_audit_action)0;

@@ -1,7 +1,8 @@
 # lrs org, lrs user, lrs token (accounts): organisations by LA+estab, URN
 # or UKPRN; users get a generated password printed once (20 base64url
 # characters, masked here); reset and disable; tokens printed once;
-# duplicates and bad input name what is wrong.
+# duplicates, a role that does not suit the organisation (the service's
+# rule) and bad input name what is wrong.
 $ lrs init > /dev/null
 $ lrs org add --type school --name "Mill Lane Primary" --la 801 --estab 2000
 added organisation 1
@@ -35,6 +36,12 @@ $ lrs user add --org 9 --login x --role school
 $ lrs user add --org 1 --login y --role janitor
 2> lrs: unknown role 'janitor'; expected school, admin, ao, operator or learner
 ? 2
+$ lrs user add --org 2 --login y --role school
+2> lrs: cannot add user 'y': a user of awarding organisation 'Example Awards' cannot have the role school
+? 1
+$ lrs user add --org 0 --login y --role admin
+2> lrs: cannot add user 'y': a user of the LRS 'Learning Records Service' cannot have the role admin
+? 1
 $ lrs user reset-password head@mill | sed 's/: [A-Za-z0-9_-]\{20\}$/: (20 characters)/'
 new password for 'head@mill': (20 characters)
 (to be changed at the next sign-in; every session ended)

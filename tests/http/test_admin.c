@@ -5,7 +5,11 @@
  * answered once and signs in, with a change required), resets a password
  * (the old one stops working) and disables a user (who can no longer sign
  * in); every bad field is named and changes nothing; nobody but an
- * operator may do any of it.
+ * operator may do any of it, except a school's administrator for their
+ * own school's users (and nobody else's: 404, as if they did not exist).
+ * Renaming and role changes (within what suits the organisation), and a
+ * disabled user's API token refused at once, then working again when the
+ * user is enabled.
  */
 #include "harness.h"
 
@@ -230,6 +234,8 @@ static void test_admin__operators_only(void **state)
         {"POST", "/api/v1/users"},
         {"POST", "/api/v1/users/1/password"},
         {"POST", "/api/v1/users/1/disable"},
+        {"POST", "/api/v1/users/1/enable"},
+        {"PATCH", "/api/v1/users/1"},
     };
     const char *const hdrs[] = {school_bearer, NULL};
     struct http_resp res;
@@ -255,12 +261,138 @@ static void test_admin__operators_only(void **state)
     assert_int_equal(sign_in("clerk@mill", "not used here, 12345", &must), 200);
 }
 
+/* `method` `path` with `json` as the holder of `bearer`: the status. */
+static long as(const char *bearer, const char *method, const char *path,
+               const char *json)
+{
+    const char *const hdrs[] = {bearer, NULL};
+    struct http_resp res;
+    long status;
+
+    http_request(&srv, method, path, json ? "application/json" : NULL, json,
+                 json ? strlen(json) : 0, hdrs, &res);
+    status = res.status;
+    http_resp_release(&res);
+    return status;
+}
+
+static int64_t user_id(const char *login)
+{
+    struct lrs_store *s = harness_store_open(&srv);
+    struct lrs_user u;
+
+    assert_int_equal(lrs_store_user_get_by_login(s, login, &u), LRS_OK);
+    lrs_store_free(s);
+    return u.id;
+}
+
+static void test_admin__change_enable_and_school_admins(void **state)
+{
+    char boss[HARNESS_BEARER_SIZE], other[HARNESS_BEARER_SIZE],
+        ao[HARNESS_BEARER_SIZE], path[96];
+    struct lrs_store *s = harness_store_open(&srv);
+    int64_t hill, clerk, other_id, boss_id;
+    struct http_resp res;
+    json_t *j, *u;
+
+    (void)state;
+    hill = harness_org_add(s, LRS_ORG_SCHOOL, "Hill", 1001);
+    harness_user_add(s, 1, "boss@mill", LRS_ROLE_SCHOOL_ADMIN, boss);
+    harness_user_add(s, hill, "clerk@hill", LRS_ROLE_SCHOOL_USER, other);
+    harness_user_add(s, harness_org_add_ao(s, "Board", "10000001"), "ao@board",
+                     LRS_ROLE_AO_USER, ao);
+    lrs_store_free(s);
+    clerk = user_id("clerk@mill");
+    other_id = user_id("clerk@hill");
+    boss_id = user_id("boss@mill");
+
+    /* An operator renames and promotes; a role unfit for a school and
+     * an empty change are refused naming the field. */
+    snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)clerk);
+    op("PATCH", path,
+       "{\"display_name\": \"Mr Clerk\", \"roles\": [\"school\", \"admin\"]}",
+       &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    u = json_object_get(j, "user");
+    assert_string_equal(json_string_value(json_object_get(u, "display_name")),
+                        "Mr Clerk");
+    assert_int_equal(json_array_size(json_object_get(u, "roles")), 2);
+    json_decref(j);
+    http_resp_release(&res);
+    op("PATCH", path, "{\"roles\": [\"ao\"]}", &res);
+    http_assert_error(&res, 400, "WSEC0001", "roles");
+    http_resp_release(&res);
+    op("PATCH", path, "{}", &res);
+    http_assert_error(&res, 400, "WSEC0001", "display_name");
+    http_resp_release(&res);
+    op("PATCH", "/api/v1/users/999", "{\"display_name\": \"X\"}", &res);
+    http_assert_error(&res, 404, "LRSD0404", "user");
+    http_resp_release(&res);
+
+    /* A disabled user's token stops at once, and works again after. */
+    assert_int_equal(as(other, "GET", "/api/v1/tokens", NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/disable",
+             (long long)other_id);
+    op("POST", path, NULL, &res);
+    assert_int_equal(res.status, 200);
+    http_resp_release(&res);
+    assert_int_equal(as(other, "GET", "/api/v1/tokens", NULL), 401);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/enable",
+             (long long)other_id);
+    op("POST", path, NULL, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_true(
+        json_is_false(json_object_get(json_object_get(j, "user"), "disabled")));
+    json_decref(j);
+    http_resp_release(&res);
+    assert_int_equal(as(other, "GET", "/api/v1/tokens", NULL), 200);
+
+    /* A school administrator: their own school's users only. */
+    assert_int_equal(as(boss, "GET", "/api/v1/organisations/1/users", NULL),
+                     200);
+    snprintf(path, sizeof path, "/api/v1/organisations/%lld/users",
+             (long long)hill);
+    assert_int_equal(as(boss, "GET", path, NULL), 404);
+    assert_int_equal(as(boss, "GET", "/api/v1/organisations", NULL), 403);
+    assert_int_equal(as(boss, "POST", "/api/v1/users",
+                        "{\"org_id\": 1, \"login\": \"new@mill\", "
+                        "\"roles\": [\"school\"]}"),
+                     201);
+    snprintf(path, sizeof path,
+             "{\"org_id\": %lld, \"login\": \"new@hill\", "
+             "\"roles\": [\"school\"]}",
+             (long long)hill);
+    assert_int_equal(as(boss, "POST", "/api/v1/users", path), 404);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/password",
+             (long long)clerk);
+    assert_int_equal(as(boss, "POST", path, NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/password",
+             (long long)other_id);
+    assert_int_equal(as(boss, "POST", path, NULL), 404);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/disable",
+             (long long)other_id);
+    assert_int_equal(as(boss, "POST", path, NULL), 404);
+    snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)other_id);
+    assert_int_equal(as(boss, "PATCH", path, "{\"display_name\": \"X\"}"), 404);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/disable",
+             (long long)boss_id);
+    assert_int_equal(as(boss, "POST", path, NULL), 400);
+    /* The other school's user is untouched. */
+    assert_int_equal(as(other, "GET", "/api/v1/tokens", NULL), 200);
+    /* An AO user manages nobody. */
+    assert_int_equal(as(ao, "GET", "/api/v1/organisations/1/users", NULL), 403);
+    assert_int_equal(as(ao, "POST", path, NULL), 403);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_admin__organisations),
         cmocka_unit_test(test_admin__users),
         cmocka_unit_test(test_admin__operators_only),
+        cmocka_unit_test(test_admin__change_enable_and_school_admins),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,7 +2,10 @@
  * test_accounts.c - organisations and users as an operator manages them
  * (lib/service/accounts.c): text fields checked and named, identifiers of
  * the wrong kind refused, roles that suit the organisation, a generated
- * password that signs in once and must be changed, reset and disable.
+ * password that signs in once and must be changed, reset and disable;
+ * rename, role changes and enable; who may manage whom (an operator
+ * everyone, a school administrator only their own school's users), each
+ * change audited.
  *
  * `test_service_accounts sqlite` (suite service) and `... pg` under
  * tests/pg/with-pg.sh (suite store-pg).
@@ -123,7 +126,7 @@ static void test_accounts__user_roles_suit_the_organisation(void **state)
 
     (void)state;
     assert_int_equal(
-        lrs_service_user_add(s,
+        lrs_service_user_add(s, NULL,
                              &(struct lrs_user_input){
                                  school, "head@mill", "Ms Head",
                                  LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN},
@@ -140,7 +143,7 @@ static void test_accounts__user_roles_suit_the_organisation(void **state)
     /* An AO user in a school, an operator in an AO, no role at all. */
     assert_int_equal(
         lrs_service_user_add(
-            s,
+            s, NULL,
             &(struct lrs_user_input){school, "x@mill", NULL, LRS_ROLE_AO_USER},
             LRS_AUTH_COST_MIN, &u, pw, &d),
         LRS_EINVAL);
@@ -149,17 +152,19 @@ static void test_accounts__user_roles_suit_the_organisation(void **state)
     assert_string_equal(pw, "");
     assert_int_equal(
         lrs_service_user_add(
-            s, &(struct lrs_user_input){ao, "x@board", NULL, LRS_ROLE_OPERATOR},
+            s, NULL,
+            &(struct lrs_user_input){ao, "x@board", NULL, LRS_ROLE_OPERATOR},
             LRS_AUTH_COST_MIN, &u, pw, &d),
         LRS_EINVAL);
     assert_string_equal(d.field, "role");
-    assert_int_equal(lrs_service_user_add(
-                         s, &(struct lrs_user_input){ao, "x@board", NULL, 0},
-                         LRS_AUTH_COST_MIN, &u, pw, &d),
-                     LRS_EINVAL);
+    assert_int_equal(
+        lrs_service_user_add(s, NULL,
+                             &(struct lrs_user_input){ao, "x@board", NULL, 0},
+                             LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_EINVAL);
     assert_string_equal(d.field, "role");
     assert_int_equal(
-        lrs_service_user_add(s,
+        lrs_service_user_add(s, NULL,
                              &(struct lrs_user_input){ao + 50, "x@board", NULL,
                                                       LRS_ROLE_AO_USER},
                              LRS_AUTH_COST_MIN, &u, pw, &d),
@@ -167,20 +172,21 @@ static void test_accounts__user_roles_suit_the_organisation(void **state)
     assert_string_equal(d.field, "org");
     assert_int_equal(
         lrs_service_user_add(
-            s, &(struct lrs_user_input){ao, "", NULL, LRS_ROLE_AO_USER},
+            s, NULL, &(struct lrs_user_input){ao, "", NULL, LRS_ROLE_AO_USER},
             LRS_AUTH_COST_MIN, &u, pw, &d),
         LRS_EINVAL);
     assert_string_equal(d.field, "login");
     assert_int_equal(
         lrs_service_user_add(
-            s,
+            s, NULL,
             &(struct lrs_user_input){ao, "head@mill", NULL, LRS_ROLE_AO_USER},
             LRS_AUTH_COST_MIN, &u, pw, &d),
         LRS_ECONFLICT);
     assert_string_equal(d.field, "login");
     assert_int_equal(
         lrs_service_user_add(
-            s, &(struct lrs_user_input){0, "op@lrs", NULL, LRS_ROLE_OPERATOR},
+            s, NULL,
+            &(struct lrs_user_input){0, "op@lrs", NULL, LRS_ROLE_OPERATOR},
             LRS_AUTH_COST_MIN, &u, pw, &d),
         LRS_OK);
     lrs_store_free(s);
@@ -191,14 +197,14 @@ static void test_accounts__reset_and_disable(void **state)
     struct lrs_store *s = factory_new_store();
     const int64_t school =
         org(s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
-    const struct lrs_actor op = {9999, 0, "test", NULL};
+    const struct lrs_actor op = {0, 0, "test", NULL}; /* as the CLI */
     char first[LRS_AUTH_PASSWORD_NEW_SIZE], second[LRS_AUTH_PASSWORD_NEW_SIZE];
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_user u, got;
 
     (void)state;
     assert_int_equal(lrs_service_user_add(
-                         s,
+                         s, NULL,
                          &(struct lrs_user_input){school, "clerk@mill", NULL,
                                                   LRS_ROLE_SCHOOL_USER},
                          LRS_AUTH_COST_MIN, &u, first, &d),
@@ -206,9 +212,9 @@ static void test_accounts__reset_and_disable(void **state)
     /* The user changed it; a reset brings back must_change. */
     assert_int_equal(lrs_store_user_set_password(s, u.id, "$argon2id$x", 0),
                      LRS_OK);
-    assert_int_equal(
-        lrs_service_user_reset_password(s, u.id, LRS_AUTH_COST_MIN, second, &d),
-        LRS_OK);
+    assert_int_equal(lrs_service_user_reset_password(
+                         s, NULL, u.id, LRS_AUTH_COST_MIN, second, &d),
+                     LRS_OK);
     assert_string_not_equal(first, second);
     assert_int_equal(lrs_store_user_get(s, u.id, &got), LRS_OK);
     assert_true(got.must_change_password);
@@ -218,7 +224,7 @@ static void test_accounts__reset_and_disable(void **state)
         lrs_auth_password_verify(got.password_hash, lrs_str_c(first)),
         LRS_EINVAL);
     assert_int_equal(lrs_service_user_reset_password(
-                         s, u.id + 99, LRS_AUTH_COST_MIN, second, &d),
+                         s, NULL, u.id + 99, LRS_AUTH_COST_MIN, second, &d),
                      LRS_ENOTFOUND);
     assert_string_equal(d.field, "user");
 
@@ -238,12 +244,211 @@ static void test_accounts__reset_and_disable(void **state)
     lrs_store_free(s);
 }
 
+/* Add a user as the command line; its id. */
+static int64_t user(struct lrs_store *s, int64_t org_id, const char *login,
+                    unsigned roles)
+{
+    char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_user u;
+
+    if (lrs_service_user_add(
+            s, NULL, &(struct lrs_user_input){org_id, login, NULL, roles},
+            LRS_AUTH_COST_MIN, &u, pw, &d) != LRS_OK)
+        fail_msg("user_add: %s: %s", d.field ? d.field : "-", d.msg);
+    return u.id;
+}
+
+struct audit_count {
+    int64_t user_id;
+    int n[LRS_AUDIT_USER_PASSWORD + 1];
+};
+
+static enum lrs_err count_audit(const struct lrs_audit *a, void *ctx)
+{
+    struct audit_count *c = ctx;
+
+    if (a->actor.user_id == c->user_id && a->action >= LRS_AUDIT_USER_ADD &&
+        a->action <= LRS_AUDIT_USER_PASSWORD) {
+        assert_string_equal(a->uln, "");
+        c->n[a->action]++;
+    }
+    return LRS_OK;
+}
+
+static void test_accounts__change_rename_roles_enable(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    const int64_t school =
+        org(s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
+    const int64_t opid = user(s, 0, "op@lrs", LRS_ROLE_OPERATOR);
+    const int64_t clerk = user(s, school, "clerk@mill", LRS_ROLE_SCHOOL_USER);
+    const struct lrs_actor op = {opid, 0, "test", "192.0.2.1"};
+    struct audit_count ac = {opid, {0}};
+    char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_user got;
+
+    (void)state;
+    /* Rename and promote to administrator: both in one change. */
+    assert_int_equal(
+        lrs_service_user_change(
+            s, &op, clerk,
+            &(struct lrs_user_change){"Mr Clerk", LRS_ROLE_SCHOOL_USER |
+                                                      LRS_ROLE_SCHOOL_ADMIN},
+            &got, &d),
+        LRS_OK);
+    assert_string_equal(got.display_name, "Mr Clerk");
+    assert_int_equal(got.roles, LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN);
+    assert_int_equal(lrs_store_user_get(s, clerk, &got), LRS_OK);
+    assert_string_equal(got.display_name, "Mr Clerk");
+    assert_int_equal(got.roles, LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN);
+    /* A role that does not suit a school is refused; nothing changes. */
+    assert_int_equal(lrs_service_user_change(
+                         s, &op, clerk,
+                         &(struct lrs_user_change){"Other", LRS_ROLE_AO_USER},
+                         NULL, &d),
+                     LRS_EINVAL);
+    assert_string_equal(d.field, "role");
+    assert_int_equal(lrs_store_user_get(s, clerk, &got), LRS_OK);
+    assert_string_equal(got.display_name, "Mr Clerk");
+    assert_int_equal(got.roles, LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN);
+    /* Nobody changes their own roles; renaming oneself is fine. */
+    assert_int_equal(
+        lrs_service_user_change(s, &op, opid,
+                                &(struct lrs_user_change){
+                                    NULL, LRS_ROLE_OPERATOR | LRS_ROLE_AO_USER},
+                                NULL, &d),
+        LRS_EINVAL);
+    assert_string_equal(d.field, "role");
+    assert_int_equal(
+        lrs_service_user_change(s, &op, opid,
+                                &(struct lrs_user_change){"Ops", 0}, NULL, &d),
+        LRS_OK);
+    assert_int_equal(lrs_service_user_change(s, &op, clerk + 99,
+                                             &(struct lrs_user_change){"X", 0},
+                                             NULL, &d),
+                     LRS_ENOTFOUND);
+    assert_string_equal(d.field, "user");
+
+    /* Disable, then enable again; enabling oneself is refused. */
+    assert_int_equal(lrs_service_user_disable(s, &op, clerk, &d), LRS_OK);
+    assert_int_equal(lrs_store_user_get(s, clerk, &got), LRS_OK);
+    assert_true(got.disabled);
+    assert_int_equal(lrs_service_user_enable(s, &op, clerk, &d), LRS_OK);
+    assert_int_equal(lrs_store_user_get(s, clerk, &got), LRS_OK);
+    assert_false(got.disabled);
+    assert_int_equal(lrs_service_user_enable(s, &op, opid, &d), LRS_EINVAL);
+    assert_int_equal(lrs_service_user_reset_password(s, &op, clerk,
+                                                     LRS_AUTH_COST_MIN, pw, &d),
+                     LRS_OK);
+
+    /* Each change is one audit row of the operator, without a ULN. */
+    assert_int_equal(lrs_store_audit_scan(s, NULL, count_audit, &ac), LRS_OK);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_CHANGE], 2);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_DISABLE], 1);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_ENABLE], 1);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_PASSWORD], 1);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_ADD], 0);
+    lrs_store_free(s);
+}
+
+static void test_accounts__school_admin_manages_own_school_only(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    const int64_t mill =
+        org(s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
+    const int64_t hill =
+        org(s, &(struct lrs_org_input){"school", "Hill", "", "", "100235", ""});
+    const int64_t head = user(s, mill, "head@mill", LRS_ROLE_SCHOOL_ADMIN);
+    const int64_t clerk = user(s, mill, "clerk@mill", LRS_ROLE_SCHOOL_USER);
+    const int64_t other = user(s, hill, "clerk@hill", LRS_ROLE_SCHOOL_USER);
+    const int64_t opid = user(s, 0, "op@lrs", LRS_ROLE_OPERATOR);
+    const struct lrs_actor admin = {head, mill, "test", NULL};
+    const struct lrs_actor plain = {clerk, mill, "test", NULL};
+    struct audit_count ac = {head, {0}};
+    char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_user u;
+    struct lrs_org o;
+
+    (void)state;
+    /* Their own school: add, reset, disable, enable. */
+    assert_int_equal(lrs_service_user_may_manage(s, &admin, mill, &o, &d),
+                     LRS_OK);
+    assert_int_equal(
+        lrs_service_user_add(s, &admin,
+                             &(struct lrs_user_input){mill, "new@mill", NULL,
+                                                      LRS_ROLE_SCHOOL_USER},
+                             LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_OK);
+    assert_int_equal(u.org_id, mill);
+    assert_int_equal(lrs_service_user_reset_password(s, &admin, clerk,
+                                                     LRS_AUTH_COST_MIN, pw, &d),
+                     LRS_OK);
+    assert_int_equal(lrs_service_user_disable(s, &admin, clerk, &d), LRS_OK);
+    assert_int_equal(lrs_service_user_enable(s, &admin, clerk, &d), LRS_OK);
+    /* Another school, the LRS, an operator: as if they did not exist. */
+    assert_int_equal(lrs_service_user_may_manage(s, &admin, hill, &o, &d),
+                     LRS_ENOTFOUND);
+    assert_string_equal(d.field, "org");
+    assert_int_equal(
+        lrs_service_user_add(s, &admin,
+                             &(struct lrs_user_input){hill, "x@hill", NULL,
+                                                      LRS_ROLE_SCHOOL_USER},
+                             LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_ENOTFOUND);
+    assert_string_equal(d.field, "org");
+    assert_string_equal(pw, "");
+    assert_int_equal(
+        lrs_service_user_add(
+            s, &admin,
+            &(struct lrs_user_input){0, "x@lrs", NULL, LRS_ROLE_OPERATOR},
+            LRS_AUTH_COST_MIN, &u, pw, &d),
+        LRS_ENOTFOUND);
+    assert_int_equal(lrs_service_user_reset_password(s, &admin, other,
+                                                     LRS_AUTH_COST_MIN, pw, &d),
+                     LRS_ENOTFOUND);
+    assert_string_equal(d.field, "user");
+    assert_int_equal(lrs_service_user_disable(s, &admin, other, &d),
+                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_service_user_disable(s, &admin, opid, &d),
+                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_service_user_change(s, &admin, other,
+                                             &(struct lrs_user_change){"X", 0},
+                                             NULL, &d),
+                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_store_user_get(s, other, &u), LRS_OK);
+    assert_false(u.disabled);
+    assert_string_equal(u.display_name, "");
+    assert_int_equal(lrs_store_user_get_by_login(s, "x@hill", &u),
+                     LRS_ENOTFOUND);
+    /* A school user who is not an administrator manages nobody. */
+    assert_int_equal(lrs_service_user_may_manage(s, &plain, mill, &o, &d),
+                     LRS_ENOTFOUND);
+    assert_int_equal(lrs_service_user_disable(s, &plain, head, &d),
+                     LRS_ENOTFOUND);
+    /* A disabled administrator manages nobody either. */
+    assert_int_equal(lrs_store_user_set_disabled(s, head, true), LRS_OK);
+    assert_int_equal(lrs_service_user_disable(s, &admin, clerk, &d),
+                     LRS_ENOTFOUND);
+
+    assert_int_equal(lrs_store_audit_scan(s, NULL, count_audit, &ac), LRS_OK);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_ADD], 1);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_PASSWORD], 1);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_DISABLE], 1);
+    assert_int_equal(ac.n[LRS_AUDIT_USER_ENABLE], 1);
+    lrs_store_free(s);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accounts__org_fields_checked),
         cmocka_unit_test(test_accounts__user_roles_suit_the_organisation),
         cmocka_unit_test(test_accounts__reset_and_disable),
+        cmocka_unit_test(test_accounts__change_rename_roles_enable),
+        cmocka_unit_test(test_accounts__school_admin_manages_own_school_only),
     };
     int rc;
 

@@ -2,8 +2,12 @@
 // organisations (list, add, every missing or wrong field named, a UKPRN
 // already in use), users (add with a role that suits the organisation,
 // the generated password shown once and signing in, reset with the old
-// password then refused, disable with sign-in then refused), and the
-// pages refused to a school and an awarding organisation (a 403 page).
+// password then refused, disable with sign-in then refused, rename and
+// a role change (a forged role refused by the service; the form used
+// from the keyboard), enable with sign-in working again), the pages
+// refused to a school and an awarding organisation (a 403 page); and a
+// school administrator managing their own school's users (add, reset,
+// disable) and refused every other organisation's (404, as if none).
 //
 // Output is TAP; screenshots in $SCREENSHOT_DIR. Environment as
 // browser.mjs (lib.mjs): LRSD_BIN, LRS_BIN, MKUSER_BIN, WEB_DIR.
@@ -23,6 +27,8 @@ async function setUp () {
   execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
   execFileSync(env.MKUSER_BIN, [db, 'school.sam', PASSWORD, 'school'])
   execFileSync(env.MKUSER_BIN, [db, 'ao.alex', PASSWORD, 'ao'])
+  execFileSync(env.MKUSER_BIN, [db, 'head.hana', PASSWORD, 'admin'])
+  execFileSync(env.MKUSER_BIN, [db, 'school.kim', PASSWORD, 'school', '9002'])
   await t.startLrsd(db)
   await t.launch()
 }
@@ -39,7 +45,7 @@ async function journeys () {
     await page.click('#navigation >> text=Organisations')
     assert.equal(t.path(), '/organisations')
     const rows = await page.locator('#orgs tbody tr').allTextContents()
-    assert.equal(rows.length, 3) // the LRS, the school, the AO
+    assert.equal(rows.length, 4) // the LRS, two schools, the AO
     assert.ok(rows.some(r => /Test Academy 9001\s*School\s*LA 999, establishment 9001/.test(r)))
     assert.ok(rows.some(r => /Test Awarding Body\s*Awarding organisation\s*UKPRN 10000001/.test(r)))
     await t.checkPage()
@@ -209,6 +215,109 @@ async function journeys () {
       assert.equal(res.status(), 404, p)
     }
     await t.checkPage()
+    await page.click('#sign-out')
+  })
+
+  let schoolPath = ''
+  let kimId = ''
+  await t.step('change a user\'s name and roles: a forged role refused, then from the keyboard', async () => {
+    await t.signIn('ops.anna', PASSWORD)
+    await page.goto(t.base + '/organisations')
+    await page.click('#orgs a:has-text("Test Academy 9002")')
+    kimId = (await page.getAttribute('#users a[id^="reset-"]', 'id')).slice(6)
+    await page.goto(t.base + '/organisations')
+    await page.click('#orgs a:has-text("Test Academy 9001")')
+    schoolPath = t.path()
+    const sam = page.locator('#users tbody tr', { hasText: 'school.sam' })
+    await sam.locator('a:has-text("Change")').click()
+    assert.equal(await page.textContent('h1'), 'Change school.sam')
+    assert.deepEqual(await page.locator('#role label').allTextContents(),
+      ['School user', 'School administrator'])
+    assert.ok(await page.isChecked('#role-school'))
+    await t.checkPage()
+    await t.shot('user-edit')
+    // A forged form asks for a role a school cannot have.
+    await page.$eval('#role-admin', el => { el.value = 'operator' })
+    await page.check('#role-admin')
+    await page.click('#save')
+    assert.match((await t.errors())[0], /cannot have the role operator/)
+    await t.checkPage()
+    await t.shot('user-edit-forged')
+    // Keyboard only: type the name, Space on a checkbox, Enter to send.
+    await page.goto(t.base + t.path())
+    await page.focus('#display_name')
+    await page.keyboard.type('Sam Smith')
+    await page.focus('#role-admin')
+    await page.keyboard.press('Space')
+    await page.focus('#display_name')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/changed=1/)
+    assert.match(await page.textContent('.govuk-notification-banner'), /user was changed/)
+    assert.match(await sam.textContent(), /school\.sam\s*Sam Smith\s*School user, School administrator/)
+    await t.checkPage()
+    await t.shot('user-changed')
+  })
+
+  await t.step('enable a disabled user: confirmed first, sign-in works again', async () => {
+    await page.goto(t.base + orgPath)
+    await page.click('#users a:has-text("Enable")')
+    assert.match(await page.textContent('h1'), /Enable pat@northern\?/)
+    await t.checkPage()
+    await page.click('#confirm')
+    assert.match(await page.textContent('.govuk-notification-banner'), /user was enabled/)
+    assert.match(await page.locator('#users tbody tr').textContent(), /Active/)
+    await t.shot('user-enabled')
+    await page.click('#sign-out')
+    await t.signIn('pat@northern', NEW_PASSWORD)
+    assert.equal(t.path(), '/welcome')
+    await page.click('#sign-out')
+  })
+
+  await t.step('a school administrator manages their own school\'s users', async () => {
+    await t.signIn('head.hana', PASSWORD)
+    await page.click('#navigation >> text=Users')
+    assert.equal(t.path(), schoolPath)
+    assert.match(await page.title(), /^Your organisation's users/)
+    assert.equal(await page.locator('a:has-text("All organisations")').count(), 0)
+    await page.click('#add-user')
+    await page.fill('#login', 'new.nia')
+    await page.check('#role-school')
+    await page.click('#save')
+    assert.equal(await page.textContent('h1'), 'User added')
+    await page.click('#back-to-org')
+    const nia = page.locator('#users tbody tr', { hasText: 'new.nia' })
+    await nia.locator('a:has-text("Reset password")').click()
+    await page.click('#confirm')
+    assert.equal(await page.textContent('h1'), 'Password reset')
+    await page.click('#back-to-org')
+    await nia.locator('a:has-text("Disable")').click()
+    await page.click('#confirm')
+    assert.match(await nia.textContent(), /Disabled/)
+    await t.checkPage()
+    await t.shot('school-admin-users')
+  })
+
+  await t.step('a school administrator is refused every other organisation (404) and the operators\' list (403)', async () => {
+    for (const p of [orgPath, '/organisations/0', `/users/${kimId}/password`,
+      `/users/${kimId}/disable`, `/users/${kimId}/edit`]) {
+      const res = await page.goto(t.base + p)
+      assert.equal(res.status(), 404, p)
+    }
+    await t.checkPage()
+    await t.shot('school-admin-other-404')
+    for (const p of ['/organisations', '/organisations/add']) {
+      const res = await page.goto(t.base + p)
+      assert.equal(res.status(), 403, p)
+    }
+    // A forged POST against another school's user changes nothing.
+    await page.goto(t.base + schoolPath)
+    const csrf = await page.getAttribute('form[action="/sign-out"] input[name=csrf]', 'value')
+    const res = await page.request.post(t.base + `/users/${kimId}/disable`,
+      { form: { csrf } })
+    assert.equal(res.status(), 404)
+    await page.click('#sign-out')
+    await t.signIn('school.kim', PASSWORD)
+    assert.equal(t.path(), '/welcome')
     await page.click('#sign-out')
   })
 }

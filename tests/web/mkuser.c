@@ -1,10 +1,11 @@
 /*
  * mkuser.c - add a user to a register for the browser tests.
  *
- *   web_mkuser DB LOGIN PASSWORD operator|school|ao [ESTAB]
+ *   web_mkuser DB LOGIN PASSWORD operator|school|admin|ao [ESTAB]
  *   web_mkuser DB LOGIN PASSWORD learner ULN
  *
- * An operator belongs to the LRS (organisation 0); a school user to the
+ * An operator belongs to the LRS (organisation 0); a school user or a
+ * school administrator (admin) to the
  * test school LA 999 establishment ESTAB (9001 by default), an AO user
  * to the AO with UKPRN 10000001, each made on first use; a learner
  * account to the LRS, linked to its ULN. The password is hashed at the
@@ -39,7 +40,7 @@ static int64_t org_of(struct lrs_store *s, const char *role, int32_t estab)
         return 0;
     memset(&ref, 0, sizeof ref);
     memset(&o, 0, sizeof o);
-    if (strcmp(role, "school") == 0) {
+    if (strcmp(role, "school") == 0 || strcmp(role, "admin") == 0) {
         ref.la = 999;
         ref.estab = estab;
         o.kind = LRS_ORG_SCHOOL;

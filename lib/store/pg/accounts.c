@@ -256,6 +256,28 @@ static void user_row(const PGresult *res, int row, void *out)
     u->roles = lrs__store_role_bits(PQgetvalue(res, row, 11));
 }
 
+/* One user_roles row for each bit of `roles`. */
+static enum lrs_err roles_insert(struct pg *e, int64_t user_id, unsigned roles)
+{
+    struct pg_params pp;
+    enum lrs_err err = LRS_OK;
+
+    for (unsigned bit = 1; !err && bit <= LRS_ROLE_ALL; bit <<= 1) {
+        int64_t n;
+
+        if (!(roles & bit))
+            continue;
+        lrs__pg_params_init(&pp);
+        lrs__pg_param_i64(&pp, user_id);
+        lrs__pg_param_str(&pp, lrs__store_role_name(bit));
+        err = run_count(e,
+                        "INSERT INTO user_roles (user_id, role)"
+                        " VALUES ($1, $2)",
+                        &pp, &n);
+    }
+    return err;
+}
+
 enum lrs_err lrs__pg_user_insert(void *e, struct lrs_user *u)
 {
     struct pg_params pp;
@@ -283,20 +305,7 @@ enum lrs_err lrs__pg_user_insert(void *e, struct lrs_user *u)
         err = one(res, id_row, &u->id);
     if (err == LRS_ENOTFOUND)
         return lrs__pg_fail(e, LRS_ECONFLICT, "login or ULN in use");
-    for (unsigned bit = 1; !err && bit <= LRS_ROLE_ALL; bit <<= 1) {
-        int64_t n;
-
-        if (!(u->roles & bit))
-            continue;
-        lrs__pg_params_init(&pp);
-        lrs__pg_param_i64(&pp, u->id);
-        lrs__pg_param_str(&pp, lrs__store_role_name(bit));
-        err = run_count(e,
-                        "INSERT INTO user_roles (user_id, role)"
-                        " VALUES ($1, $2)",
-                        &pp, &n);
-    }
-    return err;
+    return err ? err : roles_insert(e, u->id, u->roles);
 }
 
 enum lrs_err lrs__pg_user_get(void *e, int64_t id, const char *login,
@@ -357,14 +366,21 @@ enum lrs_err lrs__pg_user_update(void *e, const struct lrs_user *u)
     lrs__pg_param_i64(&pp, u->must_change_password);
     lrs__pg_param_i64(&pp, u->agreement_version);
     lrs__pg_param_i64(&pp, u->agreement_ms);
+    lrs__pg_param_str(&pp, u->display_name);
     err = run_count(e,
                     "UPDATE users SET password_hash = $2, disabled = $3,"
                     " must_change_password = $4, agreement_version = $5,"
-                    " agreement_ms = $6 WHERE id = $1",
+                    " agreement_ms = $6, display_name = $7 WHERE id = $1",
                     &pp, &n);
     if (!err && n == 0)
         return LRS_ENOTFOUND;
-    return err;
+    if (err)
+        return err;
+    /* The roles as a whole: the few rows of one user. */
+    lrs__pg_params_init(&pp);
+    lrs__pg_param_i64(&pp, u->id);
+    err = run_count(e, "DELETE FROM user_roles WHERE user_id = $1", &pp, &n);
+    return err ? err : roles_insert(e, u->id, u->roles);
 }
 
 /* ------------------------------------------------------------------ */

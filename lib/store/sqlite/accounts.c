@@ -250,6 +250,28 @@ static void user_row(sqlite3_stmt *st, void *out)
     u->roles = lrs__store_role_bits((const char *)sqlite3_column_text(st, 11));
 }
 
+/* One user_roles row for each bit of `roles`. */
+static enum lrs_err roles_insert(void *e, int64_t user_id, unsigned roles)
+{
+    sqlite3_stmt *st;
+    enum lrs_err err = LRS_OK;
+
+    for (unsigned bit = 1; !err && bit <= LRS_ROLE_ALL; bit <<= 1) {
+        if (!(roles & bit))
+            continue;
+        err = prep(e,
+                   "INSERT INTO user_roles (user_id, role)"
+                   " VALUES (?1, ?2)",
+                   &st);
+        if (err)
+            break;
+        sqlite3_bind_int64(st, 1, user_id);
+        sqlite3_bind_text(st, 2, lrs__store_role_name(bit), -1, SQLITE_STATIC);
+        err = exec(e, st, NULL);
+    }
+    return err;
+}
+
 enum lrs_err lrs__sqlite_user_insert(void *e, struct lrs_user *u)
 {
     sqlite3_stmt *st;
@@ -276,20 +298,7 @@ enum lrs_err lrs__sqlite_user_insert(void *e, struct lrs_user *u)
     err = one_row(e, st, id_row, &u->id);
     if (err == LRS_ENOTFOUND)
         return lrs__sqlite_fail_msg(e, LRS_ECONFLICT, "login or ULN in use");
-    for (unsigned bit = 1; !err && bit <= LRS_ROLE_ALL; bit <<= 1) {
-        if (!(u->roles & bit))
-            continue;
-        err = prep(e,
-                   "INSERT INTO user_roles (user_id, role)"
-                   " VALUES (?1, ?2)",
-                   &st);
-        if (err)
-            break;
-        sqlite3_bind_int64(st, 1, u->id);
-        sqlite3_bind_text(st, 2, lrs__store_role_name(bit), -1, SQLITE_STATIC);
-        err = exec(e, st, NULL);
-    }
-    return err;
+    return err ? err : roles_insert(e, u->id, u->roles);
 }
 
 enum lrs_err lrs__sqlite_user_get(void *e, int64_t id, const char *login,
@@ -346,8 +355,8 @@ enum lrs_err lrs__sqlite_user_update(void *e, const struct lrs_user *u)
     enum lrs_err err = prep(e,
                             "UPDATE users SET password_hash = ?2,"
                             " disabled = ?3, must_change_password = ?4,"
-                            " agreement_version = ?5, agreement_ms = ?6"
-                            " WHERE id = ?1",
+                            " agreement_version = ?5, agreement_ms = ?6,"
+                            " display_name = ?7 WHERE id = ?1",
                             &st);
 
     if (err)
@@ -358,10 +367,19 @@ enum lrs_err lrs__sqlite_user_update(void *e, const struct lrs_user *u)
     sqlite3_bind_int(st, 4, u->must_change_password);
     sqlite3_bind_int(st, 5, u->agreement_version);
     sqlite3_bind_int64(st, 6, u->agreement_ms);
+    sqlite3_bind_text(st, 7, u->display_name, -1, SQLITE_STATIC);
     err = exec(e, st, &n);
     if (!err && n == 0)
         return LRS_ENOTFOUND;
-    return err;
+    if (err)
+        return err;
+    /* The roles as a whole: the few rows of one user. */
+    err = prep(e, "DELETE FROM user_roles WHERE user_id = ?1", &st);
+    if (err)
+        return err;
+    sqlite3_bind_int64(st, 1, u->id);
+    err = exec(e, st, NULL);
+    return err ? err : roles_insert(e, u->id, u->roles);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1207,9 +1207,8 @@ out:
 
 /*
  * POST /api/v1/invites {"uln", "expires_days"}: schools and operators
- * issue a learner's one-time sign-up code, shown in this answer only.
- * NEEDSWORK: a school may issue one for any learner; limit it to its own
- * pupils once the store links learners to their school.
+ * issue a learner's one-time sign-up code, shown in this answer only; a
+ * school only for its own pupils (lrs_plr_invite_create(), docs/plr.md).
  */
 void lrsd_h_invite_create(struct lrsd_req *r)
 {

@@ -77,7 +77,11 @@ static void sign_in_form(struct page *p, const char *user, unsigned status)
     }
     ph(p, "<button type=\"submit\" class=\"govuk-button\" "
           "data-module=\"govuk-button\" id=\"sign-in\">Sign in</button>"
-          "</form></div></div>");
+          "</form><h2 class=\"govuk-heading-m\">If you are a learner</h2>"
+          "<p class=\"govuk-body\">If your school or the Learning Records "
+          "Service gave you a sign-up code, <a class=\"govuk-link\" "
+          "href=\"/signup\" id=\"signup-link\">create your learner account"
+          "</a> to see your learning record.</p></div></div>");
     page_send(p, status);
 }
 

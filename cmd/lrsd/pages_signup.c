@@ -97,10 +97,17 @@ void lrsd_p_invites_post(struct lrsd_req *r)
                                 now_ms() + (int64_t)INVITE_DAYS * 86400000,
                                 LRS_AUTH_COST_INTERACTIVE, code, &inv, &d);
     if (err == LRS_EINVAL || err == LRS_ENOTFOUND) {
-        page_error(&p, "uln", "%s",
-                   err == LRS_ENOTFOUND ? "No learner has this ULN"
-                                        : "Enter a ULN of 10 digits with a "
-                                          "correct check digit");
+        /* The service's words: for a school, a learner who is not its
+         * pupil and a ULN nobody has are answered alike. */
+        if (err == LRS_ENOTFOUND)
+            page_error(&p, "uln", "%c%s",
+                       d.msg[0] >= 'a' && d.msg[0] <= 'z'
+                           ? (char)(d.msg[0] - 'a' + 'A')
+                           : d.msg[0],
+                       d.msg[0] ? d.msg + 1 : "");
+        else
+            page_error(&p, "uln",
+                       "Enter a ULN of 10 digits with a correct check digit");
         invite_form(&p, uln, 400);
         goto out;
     }

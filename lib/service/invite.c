@@ -13,17 +13,28 @@
  * ends the old one. Every failure gets one answer, so that an attempt
  * tells nothing about which part was wrong. lrsd also rate-limits the
  * attempts of each client address.
+ *
+ * Who may issue a code: the command line and operators, for any learner;
+ * a school, only for a learner it has a relationship with (knows()): a
+ * pupil given that ULN in one of its S2S files, in its stored pupil
+ * roster, or in its exam entries. Anyone else, and a school for any other
+ * learner, is refused as if no learner had the ULN, so that the refusal
+ * does not tell whether the ULN is someone's.
  */
 #include "base/base.h"
 
 #include <lrs/accounts.h>
 #include <lrs/auth.h>
+#include <lrs/batch.h>
+#include <lrs/csv.h>
 #include <lrs/plr.h>
 
 #include "service/plr_int.h"
 #include "service/service_int.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Crockford's base32: no I, L, O or U, so a code read aloud or copied by
@@ -86,6 +97,215 @@ static void code_new(char canon[CODE_CHARS + 1],
     shown[k] = '\0';
 }
 
+/* ------------------------------------------------------------------ */
+/* Who may issue a code                                               */
+/* ------------------------------------------------------------------ */
+
+/* The learner being looked for: the ULN given and its master's. */
+struct wanted {
+    const char *given, *master;
+    bool found;
+};
+
+static bool is_wanted(struct wanted *w, struct lrs_str uln)
+{
+    uln = lrs_str_trim(uln);
+    if (lrs_str_eq(uln, lrs_str_c(w->given)) ||
+        lrs_str_eq(uln, lrs_str_c(w->master)))
+        w->found = true;
+    return w->found;
+}
+
+static enum lrs_err entry_seen(const struct lrs_entry *e, void *ctx)
+{
+    is_wanted(ctx, lrs_str_c(e->uln));
+    return LRS_OK;
+}
+
+/* The UKPRNs of every awarding organisation, for the entry scan. */
+struct ukprns {
+    char (*v)[LRS_UKPRN_SIZE];
+    size_t count, cap;
+};
+
+static enum lrs_err ao_seen(const struct lrs_org *o, void *ctx)
+{
+    struct ukprns *u = ctx;
+
+    if (o->kind != LRS_ORG_AO || !o->ukprn[0])
+        return LRS_OK;
+    if (u->count == u->cap) {
+        const size_t cap = u->cap ? u->cap * 2 : 8;
+        size_t bytes;
+        void *v = NULL;
+
+        if (lrs_mul_size(cap, sizeof *u->v, &bytes) == LRS_OK)
+            v = lrs_realloc(u->v, bytes);
+        if (!v)
+            return LRS_ERR(LRS_ENOMEM);
+        u->v = v;
+        u->cap = cap;
+    }
+    memcpy(u->v[u->count++], o->ukprn, LRS_UKPRN_SIZE);
+    return LRS_OK;
+}
+
+/*
+ * In the school's exam entries, to any AO. The school's reference is the
+ * one lrsd files entries under (LA and establishment as seven digits, or
+ * the URN: cmd/lrsd/h_plr.c lrsd_school_ref()).
+ */
+static enum lrs_err in_entries(struct lrs_store *s, const struct lrs_org *org,
+                               struct wanted *w)
+{
+    struct ukprns aos = {NULL, 0, 0};
+    char ref[LRS_PLR_CODE_SIZE];
+    enum lrs_err err;
+
+    if (org->la)
+        snprintf(ref, sizeof ref, "%03d%04d", (int)org->la, (int)org->estab);
+    else
+        snprintf(ref, sizeof ref, "%lld", (long long)org->urn);
+    err = lrs_store_org_scan(s, ao_seen, &aos);
+    for (size_t i = 0; !err && !w->found && i < aos.count; i++)
+        err = lrs_store_entry_scan(s, aos.v[i], ref, 0, entry_seen, w);
+    lrs_free(aos.v);
+    return err;
+}
+
+/* In the school's stored roster, column `uln` (docs/school.md). */
+static enum lrs_err in_roster(struct lrs_store *s, const struct lrs_org *org,
+                              struct wanted *w)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf csv = LRS_BUF_INIT;
+    const struct lrs_csv_opts opts = {"roster", 0, 0, 0};
+    struct lrs_store_roster r;
+    struct lrs_csv *c = NULL;
+    struct lrs_csv_record rec;
+    struct lrs_csv_mem mem;
+    size_t col = SIZE_MAX;
+    bool eof = false;
+    enum lrs_err err;
+
+    err = lrs_store_roster_get(s, org->id, &r, &csv, NULL, NULL);
+    if (err == LRS_ENOTFOUND) {
+        err = LRS_OK;
+        goto out;
+    }
+    mem = (struct lrs_csv_mem){csv.data, csv.len};
+    if (!err)
+        err = lrs_csv_new(lrs_csv_mem_read, &mem, &opts, &c);
+    if (!err)
+        err = lrs_csv_next(c, &rec, &eof, &d);
+    for (size_t i = 0; !err && !eof && i < rec.count; i++) {
+        const struct lrs_str h = lrs_str_trim(rec.fields[i]);
+
+        if (h.len == 3 && strncasecmp(h.ptr, "uln", 3) == 0)
+            col = i;
+    }
+    while (!err && !eof && col != SIZE_MAX && !w->found) {
+        err = lrs_csv_next(c, &rec, &eof, &d);
+        if (!err && !eof && col < rec.count)
+            is_wanted(w, rec.fields[col]);
+    }
+    /* A stored roster was read when it was stored; one that cannot be
+     * read now shows no pupil rather than failing the code. */
+    if (err == LRS_EINVAL || err == LRS_ELIMIT)
+        err = LRS_OK;
+out:
+    lrs_csv_free(c);
+    lrs_buf_release(&csv);
+    return err;
+}
+
+/* The ids of the school's S2S files. */
+struct job_ids {
+    int64_t *v;
+    size_t count, cap;
+};
+
+static enum lrs_err job_seen(const struct lrs_job *j, void *ctx)
+{
+    struct job_ids *ids = ctx;
+
+    if (ids->count == ids->cap) {
+        const size_t cap = ids->cap ? ids->cap * 2 : 16;
+        size_t bytes;
+        void *v = NULL;
+
+        if (lrs_mul_size(cap, sizeof *ids->v, &bytes) == LRS_OK)
+            v = lrs_realloc(ids->v, bytes);
+        if (!v)
+            return LRS_ERR(LRS_ENOMEM);
+        ids->v = v;
+        ids->cap = cap;
+    }
+    ids->v[ids->count++] = j->id;
+    return LRS_OK;
+}
+
+static enum lrs_err row_seen(const struct lrs_job_row *r, void *ctx)
+{
+    is_wanted(ctx, lrs_str_c(r->uln));
+    return LRS_OK;
+}
+
+/* A pupil of one of the school's S2S files who was given the ULN. */
+static enum lrs_err in_files(struct lrs_store *s, const struct lrs_org *org,
+                             struct wanted *w)
+{
+    struct job_ids ids = {NULL, 0, 0};
+    enum lrs_err err = lrs_store_job_scan(s, org->id, job_seen, &ids);
+
+    for (size_t i = 0; !err && !w->found && i < ids.count; i++)
+        err = lrs_store_job_row_scan(s, ids.v[i], row_seen, w);
+    lrs_free(ids.v);
+    return err;
+}
+
+/*
+ * Whether `actor` may issue a code for the learner whose ULN was given as
+ * `given` (master `master`): *ok. Store errors pass through.
+ */
+static enum lrs_err may_invite(struct lrs_store *s,
+                               const struct lrs_actor *actor, const char *given,
+                               const char *master, bool *ok,
+                               struct lrs_diag *diag)
+{
+    struct wanted w = {given, master, false};
+    struct lrs_user me;
+    struct lrs_org org;
+    enum lrs_err err;
+
+    *ok = false;
+    if (!actor || actor->user_id == 0) {
+        *ok = true; /* the command line */
+        return LRS_OK;
+    }
+    err = lrs_store_user_get(s, actor->user_id, &me);
+    if (!err)
+        err = lrs_store_org_get(s, me.org_id, &org);
+    if (err == LRS_ENOTFOUND)
+        return LRS_OK;
+    if (!err && (me.roles & LRS_ROLE_OPERATOR)) {
+        *ok = true;
+        return LRS_OK;
+    }
+    if (err || org.kind != LRS_ORG_SCHOOL ||
+        !(me.roles & (LRS_ROLE_SCHOOL_USER | LRS_ROLE_SCHOOL_ADMIN)))
+        return err ? lrs__service_store_err(s, err, diag) : LRS_OK;
+    err = in_entries(s, &org, &w);
+    if (!err && !w.found)
+        err = in_roster(s, &org, &w);
+    if (!err && !w.found)
+        err = in_files(s, &org, &w);
+    if (err)
+        return lrs__service_store_err(s, err, diag);
+    *ok = w.found;
+    return LRS_OK;
+}
+
 enum lrs_err
 lrs_plr_invite_create(struct lrs_store *s, const struct lrs_actor *actor,
                       struct lrs_str uln, int64_t expires_ms,
@@ -96,7 +316,7 @@ lrs_plr_invite_create(struct lrs_store *s, const struct lrs_actor *actor,
     struct lrs_invite inv, old;
     struct lrs_learner l;
     enum lrs_err err;
-    bool own;
+    bool own, allowed = false;
 
     uln = lrs_str_trim(uln);
     err = lrs_uln_check(uln, diag);
@@ -116,8 +336,16 @@ lrs_plr_invite_create(struct lrs_store *s, const struct lrs_actor *actor,
     if (err)
         return err;
     err = lrs_store_learner_get(s, key, LRS_STORE_GET_RESOLVE, &l);
+    if (!err)
+        err = may_invite(s, actor, key, l.uln, &allowed, diag);
+    if (!err && !allowed)
+        err = LRS_ERR(LRS_ENOTFOUND);
     if (err == LRS_ENOTFOUND)
-        lrs_diag_set(diag, "uln", "no learner has ULN %s", key);
+        lrs_diag_set(diag, "uln", "no learner has ULN %s%s", key,
+                     actor && actor->user_id && actor->org_id
+                         ? " among your school's pupils (its S2S files, "
+                           "pupil roster and exam entries)"
+                         : "");
     else if (err)
         lrs__service_store_err(s, err, diag);
     /* One live code per learner: a new one ends the one before. */

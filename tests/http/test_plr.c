@@ -875,7 +875,7 @@ static void invite(enum who w, const char *uln, long status, char code[32])
 
 static void test_signup__code_then_account(void **state)
 {
-    char code[32], sams[32];
+    char code[32], sams[32], csv[256];
     int before;
     json_t *j;
 
@@ -884,6 +884,16 @@ static void test_signup__code_then_account(void **state)
     invite(AOA, uln_tom, 403, code);
     invite(SAM, uln_tom, 403, code);
     invite(OP, uln_none, 404, code);
+    /* A school only for its own pupils: Tom is in none of the teacher's
+     * files, roster or entries yet, and is refused as if no one had the
+     * ULN; once the school enters him for an exam, it may. */
+    invite(TEACHER, uln_tom, 404, code);
+    snprintf(csv, sizeof csv,
+             "candidate_number,qualification_code,series,given_name,"
+             "family_name,uln\n0009,600/1166/X,2026-06,Tom,Bell,%s\n",
+             uln_tom);
+    j = call(TEACHER, "POST", "/api/v1/entries?ao=" AO_A, "text/csv", csv, 200);
+    json_decref(j);
     before = audit_count(uln_tom, LRS_AUDIT_INVITE);
     invite(TEACHER, uln_tom, 201, code);
     assert_int_equal(strlen(code), 14);

@@ -12,6 +12,9 @@
 
 #include "factory.h"
 
+#include <lrs/accounts.h>
+#include <lrs/auth.h>
+#include <lrs/batch.h>
 #include <lrs/plr.h>
 #include <lrs/service.h>
 
@@ -20,6 +23,8 @@
 #include <time.h>
 
 static const struct lrs_actor actor = {7, 3, "test", NULL};
+/* The command line: may issue a sign-up code for any learner. */
+static const struct lrs_actor cli = {0, 0, "cli", NULL};
 
 /* ULNs with valid check digits (DOMAIN.md). */
 #define ULN_ANN  "1000000043"
@@ -981,7 +986,7 @@ static void test_plr__signup_needs_exact_details_and_a_live_code(void **state)
 
     (void)state;
     assert_int_equal(lrs_auth_init(), LRS_OK);
-    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_ANN),
+    assert_int_equal(lrs_plr_invite_create(s, &cli, LRS_STR(ULN_ANN),
                                            days_on(14), LRS_AUTH_COST_MIN, old,
                                            &inv, &d),
                      LRS_OK);
@@ -989,7 +994,7 @@ static void test_plr__signup_needs_exact_details_and_a_live_code(void **state)
     assert_true(old[4] == '-' && old[9] == '-');
     assert_null(strstr(inv.code_hash, old)); /* only a hash is kept */
     /* A second code ends the first. */
-    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_ANN),
+    assert_int_equal(lrs_plr_invite_create(s, &cli, LRS_STR(ULN_ANN),
                                            days_on(14), LRS_AUTH_COST_MIN, code,
                                            NULL, &d),
                      LRS_OK);
@@ -1042,11 +1047,11 @@ static void test_plr__signup_needs_exact_details_and_a_live_code(void **state)
     assert_int_equal(lrs_store_user_get_by_login(s, "someone", &got),
                      LRS_ENOTFOUND);
     /* No learner, no code. */
-    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_NONE),
+    assert_int_equal(lrs_plr_invite_create(s, &cli, LRS_STR(ULN_NONE),
                                            days_on(1), LRS_AUTH_COST_MIN, code,
                                            NULL, &d),
                      LRS_ENOTFOUND);
-    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_ANN),
+    assert_int_equal(lrs_plr_invite_create(s, &cli, LRS_STR(ULN_ANN),
                                            days_on(0) - 1, LRS_AUTH_COST_MIN,
                                            code, NULL, &d),
                      LRS_EINVAL);
@@ -1063,7 +1068,7 @@ static void test_plr__signup_code_stops_after_wrong_tries(void **state)
 
     (void)state;
     assert_int_equal(lrs_auth_init(), LRS_OK);
-    assert_int_equal(lrs_plr_invite_create(s, &actor, LRS_STR(ULN_ANN),
+    assert_int_equal(lrs_plr_invite_create(s, &cli, LRS_STR(ULN_ANN),
                                            days_on(14), LRS_AUTH_COST_MIN, code,
                                            NULL, &d),
                      LRS_OK);
@@ -1099,6 +1104,127 @@ static void test_plr__signup_code_stops_after_wrong_tries(void **state)
     lrs_store_free(s);
 }
 
+/* A user of organisation `org` with `roles`; its id. */
+static int64_t staff(struct lrs_store *s, int64_t org, const char *login,
+                     unsigned roles)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_user u;
+
+    memset(&u, 0, sizeof u);
+    u.org_id = org;
+    u.roles = roles;
+    snprintf(u.login, sizeof u.login, "%s", login);
+    assert_int_equal(lrs_store_user_add(s, &u, &d), LRS_OK);
+    return u.id;
+}
+
+static int64_t school_org(struct lrs_store *s, const char *name, int32_t estab)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_org o;
+
+    memset(&o, 0, sizeof o);
+    o.kind = LRS_ORG_SCHOOL;
+    o.la = 801;
+    o.estab = estab;
+    snprintf(o.name, sizeof o.name, "%s", name);
+    assert_int_equal(lrs_store_org_add(s, &o, &d), LRS_OK);
+    return o.id;
+}
+
+/* Issue a code for `uln` as `who`: the result, and diag in `d`. */
+static enum lrs_err invite_as(struct lrs_store *s, const struct lrs_actor *who,
+                              const char *uln, struct lrs_diag *d)
+{
+    char code[LRS_INVITE_CODE_SIZE];
+
+    *d = (struct lrs_diag)LRS_DIAG_INIT;
+    return lrs_plr_invite_create(s, who, lrs_str_c(uln), days_on(14),
+                                 LRS_AUTH_COST_MIN, code, NULL, d);
+}
+
+static void test_plr__school_invites_only_its_own_pupils(void **state)
+{
+    struct lrs_store *s = world();
+    const int64_t mill = school_org(s, "Mill", 2000);
+    const int64_t hill = school_org(s, "Hill", 2001);
+    const struct lrs_actor a = {staff(s, mill, "t@mill", LRS_ROLE_SCHOOL_USER),
+                                mill, "test", NULL};
+    const struct lrs_actor b = {staff(s, hill, "t@hill", LRS_ROLE_SCHOOL_ADMIN),
+                                hill, "test", NULL};
+    const struct lrs_actor op = {staff(s, 0, "op", LRS_ROLE_OPERATOR), 0,
+                                 "test", NULL};
+    const char roster[] =
+        "upn,surname,uln\nH801200001001,Smith, " ULN_ANN " \n";
+    struct lrs_diag d = LRS_DIAG_INIT, none;
+    struct lrs_store_roster r;
+    struct lrs_job_row row;
+    struct lrs_entry e;
+    struct lrs_org ao;
+    struct lrs_job j;
+
+    (void)state;
+    assert_int_equal(lrs_auth_init(), LRS_OK);
+    /* No relationship yet: refused as if the ULN were no one's. */
+    assert_int_equal(invite_as(s, &a, ULN_ANN, &d), LRS_ENOTFOUND);
+    assert_string_equal(d.field, "uln");
+    assert_int_equal(invite_as(s, &a, ULN_NONE, &none), LRS_ENOTFOUND);
+    assert_non_null(strstr(d.msg, "among your school's pupils"));
+    assert_non_null(strstr(none.msg, "among your school's pupils"));
+    /* An operator may, for anyone. */
+    assert_int_equal(invite_as(s, &op, ULN_BOB, &d), LRS_OK);
+
+    /* A pupil of the school's stored roster (column uln). */
+    memset(&r, 0, sizeof r);
+    r.org_id = mill;
+    r.pupils = 1;
+    snprintf(r.source, sizeof r.source, "upload");
+    assert_int_equal(lrs_store_roster_put(s, &r, lrs_str_c(roster),
+                                          (struct lrs_str){NULL, 0},
+                                          (struct lrs_str){NULL, 0}),
+                     LRS_OK);
+    assert_int_equal(invite_as(s, &a, ULN_ANN, &d), LRS_OK);
+    /* The merged ULN leads to the same learner. */
+    assert_int_equal(invite_as(s, &a, ULN_OLD, &d), LRS_OK);
+    assert_int_equal(invite_as(s, &b, ULN_ANN, &d), LRS_ENOTFOUND);
+
+    /* A candidate of the school's exam entries (LAESTAB reference). */
+    memset(&e, 0, sizeof e);
+    snprintf(e.school, sizeof e.school, "8012001");
+    snprintf(e.ao_ukprn, sizeof e.ao_ukprn, AO);
+    snprintf(e.series, sizeof e.series, "2026-06");
+    snprintf(e.candidate_number, sizeof e.candidate_number, "0001");
+    snprintf(e.uln, sizeof e.uln, ULN_BOB);
+    snprintf(e.given_name, sizeof e.given_name, "Robert");
+    snprintf(e.family_name, sizeof e.family_name, "O'Neill");
+    snprintf(e.qualification_code, sizeof e.qualification_code, "600/1166/X");
+    assert_int_equal(invite_as(s, &b, ULN_BOB, &d), LRS_ENOTFOUND);
+    assert_int_equal(lrs_store_entry_put(s, &e), LRS_OK);
+    /* The entries are looked up AO by AO: the AO must be registered. */
+    memset(&ao, 0, sizeof ao);
+    ao.kind = LRS_ORG_AO;
+    snprintf(ao.name, sizeof ao.name, "Board");
+    snprintf(ao.ukprn, sizeof ao.ukprn, AO);
+    assert_int_equal(lrs_store_org_add(s, &ao, &d), LRS_OK);
+    assert_int_equal(invite_as(s, &b, ULN_BOB, &d), LRS_OK);
+    assert_int_equal(invite_as(s, &a, ULN_BOB, &d), LRS_ENOTFOUND);
+
+    /* A pupil given the ULN in one of the school's S2S files. */
+    memset(&j, 0, sizeof j);
+    j.org_id = mill;
+    snprintf(j.sha256, sizeof j.sha256, "%064d", 1);
+    assert_int_equal(lrs_store_job_insert(s, &j, "x", 1), LRS_OK);
+    memset(&row, 0, sizeof row);
+    row.job_id = j.id;
+    row.ordinal = 1;
+    snprintf(row.code, sizeof row.code, "WSRC0004");
+    snprintf(row.uln, sizeof row.uln, ULN_BOB);
+    assert_int_equal(lrs_store_job_rows_insert(s, &row, 1), LRS_OK);
+    assert_int_equal(invite_as(s, &a, ULN_BOB, &d), LRS_OK);
+    lrs_store_free(s);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1110,6 +1236,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_plr__consent_set_by_the_learner),
         cmocka_unit_test(test_plr__signup_needs_exact_details_and_a_live_code),
         cmocka_unit_test(test_plr__signup_code_stops_after_wrong_tries),
+        cmocka_unit_test(test_plr__school_invites_only_its_own_pupils),
         cmocka_unit_test(test_plr__verify_codes),
         cmocka_unit_test(test_plr__verify_rejects_bad_input),
         cmocka_unit_test(test_plr__name_levels),

@@ -462,7 +462,8 @@ void lrsd_p_org(struct lrsd_req *r)
            "\"govuk-button\" id=\"add-user\" href=\"/organisations/%lld/"
            "users/add\">Add a user</a>",
            (long long)o.id);
-    ph(&p, "<table class=\"govuk-table\" id=\"users\"><caption class="
+    ph(&p, "<div class=\"lrs-scroll\"><table class=\"govuk-table\" "
+           "id=\"users\"><caption class="
            "\"govuk-table__caption govuk-visually-hidden\">Users of this "
            "organisation</caption><thead class=\"govuk-table__head\"><tr "
            "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table"
@@ -477,7 +478,7 @@ void lrsd_p_org(struct lrsd_req *r)
         fail_store(&p);
         goto out;
     }
-    ph(&p, "</tbody></table>");
+    ph(&p, "</tbody></table></div>");
     if (!ur.count)
         ph(&p, "<p class=\"govuk-body\" id=\"no-users\">This organisation "
                "has no users yet.</p>");

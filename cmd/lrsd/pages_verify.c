@@ -413,7 +413,9 @@ static void batch_result(struct page *p, const struct batch_out *o,
     }
     count_row(p, "Not checked (a value is missing or not valid)", sum->invalid);
     ph(p,
-       "</dl><table class=\"govuk-table\" id=\"rows\"><caption class=\""
+       "</dl><div class=\"lrs-scroll\"><table class=\"govuk-table\" "
+       "id=\"rows\">"
+       "<caption class=\""
        "govuk-table__caption govuk-table__caption--m\">Every row of %s"
        "</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-"
        "table__row\"><th scope=\"col\" class=\"govuk-table__header\">Line"
@@ -422,7 +424,7 @@ static void batch_result(struct page *p, const struct batch_out *o,
        "scope=\"col\" class=\"govuk-table__header\">Result</th><th scope=\""
        "col\" class=\"govuk-table__header\">Code</th><th scope=\"col\" "
        "class=\"govuk-table__header\">Why</th></tr></thead><tbody class="
-       "\"govuk-table__body\">%H</tbody></table>",
+       "\"govuk-table__body\">%H</tbody></table></div>",
        name, o->rows.out.data);
     /* The download verifies the same bytes again; a file that is not
      * UTF-8 would not come back from the browser as it went. */

@@ -295,6 +295,12 @@ async function journeys () {
     assert.match(await nia.textContent(), /Disabled/)
     await t.checkPage()
     await t.shot('school-admin-users')
+    // A narrow screen: the users' table scrolls in its own box.
+    await page.setViewportSize({ width: 320, height: 640 })
+    assert.equal(await page.evaluate(() =>
+      document.documentElement.scrollWidth > window.innerWidth), false)
+    await t.shot('school-admin-users-narrow')
+    await page.setViewportSize({ width: 1024, height: 800 })
   })
 
   await t.step('a school administrator is refused every other organisation (404) and the operators\' list (403)', async () => {

@@ -16,154 +16,47 @@
 // refused. Every page is checked for labels, one h1 and a title, and
 // saved as a screenshot in $SCREENSHOT_DIR.
 //
-// Output is TAP, one line a step. Environment: LRSD_BIN, LRS_BIN,
-// MKUSER_BIN, WEB_DIR (the source tree's web/), TEST_DATA_DIR,
-// SCREENSHOT_DIR, CHROMIUM (optional).
+// Output is TAP, one line a step, through lib.mjs's harness. Environment:
+// LRSD_BIN, LRS_BIN, MKUSER_BIN, WEB_DIR (the source tree's web/),
+// TEST_DATA_DIR, SCREENSHOT_DIR, CHROMIUM (optional).
 import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import fs from 'node:fs'
-import os from 'node:os'
+import { execFileSync } from 'node:child_process'
 import path from 'node:path'
+import { harness } from './lib.mjs'
 
 const env = process.env
-const require = createRequire(path.join(env.WEB_DIR, 'package.json'))
-const { chromium } = require('playwright-core')
-
-// Flags from the machine notes: no sandbox as root, and no background
-// traffic, which the closed network refuses.
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update',
-  '--disable-sync'
-]
+const t = harness('school')
 const PASSWORD = 'correct horse battery staple'
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lrs-school-web-'))
-const shots = env.SCREENSHOT_DIR || path.join(tmp, 'screenshots')
-fs.mkdirSync(shots, { recursive: true })
-for (const f of fs.readdirSync(shots)) {
-  if (f.endsWith('.png')) fs.rmSync(path.join(shots, f))
-}
-
-let lrsd = null
-let base = ''
-let browser = null
+// The shared harness (lib.mjs): TAP steps, screenshots, the checks every
+// page passes, lrsd and chromium. `page` and `base` are set by setUp.
 let page = null
-let n = 0
-let failed = 0
-let shotCount = 0
-
-function diag (text) {
-  for (const line of String(text).split('\n')) console.log('# ' + line)
-}
-
-async function shot (name) {
-  shotCount++
-  const file = path.join(shots, `${String(shotCount).padStart(2, '0')}-${name}.png`)
-  await page.screenshot({ path: file, fullPage: true })
-}
-
-async function step (name, fn) {
-  n++
-  try {
-    await fn()
-    console.log(`ok ${n} - ${name}`)
-  } catch (e) {
-    failed++
-    console.log(`not ok ${n} - ${name}`)
-    diag(e && e.stack ? e.stack : e)
-    if (page) await shot('failed-' + name.replace(/\W+/g, '-')).catch(() => {})
-  }
-}
-
-// What every page must have: a title naming its task, one h1, a label
-// for every field, and error-summary links that lead to a field.
-async function checkPage () {
-  const title = await page.title()
-  assert.match(title, /– Learning Records Service – GOV\.UK$/)
-  assert.equal(await page.locator('h1').count(), 1, 'one h1')
-  const unlabelled = await page.$$eval(
-    'input:not([type=hidden]), select, textarea',
-    els => els.filter(e => !e.id ||
-      !document.querySelector(`label[for="${e.id}"]`)).map(e => e.name))
-  assert.deepEqual(unlabelled, [], 'every field has a label')
-  const broken = await page.$$eval('.govuk-error-summary a',
-    as => as.filter(a => !document.querySelector(a.getAttribute('href')))
-      .map(a => a.getAttribute('href')))
-  assert.deepEqual(broken, [], 'error summary links lead to fields')
-  if (await page.locator('.govuk-error-summary').count()) {
-    assert.match(title, /^Error: /)
-  }
-}
-
-async function errors () {
-  return page.locator('.govuk-error-summary__list li').allTextContents()
-}
-
-const here = () => new URL(page.url()).pathname
-
-function startLrsd () {
-  return new Promise((resolve, reject) => {
-    const args = ['--db', path.join(tmp, 'lrs.db'), '--listen', '127.0.0.1:0',
-      '--threads', '2', '--web-root', env.WEB_DIR, '--drain', '2']
-    lrsd = spawn(env.LRSD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let log = ''
-    const timer = setTimeout(() => reject(new Error('lrsd did not start:\n' + log)), 30000)
-    lrsd.stderr.on('data', d => {
-      log += d
-      const m = /listening .*port=(\d+)/.exec(log)
-      if (m && !base) {
-        clearTimeout(timer)
-        base = `http://127.0.0.1:${m[1]}`
-        resolve()
-      }
-    })
-    lrsd.on('exit', code => {
-      if (!base) reject(new Error(`lrsd exited ${code}:\n${log}`))
-    })
-  })
-}
+let base = ''
+const step = t.step
+const shot = t.shot
+const checkPage = () => t.checkPage()
+const errors = () => t.errors()
+const here = () => t.path()
 
 async function setUp () {
-  const db = path.join(tmp, 'lrs.db')
+  const db = path.join(t.tmp, 'lrs.db')
   execFileSync(env.LRS_BIN, ['init', '--db', db], { stdio: 'ignore' })
   execFileSync(env.MKUSER_BIN, [db, 'school.sam', PASSWORD, 'school'])
   execFileSync(env.MKUSER_BIN, [db, 'school.kim', PASSWORD, 'school', '9002'])
   execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
-  await startLrsd()
-  browser = await chromium.launch({
-    executablePath: env.CHROMIUM || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS
-  })
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
-  page = await context.newPage()
+  await t.startLrsd(db)
+  await t.launch()
+  page = t.page
+  base = t.base
   page.setDefaultTimeout(10000)
 }
 
-async function tearDown () {
-  if (browser) await browser.close().catch(() => {})
-  if (lrsd && lrsd.exitCode === null) {
-    const done = new Promise(resolve => lrsd.on('exit', resolve))
-    lrsd.kill('SIGTERM')
-    await done
-  }
-  fs.rmSync(tmp, { recursive: true, force: true })
-}
-
 async function signIn (login) {
-  await page.goto(base + '/sign-in')
-  await page.fill('#username', login)
-  await page.fill('#password', PASSWORD)
-  await page.click('#sign-in')
-  if (here() === '/agreement') await page.click('#accept')
+  await t.signIn(login, PASSWORD)
   assert.equal(here(), '/welcome')
 }
 
-async function signOut () {
-  await page.goto(base + '/welcome')
-  if (await page.locator('#sign-out').count()) await page.click('#sign-out')
-}
+const signOut = () => t.signOut()
 
 // A file of tests/data/school.
 const data = name => path.join(env.TEST_DATA_DIR, 'school', name)
@@ -461,19 +354,4 @@ async function journeys () {
   })
 }
 
-let setupOk = true
-try {
-  await setUp()
-} catch (e) {
-  setupOk = false
-  console.log('1..1')
-  console.log('not ok 1 - set up lrsd and chromium')
-  diag(e && e.stack ? e.stack : e)
-}
-if (setupOk) {
-  await journeys()
-  console.log(`1..${n}`)
-  diag(`screenshots in ${shots}`)
-}
-await tearDown()
-process.exit(setupOk && failed === 0 ? 0 : 1)
+await t.run(setUp, journeys)

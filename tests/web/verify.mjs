@@ -1,7 +1,7 @@
 // verify.mjs - batch verification in a real browser (docs/web.md): an
 // awarding organisation uploads a CSV of learners and sees every row's
 // WSVRC code and VRF flags in words, downloads the same results as CSV,
-// prints them; a file with no rows, a malformed file and no file are
+// prints them, reads them on a narrow screen; a file with no rows, a malformed file and no file are
 // refused naming the file; the rows are audited as verifications; a
 // learner is refused the page.
 //
@@ -121,6 +121,15 @@ async function journeys () {
     assert.match(lines[4], new RegExp(`^5,${NOBODY},WSVRC006,no,,`))
     assert.match(lines[5], /^6,,WSEC0136,no,,,,,,,uln,/)
     assert.match(lines[6], /^7,,WSEC0001,no,,,,,,,family_name,/)
+  })
+
+  await t.step('on a narrow screen the page does not scroll sideways', async () => {
+    await page.setViewportSize({ width: 320, height: 640 })
+    const wide = await page.evaluate(() =>
+      document.documentElement.scrollWidth > window.innerWidth)
+    assert.equal(wide, false, 'the table scrolls in its own box')
+    await t.shot('batch-narrow')
+    await page.setViewportSize({ width: 1024, height: 800 })
   })
 
   await t.step('the results print without navigation or buttons', async () => {

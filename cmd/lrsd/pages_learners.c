@@ -1045,7 +1045,8 @@ static enum lrs_err trail_row(const struct lrs_audit *a, void *ctx)
     char when[32], who[LRS_LOGIN_MAX + 32];
 
     if (t->count++ == 0)
-        ph(p, "<table class=\"govuk-table\" id=\"audit\"><caption class="
+        ph(p, "<div class=\"lrs-scroll\"><table class=\"govuk-table\" "
+              "id=\"audit\"><caption class="
               "\"govuk-table__caption govuk-table__caption--m\">Every read "
               "and change of this learner</caption><thead class=\"govuk-"
               "table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\""
@@ -1102,7 +1103,7 @@ void lrsd_p_audit(struct lrsd_req *r)
     ph(&p,
        "%H<p class=\"govuk-body\"><a class=\"govuk-link\" "
        "href=\"/learners/%s\">Back to the learner</a></p>",
-       t.count ? "</tbody></table>" : "", l.uln);
+       t.count ? "</tbody></table></div>" : "", l.uln);
     page_send(&p, 200);
 out:
     page_release(&p);

@@ -115,6 +115,9 @@ static const struct target {
      BODY_NONE},
     {"POST", "/api/v1/users/{id}/disable", OP, "/api/v1/users/$USER/disable",
      BODY_NONE},
+    {"POST", "/api/v1/users/{id}/enable", OP, "/api/v1/users/$USER/enable",
+     BODY_NONE},
+    {"PATCH", "/api/v1/users/{id}", OP, "/api/v1/users/$USER", BODY_OBJECT},
 };
 
 #define JSON "application/json"
@@ -384,6 +387,16 @@ static const struct reject {
      NULL, 400, "WSEC0001", "user"},
     {"POST", "/api/v1/users/{id}/disable", "/api/v1/users/-1/disable", NULL,
      NULL, 400, "WSEC0001", "user"},
+    {"POST", "/api/v1/users/{id}/enable", "/api/v1/users/abc/enable", NULL,
+     NULL, 400, "WSEC0001", "user"},
+    {"PATCH", "/api/v1/users/{id}", NULL, JSON, "{}", 400, "WSEC0001",
+     "display_name"},
+    {"PATCH", "/api/v1/users/{id}", NULL, JSON, "{\"display_name\": 5}", 400,
+     "WSEC0001", "display_name"},
+    {"PATCH", "/api/v1/users/{id}", NULL, JSON, "{\"roles\": [\"ao\"]}", 400,
+     "WSEC0001", "roles"},
+    {"PATCH", "/api/v1/users/{id}", NULL, JSON, "{\"roles\": \"school\"}", 400,
+     "WSEC0001", "roles"},
 };
 
 /* ------------------------------------------------------------------ */

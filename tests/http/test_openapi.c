@@ -1199,9 +1199,12 @@ static void test_sample__plr(void **state)
             "/api/v1/me/ability-to-share", JSON, "{\"ability_to_share\": 0}",
             400);
 
-    /* Sam makes his learner account with a sign-up code. */
+    /* Sam makes his learner account with a sign-up code: not the school's
+     * pupil, so from an operator. */
     snprintf(csv, sizeof csv, "{\"uln\": \"%s\"}", uln_sam);
-    j = sample(SCHOOL, "POST", "/api/v1/invites", "/api/v1/invites", JSON, csv,
+    sample0(SCHOOL, "POST", "/api/v1/invites", "/api/v1/invites", JSON, csv,
+            404);
+    j = sample(OP, "POST", "/api/v1/invites", "/api/v1/invites", JSON, csv,
                201);
     snprintf(csv, sizeof csv,
              "{\"uln\": \"%s\", \"given_name\": \"Sam\", \"family_name\": "

@@ -469,7 +469,9 @@ void lrsd_h_learner_register(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         goto out;
-    idx = page_index_use(s, &err, &d);
+    /* What other processes registered meanwhile is in the index before
+     * the search that decides whether this one is new. */
+    idx = page_index_use_fresh(s, &err, &d);
     if (!idx)
         goto check;
     err = lrs_service_register(s, idx, &actor, &l,

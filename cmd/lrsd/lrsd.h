@@ -354,6 +354,14 @@ void lrsd_metrics_gauge_set(enum lrsd_gauge g, int64_t value);
 void lrsd_metrics_gauge_add(enum lrsd_gauge g, int64_t delta);
 int64_t lrsd_metrics_gauge_get(enum lrsd_gauge g);
 
+/**
+ * Count one read of the change feed (pages_index.c): `applied` changes
+ * put in the index, the longest delay from a change's write to its
+ * apply (`lag_ms`; negative: none applied, the gauge keeps its value),
+ * and whether the read failed.
+ */
+void lrsd_metrics_feed(uint64_t applied, int64_t lag_ms, bool failed);
+
 /** Write every metric in the Prometheus text format (version 0.0.4). */
 LRS_NODISCARD enum lrs_err lrsd_metrics_write(struct lrs_buf *out);
 
@@ -594,5 +602,17 @@ void lrsd_worker_kick(void);
 /** Stop the worker and join it: a running job stops at its next chunk
  *  boundary and is queued again, to carry on at the next start. */
 void lrsd_worker_stop(void);
+
+/* ------------------------------------------------------------------ */
+/* The change feed (feed.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/** Start the thread that reads the store's change feed into the match
+ *  index every FEED_POLL_MS and prunes old changes, on its own connection
+ *  to `db`; false (with `diag`) if it cannot. */
+bool lrsd_feed_start(const char *db, struct lrs_diag *diag);
+
+/** Stop and join the feed thread; a no-op when it is not running. */
+void lrsd_feed_stop(void);
 
 #endif /* LRSD_H */

@@ -352,6 +352,7 @@ int main(int argc, char **argv)
 {
     struct lrsd_config cfg;
     struct lrsd_server *srv;
+    struct lrs_diag d = LRS_DIAG_INIT;
     sigset_t sigs;
     enum lrs_err err;
     unsigned cut;
@@ -391,6 +392,14 @@ int main(int argc, char **argv)
         app_release();
         return 1;
     }
+    if (!lrsd_feed_start(cfg.db, &d)) {
+        lrsd_log(LRS_LOG_ERROR, "feed", NULL, "cannot start the change feed",
+                 "error=\"%s\"", d.msg);
+        lrsd_server_free(srv);
+        lrsd_worker_stop();
+        app_release();
+        return 1;
+    }
     lrsd_log(LRS_LOG_INFO, "server", NULL, "listening",
              "addr=%s port=%u threads=%u version=%s tls=%s", cfg.host,
              lrsd_server_port(srv), cfg.threads, lrs_version(),
@@ -401,6 +410,7 @@ int main(int argc, char **argv)
              sig == SIGINT ? "SIGINT" : "SIGTERM", cfg.drain_s);
     cut = lrsd_server_free(srv);
     lrsd_worker_stop();
+    lrsd_feed_stop();
     app_release();
     if (cut) {
         lrsd_log(LRS_LOG_WARN, "server", NULL, "stopped", "cut_requests=%u",

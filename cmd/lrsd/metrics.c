@@ -37,6 +37,9 @@ struct route_stats {
 static struct route_stats routes[LRSD_ROUTE_MAX + 1];
 static _Atomic uint64_t matches[WSRC_MAX + 1];
 static _Atomic int64_t gauges[LRSD_GAUGE__COUNT];
+/* The change feed (lrsd_metrics_feed). */
+static _Atomic uint64_t feed_applied, feed_reads, feed_errors;
+static _Atomic int64_t feed_lag_ms;
 
 static const struct {
     const char *name;
@@ -89,6 +92,44 @@ void lrsd_metrics_gauge_add(enum lrsd_gauge g, int64_t delta)
 int64_t lrsd_metrics_gauge_get(enum lrsd_gauge g)
 {
     return atomic_load_explicit(&gauges[g], memory_order_relaxed);
+}
+
+void lrsd_metrics_feed(uint64_t applied, int64_t lag_ms, bool failed)
+{
+    atomic_fetch_add_explicit(&feed_reads, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&feed_applied, applied, memory_order_relaxed);
+    if (failed)
+        atomic_fetch_add_explicit(&feed_errors, 1, memory_order_relaxed);
+    if (lag_ms >= 0)
+        atomic_store_explicit(&feed_lag_ms, lag_ms, memory_order_relaxed);
+}
+
+static enum lrs_err write_feed(struct lrs_buf *out)
+{
+    return lrs_buf_addf(
+        out,
+        "# HELP lrsd_feed_changes_applied_total Changes from the store's "
+        "change feed applied to the match index.\n"
+        "# TYPE lrsd_feed_changes_applied_total counter\n"
+        "lrsd_feed_changes_applied_total %llu\n"
+        "# HELP lrsd_feed_reads_total Reads of the change feed.\n"
+        "# TYPE lrsd_feed_reads_total counter\n"
+        "lrsd_feed_reads_total %llu\n"
+        "# HELP lrsd_feed_errors_total Reads of the change feed that "
+        "failed.\n"
+        "# TYPE lrsd_feed_errors_total counter\n"
+        "lrsd_feed_errors_total %llu\n"
+        "# HELP lrsd_feed_lag_seconds Time from a learner's write to its "
+        "change in the match index, for the last read that applied any.\n"
+        "# TYPE lrsd_feed_lag_seconds gauge\n"
+        "lrsd_feed_lag_seconds %.3f\n",
+        (unsigned long long)atomic_load_explicit(&feed_applied,
+                                                 memory_order_relaxed),
+        (unsigned long long)atomic_load_explicit(&feed_reads,
+                                                 memory_order_relaxed),
+        (unsigned long long)atomic_load_explicit(&feed_errors,
+                                                 memory_order_relaxed),
+        (double)atomic_load_explicit(&feed_lag_ms, memory_order_relaxed) / 1e3);
 }
 
 /* The labels of a route: {method="GET",route="/healthz"}. */
@@ -205,6 +246,8 @@ enum lrs_err lrsd_metrics_write(struct lrs_buf *out)
             err = write_histogram(out, i);
     if (!err)
         err = write_matches(out);
+    if (!err)
+        err = write_feed(out);
     for (size_t g = 0; !err && g < LRSD_GAUGE__COUNT; g++)
         err = lrs_buf_addf(
             out, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", gauge_info[g].name,

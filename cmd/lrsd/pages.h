@@ -228,6 +228,23 @@ struct lrs_match_index *page_index_use(struct lrs_store *s, enum lrs_err *err,
 void page_index_done(void);
 
 /**
+ * As page_index_use(), after applying the changes the store's feed has
+ * for the index (pages_index.c): for a registration's search-first, so
+ * that a learner another process registered is found.
+ */
+struct lrs_match_index *page_index_use_fresh(struct lrs_store *s,
+                                             enum lrs_err *err,
+                                             struct lrs_diag *diag);
+
+/** Apply the feed's changes to the index, if loaded, reading with `s`
+ *  (the feed thread; a failure is logged and counted in /metrics). */
+void page_index_sync(struct lrs_store *s);
+
+/** As page_index_sync() for a caller holding `idx` from page_index_use()
+ *  (the batch worker between chunks). */
+void page_index_sync_held(struct lrs_store *s, struct lrs_match_index *idx);
+
+/**
  * Merge learner `merged` into `master` with lrs_service_merge() (link
  * history, audit) and tell the shared index, loading it if need be: the
  * one merge of the page and the API. A merge committed but not made in

@@ -17,9 +17,10 @@
  * they are decided. The index locks itself, so searches go on while a job
  * runs. After a failed run the index may hold learners of the chunk that
  * was rolled back, so it is dropped and the next use loads it afresh.
- * NEEDSWORK: learners registered by another process (`lrs import`,
- * another lrsd) reach the shared index only when it is loaded again; a
- * change feed from the store (pages_index.c) will close that window.
+ * Learners registered by another process (`lrs register`, `lrs import`,
+ * another lrsd) reach the shared index through the store's change feed:
+ * the job reads it before it starts and before each chunk
+ * (before_chunk), besides the feed thread's reads (feed.c).
  *
  * Stopping: lrsd_worker_stop() sets `stopping`; the batch service asks
  * before each chunk (should_stop), so a running job stops at its next
@@ -60,21 +61,40 @@ static bool should_stop(void *ctx)
     return v;
 }
 
+/* The job's connection and index, for before_chunk. */
+struct chunk_ctx {
+    struct lrs_store *s;
+    struct lrs_match_index *idx;
+};
+
+/* Before each chunk: what other processes wrote since, into the index. */
+static void before_chunk(void *ctx)
+{
+    const struct chunk_ctx *c = ctx;
+
+    page_index_sync_held(c->s, c->idx);
+}
+
 /* Run job `job` against the shared index. */
 static enum lrs_err run_job(struct lrs_store *s, const struct lrs_job *job,
                             struct lrs_diag *d)
 {
     const struct lrs_actor actor = {0, 0, "batch", NULL};
     struct lrs_batch_opts opts;
+    struct chunk_ctx cc;
     struct lrs_match_index *idx;
     enum lrs_err err;
 
-    idx = page_index_use(s, &err, d);
+    idx = page_index_use_fresh(s, &err, d);
     if (!idx)
         return err;
+    cc.s = s;
+    cc.idx = idx;
     memset(&opts, 0, sizeof opts);
     opts.worker = worker_name;
     opts.should_stop = should_stop;
+    opts.before_chunk = before_chunk;
+    opts.ctx = &cc;
     err = lrs_service_batch_run(s, idx, &actor, job->id, &opts, NULL, d);
     page_index_done();
     if (err && err != LRS_EBUSY)

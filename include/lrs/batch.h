@@ -304,7 +304,12 @@ struct lrs_batch_opts {
      * shutting down). The job goes back to the queue with its committed
      * checkpoint, for the next run to carry on from. May be NULL. */
     bool (*should_stop)(void *ctx);
-    void *ctx; /* passed to the three */
+    /* Called before each chunk starts, outside any transaction, before
+     * should_stop (lrsd reads the store's change feed into the index
+     * here, so the chunk sees learners other processes registered). May
+     * be NULL. */
+    void (*before_chunk)(void *ctx);
+    void *ctx; /* passed to the four */
 };
 
 /** What a run did, counted by category over the whole job. */

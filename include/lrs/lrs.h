@@ -7,6 +7,7 @@
 #include <lrs/accounts.h>
 #include <lrs/auth.h>
 #include <lrs/base.h>
+#include <lrs/changes.h>
 #include <lrs/batch.h>
 #include <lrs/csv.h>
 #include <lrs/ctf.h>

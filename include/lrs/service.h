@@ -241,6 +241,34 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_service_index_load(struct lrs_store *s, const struct lrs_match_model *model,
                        struct lrs_match_index **out, struct lrs_diag *diag);
 
+/** What lrs_service_index_apply() did. */
+enum lrs_index_apply {
+    LRS_INDEX_APPLY_INSERTED = 1, /* the learner was new to the index */
+    LRS_INDEX_APPLY_UPDATED,      /* its record was brought up to date */
+    LRS_INDEX_APPLY_SKIPPED,      /* closed or gone from the store: left
+                                     as it was (NEEDSWORK below) */
+};
+
+/**
+ * Bring learner `uln` of `idx` up to date with the store, for a change
+ * read from the change feed (lrs/changes.h) that may have been made by
+ * another process: read the learner again with its former family names,
+ * insert or update (re-key) it, link it to its master when it is merged
+ * (inserting the master first if the index lacks it) or unlink it when
+ * it no longer is, and tell the index each non-match pair naming it.
+ * Idempotent: applying a change twice, or one this process made itself,
+ * leaves the same index. Not audited: nobody reads a learner here, the
+ * index copies the register as lrs_service_index_load() does.
+ * NEEDSWORK: lrs/match.h has no removal, so a learner closed or deleted
+ * elsewhere stays in the index until it is loaded again (*done SKIPPED).
+ * LRS_EINVAL (diag names the learner) when its stored record cannot be
+ * indexed; store errors with the store's message.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_index_apply(struct lrs_store *s, struct lrs_match_index *idx,
+                        const char *uln, enum lrs_index_apply *done,
+                        struct lrs_diag *diag);
+
 /* ------------------------------------------------------------------ */
 /* Register after search, amend, merge and unmerge (register.c)       */
 /* ------------------------------------------------------------------ */

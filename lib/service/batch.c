@@ -687,6 +687,8 @@ static enum lrs_err run_pupils(struct run *r, const struct pupils *pp,
         size_t n = 0;
 
         /* Between chunks nothing is open: stopping here loses nothing. */
+        if (opts->before_chunk)
+            opts->before_chunk(opts->ctx);
         if (opts->should_stop && opts->should_stop(opts->ctx)) {
             lrs_free(rows);
             return LRS_EBUSY;

@@ -12,6 +12,7 @@
 
 #include "service/service_int.h"
 
+#include <lrs/links.h>
 #include <lrs/match.h>
 
 /* Former family names of one learner, most recent first. */
@@ -281,5 +282,112 @@ out:
         return err;
     }
     *out = ld.idx;
+    return LRS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Following the change feed                                          */
+/* ------------------------------------------------------------------ */
+
+/* Insert or update `sl` in `idx`; *inserted says which. */
+static enum lrs_err put_one(struct lrs_store *s, struct lrs_match_index *idx,
+                            const struct lrs_learner *sl, bool *inserted,
+                            struct lrs_diag *diag)
+{
+    struct lrs__former f;
+    struct lrs_match_learner ml;
+    enum lrs_err err = lrs__service_indexed(s, sl, &f, &ml, diag);
+
+    *inserted = false;
+    if (err)
+        return err;
+    err = lrs_match_index_update(idx, &ml, diag);
+    if (err == LRS_ENOTFOUND) {
+        err = lrs_match_index_insert(idx, &ml, NULL, diag);
+        *inserted = !err;
+        /* Inserted meanwhile by the writer itself, in this process
+         * (register after search indexes after its commit). */
+        if (err == LRS_ECONFLICT)
+            err = lrs_match_index_update(idx, &ml, diag);
+    }
+    return err;
+}
+
+/* Link `sl` to its master, putting the master in first when the index
+ * lacks it (both written elsewhere, the master's change not read yet). */
+static enum lrs_err link_master(struct lrs_store *s,
+                                struct lrs_match_index *idx,
+                                const struct lrs_learner *sl,
+                                struct lrs_diag *diag)
+{
+    const uint64_t uln = uln_num(sl->uln), master = uln_num(sl->master_uln);
+    struct lrs_learner m;
+    bool inserted;
+    enum lrs_err err = lrs_uln_check(lrs_str_c(sl->master_uln), diag);
+
+    if (err)
+        return err;
+    err = lrs_match_index_merge(idx, uln, master);
+    if (err != LRS_ENOTFOUND)
+        return err;
+    err = lrs_store_learner_get(s, sl->master_uln, 0, &m);
+    if (err)
+        return lrs__service_store_err(s, err, diag);
+    if (m.status == LRS_LEARNER_CLOSED)
+        return LRS_OK;
+    err = put_one(s, idx, &m, &inserted, diag);
+    if (!err)
+        err = lrs_match_index_merge(idx, uln, master);
+    return err;
+}
+
+static enum lrs_err apply_pair(const struct lrs_non_match *p, void *ctx)
+{
+    const enum lrs_err err =
+        lrs_match_index_not_same(ctx, uln_num(p->uln_a), uln_num(p->uln_b));
+
+    /* The other learner is not indexed (yet): its own change, read
+     * later, tells the index the pair. */
+    return err == LRS_ENOTFOUND ? LRS_OK : err;
+}
+
+enum lrs_err lrs_service_index_apply(struct lrs_store *s,
+                                     struct lrs_match_index *idx,
+                                     const char *uln,
+                                     enum lrs_index_apply *done,
+                                     struct lrs_diag *diag)
+{
+    struct lrs_learner sl;
+    bool inserted = false;
+    enum lrs_err err;
+
+    *done = LRS_INDEX_APPLY_SKIPPED;
+    err = lrs_store_learner_get(s, uln, 0, &sl);
+    if (err == LRS_ENOTFOUND)
+        return LRS_OK;
+    if (err)
+        return lrs__service_store_err(s, err, diag);
+    if (sl.status == LRS_LEARNER_CLOSED)
+        return LRS_OK;
+    err = put_one(s, idx, &sl, &inserted, diag);
+    if (!err && sl.status == LRS_LEARNER_LINKED)
+        err = link_master(s, idx, &sl, diag);
+    else if (!err) {
+        err = lrs_match_index_unmerge(idx, uln_num(sl.uln));
+        if (err == LRS_EINVAL) /* was not merged */
+            err = LRS_OK;
+    }
+    if (!err) {
+        err = lrs_store_non_match_scan(s, sl.uln, apply_pair, idx);
+        if (err && err != LRS_ENOMEM)
+            lrs__service_store_err(s, err, diag);
+    }
+    if (err) {
+        if (diag && !diag->msg[0])
+            lrs_diag_set(diag, "index", "learner %s: %s", uln,
+                         lrs_strerror(err));
+        return err;
+    }
+    *done = inserted ? LRS_INDEX_APPLY_INSERTED : LRS_INDEX_APPLY_UPDATED;
     return LRS_OK;
 }

@@ -136,15 +136,16 @@ static bool identical(const struct lrs_match_candidate *c)
 /* Former family names, for re-keying                                 */
 /* ------------------------------------------------------------------ */
 
-struct former {
-    char name[LRS_MATCH_FORMER_MAX][LRS_LEARNER_NAME_SIZE];
-};
+_Static_assert(sizeof((struct lrs__former *)0)->name /
+                       sizeof((struct lrs__former *)0)->name[0] ==
+                   LRS_MATCH_FORMER_MAX,
+               "one former name slot per index slot");
 
 /* The history runs oldest first: each family name it replaced becomes the
  * most recent former one (as lrs_service_index_load does). */
 static enum lrs_err add_change(const struct lrs_name_change *c, void *ctx)
 {
-    struct former *f = ctx;
+    struct lrs__former *f = ctx;
 
     if (!c->family_name[0] || strcmp(f->name[0], c->family_name) == 0)
         return LRS_OK;
@@ -153,12 +154,11 @@ static enum lrs_err add_change(const struct lrs_name_change *c, void *ctx)
     return LRS_OK;
 }
 
-/* The index record of stored learner `sl` with its former family names:
- * the history, most recent first, then previous_family_name; never the
- * current name. Slices borrow from `sl` and `f`. */
-static enum lrs_err indexed(struct lrs_store *s, const struct lrs_learner *sl,
-                            struct former *f, struct lrs_match_learner *ml,
-                            struct lrs_diag *diag)
+enum lrs_err lrs__service_indexed(struct lrs_store *s,
+                                  const struct lrs_learner *sl,
+                                  struct lrs__former *f,
+                                  struct lrs_match_learner *ml,
+                                  struct lrs_diag *diag)
 {
     struct lrs_str prev = lrs_str_c(sl->previous_family_name);
     size_t n = 0;
@@ -249,6 +249,10 @@ static enum lrs_err register_index(struct lrs_match_index *idx,
     err = lrs__service_match_learner(row, &ml, diag);
     if (!err)
         err = lrs_match_index_insert(idx, &ml, NULL, diag);
+    /* Put in meanwhile by a reader of the change feed, from the same
+     * commit (lrs_service_index_apply): the same record. */
+    if (err == LRS_ECONFLICT)
+        err = lrs_match_index_update(idx, &ml, diag);
     for (size_t i = 0; confirm && !err && i < res->candidate_count; i++)
         err = lrs_match_index_not_same(idx, ml.uln, res->candidates[i].uln);
     if (err && diag && !diag->msg[0])
@@ -382,7 +386,7 @@ enum lrs_err lrs_service_amend(struct lrs_store *s, struct lrs_match_index *idx,
 {
     struct lrs_learner row = *l;
     struct lrs_match_learner ml;
-    struct former f;
+    struct lrs__former f;
     enum lrs_err err;
     bool own;
 
@@ -400,7 +404,7 @@ enum lrs_err lrs_service_amend(struct lrs_store *s, struct lrs_match_index *idx,
     *l = row;
     if (!idx)
         return LRS_OK;
-    err = indexed(s, &row, &f, &ml, diag);
+    err = lrs__service_indexed(s, &row, &f, &ml, diag);
     if (!err)
         err = lrs_match_index_update(idx, &ml, diag);
     if (err == LRS_ENOTFOUND)

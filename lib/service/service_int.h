@@ -39,6 +39,21 @@ enum lrs_err lrs__service_match_learner(const struct lrs_learner *sl,
                                         struct lrs_match_learner *out,
                                         struct lrs_diag *diag);
 
+/**
+ * The index record of stored learner `sl` with its former family names
+ * (the name history, most recent first, then previous_family_name; never
+ * the current name), for re-keying (register.c). Slices borrow from `sl`
+ * and `f`.
+ */
+struct lrs__former {
+    char name[2][LRS_LEARNER_NAME_SIZE]; /* LRS_MATCH_FORMER_MAX */
+};
+enum lrs_err lrs__service_indexed(struct lrs_store *s,
+                                  const struct lrs_learner *sl,
+                                  struct lrs__former *f,
+                                  struct lrs_match_learner *ml,
+                                  struct lrs_diag *diag);
+
 struct lrs_match_index; /* lrs/match.h */
 /**
  * Tell `idx` every pair of the store decided not to be the same learner

@@ -44,6 +44,24 @@ struct lrs__merge {
     const char *reason; /* borrowed, never NULL */
 };
 
+/** One row of the change log as an engine reads it (lrs/changes.h). */
+struct lrs__change {
+    int64_t id;
+    char uln[LRS_ULN_SIZE];
+    int64_t at_ms;
+    int64_t xid; /* PostgreSQL: the writing transaction; SQLite: 0 */
+};
+
+/** What a read of the change log saw besides its rows. */
+struct lrs__change_read {
+    size_t count;   /* rows read */
+    int64_t xmin;   /* PostgreSQL: the oldest transaction in progress at
+                       the read's snapshot; SQLite: 0 */
+    int64_t xmax;   /* PostgreSQL: the first transaction not yet started
+                       then; SQLite: 0 (ids are in commit order) */
+    int64_t pruned; /* the highest id lrs_store_changes_prune removed */
+};
+
 struct lrs_store_ops {
     /** "sqlite" or "postgres", static. */
     const char *name;
@@ -374,6 +392,26 @@ struct lrs_store_ops {
                                struct lrs_store_roster *out,
                                struct lrs_buf *csv, struct lrs_buf *before,
                                struct lrs_buf *ctf);
+
+    /* -------- the change feed (lib/store/<engine>/changes.c) -------- */
+
+    /**
+     * Read into `rows` (room for `limit`), in id order, at most `limit`
+     * change rows visible now: those with id > `after`, and those with
+     * id <= `after` and xid >= `late_xid` (INT64_MAX: none). Fill `out`:
+     * the count, the horizon of the snapshot that read them (one
+     * snapshot for rows and horizon) and the pruned mark.
+     */
+    enum lrs_err (*change_read)(void *e, int64_t after, int64_t late_xid,
+                                size_t limit, struct lrs__change *rows,
+                                struct lrs__change_read *out);
+    /** *last = the highest id visible now (0: none); `out` as
+     *  change_read with no rows. */
+    enum lrs_err (*change_tail)(void *e, int64_t *last,
+                                struct lrs__change_read *out);
+    /** Delete the rows with at_ms < before_ms but the newest row, and
+     *  raise the pruned mark to the highest id deleted; *removed rows. */
+    enum lrs_err (*change_prune)(void *e, int64_t before_ms, uint64_t *removed);
 };
 
 /** The engines compiled in. */

@@ -682,4 +682,8 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     /* school rosters */
     .roster_put = lrs__pg_roster_put,
     .roster_get = lrs__pg_roster_get,
+    /* the change feed */
+    .change_read = lrs__pg_change_read,
+    .change_tail = lrs__pg_change_tail,
+    .change_prune = lrs__pg_change_prune,
 };

@@ -304,6 +304,7 @@ static const char *const *const migrations[] = {
     lrs__pg_roster_migration,
     lrs__pg_invite_migration,
     lrs__pg_entry_versions_migration,
+    lrs__pg_changes_migration,
 };
 
 /* The schema_version table is the engine's own, outside the numbered
@@ -321,9 +322,11 @@ static const char drop_all[] =
     " exceptions, achievements, plr_shares, grade_history, exam_entries,"
     " learner_invites, entry_submissions, entry_versions, audit_log,"
     " uln_allocator, sessions, settings, learner_links, non_matches,"
-    " learner_identities, match_models, school_rosters"
+    " learner_identities, match_models, school_rosters, learner_changes,"
+    " change_log"
     " CASCADE;"
-    "DROP SEQUENCE IF EXISTS uln_counter";
+    "DROP SEQUENCE IF EXISTS uln_counter;"
+    "DROP FUNCTION IF EXISTS lrs_learner_changed(), lrs_pair_changed()";
 
 enum lrs_err lrs__pg_schema_version(void *e, int *version)
 {

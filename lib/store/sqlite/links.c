@@ -292,6 +292,13 @@ enum lrs_err lrs__sqlite_non_match_insert(void *e,
     err = exec(e, st, &changes);
     if (!err && changes == 0)
         return lrs__sqlite_fail_msg(e, LRS_ECONFLICT, "pair recorded");
+    /* A pair changes how both learners are answered (the change feed). */
+    if (!err)
+        err = lrs__sqlite_change_append(e, lrs__store_uln_int(p->uln_a),
+                                        p->at_ms);
+    if (!err)
+        err = lrs__sqlite_change_append(e, lrs__store_uln_int(p->uln_b),
+                                        p->at_ms);
     return err;
 }
 

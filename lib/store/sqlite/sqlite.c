@@ -38,6 +38,7 @@ enum stmt_id {
     S_AUDIT_SCAN_ALL,
     S_AUDIT_SCAN_ULN,
     S_STATS,
+    S_CHANGE_APPEND,
     S__COUNT
 };
 
@@ -106,6 +107,8 @@ static const char *const sql[S__COUNT] = {
                 " (SELECT count(*) FROM merges),"
                 " (SELECT count(*) FROM audit_log),"
                 " (SELECT count(*) FROM organisations)",
+    [S_CHANGE_APPEND] = "INSERT INTO learner_changes (uln, at_ms)"
+                        " VALUES (?1, ?2)",
 };
 
 struct engine {
@@ -686,6 +689,25 @@ static enum lrs_err e_learner_exists(void *ep, const char *uln, bool *exists)
     return LRS_OK;
 }
 
+enum lrs_err lrs__sqlite_change_append(void *ep, int64_t uln, int64_t at_ms)
+{
+    struct engine *e = ep;
+    int rc;
+    sqlite3_stmt *st = stmt(e, S_CHANGE_APPEND, &rc);
+
+    if (!st)
+        return fail_rc(e, rc);
+    rc = sqlite3_bind_int64(st, 1, uln);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 2, at_ms);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return fail_rc(e, rc);
+    return LRS_OK;
+}
+
 static enum lrs_err e_learner_insert(void *ep, const struct lrs_learner *l)
 {
     struct engine *e = ep;
@@ -709,7 +731,7 @@ static enum lrs_err e_learner_insert(void *ep, const struct lrs_learner *l)
         return fail_msg(e, LRS_ECONFLICT, "ULN already registered");
     if (rc != SQLITE_DONE)
         return fail_rc(e, rc);
-    return LRS_OK;
+    return lrs__sqlite_change_append(e, key, l->updated_ms);
 }
 
 static enum lrs_err e_learner_get(void *ep, const char *uln,
@@ -764,7 +786,7 @@ static enum lrs_err e_learner_update(void *ep, const struct lrs_learner *l,
         return fail_rc(e, rc);
     if (sqlite3_changes(e->db) == 0)
         return fail_msg(e, LRS_ECONFLICT, "version changed");
-    return LRS_OK;
+    return lrs__sqlite_change_append(e, key, l->updated_ms);
 }
 
 static enum lrs_err e_learner_scan(void *ep, lrs_store_learner_fn fn, void *ctx)
@@ -1070,6 +1092,10 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     /* school rosters */
     .roster_put = lrs__sqlite_roster_put,
     .roster_get = lrs__sqlite_roster_get,
+    /* the change feed */
+    .change_read = lrs__sqlite_change_read,
+    .change_tail = lrs__sqlite_change_tail,
+    .change_prune = lrs__sqlite_change_prune,
 };
 
 /* For accounts.c (sqlite_int.h). */

@@ -170,6 +170,20 @@ enum lrs_err lrs__sqlite_model_insert(void *e, struct lrs_store_model *m,
 enum lrs_err lrs__sqlite_model_latest(void *e, struct lrs_store_model *out,
                                       struct lrs_buf *text);
 
+/* changes.c: the change log (store_int.h) and its migration. */
+/** Schema version 11: learner_changes and change_log. */
+extern const char *const lrs__sqlite_changes_migration[];
+/** Append a change of learner `uln` (sqlite.c; the learner and pair
+ *  writes call it in their transaction). */
+enum lrs_err lrs__sqlite_change_append(void *e, int64_t uln, int64_t at_ms);
+enum lrs_err lrs__sqlite_change_read(void *e, int64_t after, int64_t late_xid,
+                                     size_t limit, struct lrs__change *rows,
+                                     struct lrs__change_read *out);
+enum lrs_err lrs__sqlite_change_tail(void *e, int64_t *last,
+                                     struct lrs__change_read *out);
+enum lrs_err lrs__sqlite_change_prune(void *e, int64_t before_ms,
+                                      uint64_t *removed);
+
 /* roster.c: school rosters (store_int.h) and their migration. */
 /** Schema version 8: school_rosters (NULL-terminated). */
 extern const char *const lrs__sqlite_roster_migration[];

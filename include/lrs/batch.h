@@ -73,6 +73,9 @@ struct lrs_job {
     int64_t created_ms;               /* Unix ms */
     int64_t updated_ms; /* Unix ms: last progress; a stale lease */
     char error[256];    /* why it failed, "" otherwise; no personal data */
+    char addr[46];      /* the uploader's network address, "" when there
+                         * was none (lrs); the audit rows the job writes
+                         * carry it */
 };
 
 /**

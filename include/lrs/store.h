@@ -212,7 +212,7 @@ struct lrs_name_change {
 /* ------------------------------------------------------------------ */
 
 /** The schema version this program writes (lib/store migrations). */
-#define LRS_STORE_SCHEMA_VERSION 11
+#define LRS_STORE_SCHEMA_VERSION 12
 
 enum lrs_store_open_flags {
     /** Create the database if missing (`lrs init`); otherwise a missing

@@ -113,6 +113,8 @@ enum lrs_err lrs_service_batch_submit(struct lrs_store *s,
     memset(&j, 0, sizeof j);
     j.org_id = actor ? actor->org_id : 0;
     j.user_id = actor ? actor->user_id : 0;
+    snprintf(j.addr, sizeof j.addr, "%s",
+             actor && actor->addr ? actor->addr : "");
     snprintf(j.file_name, sizeof j.file_name, "%s", file_name ? file_name : "");
     sha256_hex(data, len, j.sha256);
     *existing = false;
@@ -761,6 +763,14 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
     lrs_match_result_init(&r.res);
     lrs_buf_init(&r.json, 0);
     err = lrs_store_job_get(s, job_id, &r.job);
+    /* What a job does is its uploader's doing: the audit rows name the
+     * user, organisation and address that sent the file (source batch),
+     * whoever runs it. */
+    if (!err) {
+        r.actor.user_id = r.job.user_id;
+        r.actor.org_id = r.job.org_id;
+        r.actor.addr = r.job.addr;
+    }
     if (err == LRS_OK && r.job.status == LRS_JOB_DONE)
         goto outputs;
     if (!err)

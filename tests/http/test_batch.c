@@ -12,7 +12,9 @@
  */
 #include "harness.h"
 
+#include <lrs/batch.h>
 #include <lrs/lrs.h>
+#include <lrs/store.h>
 
 #include <stdarg.h>
 #include <setjmp.h>
@@ -29,6 +31,7 @@ static struct harness srv;
 static char school[96], other[96], ao[96];
 static struct lrs_buf ctf = LRS_BUF_INIT;
 static int64_t job_id, exception_id;
+static int64_t school_org, teacher_id; /* the uploader */
 
 /* ------------------------------------------------------------------ */
 /* Learners made in the store directly                                */
@@ -92,7 +95,12 @@ static int setup(void **state)
     a = harness_org_add(s, LRS_ORG_SCHOOL, "Example Academy", 2000);
     b = harness_org_add(s, LRS_ORG_SCHOOL, "Other School", 2001);
     aoid = harness_org_add(s, LRS_ORG_AO, "Example Awards", 1);
-    harness_user_add(s, a, "teacher", LRS_ROLE_SCHOOL_USER, school);
+    school_org = a;
+    teacher_id = harness_user_make(
+        s, a,
+        &(struct harness_user){"teacher", LRS_ROLE_SCHOOL_USER, NULL, NULL,
+                               false, true},
+        school);
     harness_user_add(s, b, "elsewhere", LRS_ROLE_SCHOOL_USER, other);
     harness_user_add(s, aoid, "awarder", LRS_ROLE_AO_USER, ao);
     lrs_store_free(s);
@@ -224,6 +232,56 @@ static void test_download__ctf_has_ulns(void **state)
     http_resp_release(&res);
 }
 
+struct audit_count {
+    int batch; /* rows with source batch */
+    int wrong; /* of those, rows that do not name the uploader */
+};
+
+static enum lrs_err count_audit(const struct lrs_audit *a, void *ctx)
+{
+    struct audit_count *c = ctx;
+
+    if (!a->actor.source || strcmp(a->actor.source, "batch") != 0)
+        return LRS_OK;
+    c->batch++;
+    if (a->actor.user_id != teacher_id || a->actor.org_id != school_org ||
+        !a->actor.addr || strcmp(a->actor.addr, "127.0.0.1") != 0)
+        c->wrong++;
+    return LRS_OK;
+}
+
+/* The audit rows the worker wrote name the uploader: user, organisation
+ * and the address the file came from (kept with the job). */
+static void test_audit__batch_rows_name_the_uploader(void **state)
+{
+    struct audit_count c = {0, 0};
+    struct lrs_store *s = harness_store_open(&srv);
+    struct http_resp res;
+    struct lrs_job job;
+    char path[64];
+    const char *p;
+
+    (void)state;
+    assert_int_equal(lrs_store_job_get(s, job_id, &job), LRS_OK);
+    assert_string_equal(job.addr, "127.0.0.1");
+    assert_int_equal(job.user_id, teacher_id);
+    snprintf(path, sizeof path, "/api/v1/batches/%lld/ctf", (long long)job_id);
+    get_as(school, path, &res);
+    assert_int_equal(res.status, 200);
+    /* Every learner of the returned CTF. */
+    for (p = strstr(res.body.data, "<UniqueLearnerNumber>"); p;
+         p = strstr(p + 1, "<UniqueLearnerNumber>")) {
+        char uln[LRS_ULN_SIZE];
+
+        snprintf(uln, sizeof uln, "%.10s", p + 21);
+        assert_int_equal(lrs_store_audit_scan(s, uln, count_audit, &c), LRS_OK);
+    }
+    http_resp_release(&res);
+    lrs_store_free(s);
+    assert_true(c.batch > 0);
+    assert_int_equal(c.wrong, 0);
+}
+
 static void test_exceptions__listed_and_one_resolved(void **state)
 {
     struct http_resp res;
@@ -326,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_upload__ao_is_403),
         cmocka_unit_test(test_upload__school_runs_to_done),
         cmocka_unit_test(test_download__ctf_has_ulns),
+        cmocka_unit_test(test_audit__batch_rows_name_the_uploader),
         cmocka_unit_test(test_exceptions__listed_and_one_resolved),
         cmocka_unit_test(test_scope__other_school_gets_404),
     };

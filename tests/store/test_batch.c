@@ -29,6 +29,7 @@ static int64_t new_job(struct lrs_store *s, int64_t org, const char *sha,
     j.org_id = org;
     j.user_id = 5;
     snprintf(j.file_name, sizeof j.file_name, "ctf.xml");
+    snprintf(j.addr, sizeof j.addr, "2001:db8::7");
     snprintf(j.sha256, sizeof j.sha256, "%s", sha);
     assert_int_equal(lrs_store_job_insert(s, &j, input, strlen(input)), LRS_OK);
     assert_true(j.id > 0);
@@ -50,6 +51,7 @@ static void test_batch__job_round_trip_and_duplicate_hash(void **state)
     assert_int_equal(j.org_id, 0);
     assert_int_equal(j.user_id, 5);
     assert_string_equal(j.file_name, "ctf.xml");
+    assert_string_equal(j.addr, "2001:db8::7"); /* the uploader's */
     assert_string_equal(j.sha256, sha_a);
     assert_int_equal(j.input_len, 9);
     assert_int_equal(j.status, LRS_JOB_QUEUED);
@@ -86,6 +88,7 @@ static void test_batch__claim_takes_oldest_once(void **state)
     assert_int_equal(j.id, a);
     assert_int_equal(j.status, LRS_JOB_RUNNING);
     assert_string_equal(j.claimed_by, "w1");
+    assert_string_equal(j.addr, "2001:db8::7");
     assert_int_equal(lrs_store_job_claim(s, 0, "w2", 60000, &j), LRS_OK);
     assert_int_equal(j.id, b);
     assert_int_equal(lrs_store_job_claim(s, 0, "w3", 60000, &j), LRS_ENOTFOUND);

@@ -22,7 +22,7 @@
 #define JOB_COLS                                                               \
     "id, org_id, user_id, status, file_name, sha256, input_len,"               \
     " rows_total, rows_done, checkpoint, claimed_by, created_ms,"              \
-    " updated_ms, error"
+    " updated_ms, error, addr"
 
 #define EXC_COLS                                                               \
     "id, job_id, org_id, ordinal, code, status, reason, candidates,"           \
@@ -31,6 +31,12 @@
 
 static const char *const status_names[] = {"queued", "running", "done",
                                            "failed"};
+
+/* Version 12, as SQLite's: each job keeps its uploader's address. */
+const char *const lrs__pg_job_addr_migration[] = {
+    "ALTER TABLE batch_jobs ADD COLUMN addr text NOT NULL DEFAULT ''",
+    NULL,
+};
 
 /* Version 6, as SQLite's: the blobs of a job in a table of their own, so
  * that a checkpoint updates a small row (sqlite/batch.c). */
@@ -179,6 +185,7 @@ static enum lrs_err read_job(struct pg *p, const PGresult *res, int row,
     j->created_ms = i64(res, row, 11);
     j->updated_ms = i64(res, row, 12);
     text(res, row, 13, j->error, sizeof j->error);
+    text(res, row, 14, j->addr, sizeof j->addr);
     return LRS_OK;
 }
 
@@ -235,11 +242,12 @@ enum lrs_err lrs__pg_job_insert(void *e, struct lrs_job *j, const void *input,
     lrs__pg_param_str(&pa, j->sha256);
     lrs__pg_param_i64(&pa, j->created_ms);
     lrs__pg_param_i64(&pa, (int64_t)len);
+    lrs__pg_param_str(&pa, j->addr);
     err = exec(p,
                "INSERT INTO batch_jobs (org_id, user_id, status, file_name,"
-               " sha256, created_ms, updated_ms, input_len) VALUES ($1, $2,"
-               " 'queued', $3, $4, $5, $5, $6) ON CONFLICT (org_id, sha256)"
-               " DO NOTHING RETURNING id",
+               " sha256, created_ms, updated_ms, input_len, addr) VALUES"
+               " ($1, $2, 'queued', $3, $4, $5, $5, $6, $7)"
+               " ON CONFLICT (org_id, sha256) DO NOTHING RETURNING id",
                &pa, &res);
     if (err)
         return err;

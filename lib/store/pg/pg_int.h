@@ -236,6 +236,7 @@ enum lrs_err lrs__pg_exception_scan(void *e,
                                     lrs_store_exception_fn fn, void *ctx);
 /** Schema version 6: the jobs' blobs in batch_blobs (NULL-terminated). */
 extern const char *const lrs__pg_batch_blobs_migration[];
+extern const char *const lrs__pg_job_addr_migration[];
 
 /* plr.c: the PLR ops (store_int.h) and their migration. */
 /** The statements of the PLR migration (NULL-terminated). */

@@ -305,6 +305,7 @@ static const char *const *const migrations[] = {
     lrs__pg_invite_migration,
     lrs__pg_entry_versions_migration,
     lrs__pg_changes_migration,
+    lrs__pg_job_addr_migration,
 };
 
 /* The schema_version table is the engine's own, outside the numbered

@@ -19,7 +19,7 @@
 #define JOB_COLS                                                               \
     "id, org_id, user_id, status, file_name, sha256, input_len,"               \
     " rows_total, rows_done, checkpoint, claimed_by, created_ms,"              \
-    " updated_ms, error"
+    " updated_ms, error, addr"
 
 #define EXC_COLS                                                               \
     "id, job_id, org_id, ordinal, code, status, reason, candidates,"           \
@@ -54,6 +54,15 @@ const char *const lrs__sqlite_batch_blobs_migration[] = {
     "ALTER TABLE batch_jobs DROP COLUMN returned_ctf",
     "ALTER TABLE batch_jobs DROP COLUMN report_csv",
     "ALTER TABLE batch_jobs DROP COLUMN report_html",
+    NULL,
+};
+
+/*
+ * Version 12: each job keeps its uploader's network address, which the
+ * audit rows the job writes carry (docs/data-model.md).
+ */
+const char *const lrs__sqlite_job_addr_migration[] = {
+    "ALTER TABLE batch_jobs ADD COLUMN addr TEXT NOT NULL DEFAULT ''",
     NULL,
 };
 
@@ -241,6 +250,7 @@ static enum lrs_err read_job(void *e, sqlite3_stmt *st, struct lrs_job *j)
     j->created_ms = sqlite3_column_int64(st, 11);
     j->updated_ms = sqlite3_column_int64(st, 12);
     col_text(st, 13, j->error, sizeof j->error);
+    col_text(st, 14, j->addr, sizeof j->addr);
     return LRS_OK;
 }
 
@@ -298,9 +308,9 @@ enum lrs_err lrs__sqlite_job_insert(void *e, struct lrs_job *j,
     enum lrs_err err =
         prepare(e,
                 "INSERT INTO batch_jobs (org_id, user_id, status, file_name,"
-                " sha256, created_ms, updated_ms, input_len) VALUES (?1, ?2,"
-                " 'queued', ?3, ?4, ?5, ?5, ?6) ON CONFLICT (org_id, sha256)"
-                " DO NOTHING",
+                " sha256, created_ms, updated_ms, input_len, addr) VALUES"
+                " (?1, ?2, 'queued', ?3, ?4, ?5, ?5, ?6, ?7)"
+                " ON CONFLICT (org_id, sha256) DO NOTHING",
                 &st);
     int rc;
 
@@ -312,6 +322,7 @@ enum lrs_err lrs__sqlite_job_insert(void *e, struct lrs_job *j,
     rc = rc ? rc : bind_text(st, 4, j->sha256);
     rc = rc ? rc : sqlite3_bind_int64(st, 5, j->created_ms);
     rc = rc ? rc : sqlite3_bind_int64(st, 6, (sqlite3_int64)len);
+    rc = rc ? rc : bind_text(st, 7, j->addr);
     err = finish(e, st, rc);
     if (err)
         return err;

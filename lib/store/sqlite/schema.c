@@ -297,6 +297,7 @@ static const char *const *const migrations[] = {
     lrs__sqlite_invite_migration,
     lrs__sqlite_entry_versions_migration,
     lrs__sqlite_changes_migration,
+    lrs__sqlite_job_addr_migration,
 };
 
 _Static_assert(LRS_ARRAY_LEN(migrations) == LRS_STORE_SCHEMA_VERSION + 1,

@@ -86,6 +86,7 @@ enum lrs_err lrs__sqlite_exception_scan(void *e,
                                         lrs_store_exception_fn fn, void *ctx);
 /** Schema version 6: the jobs' blobs in batch_blobs (NULL-terminated). */
 extern const char *const lrs__sqlite_batch_blobs_migration[];
+extern const char *const lrs__sqlite_job_addr_migration[];
 /** How many statements batch.c keeps prepared on a connection. */
 #define LRS__SQLITE_BATCH_STMTS 3
 /** batch.c's kept statements of engine `e` (in the engine, so nothing is

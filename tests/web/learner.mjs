@@ -1,33 +1,26 @@
 // learner.mjs - a learner's journey in a real browser (docs/web.md,
 // docs/plr.md): an operator gives a learner a sign-up code, a person
 // creates the account with it (refused on details that are nearly right),
-// and signs in; then a learner signs in, sees their PLR, choose who may read it (and an
-// awarding organisation's read follows the choice), make a share link of
-// chosen results, open it signed out and see only the verified results
-// and who awarded them, stop sharing it and see it gone, and print the
-// PLR.
+// and signs in; then a learner signs in, sees their PLR, chooses who may
+// read it (and an awarding organisation's read follows the choice), makes
+// a share link of chosen results, opens it signed out and sees only the
+// verified results and who awarded them, stops sharing it and sees it
+// gone, and prints the PLR.
 //
-// Starts lrsd on 127.0.0.1 (a free port) over a scratch SQLite register
-// made with `lrs init`, `lrs import` and `lrs results upload`, with a
-// learner account (web_mkuser), and drives Debian's chromium through
-// playwright-core. Output is TAP, one line a step. Environment: LRSD_BIN,
-// LRS_BIN, MKUSER_BIN, WEB_DIR, SCREENSHOT_DIR, CHROMIUM (optional).
+// The harness of lib.mjs starts lrsd on 127.0.0.1 (a free port) over a
+// scratch SQLite register made with `lrs init`, `lrs import` and `lrs
+// results upload`, with a learner account (web_mkuser), and drives
+// Debian's chromium through playwright-core. Output is TAP, one line a
+// step. Environment: LRSD_BIN, LRS_BIN, MKUSER_BIN, WEB_DIR,
+// SCREENSHOT_DIR, CHROMIUM (optional).
 import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
-import { createRequire } from 'node:module'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
+import { harness } from './lib.mjs'
 
 const env = process.env
-const require = createRequire(path.join(env.WEB_DIR, 'package.json'))
-const { chromium } = require('playwright-core')
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update',
-  '--disable-sync'
-]
+const t = harness('learner')
 
 // Synthetic learners, never real people. Ruth has not seen the privacy
 // notice (AbilityToShare 0), so organisations may not read her record.
@@ -45,119 +38,20 @@ ${RUTH},Ruth,Okafor,601/4433/2,Physics,A Level,3,B,2026-08-13,P
 `
 const PASSWORD = 'correct horse battery staple'
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lrs-learner-'))
-const shots = path.join(env.SCREENSHOT_DIR || path.join(tmp, 'shots'), 'learner')
-fs.mkdirSync(shots, { recursive: true })
-for (const f of fs.readdirSync(shots)) {
-  if (f.endsWith('.png')) fs.rmSync(path.join(shots, f))
-}
-
-let lrsd = null
-let base = ''
-let browser = null
-let page = null
-let n = 0
-let failed = 0
-let shotCount = 0
-
-function diag (text) {
-  for (const line of String(text).split('\n')) console.log('# ' + line)
-}
-
-async function step (name, fn) {
-  n++
-  try {
-    await fn()
-    console.log(`ok ${n} - ${name}`)
-  } catch (e) {
-    failed++
-    console.log(`not ok ${n} - ${name}`)
-    diag(e && e.stack ? e.stack : e)
-    if (page) await shot('failed-' + name.replace(/\W+/g, '-')).catch(() => {})
-  }
-}
-
-async function shot (name) {
-  shotCount++
-  const file = path.join(shots, `${String(shotCount).padStart(2, '0')}-${name}.png`)
-  await page.screenshot({ path: file, fullPage: true })
-}
-
-// As browser.mjs: a title naming the task, one h1, a label for every
-// field, error-summary links that lead to a field.
-async function checkPage () {
-  const title = await page.title()
-  assert.match(title, /– Learning Records Service – GOV\.UK$/)
-  assert.equal(await page.locator('h1').count(), 1, 'one h1')
-  const unlabelled = await page.$$eval(
-    'input:not([type=hidden]), select, textarea',
-    els => els.filter(e => !e.id ||
-      !document.querySelector(`label[for="${e.id}"]`)).map(e => e.name))
-  assert.deepEqual(unlabelled, [], 'every field has a label')
-  const broken = await page.$$eval('.govuk-error-summary a',
-    as => as.filter(a => !document.querySelector(a.getAttribute('href')))
-      .map(a => a.getAttribute('href')))
-  assert.deepEqual(broken, [], 'error summary links lead to fields')
-  if (await page.locator('.govuk-error-summary').count()) {
-    assert.match(title, /^Error: /)
-  }
-}
-
-async function errors () {
-  return page.locator('.govuk-error-summary__list li').allTextContents()
-}
-
-function startLrsd () {
-  return new Promise((resolve, reject) => {
-    const args = ['--db', path.join(tmp, 'lrs.db'), '--listen', '127.0.0.1:0',
-      '--threads', '2', '--web-root', env.WEB_DIR, '--drain', '2']
-    lrsd = spawn(env.LRSD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let log = ''
-    const timer = setTimeout(() => reject(new Error('lrsd did not start:\n' + log)), 30000)
-    lrsd.stderr.on('data', d => {
-      log += d
-      const m = /listening .*port=(\d+)/.exec(log)
-      if (m && !base) {
-        clearTimeout(timer)
-        base = `http://127.0.0.1:${m[1]}`
-        resolve()
-      }
-    })
-    lrsd.on('exit', code => {
-      if (!base) reject(new Error(`lrsd exited ${code}:\n${log}`))
-    })
-  })
-}
-
 async function setUp () {
-  const db = path.join(tmp, 'lrs.db')
-  fs.writeFileSync(path.join(tmp, 'learners.csv'), LEARNERS)
-  fs.writeFileSync(path.join(tmp, 'results.csv'), RESULTS)
+  const db = path.join(t.tmp, 'lrs.db')
+  fs.writeFileSync(path.join(t.tmp, 'learners.csv'), LEARNERS)
+  fs.writeFileSync(path.join(t.tmp, 'results.csv'), RESULTS)
   execFileSync(env.LRS_BIN, ['init', '--db', db], { stdio: 'ignore' })
-  execFileSync(env.LRS_BIN, ['import', 'learners', path.join(tmp, 'learners.csv'),
+  execFileSync(env.LRS_BIN, ['import', 'learners', path.join(t.tmp, 'learners.csv'),
     '--db', db], { stdio: 'ignore' })
-  execFileSync(env.LRS_BIN, ['results', 'upload', path.join(tmp, 'results.csv'),
+  execFileSync(env.LRS_BIN, ['results', 'upload', path.join(t.tmp, 'results.csv'),
     '--ao', '10000001', '--ao-name', 'Exam Board', '--db', db], { stdio: 'ignore' })
   execFileSync(env.MKUSER_BIN, [db, 'ruth', PASSWORD, 'learner', RUTH])
   execFileSync(env.MKUSER_BIN, [db, 'ao.alex', PASSWORD, 'ao'])
   execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
-  await startLrsd()
-  browser = await chromium.launch({
-    executablePath: env.CHROMIUM || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS
-  })
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
-  page = await context.newPage()
-}
-
-async function tearDown () {
-  if (browser) await browser.close().catch(() => {})
-  if (lrsd && lrsd.exitCode === null) {
-    const done = new Promise(resolve => lrsd.on('exit', resolve))
-    lrsd.kill('SIGTERM')
-    await done
-  }
-  fs.rmSync(tmp, { recursive: true, force: true })
+  await t.startLrsd(db)
+  await t.launch()
 }
 
 // An awarding organisation reads Ruth's PLR through the API, signed in
@@ -165,9 +59,9 @@ async function tearDown () {
 let aoContext = null
 async function aoReadsPlr () {
   if (!aoContext) {
-    aoContext = await browser.newContext()
+    aoContext = await t.browser.newContext()
     const ao = await aoContext.newPage()
-    await ao.goto(base + '/sign-in')
+    await ao.goto(t.base + '/sign-in')
     await ao.fill('#username', 'ao.alex')
     await ao.fill('#password', PASSWORD)
     await ao.click('#sign-in')
@@ -175,47 +69,49 @@ async function aoReadsPlr () {
     await ao.close()
   }
   const res = await aoContext.request.get(
-    `${base}/api/v1/learners/${RUTH}/plr?given_name=Ruth&family_name=Okafor`)
+    `${t.base}/api/v1/learners/${RUTH}/plr?given_name=Ruth&family_name=Okafor`)
   return res.status()
 }
 
 let shareUrl = ''
 
 async function signIn (login) {
-  await page.goto(base + '/sign-in')
-  await page.fill('#username', login)
-  await page.fill('#password', PASSWORD)
-  await page.click('#sign-in')
+  await t.page.goto(t.base + '/sign-in')
+  await t.page.fill('#username', login)
+  await t.page.fill('#password', PASSWORD)
+  await t.page.click('#sign-in')
 }
 
 async function journeys () {
+  const page = t.page
+  const base = t.base
   let tomCode = ''
-  await step('an operator gives a learner a sign-up code, shown once', async () => {
+  await t.step('an operator gives a learner a sign-up code, shown once', async () => {
     await signIn('ops.anna')
     await page.click('#accept')
     await page.goto(base + '/invites')
     assert.equal(await page.textContent('h1'), 'Give a learner a sign-up code')
     await page.fill('#uln', '1748529631')
     await page.click('#issue')
-    assert.deepEqual(await errors(), ['Enter a ULN of 10 digits with a correct check digit'])
-    await checkPage()
+    assert.deepEqual(await t.errors(), ['Enter a ULN of 10 digits with a correct check digit'])
+    await t.checkPage()
     await page.fill('#uln', TOM)
     await page.click('#issue')
     assert.equal(await page.textContent('h1'), 'Sign-up code')
     tomCode = (await page.textContent('#invite-code')).trim()
     assert.match(tomCode, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
-    await checkPage()
-    await shot('invite')
+    await t.checkPage()
+    await t.shot('invite')
     await page.click('#sign-out')
   })
 
-  await step('a person creates the learner account with exact details and the code', async () => {
+  await t.step('a person creates the learner account with exact details and the code', async () => {
     await page.goto(base + '/signup')
     assert.equal(await page.textContent('h1'), 'Create your learner account')
     await page.click('#create-account')
-    assert.equal((await errors()).length, 7, 'every missing field named')
-    await checkPage()
-    await shot('signup-errors')
+    assert.equal((await t.errors()).length, 7, 'every missing field named')
+    await t.checkPage()
+    await t.shot('signup-errors')
     const fill = async (day, code) => {
       await page.fill('#uln', TOM)
       await page.fill('#given_name', 'Tomás')
@@ -230,15 +126,15 @@ async function journeys () {
     }
     // Details nearly right: the one answer, which says nothing of which.
     await fill('16', tomCode)
-    const refused = await errors()
+    const refused = await t.errors()
     assert.equal(refused.length, 1)
     assert.match(refused[0], /details or the code do not match/)
     assert.equal(await page.inputValue('#password'), '', 'password not echoed')
-    await checkPage()
-    await shot('signup-refused')
+    await t.checkPage()
+    await t.shot('signup-refused')
     await fill('15', tomCode.toLowerCase())
     assert.equal(await page.textContent('h1'), 'Your account has been created')
-    await checkPage()
+    await t.checkPage()
     await page.click('#sign-in-link')
     await page.fill('#username', 'tom.bell')
     await page.fill('#password', PASSWORD)
@@ -250,10 +146,10 @@ async function journeys () {
     // The code is used up.
     await page.goto(base + '/signup')
     await fill('15', tomCode)
-    assert.match((await errors())[0], /details or the code do not match/)
+    assert.match((await t.errors())[0], /details or the code do not match/)
   })
 
-  await step('the learner signs in and sees their own record', async () => {
+  await t.step('the learner signs in and sees their own record', async () => {
     await page.goto(base + '/me')
     assert.equal(new URL(page.url()).pathname, '/sign-in')
     await page.fill('#username', 'ruth')
@@ -266,18 +162,18 @@ async function journeys () {
     assert.match(events, /Mathematics[\s\S]*8/)
     assert.match(events, /Physics[\s\S]*Provisional/)
     assert.match(await page.textContent('#choices'), /you have not made a choice/)
-    await checkPage()
-    await shot('me')
+    await t.checkPage()
+    await t.shot('me')
   })
 
-  await step('organisations may read the record only once the learner says yes', async () => {
+  await t.step('organisations may read the record only once the learner says yes', async () => {
     assert.equal(await aoReadsPlr(), 403, 'notice not seen: WSEC0206')
     await page.click('#sharing-link')
     assert.equal(await page.textContent('h1'), 'Who may read your learning record')
     await page.click('#save')
-    assert.deepEqual(await errors(), ['Select whether organisations may read your record'])
-    await checkPage()
-    await shot('sharing-error')
+    assert.deepEqual(await t.errors(), ['Select whether organisations may read your record'])
+    await t.checkPage()
+    await t.shot('sharing-error')
     await page.check('#ability_to_share-1')
     await page.click('#save')
     assert.equal(new URL(page.url()).pathname, '/me')
@@ -290,19 +186,19 @@ async function journeys () {
     await page.click('#save')
     assert.match(await page.textContent('#choices'), /No/)
     assert.equal(await aoReadsPlr(), 403)
-    await shot('sharing-saved')
+    await t.shot('sharing-saved')
   })
 
-  await step('a share link of chosen results, shown once', async () => {
+  await t.step('a share link of chosen results, shown once', async () => {
     await page.click('#shares-link')
     assert.equal(await page.textContent('h1'), 'Share your results')
     assert.match(await page.textContent('#shares'), /not made any share links/)
-    await checkPage()
+    await t.checkPage()
     await page.fill('#expires_days', '0')
     await page.click('#create-share')
-    assert.deepEqual(await errors(), ['Enter a whole number of days from 1 to 3650'])
-    await checkPage()
-    await shot('share-error')
+    assert.deepEqual(await t.errors(), ['Enter a whole number of days from 1 to 3650'])
+    await t.checkPage()
+    await t.shot('share-error')
     await page.fill('#expires_days', '14')
     // Mathematics and Physics: Physics is provisional, so not shown.
     const boxes = page.locator('input[name=achievement]')
@@ -316,16 +212,16 @@ async function journeys () {
     const href = await page.getAttribute('#share-link', 'href')
     assert.match(href, /^\/shared\/lrst_[A-Za-z0-9_-]+$/)
     shareUrl = base + href
-    await checkPage()
-    await shot('share-made')
+    await t.checkPage()
+    await t.shot('share-made')
     await page.goto(base + '/me/shares')
     const row = await page.textContent('#shares')
     assert.match(row, /Chosen results[\s\S]*Active/)
     assert.doesNotMatch(await page.content(), /lrst_/, 'the token is never shown again')
   })
 
-  await step('opened signed out, the link shows only verified results and who awarded them', async () => {
-    const other = await browser.newContext()
+  await t.step('opened signed out, the link shows only verified results and who awarded them', async () => {
+    const other = await t.browser.newContext()
     const visitor = await other.newPage()
     const res = await visitor.goto(shareUrl)
     assert.equal(res.status(), 200)
@@ -337,7 +233,7 @@ async function journeys () {
     const text = await visitor.textContent('body')
     assert.doesNotMatch(text, new RegExp(RUTH), 'no ULN')
     assert.doesNotMatch(text, /2008|SW1A/, 'no date of birth or postcode')
-    await visitor.screenshot({ path: path.join(shots, 'shared.png'), fullPage: true })
+    await visitor.screenshot({ path: path.join(t.shots, 'shared.png'), fullPage: true })
     await other.close()
     await page.goto(base + '/me/shares')
     assert.match(await page.textContent('#shares'), /Active/)
@@ -345,14 +241,14 @@ async function journeys () {
       'the view is counted')
   })
 
-  await step('stop sharing: the link is gone', async () => {
+  await t.step('stop sharing: the link is gone', async () => {
     await page.click('button[id^=revoke-]')
     assert.match(await page.textContent('.govuk-notification-banner'), /no longer works/)
     assert.match(await page.textContent('#shares'), /Revoked/)
     assert.equal(await page.locator('button[id^=revoke-]').count(), 0)
-    await checkPage()
-    await shot('share-revoked')
-    const other = await browser.newContext()
+    await t.checkPage()
+    await t.shot('share-revoked')
+    const other = await t.browser.newContext()
     const visitor = await other.newPage()
     const res = await visitor.goto(shareUrl)
     assert.equal(res.status(), 404)
@@ -361,7 +257,7 @@ async function journeys () {
     await other.close()
   })
 
-  await step('a learner cannot revoke by a forged or foreign id, nor without the form token', async () => {
+  await t.step('a learner cannot revoke by a forged or foreign id, nor without the form token', async () => {
     const csrf = await page.inputValue('form[action="/me/shares"] input[name=csrf]')
     const res = await page.request.post(base + '/me/shares/999/revoke',
       { form: { csrf } })
@@ -371,7 +267,7 @@ async function journeys () {
     assert.equal(bad.status(), 403)
   })
 
-  await step('the printable record', async () => {
+  await t.step('the printable record', async () => {
     await page.goto(base + '/me')
     await page.click('#print-link')
     assert.equal(new URL(page.url()).pathname, '/me/print')
@@ -380,10 +276,10 @@ async function journeys () {
     assert.match(body, new RegExp('Ruth Okafor, ULN ' + RUTH))
     assert.match(body, /Mathematics[\s\S]*Exam Board/)
     assert.match(body, /English Language/)
-    await shot('print')
+    await t.shot('print')
   })
 
-  await step('the learner pages are for learners only', async () => {
+  await t.step('the learner pages are for learners only', async () => {
     await page.goto(base + '/me')
     await page.click('#sign-out')
     for (const url of ['/me/shares', '/me/sharing', '/me/print']) {
@@ -400,19 +296,4 @@ async function journeys () {
   })
 }
 
-let setupOk = true
-try {
-  await setUp()
-} catch (e) {
-  setupOk = false
-  console.log('1..1')
-  console.log('not ok 1 - set up lrsd and chromium')
-  diag(e && e.stack ? e.stack : e)
-}
-if (setupOk) {
-  await journeys()
-  console.log(`1..${n}`)
-  diag(`screenshots in ${shots}`)
-}
-await tearDown()
-process.exit(setupOk && failed === 0 ? 0 : 1)
+await t.run(setUp, journeys)

@@ -20,6 +20,12 @@ import path from 'node:path'
 
 const env = process.env
 
+// A step that has not finished after this long fails, so one hung call
+// (a browser that stops answering) costs one step, not the whole test's
+// time limit; and the characters of lrsd's log kept for a failure report.
+const STEP_MS = 120000
+const LOG_KEEP = 16384
+
 // Flags from the machine notes: no sandbox as root, and no background
 // traffic, which the closed network refuses.
 export const CHROMIUM_ARGS = [
@@ -58,7 +64,8 @@ export async function errors (page) {
 }
 
 // Start lrsd over `db` on 127.0.0.1 at a free port; resolves to
-// { proc, base }.
+// { proc, base, log }, log() being the last of its stderr (its one-line
+// logs, which never carry personal data), for a failed step's report.
 export function startLrsd (db) {
   return new Promise((resolve, reject) => {
     const args = ['--db', db, '--listen', '127.0.0.1:0',
@@ -69,17 +76,27 @@ export function startLrsd (db) {
     const timer = setTimeout(() => reject(new Error('lrsd did not start:\n' + log)), 30000)
     proc.stderr.on('data', d => {
       log += d
-      const m = /listening .*port=(\d+)/.exec(log)
-      if (m && !base) {
+      const m = !base && /listening .*port=(\d+)/.exec(log)
+      if (m) {
         clearTimeout(timer)
         base = `http://127.0.0.1:${m[1]}`
-        resolve({ proc, base })
+        resolve({ proc, base, log: () => log })
       }
+      if (log.length > LOG_KEEP * 2) log = log.slice(-LOG_KEEP)
     })
     proc.on('exit', code => {
       if (!base) reject(new Error(`lrsd exited ${code}:\n${log}`))
     })
   })
+}
+
+// `promise`, or a rejection once `ms` have passed.
+function within (ms, promise) {
+  let timer = null
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 
 // Stop lrsd (SIGTERM) and wait for it.
@@ -107,6 +124,7 @@ export function harness (name) {
     tmp: fs.mkdtempSync(path.join(os.tmpdir(), `lrs-${name}-`)),
     shots: env.SCREENSHOT_DIR,
     lrsd: null,
+    lrsdLog: null,
     base: '',
     browser: null,
     page: null,
@@ -127,23 +145,38 @@ export function harness (name) {
   }
   t.step = async (what, fn) => {
     t.count++
+    let timer = null
+    const late = new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(
+        `the step did not finish in ${STEP_MS / 1000} s`)), STEP_MS)
+    })
     try {
-      await fn()
+      await Promise.race([fn(), late])
       console.log(`ok ${t.count} - ${what}`)
     } catch (e) {
       t.failed++
       console.log(`not ok ${t.count} - ${what}`)
       diag(e && e.stack ? e.stack : e)
-      if (t.page) await t.shot('failed-' + what.replace(/\W+/g, '-')).catch(() => {})
+      if (t.lrsdLog) {
+        diag('the end of lrsd\'s log:')
+        diag(t.lrsdLog().trimEnd().split('\n').slice(-15).join('\n'))
+      }
+      if (t.page) {
+        await within(10000, t.shot('failed-' + what.replace(/\W+/g, '-')))
+          .catch(() => {})
+      }
+    } finally {
+      clearTimeout(timer)
     }
   }
   t.checkPage = () => checkPage(t.page)
   t.errors = () => errors(t.page)
   t.path = () => new URL(t.page.url()).pathname
   t.startLrsd = async (db) => {
-    const { proc, base } = await startLrsd(db)
+    const { proc, base, log } = await startLrsd(db)
     t.lrsd = proc
     t.base = base
+    t.lrsdLog = log
   }
   t.launch = async () => {
     t.browser = await launchChromium()
@@ -163,7 +196,9 @@ export function harness (name) {
     if (await t.page.locator('#sign-out').count()) await t.page.click('#sign-out')
   }
   t.tearDown = async () => {
-    if (t.browser) await t.browser.close().catch(() => {})
+    // A browser that stopped answering must not hold the test up:
+    // playwright kills the browsers it launched when this process exits.
+    if (t.browser) await within(15000, t.browser.close()).catch(() => {})
     await stopLrsd(t.lrsd)
     fs.rmSync(t.tmp, { recursive: true, force: true })
   }

@@ -274,7 +274,8 @@ static bool pair_linked(const struct lrs_match_result *res, size_t k)
 {
     const struct lrs_match_candidate *c = &res->candidates[k];
 
-    return c->score >= res->high && !(c->flags & LRS_MATCH_CAND_VETO);
+    return c->score >= lrs_match_exact_threshold(res, c) &&
+           !(c->flags & LRS_MATCH_CAND_VETO);
 }
 
 static void print_prf(const char *what, double tp, double fp, double truth,
@@ -484,9 +485,9 @@ static void breakdown(struct set *a, const struct set *b,
             continue;
         }
         if (c) {
-            why = c->score < res.high                ? LOSS_BELOW
-                  : (c->flags & LRS_MATCH_CAND_VETO) ? LOSS_VETO
-                                                     : LOSS_RIVAL;
+            why = c->score < lrs_match_exact_threshold(&res, c) ? LOSS_BELOW
+                  : (c->flags & LRS_MATCH_CAND_VETO)            ? LOSS_VETO
+                                                                : LOSS_RIVAL;
         } else if (w) {
             why = LOSS_LOW;
         } else {

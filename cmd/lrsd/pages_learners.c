@@ -335,11 +335,11 @@ static void explain(struct page *p, const struct lrs_learner *asked,
            page_level_text(mf, c->level[f]));
     }
     ph(p, "</tbody></table><p class=\"govuk-body\">");
-    if (c->score >= res->high && res->code != LRS_MATCH_EXACT &&
-        res->code != LRS_MATCH_LINKED)
+    if (c->score >= lrs_match_exact_threshold(res, c) &&
+        res->code != LRS_MATCH_EXACT && res->code != LRS_MATCH_LINKED)
         ph(p, "The details agree strongly, but another learner is as close: "
               "a person must decide which of them, if either, it is.");
-    else if (c->score >= res->high)
+    else if (c->score >= lrs_match_exact_threshold(res, c))
         ph(p, "The details give strong evidence that this is the learner.");
     else if (c->score >= res->low)
         ph(p, "The details give some evidence that this may be the "

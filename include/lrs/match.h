@@ -172,6 +172,16 @@ struct lrs_match_model {
     double name_u_floor; /* smallest u of an exact name */
     double name_prior;   /* pseudo-learners of the smoothing */
     /*
+     * The family name's weight given the given name: when both names are
+     * exact, u of the family name is its share among the other learners
+     * with the same given name, (pair - 1 + pair_prior * u_family) /
+     * (given - 1 + pair_prior), where pair and given count the learners
+     * holding both names and the given name, and u_family is the u above.
+     * It is used only when it is larger (names that cluster, e.g. AOIFE
+     * MURPHY), never to make a weight stronger. 0 turns it off.
+     */
+    double pair_prior;
+    /*
      * A given name that is only a variant from the broad nickname list
      * (Emily for Amelia; curated short forms such as Bill for William
      * are exempt), a
@@ -190,9 +200,16 @@ struct lrs_match_model {
      * log2(max(learners, min_register)): exact needs score >= that + high,
      * possible needs score >= that + low.
      */
-    double high;             /* exact-match offset */
-    double low;              /* possible-match offset */
-    double margin;           /* an exact match needs no rival within this */
+    double high;   /* exact-match offset */
+    double low;    /* possible-match offset */
+    double margin; /* an exact match needs no rival within this */
+    /*
+     * Extra bits an exact match needs when its postcode is in another
+     * area (level different) or one part of its date of birth is wrong
+     * (one_part): where people who share a learner's names and about its
+     * birthday are found (docs/matching.md, "Decisions").
+     */
+    double high_weak;
     double min_register;     /* the register size assumed at least */
     unsigned max_possible;   /* more possible matches: WSRC0002 (10) */
     unsigned max_block;      /* learners taken from one block (2000) */
@@ -296,11 +313,18 @@ enum lrs_match_candidate_flags {
      * Never an exact match, whatever the score: the given names agree
      * only phonetically or by an initial, or as a variant, jw_mid or one
      * edit of another common given name, or a given name is missing, or
-     * the date of birth is different.
+     * the date of birth is different, or both have middle names and
+     * they are different.
      */
     LRS_MATCH_CAND_VETO = 1u << 2,
     /** The given name matched the learner's preferred given name. */
     LRS_MATCH_CAND_PREFERRED = 1u << 3,
+    /**
+     * Weak corroboration: the postcode is in another area or one part of
+     * the date of birth is wrong, so an exact match needs the model's
+     * high_weak more bits (lrs_match_result.high_weak).
+     */
+    LRS_MATCH_CAND_WEAK = 1u << 4,
 };
 
 /** A scored candidate. */
@@ -335,6 +359,8 @@ struct lrs_match_result {
     uint64_t excluded;          /* compared in full but dropped by the twin
                                    rule: given names different */
     double high;                /* the exact threshold used, bits */
+    double high_weak;           /* the exact threshold of a candidate
+                                   flagged LRS_MATCH_CAND_WEAK, bits */
     double low;                 /* the possible threshold used, bits */
     uint64_t blocks_probed;     /* blocking keys looked up */
     uint64_t candidates_scored; /* distinct learners compared, at least by
@@ -351,6 +377,17 @@ struct lrs_match_result {
 };
 
 /** Initialise an empty result. */
+/**
+ * The exact threshold of candidate `c` of `res`: res->high_weak when `c`
+ * is flagged LRS_MATCH_CAND_WEAK, else res->high.
+ */
+static inline double
+lrs_match_exact_threshold(const struct lrs_match_result *res,
+                          const struct lrs_match_candidate *c)
+{
+    return c->flags & LRS_MATCH_CAND_WEAK ? res->high_weak : res->high;
+}
+
 LRS_API void lrs_match_result_init(struct lrs_match_result *res);
 /** Free what `res` holds and leave it empty. */
 LRS_API void lrs_match_result_release(struct lrs_match_result *res);

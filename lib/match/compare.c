@@ -16,6 +16,10 @@
 
 #include <math.h>
 
+/* The exact-match offsets, docs/matching.md "Decisions". */
+#define HIGH_DEFAULT      2
+#define HIGH_WEAK_DEFAULT 2
+
 /* ------------------------------------------------------------------ */
 /* Model                                                              */
 /* ------------------------------------------------------------------ */
@@ -91,12 +95,14 @@ void lrs_match_model_default(struct lrs_match_model *m)
     m->name_frequency = true;
     m->name_u_floor = 0.00002;
     m->name_prior = 10000;
+    m->pair_prior = 20;
     m->variant_common = 0.0002;
     m->jw_high = 0.94;
     m->jw_mid = 0.88;
-    m->high = 6;
+    m->high = HIGH_DEFAULT;
     m->low = -4;
     m->margin = 6;
+    m->high_weak = HIGH_WEAK_DEFAULT;
     m->min_register = 10000;
     m->max_possible = 10;
     m->max_block = 2000;
@@ -410,19 +416,28 @@ static unsigned slow_level(const struct lrs_match_model *model,
     return LRS_MATCH_NAME_DIFFERENT;
 }
 
+/* u of an exact name held by `count` learners in its role. */
+static double exact_u(const struct lrs_match_index *idx, double u_level,
+                      uint32_t count)
+{
+    const struct lrs_match_model *m = &idx->model;
+    const double n = (double)idx->count;
+    const double u =
+        ((double)count + m->name_prior * u_level) / (n + m->name_prior);
+
+    return u < m->name_u_floor ? m->name_u_floor : u;
+}
+
 double lrs__name_weight(const struct lrs_match_index *idx, bool family,
                         unsigned level, uint32_t count)
 {
     const struct lrs_match_model *m = &idx->model;
     struct lrs_match_mu mu;
-    double u;
 
     if (level != LRS_MATCH_NAME_EXACT || !m->name_frequency)
         return family ? idx->w.family[level] : idx->w.given[level];
     mu = family ? m->family[level] : m->given[level];
-    u = ((double)count + m->name_prior * mu.u) /
-        ((double)idx->count + m->name_prior);
-    mu.u = u < m->name_u_floor ? m->name_u_floor : u;
+    mu.u = exact_u(idx, mu.u, count);
     return lrs_match_weight(mu);
 }
 
@@ -460,6 +475,30 @@ void lrs__pq_bind(const struct lrs_match_index *idx, struct pq *q)
     bind_name(idx, &q->m);
     bind_name(idx, &q->f);
     bind_name(idx, &q->p);
+}
+
+/*
+ * The family name's weight given an exact given name (pair_prior in
+ * lrs/match.h): u is the family name's share among the other learners
+ * with the query's given name, smoothed towards its share of the
+ * register. The candidate holds both names, so it is left out of both
+ * counts: a name pair held by one learner keeps its full weight.
+ */
+static double family_given_given(const struct lrs_match_index *idx,
+                                 const struct pq *q, uint32_t family_count,
+                                 double weight)
+{
+    const struct lrs_match_model *m = &idx->model;
+    const double mf = m->family[LRS_MATCH_NAME_EXACT].m;
+    double uf, ufg;
+
+    if (!m->name_frequency || m->pair_prior <= 0 || q->pair_count < 1 ||
+        q->g.count < 1)
+        return weight;
+    uf = exact_u(idx, m->family[LRS_MATCH_NAME_EXACT].u, family_count);
+    ufg = ((double)(q->pair_count - 1) + m->pair_prior * uf) /
+          ((double)(q->g.count - 1) + m->pair_prior);
+    return ufg > uf ? log2(mf / ufg) : weight;
 }
 
 /* ------------------------------------------------------------------ */
@@ -644,7 +683,9 @@ static bool vetoed(const struct lrs_match_index *idx, const struct pq *q,
     default:
         break;
     }
-    return c->level[LRS_MATCH_DOB] == LRS_MATCH_DOB_DIFFERENT;
+    /* Twins rarely share a middle name; one person rarely has two. */
+    return c->level[LRS_MATCH_DOB] == LRS_MATCH_DOB_DIFFERENT ||
+           c->level[LRS_MATCH_MIDDLE] == LRS_MATCH_NAME_DIFFERENT;
 }
 
 void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
@@ -665,6 +706,9 @@ void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
     if (preferred)
         c->flags |= LRS_MATCH_CAND_PREFERRED;
     family_best(idx, &q->f, &q->p, id, &lv, &w);
+    if (lv == LRS_MATCH_NAME_EXACT &&
+        c->level[LRS_MATCH_GIVEN] == LRS_MATCH_NAME_EXACT && !preferred)
+        w = family_given_given(idx, q, idx->names.v[r->family].family_count, w);
     c->level[LRS_MATCH_FAMILY] = (uint8_t)lv;
     c->weight[LRS_MATCH_FAMILY] = w;
     if (c->level[LRS_MATCH_GIVEN] >= LRS_MATCH_NAME_DIFFERENT ||
@@ -688,6 +732,11 @@ void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
         c->score += c->weight[i];
     if (vetoed(idx, q, c))
         c->flags |= LRS_MATCH_CAND_VETO;
+    /* Where people who share a learner's names and about its birthday
+     * are found (docs/matching.md, "Decisions"). */
+    if (c->level[LRS_MATCH_POSTCODE] == LRS_MATCH_POSTCODE_DIFFERENT ||
+        c->level[LRS_MATCH_DOB] == LRS_MATCH_DOB_ONE_PART)
+        c->flags |= LRS_MATCH_CAND_WEAK;
 }
 
 /* ------------------------------------------------------------------ */

@@ -37,6 +37,7 @@ static const struct {
     {LRS_MATCH_CAND_MERGED, "merged"},
     {LRS_MATCH_CAND_VETO, "given_name_veto"},
     {LRS_MATCH_CAND_PREFERRED, "preferred_name"},
+    {LRS_MATCH_CAND_WEAK, "weak"},
 };
 
 static enum lrs_err text_candidate(const struct lrs_match_candidate *c,
@@ -58,7 +59,9 @@ static enum lrs_err text_candidate(const struct lrs_match_candidate *c,
     if (!err && (c->flags & LRS_MATCH_CAND_PREFERRED))
         err = lrs_buf_adds(out, "  preferred name");
     if (!err && (c->flags & LRS_MATCH_CAND_VETO))
-        err = lrs_buf_adds(out, "  given names differ: never exact");
+        err = lrs_buf_adds(out, "  vetoed: never exact");
+    if (!err && (c->flags & LRS_MATCH_CAND_WEAK))
+        err = lrs_buf_adds(out, "  weak: other area or date");
     if (!err)
         err = lrs_buf_addch(out, '\n');
     return err;
@@ -71,11 +74,11 @@ enum lrs_err lrs_match_explain_text(const struct lrs_match_result *res,
 
     err = lrs_buf_addf(
         out,
-        "%s %s (exact >= %.2f, possible >= %.2f bits)\n"
+        "%s %s (exact >= %.2f, weak >= %.2f, possible >= %.2f bits)\n"
         "blocks %llu, scored %llu, above possible %zu, "
         "oversized blocks %llu%s\n",
         lrs_match_code_name(res->code), describe(res->code), res->high,
-        res->low, (unsigned long long)res->blocks_probed,
+        res->high_weak, res->low, (unsigned long long)res->blocks_probed,
         (unsigned long long)res->candidates_scored, res->above_low,
         (unsigned long long)res->blocks_oversized,
         res->candidates_capped ? ", candidates capped" : "");
@@ -130,12 +133,12 @@ enum lrs_err lrs_match_explain_json(const struct lrs_match_result *res,
     enum lrs_err err = lrs_buf_addf(
         out,
         "{\"code\":\"%s\",\"description\":\"%s\",\"high\":%.4f,"
-        "\"low\":%.4f,\"counters\":{\"blocks_probed\":%llu,"
+        "\"high_weak\":%.4f,\"low\":%.4f,\"counters\":{\"blocks_probed\":%llu,"
         "\"candidates_scored\":%llu,\"above_low\":%zu,\"excluded\":%llu,"
         "\"blocks_oversized\":%llu,\"candidates_capped\":%s},"
         "\"candidates\":[",
         lrs_match_code_name(res->code), describe(res->code), res->high,
-        res->low, (unsigned long long)res->blocks_probed,
+        res->high_weak, res->low, (unsigned long long)res->blocks_probed,
         (unsigned long long)res->candidates_scored, res->above_low,
         (unsigned long long)res->excluded,
         (unsigned long long)res->blocks_oversized,

@@ -151,6 +151,7 @@ enum lrs_err lrs__query_prep(const struct lrs_match_query *query, struct pq *q,
     q->gender = (uint8_t)query->gender;
     q->postcode = lrs__pc_pack(&query->postcode);
     q->uln = query->uln;
+    q->pair_count = 0;
     return LRS_OK;
 }
 
@@ -396,6 +397,7 @@ static void thresholds(const struct lrs_match_index *idx,
 
     res->high = log2(n) + idx->model.high;
     res->low = log2(n) + idx->model.low;
+    res->high_weak = res->high + idx->model.high_weak;
 }
 
 static void decide(const struct lrs_match_index *idx,
@@ -410,7 +412,7 @@ static void decide(const struct lrs_match_index *idx,
     if (kept == 0) {
         res->code = LRS_MATCH_NONE;
         res->candidate_count = 0;
-    } else if (best->score >= res->high &&
+    } else if (best->score >= lrs_match_exact_threshold(res, best) &&
                !(best->flags & LRS_MATCH_CAND_VETO) &&
                (kept == 1 ||
                 res->candidates[1].score < best->score - m->margin)) {
@@ -467,6 +469,7 @@ void lrs__query_bind(const struct lrs_match_index *idx, struct pq *q)
     intern_view(idx, &q->f);
     intern_view(idx, &q->p);
     q->g.count = q->g.id == NONE ? 0 : idx->names.v[q->g.id].given_count;
+    q->pair_count = lrs__pairs_count(&idx->pairs, q->g.id, q->f.id);
     memset(q->memo, 0, sizeof q->memo);
     q->g.memo = &q->memo[0];
     q->m.memo = &q->memo[1];

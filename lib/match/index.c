@@ -603,6 +603,7 @@ void lrs_match_index_free(struct lrs_match_index *idx)
     LRS_ASSERT(idx->magic == INDEX_MAGIC);
     pthread_rwlock_destroy(&idx->lock);
     lrs__names_release(&idx->names);
+    lrs__pairs_release(&idx->pairs);
     lrs_free(idx->lrns_mem);
     lrs_free(idx->ext);
     lrs_free(idx->sb);
@@ -722,6 +723,7 @@ static void count_names(struct lrs_match_index *idx, const struct lrn *r,
 {
     idx->names.v[r->given].given_count += (uint32_t)delta;
     idx->names.v[r->family].family_count += (uint32_t)delta;
+    lrs__pairs_add(&idx->pairs, r->given, r->family, delta);
 }
 
 enum lrs_err lrs_match_index_insert(struct lrs_match_index *idx,
@@ -748,6 +750,8 @@ enum lrs_err lrs_match_index_insert(struct lrs_match_index *idx,
     err = reserve_learners(idx, (size_t)idx->count + 1);
     if (!err)
         err = reserve_ulns(idx, (size_t)idx->count + 1);
+    if (!err)
+        err = lrs__pairs_reserve(&idx->pairs, 1);
     if (!err)
         err = intern_all(idx, &p, ids);
     if (err)
@@ -793,6 +797,8 @@ enum lrs_err lrs_match_index_update(struct lrs_match_index *idx,
      * its new keys are linked with the others. */
     pending = n >= idx->linked;
     err = pending ? LRS_OK : dyn_reserve(idx, KEY_SLOTS);
+    if (!err)
+        err = lrs__pairs_reserve(&idx->pairs, 1);
     if (!err)
         err = intern_all(idx, &p, ids);
     if (err)
@@ -886,7 +892,7 @@ void lrs_match_index_stats(const struct lrs_match_index *idx,
                  (uint64_t)idx->de_cap * sizeof *idx->de +
                  (idx->head_mask + 1) * sizeof(uint32_t) +
                  (idx->uln_mask + 1) * sizeof(uint32_t) +
-                 lrs__names_bytes(&idx->names) +
+                 lrs__names_bytes(&idx->names) + lrs__pairs_bytes(&idx->pairs) +
                  idx->apart_cap * sizeof *idx->apart;
     out->finds = atomic_load_explicit(&idx->finds, memory_order_relaxed);
     out->blocks_oversized =

@@ -122,6 +122,19 @@ struct names {
     size_t slot_mask; /* slots - 1; a power of two minus one */
 };
 
+/* One (given name, family name) pair of name ids and its learners. */
+struct pair {
+    uint32_t given; /* name id; 0 = a free slot */
+    uint32_t family;
+    uint32_t count; /* learners holding the pair */
+};
+
+struct pairs {
+    struct pair *v; /* owned; mask + 1 slots, or NULL */
+    size_t mask;    /* slots - 1; a power of two minus one */
+    size_t used;    /* slots holding a pair */
+};
+
 /*
  * A postcode packed in 64 bits (0 = missing or a ZZ99 placeholder):
  * bits 0-47 eight characters of six bits (1-26 A-Z, 27-36 0-9, 0 none)
@@ -204,6 +217,7 @@ struct lrs_match_index {
     uint32_t cap;
     uint32_t merged; /* learners with a master */
     struct names names;
+    struct pairs pairs; /* learners by (given, family) pair (pairs.c) */
     /* Blocking table (index.c): the static part, */
     uint32_t *sb;    /* owned; sb_mask + 2 offsets into se, or NULL */
     struct ent *se;  /* owned; se_count entries by bucket, or NULL */
@@ -267,6 +281,8 @@ struct pq {
     uint8_t gender;
     pcode postcode;
     uint64_t uln;        /* lrs_match_query.uln */
+    uint32_t pair_count; /* learners holding the query's given and family
+                            names (pairs.c), during a find */
     struct memo memo[4]; /* of g, m, f and p during a find */
 };
 
@@ -281,6 +297,16 @@ mpcode lrs__mp_pack(const char *code);
 void lrs__name_codes(struct lrs_str s, mpcode first[2], mpcode *last);
 void lrs__name_view(const struct names *n, uint32_t id, bool family,
                     struct nm *out);
+
+/* pairs.c */
+void lrs__pairs_release(struct pairs *p);
+/* Room for `more` new pairs, so that lrs__pairs_add() cannot fail. */
+enum lrs_err lrs__pairs_reserve(struct pairs *p, size_t more);
+void lrs__pairs_add(struct pairs *p, uint32_t given, uint32_t family,
+                    int delta);
+uint32_t lrs__pairs_count(const struct pairs *p, uint32_t given,
+                          uint32_t family);
+size_t lrs__pairs_bytes(const struct pairs *p);
 
 /* nickname.c: 0 no pair, 1 a pair of the broad list, 2 a curated pair */
 int lrs__nickname(struct lrs_str a, struct lrs_str b);

@@ -22,8 +22,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define MODEL_MAGIC   "lrs-match-model"
-#define MODEL_VERSION 1
+#define MODEL_MAGIC "lrs-match-model"
+/* Version 2 added pair_prior and high_weak; a version 1 file is read with
+ * their shipped values. */
+#define MODEL_VERSION 2
 
 /* What a key holds. */
 enum kind {
@@ -53,12 +55,13 @@ struct key {
     unsigned level;
     size_t off; /* other kinds: offset in struct lrs_match_model */
     double min, max;
+    unsigned since; /* the file version that added it; 0 = version 1 */
 };
 
 #define MU(f, lv, a, l)                                                        \
-    {f "." lv ".m", K_M, a, l, 0, 0, 0},                                       \
+    {f "." lv ".m", K_M, a, l, 0, 0, 0, 0},                                    \
     {                                                                          \
-        f "." lv ".u", K_U, a, l, 0, 0, 0                                      \
+        f "." lv ".u", K_U, a, l, 0, 0, 0, 0                                   \
     }
 #define NAME_LEVELS(f, a)                                                      \
     MU(f, "exact", a, LRS_MATCH_NAME_EXACT),                                   \
@@ -73,7 +76,11 @@ struct key {
         MU(f, "different", a, LRS_MATCH_NAME_DIFFERENT)
 #define SCALAR(n, k, field, lo, hi)                                            \
     {                                                                          \
-#n, k, A_NONE, 0, offsetof(struct lrs_match_model, field), lo, hi      \
+#n, k, A_NONE, 0, offsetof(struct lrs_match_model, field), lo, hi, 0   \
+    }
+#define SCALAR_SINCE(v, n, k, field, lo, hi)                                   \
+    {                                                                          \
+#n, k, A_NONE, 0, offsetof(struct lrs_match_model, field), lo, hi, v   \
     }
 
 static const struct key keys[] = {
@@ -95,17 +102,19 @@ static const struct key keys[] = {
     MU("postcode", "district", A_POSTCODE, LRS_MATCH_POSTCODE_DISTRICT),
     MU("postcode", "area", A_POSTCODE, LRS_MATCH_POSTCODE_AREA),
     MU("postcode", "different", A_POSTCODE, LRS_MATCH_POSTCODE_DIFFERENT),
-    {"swapped.m", K_M, A_SWAPPED, 0, 0, 0, 0},
-    {"swapped.u", K_U, A_SWAPPED, 0, 0, 0, 0},
+    {"swapped.m", K_M, A_SWAPPED, 0, 0, 0, 0, 0},
+    {"swapped.u", K_U, A_SWAPPED, 0, 0, 0, 0, 0},
     SCALAR(name_frequency, K_BOOL, name_frequency, 0, 1),
     SCALAR(name_u_floor, K_REAL, name_u_floor, 1e-12, 1),
     SCALAR(name_prior, K_REAL, name_prior, 0, 1e12),
+    SCALAR_SINCE(2, pair_prior, K_REAL, pair_prior, 0, 1e12),
     SCALAR(variant_common, K_REAL, variant_common, 0, 1),
     SCALAR(jw_high, K_REAL, jw_high, 0, 1),
     SCALAR(jw_mid, K_REAL, jw_mid, 0, 1),
     SCALAR(high, K_REAL, high, -100, 100),
     SCALAR(low, K_REAL, low, -100, 100),
     SCALAR(margin, K_REAL, margin, 0, 100),
+    SCALAR_SINCE(2, high_weak, K_REAL, high_weak, 0, 100),
     SCALAR(min_register, K_REAL, min_register, 1, 1e12),
     SCALAR(max_possible, K_UINT, max_possible, 1, 1000),
     SCALAR(max_block, K_UINT, max_block, 1, 1u << 30),
@@ -364,7 +373,7 @@ static enum lrs_err set_value(struct lrs_match_model *m, const struct key *k,
 
 /* The header line: "lrs-match-model VERSION". */
 static enum lrs_err check_header(struct lrs_str line, unsigned long n,
-                                 struct lrs_diag *diag)
+                                 unsigned *out, struct lrs_diag *diag)
 {
     const struct lrs_str magic = lrs_str_c(MODEL_MAGIC " ");
     uint64_t version;
@@ -384,19 +393,21 @@ static enum lrs_err check_header(struct lrs_str line, unsigned long n,
                      n);
         return LRS_ERR(LRS_EINVAL);
     }
-    if (version != MODEL_VERSION) {
+    if (version > MODEL_VERSION) {
         lrs_diag_set(diag, "version",
-                     "line %lu: version %llu, this program reads version %d", n,
-                     (unsigned long long)version, MODEL_VERSION);
+                     "line %lu: version %llu, this program reads version %d "
+                     "and older",
+                     n, (unsigned long long)version, MODEL_VERSION);
         return LRS_ERR(LRS_EINVAL);
     }
+    *out = (unsigned)version;
     return LRS_OK;
 }
 
 /* One "key value" line. */
 static enum lrs_err read_line(struct lrs_match_model *m, struct lrs_str line,
-                              unsigned long n, bool seen[KEY_COUNT],
-                              struct lrs_diag *diag)
+                              unsigned long n, unsigned version,
+                              bool seen[KEY_COUNT], struct lrs_diag *diag)
 {
     const char *sp = memchr(line.ptr, ' ', line.len);
     struct lrs_str name, value;
@@ -419,6 +430,11 @@ static enum lrs_err read_line(struct lrs_match_model *m, struct lrs_str line,
                      k->name);
         return LRS_ERR(LRS_EINVAL);
     }
+    if (k->since > version) {
+        lrs_diag_set(diag, k->name, "line %lu: '%s' is not a key of version %u",
+                     n, k->name, version);
+        return LRS_ERR(LRS_EINVAL);
+    }
     seen[k - keys] = true;
     return set_value(m, k, value, n, diag);
 }
@@ -430,6 +446,7 @@ enum lrs_err lrs_match_model_read(struct lrs_str text,
     struct lrs_match_model m;
     bool seen[KEY_COUNT] = {false}, header = false;
     unsigned long n = 0;
+    unsigned version = 0;
     size_t pos = 0;
     enum lrs_err err;
 
@@ -453,8 +470,8 @@ enum lrs_err lrs_match_model_read(struct lrs_str text,
         }
         if (line.len == 0 || line.ptr[0] == '#')
             continue;
-        err = header ? read_line(&m, line, n, seen, diag)
-                     : check_header(line, n, diag);
+        err = header ? read_line(&m, line, n, version, seen, diag)
+                     : check_header(line, n, &version, diag);
         if (err)
             return err;
         header = true;
@@ -465,7 +482,13 @@ enum lrs_err lrs_match_model_read(struct lrs_str text,
         return LRS_ERR(LRS_EINVAL);
     }
     for (size_t i = 0; i < KEY_COUNT; i++) {
-        if (!seen[i]) {
+        if (!seen[i] && keys[i].since > version) {
+            /* Added after the file's version: the shipped value. */
+            struct lrs_match_model def;
+
+            lrs_match_model_default(&def);
+            *real_of(&m, &keys[i]) = *real_of(&def, &keys[i]);
+        } else if (!seen[i]) {
             lrs_diag_set(diag, keys[i].name,
                          "line %lu (end of file): key '%s' is missing", n,
                          keys[i].name);

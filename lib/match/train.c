@@ -192,6 +192,7 @@ static void query_of(const struct lrs_match_index *idx, uint32_t id,
         q->date = (struct lrs_date){0, 0, 0};
     q->gender = r->gender;
     q->postcode = r->postcode;
+    q->pair_count = 0; /* no family-given-given weighting: levels only */
     lrs__pq_bind(idx, q);
 }
 

@@ -7,8 +7,8 @@
  * an awarding organisation may not upload (403).
  *
  * The register holds Emma Olivia Morgan with the ULN the file's pupils
- * quote (2931986320), so pupil 8 ("Morgen", another postcode) is a
- * possible match: an exception naming her.
+ * quote (2931986320), so pupil 8 ("Morgen", another postcode, recorded
+ * as male) is a possible match: an exception naming her.
  */
 #include "harness.h"
 

@@ -144,7 +144,7 @@ static void test_search__possible_shows_only_what_to_choose(void **state)
     j = search(op,
                "{\"given_name\":\"Zoe\",\"family_name\":\"Okonkwo\","
                "\"date_of_birth\":\"2008-03-15\",\"gender\":2,"
-               "\"postcode\":\"SW1A 2AA\"}",
+               "\"postcode\":\"SE1 7PB\"}",
                200);
     assert_string_equal(code_of(j), "WSRC0003");
     assert_null(json_object_get(j, "learner"));
@@ -270,7 +270,7 @@ static void test_register__new_duplicate_confirm(void **state)
     snprintf(body, sizeof body,
              "{\"given_name\":\"Zoe\",\"family_name\":\"Okonkwo\","
              "\"date_of_birth\":\"2008-03-15\",\"gender\":2,"
-             "\"postcode\":\"SW1A 2AA\"}");
+             "\"postcode\":\"SE1 7PB\"}");
     post_as(school, "/api/v1/learners", body, &res);
     assert_int_equal(res.status, 409);
     j = http_json(&res);
@@ -281,14 +281,14 @@ static void test_register__new_duplicate_confirm(void **state)
     snprintf(body, sizeof body,
              "{\"given_name\":\"Zoe\",\"family_name\":\"Okonkwo\","
              "\"date_of_birth\":\"2008-03-15\",\"gender\":2,"
-             "\"postcode\":\"SW1A 2AA\",\"confirm_new\":true}");
+             "\"postcode\":\"SE1 7PB\",\"confirm_new\":true}");
     post_as(school, "/api/v1/learners", body, &res);
     http_assert_error(&res, 400, "WSEC0001", "reason");
     http_resp_release(&res);
     snprintf(body, sizeof body,
              "{\"given_name\":\"Zoe\",\"family_name\":\"Okonkwo\","
              "\"date_of_birth\":\"2008-03-15\",\"gender\":2,"
-             "\"postcode\":\"SW1A 2AA\",\"confirm_new\":true,"
+             "\"postcode\":\"SE1 7PB\",\"confirm_new\":true,"
              "\"reason\":\"a different pupil: checked with the family\"}");
     post_as(school, "/api/v1/learners", body, &res);
     assert_int_equal(res.status, 201);

@@ -309,6 +309,71 @@ static void test_compare__frequency_weighting(void **state)
     lrs_match_index_free(idx);
 }
 
+/*
+ * The family name's weight given the given name (pair_prior): in a
+ * register where AOIFE is nearly always a MURPHY, a shared AOIFE MURPHY
+ * says little beyond the given name, while AOIFE WALSH, held by one
+ * learner, keeps the full weight of WALSH, whose share of the register is
+ * the same as MURPHY's. With pair_prior 0 both weigh the same.
+ */
+static void test_compare__family_given_given(void **state)
+{
+    struct lrs_match_index *idx;
+    struct lrs_match_result res;
+    struct lrs_match_model m;
+    struct lrs_match_query q;
+    double murphy, walsh;
+    char given[16], dob[16];
+
+    (void)state;
+    for (int pass = 0; pass < 2; pass++) {
+        lrs_match_model_default(&m);
+        if (pass)
+            m.pair_prior = 0;
+        assert_int_equal(lrs_match_index_new(&m, 0, &idx), LRS_OK);
+        for (unsigned i = 0; i < 3000; i++) {
+            struct fx_learner f = {10 + i, given,     "",   "Lowe", dob,
+                                   2,      "LS1 1AA", NULL, NULL};
+
+            snprintf(given, sizeof given, "G%c%c%c", 'A' + i % 26,
+                     'A' + i / 26 % 26, 'A' + i / 676);
+            snprintf(dob, sizeof dob, "2009-%02u-%02u", 1 + i % 12,
+                     1 + i / 12 % 28);
+            /* 100 AOIFE MURPHY and 100 JACK WALSH; the rest fillers. */
+            if (i < 100) {
+                f.given = "Aoife";
+                f.family = "Murphy";
+            } else if (i < 200) {
+                f.given = "Jack";
+                f.family = "Walsh";
+            }
+            fx_insert(idx, &f);
+        }
+        fx_insert(idx,
+                  &(struct fx_learner){5000, "Aoife", "", "Walsh", "2010-06-02",
+                                       2, "LS2 1AB", NULL, NULL});
+        fx_insert(idx,
+                  &(struct fx_learner){5001, "Jack", "", "Murphy", "2010-06-03",
+                                       1, "LS2 1AD", NULL, NULL});
+        lrs_match_result_init(&res);
+        q = fx_query("Aoife", "", "Murphy", "2009-01-01", 2, "LS1 1AA");
+        (void)fx_find(idx, &q, &res);
+        assert_int_equal(res.candidates[0].uln, fx_uln(10));
+        assert_int_equal(res.candidates[0].level[LRS_MATCH_FAMILY],
+                         LRS_MATCH_NAME_EXACT);
+        murphy = res.candidates[0].weight[LRS_MATCH_FAMILY];
+        q = fx_query("Aoife", "", "Walsh", "2010-06-02", 2, "LS2 1AB");
+        assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
+        walsh = res.candidates[0].weight[LRS_MATCH_FAMILY];
+        if (pass == 0)
+            assert_true(walsh > murphy + 3);
+        else
+            assert_true(fabs(walsh - murphy) < 1e-9);
+        lrs_match_result_release(&res);
+        lrs_match_index_free(idx);
+    }
+}
+
 /* Given and family names swapped are recognised, with a penalty. */
 static void test_compare__swapped_names(void **state)
 {
@@ -478,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_compare__zz99_never_counts),
         cmocka_unit_test(test_compare__middle_levels),
         cmocka_unit_test(test_compare__frequency_weighting),
+        cmocka_unit_test(test_compare__family_given_given),
         cmocka_unit_test(test_compare__swapped_names),
         cmocka_unit_test(test_compare__middle_name_in_given),
         cmocka_unit_test(test_compare__preferred_name),

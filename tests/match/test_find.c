@@ -82,6 +82,72 @@ static void test_find__twins_never_linked(void **state)
     assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_NONE);
 }
 
+/*
+ * Two different middle names are two people, whatever else agrees (the
+ * unregistered twin of Oliver James with the same given name): never an
+ * exact match. With the middle name left out, Oliver is linked.
+ */
+static void test_find__different_middle_names_vetoed(void **state)
+{
+    struct lrs_match_query q;
+
+    (void)state;
+    q = fx_query("Oliver", "Thomas", "Hughes", "2010-05-14", 1, "CF10 1AA");
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_POSSIBLE);
+    assert_int_equal(res.candidates[0].uln, fx_uln(1));
+    assert_int_equal(res.candidates[0].level[LRS_MATCH_MIDDLE],
+                     LRS_MATCH_NAME_DIFFERENT);
+    assert_true(res.candidates[0].flags & LRS_MATCH_CAND_VETO);
+    assert_true(res.candidates[0].score >= res.high);
+    assert_exact(fx_query("Oliver", "", "Hughes", "2010-05-14", 1, "CF10 1AA"),
+                 1);
+}
+
+/*
+ * Weak corroboration (a postcode in another area, or one part of the date
+ * of birth wrong) needs high_weak more bits for an exact match: the same
+ * evidence is a link with the postcode unknown and a possible match from
+ * another area.
+ */
+static void test_find__weak_corroboration_needs_high_weak(void **state)
+{
+    const struct lrs_match_model *m = lrs_match_index_model(idx);
+    struct lrs_match_query q;
+    double far, unknown;
+
+    (void)state;
+    assert_true(m->high_weak > 0);
+    /* Day and month swapped, gender not known: given 6.5 + family 8.2 +
+     * dob 5.1 = 19.7 bits, over high (15.3) but not over high + high_weak
+     * (17.3) once the other area's -3.1 counts. */
+    q = fx_query("Dylan", "", "Evans", "2009-07-04", 0, "");
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
+    assert_false(res.candidates[0].flags & LRS_MATCH_CAND_WEAK);
+    unknown = res.candidates[0].score;
+    q = fx_query("Dylan", "", "Evans", "2009-07-04", 0, "NE1 4ST");
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_POSSIBLE);
+    assert_int_equal(res.candidates[0].level[LRS_MATCH_POSTCODE],
+                     LRS_MATCH_POSTCODE_DIFFERENT);
+    assert_true(res.candidates[0].flags & LRS_MATCH_CAND_WEAK);
+    assert_true(res.high_weak == res.high + m->high_weak);
+    far = res.candidates[0].score;
+    assert_true(far >= res.high && far < res.high_weak);
+    assert_true(unknown >= res.high);
+    /* The same from the same district: a link. */
+    q = fx_query("Dylan", "", "Evans", "2009-07-04", 0, "SA1 9ZZ");
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
+    /* The year wrong instead (one part), at the same address: given 6.5 +
+     * family 8.2 + dob 1.3 + postcode 13.0 = 29.0 bits, a link; with the
+     * postcode unknown, 16.0 bits is over high but weak: possible. */
+    q = fx_query("Dylan", "", "Evans", "2010-04-07", 0, "SA1 1AA");
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_EXACT);
+    assert_true(res.candidates[0].flags & LRS_MATCH_CAND_WEAK);
+    q = fx_query("Dylan", "", "Evans", "2010-04-07", 0, "");
+    assert_int_equal(fx_find(idx, &q, &res), LRS_MATCH_POSSIBLE);
+    assert_true(res.candidates[0].score >= res.high &&
+                res.candidates[0].score < res.high_weak);
+}
+
 /* A given name that only sounds alike never makes an exact match. */
 static void test_find__phonetic_given_is_vetoed(void **state)
 {
@@ -283,6 +349,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_find__exact_match),
         cmocka_unit_test(test_find__twins_never_linked),
+        cmocka_unit_test(test_find__different_middle_names_vetoed),
+        cmocka_unit_test(test_find__weak_corroboration_needs_high_weak),
         cmocka_unit_test(test_find__phonetic_given_is_vetoed),
         cmocka_unit_test(test_find__diacritics_apostrophes_hyphens),
         cmocka_unit_test(test_find__married_name_via_history),

@@ -220,7 +220,7 @@ static void test_train__em_recovers_generator_truth(void **state)
     /* Not trained: fixed, copied or kept. */
     assert_true(m.dob[LRS_MATCH_DOB_MISSING].m == 1);
     assert_true(m.given[LRS_MATCH_NAME_DIFFERENT].m == 0.02);
-    assert_true(m.swapped.m == 0.1 && m.high == 6 && m.max_block == 2000);
+    assert_true(m.swapped.m == 0.1 && m.high == 2 && m.max_block == 2000);
     assert_int_equal(lrs_match_model_check(&m, NULL), LRS_OK);
     lrs_match_index_free(idx);
 }

@@ -3,8 +3,15 @@
  * PUPILS pupils against a register of LEARNERS learners, in an SQLite
  * store on disk (durable commits).
  *
- * usage: bench_batch [LEARNERS [PUPILS [CHUNK]]] (default 1,000,000,
- * 10,000 and LRS_BATCH_CHUNK_DEFAULT pupils a commit)
+ * usage: bench_batch [LEARNERS [PUPILS [CHUNK [THREADS]]]] (default
+ * 1,000,000, 10,000, LRS_BATCH_CHUNK_DEFAULT pupils a commit, and
+ * THREADS "1,0": the job once searching one pupil at a time, once with a
+ * thread per CPU searching ahead; each job on its own copy of the
+ * register, so the two do the same work)
+ *
+ * BENCH_BATCH_DIR=DIR keeps the set-up in DIR and reuses what is there
+ * (learners.csv and queries.csv from lrs synth, register.db, ctf.xml):
+ * a 10,000,000-learner set-up takes many minutes.
  *
  * Setup (not timed as the batch): lrs synth writes the register and
  * PUPILS queries against it (19% exact copies, 65% corrupted, 16% people
@@ -21,7 +28,9 @@
 
 #include <lrs/lrs.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +146,28 @@ static int write_ctf(const char *queries, const char *path, uint64_t *count)
     return lrs_ctf_writer_commit(w, &d) == LRS_OK ? 0 : -1;
 }
 
+/* The pupils of queries.csv (its lines after the header). */
+static int count_pupils(const char *queries, uint64_t *count)
+{
+    FILE *q = fopen(queries, "r");
+    int c, last = '\n';
+
+    if (!q)
+        return -1;
+    *count = 0;
+    while ((c = getc(q)) != EOF) {
+        if (c == '\n')
+            ++*count;
+        last = c;
+    }
+    if (last != '\n')
+        ++*count;
+    fclose(q);
+    if (*count)
+        --*count;
+    return 0;
+}
+
 static int setup(const char *dir, uint64_t learners, uint64_t pupils,
                  const char *db, const char *ctf, uint64_t *count)
 {
@@ -146,30 +177,48 @@ static int setup(const char *dir, uint64_t learners, uint64_t pupils,
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_store *s = NULL;
     const struct lrs_actor actor = LRS_ACTOR_CLI;
-    char path[512];
+    char path[512], part[640];
     int fd, rc = -1;
 
-    if (lrs_synth_write(&so, dir, NULL, &d) != LRS_OK ||
-        lrs_store_open(db,
-                       LRS_STORE_OPEN_CREATE | LRS_STORE_OPEN_NO_SCHEMA_CHECK,
-                       &s, &d) != LRS_OK ||
-        lrs_store_init(s, NULL) != LRS_OK) {
-        fprintf(stderr, "bench_batch: setup: %s\n", d.msg);
-        goto out;
-    }
     snprintf(path, sizeof path, "%s/learners.csv", dir);
-    fd = open(path, O_RDONLY);
-    io.name = path;
-    if (fd < 0 || lrs_service_import_learners(s, &actor, lrs_fd_read, &fd, &io,
-                                              &ir, &d) != LRS_OK) {
-        fprintf(stderr, "bench_batch: import: %s\n", d.msg);
-        if (fd >= 0)
-            close(fd);
+    if (access(path, R_OK) != 0 &&
+        lrs_synth_write(&so, dir, NULL, &d) != LRS_OK) {
+        fprintf(stderr, "bench_batch: synth: %s\n", d.msg);
         goto out;
     }
-    close(fd);
+    /* The register is imported under another name and renamed when
+     * whole, so that a set-up stopped half way is never reused. */
+    if (access(db, R_OK) != 0) {
+        snprintf(part, sizeof part, "%s.part", db);
+        unlink(part);
+        if (lrs_store_open(part,
+                           LRS_STORE_OPEN_CREATE |
+                               LRS_STORE_OPEN_NO_SCHEMA_CHECK,
+                           &s, &d) != LRS_OK ||
+            lrs_store_init(s, NULL) != LRS_OK) {
+            fprintf(stderr, "bench_batch: setup: %s\n", d.msg);
+            goto out;
+        }
+        fd = open(path, O_RDONLY);
+        io.name = path;
+        if (fd < 0 || lrs_service_import_learners(s, &actor, lrs_fd_read, &fd,
+                                                  &io, &ir, &d) != LRS_OK) {
+            fprintf(stderr, "bench_batch: import: %s\n", d.msg);
+            if (fd >= 0)
+                close(fd);
+            goto out;
+        }
+        close(fd);
+        lrs_store_free(s);
+        s = NULL;
+        if (rename(part, db) != 0) {
+            perror(db);
+            goto out;
+        }
+    }
     snprintf(path, sizeof path, "%s/queries.csv", dir);
-    rc = write_ctf(path, ctf, count);
+    rc = access(ctf, R_OK) == 0 ? count_pupils(path, count)
+                                : write_ctf(path, ctf, count);
 out:
     lrs_store_free(s);
     return rc;
@@ -190,54 +239,85 @@ static int slurp(const char *path, struct lrs_buf *b)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Copy the file `from` to `to` (the job runs on a copy of the register). */
+static int copy_file(const char *from, const char *to)
 {
-    uint64_t learners = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
-    uint64_t pupils = argc > 2 ? strtoull(argv[2], NULL, 10) : 10000;
-    char dir[] = "/tmp/lrs-bench-batch-XXXXXX", db[600], ctf[600], cmd[1400];
+    char buf[1 << 16];
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    size_t n;
+    int rc = 0;
+
+    if (!out) {
+        if (in)
+            fclose(in);
+        return -1;
+    }
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    if (ferror(in))
+        rc = -1;
+    fclose(in);
+    return fclose(out) == 0 ? rc : -1;
+}
+
+/* One job with `threads` (0: one per CPU) on a copy of the register;
+ * its wall time into *job_ns. */
+static int run_job(const char *dir, const char *db, const struct lrs_buf *in,
+                   uint64_t count, size_t chunk, unsigned threads,
+                   uint64_t *job_ns)
+{
     const struct lrs_actor actor = LRS_ACTOR_CLI;
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_store *s = NULL;
     struct lrs_match_index *idx = NULL;
     struct lrs_batch_totals t;
     struct lrs_batch_opts bo = {0};
-    struct lrs_buf in = LRS_BUF_INIT;
+    struct lrs_match_stats st;
     struct lrs_job job;
-    uint64_t count = 0, t0, c0, job_ns, lint_ns = 0;
+    char run[600], label[120];
+    uint64_t t0, c0;
     bool existing;
+    int rc = -1;
 
-    bo.chunk = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 0;
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
+    snprintf(run, sizeof run, "%s/run.db", dir);
+    unlink(run);
+    if (copy_file(db, run) != 0 || lrs_store_open(run, 0, &s, &d) != LRS_OK) {
+        fprintf(stderr, "bench_batch: copy or open %s: %s\n", run, d.msg);
+        goto out;
     }
-    snprintf(db, sizeof db, "%s/lrs.db", dir);
-    snprintf(ctf, sizeof ctf, "%s/ctf.xml", dir);
-    t0 = bench_now_ns();
-    if (setup(dir, learners, pupils, db, ctf, &count) != 0)
-        return 1;
-    bench_report("setup (synth, import, write CTF) learners", learners,
-                 bench_now_ns() - t0);
-    if (lrs_store_open(db, 0, &s, &d) != LRS_OK || slurp(ctf, &in) != 0)
-        return 1;
     t0 = bench_now_ns();
     if (lrs_service_index_load(s, NULL, &idx, &d) != LRS_OK) {
         fprintf(stderr, "bench_batch: %s\n", d.msg);
-        return 1;
+        goto out;
     }
-    bench_report("index load from the store, learners", learners,
+    lrs_match_index_stats(idx, &st);
+    bench_report("index load from the store, learners", st.learners,
                  bench_now_ns() - t0);
+    bo.chunk = chunk;
+    bo.threads = threads;
     t0 = bench_now_ns();
     c0 = cpu_ns();
-    if (lrs_service_batch_submit(s, &actor, "ctf.xml", in.data, in.len, &job,
+    if (lrs_service_batch_submit(s, &actor, "ctf.xml", in->data, in->len, &job,
                                  &existing, &d) != LRS_OK ||
         lrs_service_batch_run(s, idx, &actor, job.id, &bo, &t, &d) != LRS_OK) {
         fprintf(stderr, "bench_batch: %s\n", d.msg);
-        return 1;
+        goto out;
     }
-    job_ns = bench_now_ns() - t0;
-    bench_report("batch job end to end, pupils", count, job_ns);
-    printf("  of which CPU %.3f s (the rest waits for fsync or the CPU)\n",
+    *job_ns = bench_now_ns() - t0;
+    if (threads == 1)
+        snprintf(label, sizeof label,
+                 "batch job end to end, one thread, pupils");
+    else if (threads == 0)
+        snprintf(label, sizeof label,
+                 "batch job end to end, a thread per CPU (%ld), pupils",
+                 sysconf(_SC_NPROCESSORS_ONLN));
+    else
+        snprintf(label, sizeof label,
+                 "batch job end to end, %u threads, pupils", threads);
+    bench_report(label, count, *job_ns);
+    printf("  of which CPU %.3f s (all threads; the rest waits for fsync or "
+           "the CPU)\n",
            (double)(cpu_ns() - c0) / 1e9);
     printf("  %llu new, %llu existing, %llu possible, %llu not found, "
            "%llu rejected; CTF %zu bytes\n",
@@ -245,7 +325,49 @@ int main(int argc, char **argv)
            (unsigned long long)t.count[LRS_BATCH_EXISTING],
            (unsigned long long)t.count[LRS_BATCH_POSSIBLE],
            (unsigned long long)t.count[LRS_BATCH_NOT_FOUND],
-           (unsigned long long)t.count[LRS_BATCH_REJECTED], in.len);
+           (unsigned long long)t.count[LRS_BATCH_REJECTED], in->len);
+    rc = 0;
+out:
+    lrs_match_index_free(idx);
+    lrs_store_free(s);
+    unlink(run);
+    snprintf(run, sizeof run, "%s/run.db-wal", dir);
+    unlink(run);
+    snprintf(run, sizeof run, "%s/run.db-shm", dir);
+    unlink(run);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t learners = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
+    uint64_t pupils = argc > 2 ? strtoull(argv[2], NULL, 10) : 10000;
+    const size_t chunk = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 0;
+    const char *threads = argc > 4 ? argv[4] : "1,0";
+    const char *keep = getenv("BENCH_BATCH_DIR");
+    char tmp[] = "/tmp/lrs-bench-batch-XXXXXX", db[600], ctf[600], cmd[1400];
+    const char *dir = keep && keep[0] ? keep : tmp;
+    struct lrs_buf in = LRS_BUF_INIT;
+    uint64_t count = 0, t0, job_ns = 0, lint_ns = 0;
+    int rc = 0;
+
+    if (dir == tmp && !mkdtemp(tmp)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    if (dir != tmp && mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        perror(dir);
+        return 1;
+    }
+    snprintf(db, sizeof db, "%s/register.db", dir);
+    snprintf(ctf, sizeof ctf, "%s/ctf.xml", dir);
+    t0 = bench_now_ns();
+    if (setup(dir, learners, pupils, db, ctf, &count) != 0)
+        return 1;
+    bench_report("setup (synth, import, write CTF; or reused) learners",
+                 learners, bench_now_ns() - t0);
+    if (slurp(ctf, &in) != 0)
+        return 1;
     snprintf(cmd, sizeof cmd, "xmllint --stream --noout '%s'", ctf);
     for (int i = 0; i < 3; i++) {
         const uint64_t a = bench_now_ns();
@@ -257,16 +379,25 @@ int main(int argc, char **argv)
         if (!lint_ns || bench_now_ns() - a < lint_ns)
             lint_ns = bench_now_ns() - a;
     }
-    if (lint_ns) {
+    if (lint_ns)
         bench_report("xmllint --stream (best of 3), pupils", count, lint_ns);
-        printf("  batch / xmllint reading time: %.1fx\n",
-               (double)job_ns / (double)lint_ns);
-    } else {
+    else
         printf("  xmllint not found (apt-get install libxml2-utils)\n");
+    for (const char *t = threads; *t && rc == 0;) {
+        const unsigned n = (unsigned)strtoul(t, NULL, 10);
+
+        rc = run_job(dir, db, &in, count, chunk, n, &job_ns);
+        if (rc == 0 && lint_ns)
+            printf("  batch / xmllint reading time: %.1fx\n",
+                   (double)job_ns / (double)lint_ns);
+        t += strcspn(t, ",");
+        t += *t == ',';
     }
-    lrs_match_index_free(idx);
-    lrs_store_free(s);
     lrs_buf_release(&in);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : 1;
+    if (dir == tmp) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            rc = 1;
+    }
+    return rc ? 1 : 0;
 }

@@ -492,6 +492,22 @@ lrs_match_index_find(const struct lrs_match_index *idx,
                      struct lrs_match_result *res, struct lrs_diag *diag);
 
 /**
+ * As lrs_match_index_find(), but the candidates are the `n` learners
+ * `among` (index ids from lrs_match_index_insert(); duplicates allowed)
+ * instead of the query's blocks: each is scored and kept at or above the
+ * low threshold, and the answer decided, with the whole index's
+ * thresholds and name frequencies. Whether one of a few learners could
+ * be a candidate of a query: the batch asks it of the learners it has
+ * just registered (docs/batch.md, "Speed"). LRS_EINVAL (diag field
+ * "among") for an id the index does not hold; otherwise errors as find.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_match_index_find_among(const struct lrs_match_index *idx,
+                           const struct lrs_match_query *query,
+                           const uint32_t *among, size_t n,
+                           struct lrs_match_result *res, struct lrs_diag *diag);
+
+/**
  * Look a learner up by ULN and check the names (learnerByULN): WSRC0004
  * (WSRC0022 when the ULN was merged; the master is answered) when both
  * the given and the family name reach at least the phonetic level against

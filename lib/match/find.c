@@ -496,21 +496,20 @@ enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
     return LRS_OK;
 }
 
-static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
-                                struct lrs_match_result *res)
+/*
+ * Score the `n` candidates `ids` (modified: the ones left after the
+ * bounds are kept in place), keep those at or above `low` and decide.
+ * The thresholds are set and the query bound.
+ */
+static enum lrs_err score_ids(const struct lrs_match_index *idx,
+                              const struct pq *q, const struct apart *ap,
+                              uint32_t *ids, size_t n,
+                              struct lrs_match_result *res)
 {
-    uint32_t *ids;
-    size_t n, left = 0, kept = 0;
+    size_t left = 0, kept = 0;
     bool merged = false;
-    struct apart ap;
     enum lrs_err err;
 
-    thresholds(idx, res);
-    lrs__apart_begin(idx, q->uln, &ap);
-    lrs__query_bind(idx, q);
-    err = lrs__block(idx, q, res, &ids, &n);
-    if (err)
-        return err;
     res->candidates_scored = n;
     /* First the bounds, a short loop over the records, each fetched AHEAD
      * candidates before it is read (each is a cache miss in a large
@@ -523,7 +522,7 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
     for (size_t i = 0; i < n; i++) {
         if (i + AHEAD < n)
             PREFETCH(&idx->lrns[ids[i + AHEAD]]);
-        if (ap.self != NONE && lrs__apart_skip(idx, &ap, ids[i]))
+        if (ap->self != NONE && lrs__apart_skip(idx, ap, ids[i]))
             continue;
         if (lrs__bound(idx, q, ids[i]) < res->low - BOUND_SLACK)
             res->candidates_pruned++;
@@ -559,6 +558,51 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
     return LRS_OK;
 }
 
+static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
+                                struct lrs_match_result *res)
+{
+    uint32_t *ids;
+    size_t n;
+    struct apart ap;
+    enum lrs_err err;
+
+    thresholds(idx, res);
+    lrs__apart_begin(idx, q->uln, &ap);
+    lrs__query_bind(idx, q);
+    err = lrs__block(idx, q, res, &ids, &n);
+    if (err)
+        return err;
+    return score_ids(idx, q, &ap, ids, n, res);
+}
+
+/* As find_locked(), the candidates being `among` instead of the blocks'. */
+static enum lrs_err among_locked(const struct lrs_match_index *idx,
+                                 struct pq *q, const uint32_t *among,
+                                 size_t n, struct lrs_match_result *res)
+{
+    struct scratch *s;
+    struct apart ap;
+    size_t u = 0;
+    enum lrs_err err = reserve_ids(res, n ? n : 1);
+
+    if (err)
+        return err;
+    s = res->scratch;
+    for (size_t i = 0; i < n; i++) {
+        if (among[i] >= idx->count)
+            return LRS_EINVAL;
+        s->ids[i] = among[i];
+    }
+    sort_ids(s->ids, s->tmp, n);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || s->ids[i] != s->ids[u - 1])
+            s->ids[u++] = s->ids[i];
+    thresholds(idx, res);
+    lrs__apart_begin(idx, q->uln, &ap);
+    lrs__query_bind(idx, q);
+    return score_ids(idx, q, &ap, s->ids, u, res);
+}
+
 enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
                                   const struct lrs_match_query *query,
                                   struct lrs_match_result *res,
@@ -587,6 +631,33 @@ enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
         atomic_fetch_add_explicit(&w->oversized, res->blocks_oversized,
                                   memory_order_relaxed);
     return LRS_OK;
+}
+
+enum lrs_err lrs_match_index_find_among(const struct lrs_match_index *idx,
+                                        const struct lrs_match_query *query,
+                                        const uint32_t *among, size_t n,
+                                        struct lrs_match_result *res,
+                                        struct lrs_diag *diag)
+{
+    struct lrs_match_index *w = (struct lrs_match_index *)idx;
+    struct pq q;
+    enum lrs_err err;
+
+    LRS_ASSERT(idx->magic == INDEX_MAGIC);
+    reset(res);
+    err = lrs__query_prep(query, &q, diag);
+    if (err)
+        return err;
+    err = lrs__index_rdlock(w);
+    if (!err) {
+        err = among_locked(idx, &q, among, n, res);
+        pthread_rwlock_unlock(&w->lock);
+    }
+    if (err == LRS_EINVAL)
+        lrs_diag_set(diag, "among", "not a learner of this index");
+    if (err)
+        reset(res);
+    return err;
 }
 
 /* ------------------------------------------------------------------ */

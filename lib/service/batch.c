@@ -27,7 +27,9 @@
 #include <lrs/ctf.h>
 #include <lrs/match.h>
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -238,10 +240,48 @@ static void uln_text(uint64_t v, char out[LRS_ULN_SIZE])
 /* Deciding one pupil                                                 */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Searching ahead. The pupils are decided one after another, because a
+ * registration must be seen by the pupils after it (the same pupil twice
+ * in a file gets one ULN). But the searches, most of a job's time, read
+ * the index only: before a window of pupils is decided, threads search
+ * for all of them at once against the index as it stands. A pupil then
+ * takes its answer unless a learner registered earlier in the same window
+ * could be one of its candidates (lrs_match_index_find_among() over those
+ * few, scored with the whole index's weights): then it searches again.
+ * So each pupil is decided against an index that holds every learner who
+ * could match it, as one after another would, and a window's answers do
+ * not depend on how the threads ran.
+ */
+#define AHEAD_WINDOW 64
+
+struct ahead_slot {
+    struct lrs_match_result res;
+    enum lrs_err err; /* LRS_OK: res is the pupil's answer */
+};
+
+struct ahead {
+    struct lrs_match_index *idx;
+    const struct lrs_ctf_pupil *items; /* the window's first pupil */
+    size_t count;                      /* pupils in the window, 0: none */
+    atomic_size_t next;                /* the next pupil to search */
+    struct ahead_slot slots[AHEAD_WINDOW];
+    uint32_t fresh[AHEAD_WINDOW]; /* index ids registered in the window */
+    size_t fresh_count;
+    pthread_mutex_t lock;
+    pthread_cond_t go, done;
+    uint64_t round;   /* bumped for each window */
+    unsigned running; /* helpers still searching this round */
+    bool stop;
+    pthread_t helpers[LRS_BATCH_THREADS_MAX];
+    unsigned helper_count;
+};
+
 /* The state of a run. */
 struct run {
     struct lrs_store *s;
     struct lrs_match_index *idx;
+    struct ahead *ahead; /* NULL: every pupil searched when decided */
     struct lrs_actor actor; /* source "batch" */
     struct lrs_job job;
     struct lrs_date on;
@@ -363,6 +403,7 @@ static enum lrs_err register_pupil(struct run *r, const struct lrs_ctf_pupil *p,
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_match_learner ml;
     struct lrs_learner l;
+    uint32_t id;
     enum lrs_err err;
 
     learner_of(p, &l);
@@ -379,11 +420,40 @@ static enum lrs_err register_pupil(struct run *r, const struct lrs_ctf_pupil *p,
         return err;
     err = lrs__service_match_learner(&l, &ml, r->diag);
     if (!err)
-        err = lrs_match_index_insert(r->idx, &ml, NULL, r->diag);
+        err = lrs_match_index_insert(r->idx, &ml, &id, r->diag);
     if (err)
         return err;
+    if (r->ahead && r->ahead->count)
+        r->ahead->fresh[r->ahead->fresh_count++] = id;
     set_code(o, "WSRC0005");
     memcpy(o->uln, l.uln, sizeof o->uln);
+    return LRS_OK;
+}
+
+/* Pupil `p`'s search into r->res: its answer from the search ahead when
+ * nobody registered since could be its candidate, else a find now. */
+static enum lrs_err search(struct run *r, const struct lrs_ctf_pupil *p,
+                           const struct lrs_match_query *q,
+                           struct lrs_diag *d)
+{
+    struct ahead *a = r->ahead;
+    struct ahead_slot *slot;
+    struct lrs_match_result t;
+    enum lrs_err err;
+
+    if (!a || !a->count || p < a->items || p >= a->items + a->count ||
+        a->slots[p - a->items].err != LRS_OK)
+        return lrs_match_index_find(r->idx, q, &r->res, d);
+    slot = &a->slots[p - a->items];
+    if (a->fresh_count) {
+        err = lrs_match_index_find_among(r->idx, q, a->fresh, a->fresh_count,
+                                         &r->res, d);
+        if (err || r->res.above_low)
+            return lrs_match_index_find(r->idx, q, &r->res, d);
+    }
+    t = r->res;
+    r->res = slot->res;
+    slot->res = t;
     return LRS_OK;
 }
 
@@ -417,10 +487,10 @@ static enum lrs_err decide(struct run *r, const struct lrs_ctf_pupil *p,
         o->exception = true;
         if (!q.given.len || !q.family.len || !q.dob.year)
             return LRS_OK;
-        err = lrs_match_index_find(r->idx, &q, &r->res, &d);
+        err = search(r, p, &q, &d);
         return err == LRS_EINVAL ? LRS_OK : err ? err : explain(r, o);
     }
-    err = lrs_match_index_find(r->idx, &q, &r->res, &d);
+    err = search(r, p, &q, &d);
     if (err == LRS_EINVAL) {
         set_code(o, "RC011");
         reasonf(o, "incorrect format: %s %s", d.field ? d.field : "", d.msg);
@@ -664,6 +734,124 @@ static uint64_t mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* Search for the window's pupils not yet taken, into their slots. */
+static void ahead_work(struct ahead *a)
+{
+    for (;;) {
+        const size_t k = atomic_fetch_add(&a->next, 1);
+        struct lrs_diag d = LRS_DIAG_INIT;
+        struct lrs_match_query q;
+
+        if (k >= a->count)
+            return;
+        if (a->items[k].uln[0]) {
+            a->slots[k].err = LRS_ENOTFOUND; /* checked by ULN instead */
+            continue;
+        }
+        query_of(&a->items[k], &q);
+        a->slots[k].err = lrs_match_index_find(a->idx, &q, &a->slots[k].res, &d);
+    }
+}
+
+static void *ahead_main(void *arg)
+{
+    struct ahead *a = arg;
+    uint64_t seen = 0;
+
+    pthread_mutex_lock(&a->lock);
+    for (;;) {
+        while (a->round == seen && !a->stop)
+            pthread_cond_wait(&a->go, &a->lock);
+        if (a->stop)
+            break;
+        seen = a->round;
+        pthread_mutex_unlock(&a->lock);
+        ahead_work(a);
+        pthread_mutex_lock(&a->lock);
+        if (--a->running == 0)
+            pthread_cond_signal(&a->done);
+    }
+    pthread_mutex_unlock(&a->lock);
+    return NULL;
+}
+
+/* Search ahead for the `count` pupils from `items`, with the helpers. */
+static void ahead_window(struct ahead *a, const struct lrs_ctf_pupil *items,
+                         size_t count)
+{
+    a->items = items;
+    a->count = count;
+    a->fresh_count = 0;
+    atomic_store(&a->next, 0);
+    pthread_mutex_lock(&a->lock);
+    a->running = a->helper_count;
+    a->round++;
+    pthread_cond_broadcast(&a->go);
+    pthread_mutex_unlock(&a->lock);
+    ahead_work(a);
+    pthread_mutex_lock(&a->lock);
+    while (a->running)
+        pthread_cond_wait(&a->done, &a->lock);
+    pthread_mutex_unlock(&a->lock);
+}
+
+static void ahead_free(struct ahead *a)
+{
+    if (!a)
+        return;
+    pthread_mutex_lock(&a->lock);
+    a->stop = true;
+    pthread_cond_broadcast(&a->go);
+    pthread_mutex_unlock(&a->lock);
+    for (unsigned i = 0; i < a->helper_count; i++)
+        pthread_join(a->helpers[i], NULL);
+    for (size_t i = 0; i < AHEAD_WINDOW; i++)
+        lrs_match_result_release(&a->slots[i].res);
+    pthread_cond_destroy(&a->go);
+    pthread_cond_destroy(&a->done);
+    pthread_mutex_destroy(&a->lock);
+    lrs_free(a);
+}
+
+/* The helpers for `threads` (0: one per CPU) threads in all; NULL when
+ * one thread is all there is (or nothing could be started). */
+static struct ahead *ahead_new(struct lrs_match_index *idx, unsigned threads)
+{
+    struct ahead *a;
+
+    if (threads == 0) {
+        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+        threads = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    if (threads > LRS_BATCH_THREADS_MAX)
+        threads = LRS_BATCH_THREADS_MAX;
+    if (threads < 2)
+        return NULL;
+    a = lrs_calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->idx = idx;
+    atomic_init(&a->next, 0);
+    for (size_t i = 0; i < AHEAD_WINDOW; i++)
+        lrs_match_result_init(&a->slots[i].res);
+    if (pthread_mutex_init(&a->lock, NULL) != 0) {
+        lrs_free(a);
+        return NULL;
+    }
+    pthread_cond_init(&a->go, NULL);
+    pthread_cond_init(&a->done, NULL);
+    while (a->helper_count < threads - 1 &&
+           pthread_create(&a->helpers[a->helper_count], NULL, ahead_main,
+                          a) == 0)
+        a->helper_count++;
+    if (a->helper_count == 0) {
+        ahead_free(a);
+        return NULL;
+    }
+    return a;
+}
+
 /*
  * Decide the pupils after the checkpoint, a chunk per transaction. A
  * chunk ends at `chunk` pupils or after `chunk_ms` of work, whichever
@@ -698,10 +886,19 @@ static enum lrs_err run_pupils(struct run *r, const struct pupils *pp,
 
         err = lrs_store_begin(r->s);
         while (!err && i < pp->count && n < chunk) {
-            /* Reading the clock every 16 pupils costs nothing. */
-            if (n > 0 && n % 16 == 0 && mono_ms() - start >= chunk_ms)
+            size_t w = r->ahead ? AHEAD_WINDOW : 16;
+
+            /* Reading the clock once a window costs nothing. */
+            if (n > 0 && mono_ms() - start >= chunk_ms)
                 break;
-            err = do_pupil(r, &pp->items[i++], &rows[n++]);
+            w = w < chunk - n ? w : chunk - n;
+            w = w < pp->count - i ? w : pp->count - i;
+            if (r->ahead)
+                ahead_window(r->ahead, &pp->items[i], w);
+            for (size_t k = 0; !err && k < w; k++)
+                err = do_pupil(r, &pp->items[i++], &rows[n++]);
+            if (r->ahead)
+                r->ahead->count = 0;
         }
         if (err)
             break;
@@ -793,7 +990,11 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
         goto out;
     }
     r.job.rows_total = pp.count;
+    if (r.job.checkpoint + 1 < pp.count)
+        r.ahead = ahead_new(idx, opts->threads);
     err = run_pupils(&r, &pp, opts);
+    ahead_free(r.ahead);
+    r.ahead = NULL;
     if (err == LRS_EBUSY) {
         err = requeue(&r);
         goto out;

@@ -190,6 +190,41 @@ static void test_batch__each_outcome(void **state)
     teardown(&f);
 }
 
+/*
+ * Searching ahead with helper threads gives the answers of searching one
+ * pupil at a time: the whole file in one window, so pupil 10 (the new
+ * pupil of row 3 again) takes the path that asks the learners registered
+ * in its window, and is found, not registered twice.
+ */
+static void test_batch__threads_same_answers(void **state)
+{
+    static const unsigned threads[] = {1, 2, 4};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof threads / sizeof *threads; i++) {
+        struct fixture f;
+        struct lrs_diag d = LRS_DIAG_INIT;
+        struct lrs_batch_opts o = {0};
+        struct lrs_batch_totals t;
+        struct lrs_buf rows = LRS_BUF_INIT;
+
+        setup(&f);
+        o.on = on;
+        o.threads = threads[i];
+        assert_int_equal(
+            lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, &t, &d),
+            LRS_OK);
+        assert_int_equal(
+            lrs_store_job_row_scan(f.s, f.job.id, collect, &rows), LRS_OK);
+        assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
+                                       "RC011! WSVRC001+ WSVRC005! WSEC0136! "
+                                       "RC013! WSRC0004+ ");
+        assert_int_equal(t.count[LRS_BATCH_NEW], 2);
+        lrs_buf_release(&rows);
+        teardown(&f);
+    }
+}
+
 static void test_batch__resume_and_send_twice(void **state)
 {
     struct fixture f;
@@ -566,6 +601,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_batch__each_outcome),
+        cmocka_unit_test(test_batch__threads_same_answers),
         cmocka_unit_test(test_batch__resume_and_send_twice),
         cmocka_unit_test(test_batch__malformed_file_fails_the_job),
         cmocka_unit_test(test_batch__resolve_flows_into_the_returned_ctf),

@@ -7,11 +7,16 @@
  * an LRS_ENOMEM leaves it exactly as it was. Names interned for a failed
  * call stay in the name table with a count of zero, which is harmless.
  *
- * The blocking table is chained: heads[] holds the newest entry of each
- * bucket, next[] the rest of the chain, both as entry numbers
- * id * KEY_SLOTS + slot. Buckets are kept at least half as many as linked
- * entries; when a link would break that, every learner is re-linked into
- * a table twice the size (its keys are recomputed from its record).
+ * The blocking table has two parts ("Blocking table" below; the structs
+ * in match_int.h). The static part is one array of entries ordered by
+ * bucket, made by a bulk build of every learner pending at once (a
+ * register being loaded), so a block is a straight scan. The dynamic part
+ * is a chained hash table of the entries linked one at a time since (a
+ * registration, an amendment's new keys), read first. An entry is the
+ * number id * KEY_SLOTS + slot and the key's 32-bit fingerprint; a
+ * learner's keys are recomputed from its record when it is re-keyed or
+ * the table rebuilt. The hot part of a learner's record (what the score
+ * bounds read) is 32 bytes; the rest is in a parallel array.
  */
 #include "base/base.h"
 

@@ -191,10 +191,9 @@ static int setup(const char *dir, uint64_t learners, uint64_t pupils,
     if (access(db, R_OK) != 0) {
         snprintf(part, sizeof part, "%s.part", db);
         unlink(part);
-        if (lrs_store_open(part,
-                           LRS_STORE_OPEN_CREATE |
-                               LRS_STORE_OPEN_NO_SCHEMA_CHECK,
-                           &s, &d) != LRS_OK ||
+        if (lrs_store_open(
+                part, LRS_STORE_OPEN_CREATE | LRS_STORE_OPEN_NO_SCHEMA_CHECK,
+                &s, &d) != LRS_OK ||
             lrs_store_init(s, NULL) != LRS_OK) {
             fprintf(stderr, "bench_batch: setup: %s\n", d.msg);
             goto out;

@@ -865,22 +865,34 @@ static void print_report(const struct lrs_match_train_report *r,
         return;
     }
     printf("trained on %llu learners: u from %llu random pairs; m by EM "
-           "over %llu blocked pairs of %llu learners (%llu patterns; %llu "
-           "left out by the twin rule)\n",
+           "over the blocked pairs of %llu learners, one blocking rule at a "
+           "time\n",
            (unsigned long long)r->learners, (unsigned long long)r->u_pairs,
-           (unsigned long long)r->em_pairs, (unsigned long long)r->em_learners,
-           (unsigned long long)r->em_patterns,
+           (unsigned long long)r->em_learners);
+    printf("%-18s %10s %9s %5s %12s %9s  %s\n", "rule", "pairs", "patterns",
+           "iter", "matches", "agreement", "used");
+    for (unsigned i = 0; i < LRS_MATCH_TRAIN_RULES; i++) {
+        const struct lrs_match_train_rule *x = &r->rules[i];
+
+        printf("%-18s %10llu %9llu %5u %12.1f %8.1f%%  %s\n", x->name,
+               (unsigned long long)x->pairs, (unsigned long long)x->patterns,
+               x->iterations, x->matches, 100 * x->agreement,
+               x->used                       ? "yes"
+               : x->matches < o->min_matches ? "no: too few matches"
+                                             : "no: not what the shipped "
+                                               "model calls matches");
+    }
+    printf("%llu pairs left out by the twin rule\n",
            (unsigned long long)r->em_excluded);
-    printf("EM: %u iterations%s, %.1f expected matches (%.4f of the "
-           "pairs), %.1f%% of them possible matches to the shipped model\n",
-           r->iterations, r->converged ? ", converged" : ", not converged",
-           r->matches, r->match_share, 100 * r->agreement);
     if (r->m_default)
-        printf("m kept at the shipped values: %s\n",
-               r->matches < o->min_matches
-                   ? "too few matches"
-                   : "EM's matches are not what the shipped model calls "
-                     "matches (a register without duplicates?)");
+        printf("m kept at the shipped values: no rule found %.0f matches "
+               "that the shipped model agrees with (a register without "
+               "duplicates?)\n",
+               o->min_matches);
+    else
+        printf("m trained for %u of %u fields (the others keep the shipped "
+               "values)\n",
+               r->m_fields, (unsigned)LRS_MATCH_FIELD__COUNT);
     printf("%u values held at a cap\n", r->clamped);
 }
 

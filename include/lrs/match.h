@@ -597,24 +597,47 @@ struct lrs_match_train_opts {
 LRS_API void lrs_match_train_opts_default(struct lrs_match_train_opts *opts);
 
 /** What a training did. */
+/* The blocking rules EM runs over, one at a time (docs/matching.md). */
+#define LRS_MATCH_TRAIN_RULES 4
+
+/** What EM did over the pairs of one blocking rule. */
+struct lrs_match_train_rule {
+    const char *name;    /* its key: "dob+given", "dob+postcode",
+                            "postcode+family", "given+family+year" */
+    uint64_t pairs;      /* blocked pairs given to EM */
+    uint64_t excluded;   /* left out by the twin rule */
+    uint64_t patterns;   /* distinct level patterns among them */
+    unsigned iterations; /* EM iterations run */
+    bool converged;      /* stopped by the tolerance */
+    double matches;      /* expected matches among the pairs */
+    double agreement;    /* share of those the shipped model scores at
+                            least its possible-match threshold */
+    bool used;           /* matches >= min_matches and agreement >=
+                            min_agreement: its m estimates count */
+};
+
 struct lrs_match_train_report {
     uint64_t learners;    /* in the index */
     bool fallback;        /* fewer than min_learners: defaults returned */
     uint64_t u_pairs;     /* random pairs compared */
-    uint64_t em_learners; /* learners whose blocks were read */
-    uint64_t em_pairs;    /* blocked pairs given to EM */
+    uint64_t em_learners; /* learners whose blocks were read, per rule */
+    uint64_t em_pairs;    /* blocked pairs given to EM, all rules */
     uint64_t em_excluded; /* blocked pairs left out by the twin rule
                              (given names different: never a match) */
-    uint64_t em_patterns; /* distinct level patterns among em_pairs */
-    unsigned iterations;  /* EM iterations run */
-    bool converged;       /* EM stopped by the tolerance */
-    double match_share;   /* EM's share of em_pairs that match */
-    double matches;       /* expected matches among em_pairs */
-    double agreement;     /* share of those the shipped model scores at
+    uint64_t em_patterns; /* distinct level patterns, summed over rules */
+    unsigned iterations;  /* EM iterations of the longest rule */
+    bool converged;       /* every rule's EM stopped by the tolerance */
+    double match_share;   /* expected matches / em_pairs, all rules */
+    double matches;       /* the most expected matches of a rule used */
+    double agreement;     /* of the rules used, the share of their
+                             matches that the shipped model scores at
                              least its possible-match threshold */
-    bool m_default;       /* matches < min_matches or agreement <
-                             min_agreement: m kept at the defaults */
+    unsigned rules_used;  /* rules whose estimates count */
+    unsigned m_fields;    /* fields whose m was trained (the others keep
+                             the defaults: no rule used estimates them) */
+    bool m_default;       /* no rule used: m kept at the defaults */
     unsigned clamped;     /* m and u values held at their cap */
+    struct lrs_match_train_rule rules[LRS_MATCH_TRAIN_RULES];
 };
 
 /**

@@ -162,6 +162,7 @@ enum lrs_err lrs__query_prep(const struct lrs_match_query *query, struct pq *q,
 struct plan {
     uint64_t keys[MAX_PROBES];
     size_t count;
+    unsigned only; /* a key kind: probe only its keys; 0: all */
 };
 
 static void add(struct plan *p, unsigned kind, uint64_t a, uint64_t b,
@@ -169,7 +170,7 @@ static void add(struct plan *p, unsigned kind, uint64_t a, uint64_t b,
 {
     uint64_t k;
 
-    if (!ok)
+    if (!ok || (p->only && kind != p->only))
         return;
     k = lrs__key(kind, a, b, c);
     for (size_t i = 0; i < p->count; i++)
@@ -179,7 +180,7 @@ static void add(struct plan *p, unsigned kind, uint64_t a, uint64_t b,
         p->keys[p->count++] = k;
 }
 
-static void make_plan(const struct pq *q, struct plan *p)
+static void make_plan(const struct pq *q, unsigned only, struct plan *p)
 {
     const mpcode f = q->f.first[0], fa = q->f.first[1], fl = q->f_last;
     const mpcode g = q->g.first[0], pf = q->p.first[0];
@@ -189,6 +190,7 @@ static void make_plan(const struct pq *q, struct plan *p)
     bool has_sdob = false;
 
     p->count = 0;
+    p->only = only;
     if (has_dob && q->date.day <= 12 && q->date.day != q->date.month &&
         lrs_date_valid(q->date.year, q->date.day, q->date.month)) {
         const struct lrs_date s = {q->date.year, q->date.day, q->date.month};
@@ -482,6 +484,14 @@ enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
                         struct lrs_match_result *res, uint32_t **ids,
                         size_t *count)
 {
+    return lrs__block_kind(idx, q, 0, res, ids, count);
+}
+
+enum lrs_err lrs__block_kind(const struct lrs_match_index *idx,
+                             const struct pq *q, unsigned kind,
+                             struct lrs_match_result *res, uint32_t **ids,
+                             size_t *count)
+{
     struct plan plan;
     const enum lrs_err err = reserve_ids(res, idx->model.max_candidates);
 
@@ -490,7 +500,7 @@ enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
     res->blocks_probed = 0;
     res->blocks_oversized = 0;
     res->candidates_capped = false;
-    make_plan(q, &plan);
+    make_plan(q, kind, &plan);
     *count = collect(idx, &plan, res);
     *ids = ((struct scratch *)res->scratch)->ids;
     return LRS_OK;
@@ -577,8 +587,8 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
 
 /* As find_locked(), the candidates being `among` instead of the blocks'. */
 static enum lrs_err among_locked(const struct lrs_match_index *idx,
-                                 struct pq *q, const uint32_t *among,
-                                 size_t n, struct lrs_match_result *res)
+                                 struct pq *q, const uint32_t *among, size_t n,
+                                 struct lrs_match_result *res)
 {
     struct scratch *s;
     struct apart ap;

@@ -345,6 +345,11 @@ void lrs__query_bind(const struct lrs_match_index *idx, struct pq *q);
 enum lrs_err lrs__block(const struct lrs_match_index *idx, const struct pq *q,
                         struct lrs_match_result *res, uint32_t **ids,
                         size_t *count);
+/* The same, from the keys of one kind only (enum key_kind; 0: all). */
+enum lrs_err lrs__block_kind(const struct lrs_match_index *idx,
+                             const struct pq *q, unsigned kind,
+                             struct lrs_match_result *res, uint32_t **ids,
+                             size_t *count);
 
 /* model.c: the levels fixed by definition (missing: m = u = 1). */
 void lrs__model_fixed(struct lrs_match_model *m);

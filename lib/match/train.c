@@ -8,14 +8,20 @@
  *
  * m: expectation-maximisation over the pairs that blocking brings
  * together (Winkler, "Using the EM algorithm for weight computation in
- * the Fellegi-Sunter model of record linkage", 1988). Blocked pairs are a
- * mixture of matches and non-matches; with the fields independent within
- * each class, EM finds the share of matches, the match distribution m of
- * each field and the non-match distribution of the blocked pairs. The
- * last is not the u of the model: blocked non-matches agree far more
- * often than random ones (they share a key by construction), which is
- * why it is estimated separately and thrown away. The match distribution
- * is unbiased as long as blocking finds almost every true pair.
+ * the Fellegi-Sunter model of record linkage", 1988), one blocking rule
+ * at a time, as Splink trains: the pairs sharing a key of one kind (date
+ * of birth and given name, say) are a mixture of matches and
+ * non-matches; with the fields independent within each class, EM finds
+ * the share of matches, the match distribution m of each field *not* in
+ * the rule's key, and the non-match distribution of the blocked pairs.
+ * The fields of the key agree by construction, so they carry no evidence
+ * in that rule's pairs and are left out of its EM; each field's m is the
+ * mean over the rules that estimate it. The blocked non-matches' own
+ * distribution is not the u of the model (they share a key, so agree far
+ * more often than random pairs) and is thrown away. One rule's pairs
+ * keep the matches a large share of them: all of a learner's blocks at
+ * once hold mostly people who share a common given name and a birthday,
+ * which at a million learners EM took for the matches.
  *
  * Pairs whose given names are "different" are left out of EM: the twin
  * rule never lets them match (docs/matching.md, "Decisions"), and in a
@@ -26,10 +32,11 @@
  * each EM iteration costs the number of distinct patterns, not of pairs.
  *
  * Guard rails, so that a small or odd register cannot produce absurd
- * weights: below min_learners the shipped defaults are returned; m stays
- * at the defaults when EM finds fewer than min_matches matches, or when
+ * weights: below min_learners the shipped defaults are returned; a rule
+ * is not used when its EM finds fewer than min_matches matches, or when
  * less than min_agreement of them are pairs the shipped model would at
- * least call possible matches (agreement(), below); both
+ * least call possible matches (agreement(), below), and a field that no
+ * rule used estimates keeps the default m; both
  * estimates are smoothed towards the defaults (m_prior pseudo-matches,
  * u_prior pseudo-pairs); and each m and u is held within a factor
  * 2^(max_shift/2) of its default.
@@ -58,6 +65,26 @@ static const unsigned missing_level[FIELDS] = {
     LRS_MATCH_NAME_MISSING,   LRS_MATCH_NAME_MISSING,
     LRS_MATCH_NAME_MISSING,   LRS_MATCH_DOB_MISSING,
     LRS_MATCH_GENDER_MISSING, LRS_MATCH_POSTCODE_UNKNOWN,
+};
+
+/* The blocking rules EM runs over, and the fields each one's key is made
+ * of (left out of its EM). Between them every field is estimated by at
+ * least two rules. */
+static const struct rule {
+    const char *name;
+    unsigned kind; /* enum key_kind */
+    bool keyed[FIELDS];
+} rules[LRS_MATCH_TRAIN_RULES] = {
+    {"dob+given", KIND_DG, {[LRS_MATCH_GIVEN] = true, [LRS_MATCH_DOB] = true}},
+    {"dob+postcode",
+     KIND_DP,
+     {[LRS_MATCH_DOB] = true, [LRS_MATCH_POSTCODE] = true}},
+    {"postcode+family",
+     KIND_PF,
+     {[LRS_MATCH_POSTCODE] = true, [LRS_MATCH_FAMILY] = true}},
+    {"given+family+year",
+     KIND_GFY,
+     {[LRS_MATCH_GIVEN] = true, [LRS_MATCH_FAMILY] = true}},
 };
 
 void lrs_match_train_opts_default(struct lrs_match_train_opts *o)
@@ -241,11 +268,12 @@ static bool sampled(uint32_t id, uint64_t seed, uint64_t em, uint32_t count)
     return em >= count || next_rand(&state) % count < em;
 }
 
-/* Count the level patterns of the blocked pairs into pat[]. */
+/* Count the level patterns of the pairs blocked by rule `r` into pat[]. */
 static enum lrs_err collect_pairs(const struct lrs_match_index *idx,
                                   const struct lrs_match_train_opts *o,
-                                  double *pat,
-                                  struct lrs_match_train_report *rep)
+                                  const struct rule *r, double *pat,
+                                  struct lrs_match_train_rule *rep,
+                                  uint64_t *em_learners)
 {
     struct lrs_match_result res;
     enum lrs_err err = LRS_OK;
@@ -258,9 +286,9 @@ static enum lrs_err collect_pairs(const struct lrs_match_index *idx,
 
         if (!sampled(a, o->seed, o->em_learners, idx->count))
             continue;
-        rep->em_learners++;
+        ++*em_learners;
         query_of(idx, a, &q);
-        err = lrs__block(idx, &q, &res, &ids, &n);
+        err = lrs__block_kind(idx, &q, r->kind, &res, &ids, &n);
         for (size_t i = 0; !err && i < n; i++) {
             const uint32_t b = ids[i];
             struct lrs_match_candidate c;
@@ -271,11 +299,11 @@ static enum lrs_err collect_pairs(const struct lrs_match_index *idx,
                 continue;
             lrs__score(idx, &q, b, &c);
             if (c.level[LRS_MATCH_GIVEN] == LRS_MATCH_NAME_DIFFERENT) {
-                rep->em_excluded++;
+                rep->excluded++;
                 continue;
             }
             pat[pattern_of(&c)] += 1;
-            rep->em_pairs++;
+            rep->pairs++;
         }
     }
     lrs_match_result_release(&res);
@@ -294,6 +322,7 @@ struct em {
     double p;      /* share of matches */
     double m[FIELDS][LEVELS + 1];
     double b[FIELDS][LEVELS + 1]; /* non-matches among blocked pairs */
+    bool use[FIELDS];             /* the fields EM weighs (not keyed) */
 };
 
 /* Normalise v over the EM levels of field f, with a tiny floor. */
@@ -320,7 +349,7 @@ static double em_step(struct em *e)
 
         levels_of(e->pat[k], lv);
         for (unsigned f = 0; f < FIELDS; f++) {
-            if (!em_level(f, lv[f]))
+            if (!e->use[f] || !em_level(f, lv[f]))
                 continue;
             pm *= e->m[f][lv[f]];
             pb *= e->b[f][lv[f]];
@@ -333,6 +362,8 @@ static double em_step(struct em *e)
         }
     }
     for (unsigned f = 0; f < FIELDS; f++) {
+        if (!e->use[f])
+            continue;
         normalise(f, m[f]);
         normalise(f, b[f]);
         for (unsigned l = 0; l < level_count[f]; l++) {
@@ -347,23 +378,23 @@ static double em_step(struct em *e)
     return delta;
 }
 
-/* Start: m from the defaults, blocked non-matches as all blocked pairs. */
-static void em_start(struct em *e, const struct lrs_match_model *def)
+/*
+ * Start: m from the defaults, the blocked non-matches as random pairs
+ * (`u`, the counts of sample_u()). Starting the non-matches from the
+ * blocked pairs themselves instead leaves EM nothing to tell apart when
+ * a rule's pairs are nearly all matches (people sharing a date of birth
+ * and a postcode, say): it stays where it started.
+ */
+static void em_start(struct em *e, const struct lrs_match_model *def,
+                     const double u[FIELDS][LEVELS + 1])
 {
     struct lrs_match_model *d = (struct lrs_match_model *)def;
 
-    memset(e->b, 0, sizeof e->b);
-    for (unsigned f = 0; f < FIELDS; f++)
-        for (unsigned l = 0; l < level_count[f]; l++)
-            e->m[f][l] = field_mu(d, f)[l].m;
-    for (size_t k = 0; k < e->count; k++) {
-        unsigned lv[FIELDS];
-
-        levels_of(e->pat[k], lv);
-        for (unsigned f = 0; f < FIELDS; f++)
-            e->b[f][lv[f]] += e->n[k];
-    }
     for (unsigned f = 0; f < FIELDS; f++) {
+        for (unsigned l = 0; l < level_count[f]; l++) {
+            e->m[f][l] = field_mu(d, f)[l].m;
+            e->b[f][l] = u[f][l];
+        }
         normalise(f, e->m[f]);
         normalise(f, e->b[f]);
     }
@@ -371,12 +402,13 @@ static void em_start(struct em *e, const struct lrs_match_model *def)
 }
 
 static enum lrs_err em_run(const double *pat, const struct lrs_match_model *def,
+                           const double u[FIELDS][LEVELS + 1],
                            const struct lrs_match_train_opts *o, struct em *e,
-                           struct lrs_match_train_report *rep)
+                           struct lrs_match_train_rule *rep)
 {
     for (size_t k = 0; k < PATTERNS; k++)
         e->count += pat[k] > 0;
-    rep->em_patterns = e->count;
+    rep->patterns = e->count;
     if (!e->count)
         return LRS_OK;
     e->pat = lrs_calloc(e->count, sizeof *e->pat);
@@ -391,7 +423,7 @@ static enum lrs_err em_run(const double *pat, const struct lrs_match_model *def,
             e->total += pat[k];
         }
     }
-    em_start(e, def);
+    em_start(e, def, u);
     while (rep->iterations < o->max_iterations) {
         rep->iterations++;
         if (em_step(e) < o->tolerance) {
@@ -399,7 +431,6 @@ static enum lrs_err em_run(const double *pat, const struct lrs_match_model *def,
             break;
         }
     }
-    rep->match_share = e->p;
     rep->matches = e->p * e->total;
     return LRS_OK;
 }
@@ -424,7 +455,7 @@ static double agreement(const struct em *e, const struct lrs_match_model *def,
         levels_of(e->pat[k], lv);
         for (unsigned f = 0; f < FIELDS; f++) {
             score += lrs_match_weight(field_mu(d, f)[lv[f]]);
-            if (!em_level(f, lv[f]))
+            if (!e->use[f] || !em_level(f, lv[f]))
                 continue;
             pm *= e->m[f][lv[f]];
             pb *= e->b[f][lv[f]];
@@ -443,9 +474,10 @@ static double agreement(const struct em *e, const struct lrs_match_model *def,
 
 /* m of field f: EM's distribution smoothed towards the defaults. */
 static void set_m(struct lrs_match_model *out,
-                  const struct lrs_match_model *def, const struct em *e,
-                  unsigned f, const struct lrs_match_train_opts *o,
-                  double matches, unsigned *clamped)
+                  const struct lrs_match_model *def,
+                  const double em_m[LEVELS + 1], unsigned f,
+                  const struct lrs_match_train_opts *o, double matches,
+                  unsigned *clamped)
 {
     struct lrs_match_model *d = (struct lrs_match_model *)def;
     const struct lrs_match_mu *dm = field_mu(d, f);
@@ -463,7 +495,7 @@ static void set_m(struct lrs_match_model *out,
 
         if (!em_level(f, l))
             continue;
-        v = (matches * e->m[f][l] + o->m_prior * prior[l]) /
+        v = (matches * em_m[l] + o->m_prior * prior[l]) /
             (matches + o->m_prior);
         v = clamp(round4(mass * v), dm[l].m, factor, clamped);
         field_mu(out, f)[l].m = v;
@@ -494,6 +526,36 @@ static void set_u(struct lrs_match_model *out,
     }
 }
 
+/* EM over the pairs of rule `r`: its m into m_out, its figures into rep. */
+static enum lrs_err
+em_rule(const struct lrs_match_index *idx, const struct lrs_match_train_opts *o,
+        const struct lrs_match_model *def, const double u[FIELDS][LEVELS + 1],
+        const struct rule *r, double *pat, double low,
+        double m_out[FIELDS][LEVELS + 1], struct lrs_match_train_rule *rep,
+        uint64_t *em_learners)
+{
+    struct em e;
+    enum lrs_err err;
+
+    memset(&e, 0, sizeof e);
+    memset(pat, 0, PATTERNS * sizeof *pat);
+    rep->name = r->name;
+    for (unsigned f = 0; f < FIELDS; f++)
+        e.use[f] = !r->keyed[f];
+    err = collect_pairs(idx, o, r, pat, rep, em_learners);
+    if (!err)
+        err = em_run(pat, def, u, o, &e, rep);
+    if (!err && e.count) {
+        rep->agreement = agreement(&e, def, low);
+        rep->used = rep->matches >= o->min_matches &&
+                    rep->agreement >= o->min_agreement;
+        memcpy(m_out, e.m, sizeof e.m);
+    }
+    lrs_free(e.pat);
+    lrs_free(e.n);
+    return err;
+}
+
 static enum lrs_err estimate(const struct lrs_match_index *idx,
                              const struct lrs_match_train_opts *o,
                              struct lrs_match_model *out,
@@ -501,41 +563,79 @@ static enum lrs_err estimate(const struct lrs_match_index *idx,
 {
     struct lrs_match_model def;
     double cnt[FIELDS][LEVELS + 1] = {{0}};
-    double *pat = NULL;
-    struct em e;
-    enum lrs_err err;
+    double m[LRS_MATCH_TRAIN_RULES][FIELDS][LEVELS + 1];
+    const double n = (double)idx->count;
+    double *pat = NULL, low, agree = 0, found = 0;
+    enum lrs_err err = LRS_OK;
 
-    memset(&e, 0, sizeof e);
     lrs_match_model_default(&def);
+    low = log2(n > def.min_register ? n : def.min_register) + def.low;
     pat = lrs_calloc(PATTERNS, sizeof *pat);
     if (!pat)
         return LRS_ERR(LRS_ENOMEM);
     sample_u(idx, o->u_pairs, o->seed, cnt);
     rep->u_pairs = o->u_pairs;
-    err = collect_pairs(idx, o, pat, rep);
-    if (!err)
-        err = em_run(pat, &def, o, &e, rep);
-    if (err)
-        goto out;
-    if (e.count) {
-        const double n = (double)idx->count > def.min_register
-                             ? (double)idx->count
-                             : def.min_register;
+    for (unsigned i = 0; i < LRS_MATCH_TRAIN_RULES && !err; i++) {
+        struct lrs_match_train_rule *rr = &rep->rules[i];
+        uint64_t learners = 0;
 
-        rep->agreement = agreement(&e, &def, log2(n) + def.low);
+        err = em_rule(idx, o, &def, (const double(*)[LEVELS + 1]) cnt,
+                      &rules[i], pat, low, m[i], rr, &learners);
+        rep->em_learners = learners;
+        rep->em_pairs += rr->pairs;
+        rep->em_excluded += rr->excluded;
+        rep->em_patterns += rr->patterns;
+        rep->iterations =
+            rr->iterations > rep->iterations ? rr->iterations : rep->iterations;
+        found += rr->matches;
+        if (rr->used) {
+            rep->rules_used++;
+            rep->matches =
+                rr->matches > rep->matches ? rr->matches : rep->matches;
+            agree += rr->agreement * rr->matches;
+        }
     }
-    rep->m_default =
-        rep->matches < o->min_matches || rep->agreement < o->min_agreement;
-    for (unsigned f = 0; f < FIELDS; f++) {
-        set_u(out, &def, cnt[f], f, o, &rep->clamped);
-        if (!rep->m_default)
-            set_m(out, &def, &e, f, o, rep->matches, &rep->clamped);
-    }
-out:
     lrs_free(pat);
-    lrs_free(e.pat);
-    lrs_free(e.n);
-    return err;
+    if (err)
+        return err;
+    rep->converged = true;
+    for (unsigned i = 0; i < LRS_MATCH_TRAIN_RULES; i++)
+        if (rep->rules[i].patterns && !rep->rules[i].converged)
+            rep->converged = false;
+    rep->match_share = rep->em_pairs ? found / (double)rep->em_pairs : 0;
+    rep->agreement = 0;
+    if (rep->rules_used) {
+        double used = 0;
+
+        for (unsigned i = 0; i < LRS_MATCH_TRAIN_RULES; i++)
+            if (rep->rules[i].used)
+                used += rep->rules[i].matches;
+        rep->agreement = used > 0 ? agree / used : 0;
+    }
+    rep->m_default = rep->rules_used == 0;
+    /* Each field's m: the mean over the rules used that estimate it,
+     * smoothed with their mean of expected matches. */
+    for (unsigned f = 0; f < FIELDS; f++) {
+        double mean[LEVELS + 1] = {0}, matches = 0;
+        unsigned k = 0;
+
+        set_u(out, &def, cnt[f], f, o, &rep->clamped);
+        for (unsigned i = 0; i < LRS_MATCH_TRAIN_RULES; i++) {
+            if (!rep->rules[i].used || rules[i].keyed[f])
+                continue;
+            for (unsigned l = 0; l < level_count[f]; l++)
+                mean[l] += m[i][f][l];
+            matches += rep->rules[i].matches;
+            k++;
+        }
+        if (!k)
+            continue;
+        for (unsigned l = 0; l < level_count[f]; l++)
+            mean[l] /= k;
+        set_m(out, &def, mean, f, o, matches / k, &rep->clamped);
+        rep->m_fields++;
+    }
+    return LRS_OK;
 }
 
 enum lrs_err lrs_match_model_estimate(const struct lrs_match_index *idx,

@@ -281,7 +281,7 @@ struct ahead {
 struct run {
     struct lrs_store *s;
     struct lrs_match_index *idx;
-    struct ahead *ahead; /* NULL: every pupil searched when decided */
+    struct ahead *ahead;    /* NULL: every pupil searched when decided */
     struct lrs_actor actor; /* source "batch" */
     struct lrs_job job;
     struct lrs_date on;
@@ -433,8 +433,7 @@ static enum lrs_err register_pupil(struct run *r, const struct lrs_ctf_pupil *p,
 /* Pupil `p`'s search into r->res: its answer from the search ahead when
  * nobody registered since could be its candidate, else a find now. */
 static enum lrs_err search(struct run *r, const struct lrs_ctf_pupil *p,
-                           const struct lrs_match_query *q,
-                           struct lrs_diag *d)
+                           const struct lrs_match_query *q, struct lrs_diag *d)
 {
     struct ahead *a = r->ahead;
     struct ahead_slot *slot;
@@ -749,7 +748,8 @@ static void ahead_work(struct ahead *a)
             continue;
         }
         query_of(&a->items[k], &q);
-        a->slots[k].err = lrs_match_index_find(a->idx, &q, &a->slots[k].res, &d);
+        a->slots[k].err =
+            lrs_match_index_find(a->idx, &q, &a->slots[k].res, &d);
     }
 }
 
@@ -842,8 +842,8 @@ static struct ahead *ahead_new(struct lrs_match_index *idx, unsigned threads)
     pthread_cond_init(&a->go, NULL);
     pthread_cond_init(&a->done, NULL);
     while (a->helper_count < threads - 1 &&
-           pthread_create(&a->helpers[a->helper_count], NULL, ahead_main,
-                          a) == 0)
+           pthread_create(&a->helpers[a->helper_count], NULL, ahead_main, a) ==
+               0)
         a->helper_count++;
     if (a->helper_count == 0) {
         ahead_free(a);

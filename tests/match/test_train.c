@@ -196,7 +196,15 @@ static void test_train__em_recovers_generator_truth(void **state)
     assert_int_equal(lrs_match_model_estimate(idx, &o, &m, &r, NULL), LRS_OK);
     assert_false(r.fallback);
     assert_false(r.m_default);
-    assert_true(r.converged);
+    /* Every rule's EM finds the duplicates its key brings together, and
+     * every field's m is trained. */
+    assert_int_equal(r.rules_used, LRS_MATCH_TRAIN_RULES);
+    assert_int_equal(r.m_fields, LRS_MATCH_FIELD__COUNT);
+    for (unsigned i = 0; i < LRS_MATCH_TRAIN_RULES; i++) {
+        assert_true(r.rules[i].used);
+        assert_true(r.rules[i].agreement > 0.95);
+        assert_true(r.rules[i].matches > 0.6 * DUPS);
+    }
     assert_int_equal(r.learners, BASES + DUPS);
     assert_int_equal(r.u_pairs, 300000);
     /* Blocking finds the duplicates; EM counts them (loose bounds). */

@@ -214,8 +214,8 @@ static void test_batch__threads_same_answers(void **state)
         assert_int_equal(
             lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, &t, &d),
             LRS_OK);
-        assert_int_equal(
-            lrs_store_job_row_scan(f.s, f.job.id, collect, &rows), LRS_OK);
+        assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &rows),
+                         LRS_OK);
         assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
                                        "RC011! WSVRC001+ WSVRC005! WSEC0136! "
                                        "RC013! WSRC0004+ ");

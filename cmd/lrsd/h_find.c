@@ -221,11 +221,12 @@ static void jw_explain(struct lrsd_jw *w, const struct lrs_match_candidate *c)
 static void jw_learner(struct lrsd_jw *w, const struct lrs_learner *l)
 {
     lrsd_jw_open(w, '{');
-    lrsd_jw_learner(w, l, 0);
+    lrsd_jw_learner(w, l);
     lrsd_jw_close(w, '}');
 }
 
-/* What a person needs to choose among possible matches, no more. */
+/* What a person needs to choose among possible matches, and whether the
+ * record is live (its status, as every learner answered has); no more. */
 static void jw_candidate(struct lrsd_jw *w, const struct lrs_learner *l,
                          const struct lrs_match_candidate *c)
 {
@@ -246,6 +247,7 @@ static void jw_candidate(struct lrsd_jw *w, const struct lrs_learner *l,
     lrsd_jw_kstr(w, "family_name", l->family_name);
     lrsd_jw_kstr(w, "date_of_birth", dob);
     lrsd_jw_kstr(w, "postcode_district", district);
+    lrsd_jw_kstr(w, "status", lrsd_learner_status_name(l->status));
     lrsd_jw_kreal(w, "score", c->score);
     jw_explain(w, c);
     lrsd_jw_close(w, '}');
@@ -312,7 +314,7 @@ static void reply_found(struct lrsd_req *r, struct lrs_store *s,
         }
         if (exact) {
             lrsd_jw_open(&w, '{');
-            lrsd_jw_learner(&w, &l, 0);
+            lrsd_jw_learner(&w, &l);
             jw_explain(&w, c);
             lrsd_jw_close(&w, '}');
         } else {

@@ -25,7 +25,7 @@
 /* Learners as JSON                                                   */
 /* ------------------------------------------------------------------ */
 
-static const char *status_name(enum lrs_learner_status s)
+const char *lrsd_learner_status_name(enum lrs_learner_status s)
 {
     switch (s) {
     case LRS_LEARNER_ACTIVE:
@@ -38,8 +38,7 @@ static const char *status_name(enum lrs_learner_status s)
     return "unknown";
 }
 
-void lrsd_jw_learner(struct lrsd_jw *w, const struct lrs_learner *l,
-                     unsigned flags)
+void lrsd_jw_learner(struct lrsd_jw *w, const struct lrs_learner *l)
 {
     char dob[11];
 
@@ -58,10 +57,9 @@ void lrsd_jw_learner(struct lrsd_jw *w, const struct lrs_learner *l,
     lrsd_jw_kstr(w, "address_town", l->address_town);
     lrsd_jw_kstr(w, "address_county", l->address_county);
     lrsd_jw_kint(w, "ability_to_share", (int)l->ability_to_share);
-    if (flags & LRSD_JW_LEARNER_STATUS)
-        lrsd_jw_kstr(w, "status", status_name(l->status));
+    lrsd_jw_kstr(w, "status", lrsd_learner_status_name(l->status));
     lrsd_jw_kint(w, "version", (int)l->version);
-    if ((flags & LRSD_JW_LEARNER_STATUS) && l->master_uln[0])
+    if (l->master_uln[0])
         lrsd_jw_kstr(w, "master_uln", l->master_uln);
 }
 
@@ -112,7 +110,7 @@ static void reply_learner(struct lrsd_req *r, unsigned status,
     struct lrsd_jw w = LRSD_JW_INIT;
 
     lrsd_jw_open(&w, '{');
-    lrsd_jw_learner(&w, l, LRSD_JW_LEARNER_STATUS);
+    lrsd_jw_learner(&w, l);
     if (linked) {
         lrsd_jw_kstr(&w, "code", "WSRC0022");
         lrsd_jw_kstr(&w, "linked_uln", asked);

@@ -510,15 +510,15 @@ struct lrs_actor lrsd_actor(const struct lrsd_req *r);
 /* Handlers (h_*.c)                                                   */
 /* ------------------------------------------------------------------ */
 
-/** Flags of lrsd_jw_learner(). */
-enum lrsd_jw_learner_flags {
-    LRSD_JW_LEARNER_STATUS = 1u << 0, /* with status (and master_uln) */
-};
+/** "active", "linked" or "closed": a learner's status as every answer
+ *  names it (docs/api.md, "A learner"); static. */
+const char *lrsd_learner_status_name(enum lrs_learner_status s);
 
 /** Write learner `l`'s fields as members of the object open in `w`: the
- *  CSV column names (docs/api.md), in their order (h_learners.c). */
-void lrsd_jw_learner(struct lrsd_jw *w, const struct lrs_learner *l,
-                     unsigned flags);
+ *  CSV column names (docs/api.md), in their order, then its status (and
+ *  master_uln when merged), as every answer holding a learner in full
+ *  gives them (h_learners.c). */
+void lrsd_jw_learner(struct lrsd_jw *w, const struct lrs_learner *l);
 
 void lrsd_h_healthz(struct lrsd_req *r);
 void lrsd_h_openapi(struct lrsd_req *r);

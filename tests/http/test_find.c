@@ -4,7 +4,8 @@
  * field missing in turn (WSEC0001 naming it), scope (full details only
  * for an exact match), the per-user rate limit (429, Retry-After), and
  * register: a new learner (WSRC0005), a duplicate refused (WSRC0021), a
- * possible match confirmed new with a reason, and roles.
+ * possible match confirmed new with a reason, and roles. Every learner and
+ * candidate answered carries the status GET /api/v1/learners/{uln} gives.
  */
 #include "harness.h"
 
@@ -117,6 +118,28 @@ static const char *code_of(json_t *j)
     return json_string_value(json_object_get(j, "code"));
 }
 
+/*
+ * Learner object `l` of a find or register answer carries the status
+ * GET /api/v1/learners/{uln} answers for its ULN (and it is `want`).
+ */
+static void assert_status(json_t *l, const char *want)
+{
+    const char *uln = json_string_value(json_object_get(l, "uln"));
+    struct http_resp res;
+    char path[64];
+    json_t *j;
+
+    assert_non_null(uln);
+    assert_string_equal(json_string_value(json_object_get(l, "status")), want);
+    snprintf(path, sizeof path, "/api/v1/learners/%s", uln);
+    send_as(op, "GET", path, NULL, NULL, 0, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), want);
+    json_decref(j);
+    http_resp_release(&res);
+}
+
 static void test_search__exact_gives_full_details(void **state)
 {
     json_t *j, *l;
@@ -133,6 +156,7 @@ static void test_search__exact_gives_full_details(void **state)
     assert_string_equal(json_string_value(json_object_get(l, "postcode")),
                         "SW1A 1AA");
     assert_non_null(json_object_get(l, "explanation"));
+    assert_status(l, "active");
     json_decref(j);
 }
 
@@ -155,6 +179,7 @@ static void test_search__possible_shows_only_what_to_choose(void **state)
         json_string_value(json_object_get(c, "postcode_district")), "SW1A");
     assert_null(json_object_get(c, "postcode"));
     assert_null(json_object_get(c, "address_line1"));
+    assert_status(c, "active");
     assert_non_null(json_string_value(
         json_object_get(json_object_get(c, "explanation"), "text")));
     json_decref(j);
@@ -246,6 +271,7 @@ static void test_register__new_duplicate_confirm(void **state)
              json_string_value(
                  json_object_get(json_object_get(j, "learner"), "uln")));
     assert_int_equal(strlen(uln), 10);
+    assert_status(json_object_get(j, "learner"), "active");
     json_decref(j);
     http_resp_release(&res);
 
@@ -257,6 +283,7 @@ static void test_register__new_duplicate_confirm(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(j, "learner"), "uln")),
                         uln);
+    assert_status(json_object_get(j, "learner"), "active");
     json_decref(j);
     http_resp_release(&res);
     /* confirm_new cannot override an exact match. */
@@ -276,6 +303,8 @@ static void test_register__new_duplicate_confirm(void **state)
     j = http_json(&res);
     assert_string_equal(code_of(j), "WSRC0021");
     assert_true(json_array_size(json_object_get(j, "candidates")) >= 1);
+    assert_status(json_array_get(json_object_get(j, "candidates"), 0),
+                  "active");
     json_decref(j);
     http_resp_release(&res);
     snprintf(body, sizeof body,

@@ -51,19 +51,41 @@ static bool deny(struct lrsd_req *r, unsigned status, const char *code,
     return false;
 }
 
-/* Fill r->who from user `u`; false (replied) when it may not act. */
-static bool from_user(struct lrsd_req *r, const struct lrs_user *u)
+void lrsd_principal_set(struct lrsd_principal *who, const struct lrs_user *u)
 {
-    if (u->disabled)
-        return deny(r, 401, "LRSD0401", NULL, "this account is disabled");
-    r->who.user_id = u->id;
-    r->who.org_id = u->org_id;
-    r->who.roles = u->roles;
-    r->who.agreed = u->agreement_version >= LRSD_AGREEMENT_VERSION;
-    r->who.must_change_password = u->must_change_password;
-    snprintf(r->who.login, sizeof r->who.login, "%s", u->login);
-    snprintf(r->who.uln, sizeof r->who.uln, "%s", u->uln);
-    return true;
+    memset(who, 0, sizeof *who);
+    who->user_id = u->id;
+    who->org_id = u->org_id;
+    who->roles = u->roles;
+    who->agreed = u->agreement_version >= LRSD_AGREEMENT_VERSION;
+    who->must_change_password = u->must_change_password;
+    snprintf(who->login, sizeof who->login, "%s", u->login);
+    snprintf(who->uln, sizeof who->uln, "%s", u->uln);
+}
+
+enum lrsd_session_state lrsd_session_load(struct lrs_store *s,
+                                          const struct lrs_session *sess,
+                                          struct lrsd_principal *who)
+{
+    struct lrs_session_row row;
+    struct lrs_user u;
+    enum lrs_err err = lrs_store_session_get(s, sess->nonce, &row);
+
+    if (err == LRS_ENOTFOUND ||
+        (!err && (row.revoked_ms || row.user_id != sess->user_id)))
+        return LRSD_SESSION_ENDED;
+    if (!err)
+        err = lrs_store_user_get(s, sess->user_id, &u);
+    if (err == LRS_ENOTFOUND)
+        return LRSD_SESSION_GONE;
+    if (err)
+        return LRSD_SESSION_DOWN;
+    if (u.disabled)
+        return LRSD_SESSION_DISABLED;
+    lrsd_principal_set(who, &u);
+    who->by_session = true;
+    who->session = *sess;
+    return LRSD_SESSION_LIVE;
 }
 
 /* A store error while checking credentials: 503, logged. */
@@ -114,16 +136,17 @@ static bool by_token(struct lrsd_req *r, const char *token)
         return deny(r, 401, "LRSD0401", NULL, "the API token is not valid");
     if (err)
         return store_down(r);
-    return from_user(r, &u);
+    if (u.disabled)
+        return deny(r, 401, "LRSD0401", NULL, "this account is disabled");
+    lrsd_principal_set(&r->who, &u);
+    return true;
 }
 
 /* The principal of a session cookie, or false (replied). */
 static bool by_cookie(struct lrsd_req *r, const char *cookie)
 {
-    struct lrs_session_row row;
     struct lrs_session sess;
     struct lrs_store *s;
-    struct lrs_user u;
     enum lrs_err err;
 
     err = lrs_auth_session_decode(&lrsd_app.session_key, lrs_str_c(cookie),
@@ -136,24 +159,20 @@ static bool by_cookie(struct lrsd_req *r, const char *cookie)
     s = lrsd_store(r);
     if (!s)
         return false;
-    err = lrs_store_session_get(s, sess.nonce, &row);
-    if (err == LRS_ENOTFOUND ||
-        (!err && (row.revoked_ms || row.user_id != sess.user_id)))
+    switch (lrsd_session_load(s, &sess, &r->who)) {
+    case LRSD_SESSION_LIVE:
+        return true;
+    case LRSD_SESSION_ENDED:
         return deny(r, 401, "LRSD0401", NULL,
                     "the session has ended; sign in again");
-    if (err)
-        return store_down(r);
-    err = lrs_store_user_get(s, sess.user_id, &u);
-    if (err == LRS_ENOTFOUND)
+    case LRSD_SESSION_GONE:
         return deny(r, 401, "LRSD0401", NULL, "the session is not valid");
-    if (err)
-        return store_down(r);
-    memset(&r->who, 0, sizeof r->who);
-    if (!from_user(r, &u))
-        return false;
-    r->who.by_session = true;
-    r->who.session = sess;
-    return true;
+    case LRSD_SESSION_DISABLED:
+        return deny(r, 401, "LRSD0401", NULL, "this account is disabled");
+    case LRSD_SESSION_DOWN:
+        break;
+    }
+    return store_down(r);
 }
 
 static bool csrf_ok(struct lrsd_req *r)

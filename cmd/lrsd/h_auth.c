@@ -163,15 +163,8 @@ void lrsd_h_session_create(struct lrsd_req *r)
                          "the login or the password is wrong");
         goto out;
     }
-    memset(&r->who, 0, sizeof r->who);
-    r->who.user_id = u.id;
-    r->who.org_id = u.org_id;
-    r->who.roles = u.roles;
-    r->who.agreed = u.agreement_version >= LRSD_AGREEMENT_VERSION;
-    r->who.must_change_password = u.must_change_password;
+    lrsd_principal_set(&r->who, &u);
     r->who.by_session = true;
-    snprintf(r->who.login, sizeof r->who.login, "%s", u.login);
-    snprintf(r->who.uln, sizeof r->who.uln, "%s", u.uln);
     lrs_session_init(&r->who.session, u.id, now_ms(), LRSD_SESSION_TTL_MS);
     memset(&row, 0, sizeof row);
     memcpy(row.id, r->who.session.nonce, sizeof row.id);

@@ -495,6 +495,31 @@ extern struct lrsd_app lrsd_app;
  */
 bool lrsd_authorize(struct lrsd_req *r);
 
+/** Fill `who` (cleared first) with user `u`: a principal not signed in by
+ *  a session (by_session false). */
+void lrsd_principal_set(struct lrsd_principal *who, const struct lrs_user *u);
+
+/** What the store says of a session cookie whose signature checked out. */
+enum lrsd_session_state {
+    LRSD_SESSION_LIVE = 0, /* the session may act: *who is filled */
+    LRSD_SESSION_ENDED,    /* no such session, or revoked: signed out, a
+                            * password reset or change, a disabled user */
+    LRSD_SESSION_GONE,     /* its user no longer exists */
+    LRSD_SESSION_DISABLED, /* its user is disabled */
+    LRSD_SESSION_DOWN,     /* the store could not say */
+};
+
+/**
+ * Look decoded session `sess` up in `s`: its row must exist, be of the
+ * same user and not be revoked, and the user must exist and be enabled.
+ * On LRSD_SESSION_LIVE `who` is that user, signed in by `sess`. The one
+ * check of a session, for the API (lrsd_authorize) and the pages alike,
+ * so that a revoked cookie is refused everywhere.
+ */
+enum lrsd_session_state lrsd_session_load(struct lrs_store *s,
+                                          const struct lrs_session *sess,
+                                          struct lrsd_principal *who);
+
 /** The request's store connection (borrowed from the pool until the
  *  response is queued); on failure replies 503 and returns NULL. */
 struct lrs_store *lrsd_store(struct lrsd_req *r);

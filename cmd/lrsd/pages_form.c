@@ -9,11 +9,10 @@
  * request. Every form that changes something carries the session's CSRF
  * token in a hidden field "csrf", checked here before the handler runs: a
  * cookie travels with any request the browser makes, the token only with
- * our own forms.
- *
- * NEEDSWORK: load_session() repeats the cookie checks of auth.c's
- * by_cookie(), which answers in JSON; one function that only decides,
- * shared by both, would keep them from drifting apart.
+ * our own forms. The session is checked by lrsd_session_load() (auth.c),
+ * the API's own check, so that a cookie the API refuses (signed out,
+ * revoked by a password reset or a disabled user) is refused here too:
+ * the page sends the browser to sign in.
  */
 #include "pages.h"
 
@@ -97,11 +96,9 @@ static bool load_session(struct page *p, bool *down)
     struct lrsd_req *r = p->r;
     const char *cookie =
         MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lrs_session");
-    struct lrs_session_row row;
     struct lrs_session sess;
     struct lrs_store *s;
-    struct lrs_user u;
-    enum lrs_err err;
+    enum lrsd_session_state state;
 
     *down = false;
     if (!cookie ||
@@ -113,25 +110,11 @@ static bool load_session(struct page *p, bool *down)
         *down = true;
         return false;
     }
-    err = lrs_store_session_get(s, sess.nonce, &row);
-    if (!err && (row.revoked_ms || row.user_id != sess.user_id))
-        err = LRS_ENOTFOUND;
-    if (!err)
-        err = lrs_store_user_get(s, sess.user_id, &u);
-    if (err && err != LRS_ENOTFOUND)
+    state = lrsd_session_load(s, &sess, &p->who);
+    if (state == LRSD_SESSION_DOWN)
         *down = true;
-    if (err || u.disabled)
+    if (state != LRSD_SESSION_LIVE)
         return false;
-    memset(&p->who, 0, sizeof p->who);
-    p->who.user_id = u.id;
-    p->who.org_id = u.org_id;
-    p->who.roles = u.roles;
-    p->who.agreed = u.agreement_version >= LRSD_AGREEMENT_VERSION;
-    p->who.must_change_password = u.must_change_password;
-    p->who.by_session = true;
-    p->who.session = sess;
-    snprintf(p->who.login, sizeof p->who.login, "%s", u.login);
-    snprintf(p->who.uln, sizeof p->who.uln, "%s", u.uln);
     lrs_auth_csrf_token(&lrsd_app.session_key, &sess, p->csrf);
     p->signed_in = true;
     return true;

@@ -15,9 +15,9 @@
  *   to sign in if the database leaks, except to guess passwords slowly.
  * - A user's roles are bits of enum lrs_role (lrs/auth.h), kept as rows
  *   of user_roles with the names lrs_role_name() gives.
- * - Sessions: the cookie is stateless and signed (lrs/auth.h); its random
- *   nonce is also a row here, so that signing out (or a password reset,
- *   or disabling the user) revokes it on every lrsd at once.
+ * - Sessions: the cookie is signed (lrs/auth.h); its random nonce is
+ *   also a row here, so that signing out (or a password reset, or
+ *   disabling the user) revokes it on every lrsd at once.
  * - Settings: small named values shared by every lrsd of one register,
  *   such as the key that signs session cookies.
  *

@@ -13,8 +13,11 @@
  *   "lrst_" + base64url (48 characters). Only their SHA-256 is stored:
  *   a token has 256 bits of entropy, so a fast hash is enough and a
  *   lookup by hash is one index search.
- * - Sessions are stateless cookies: user id, issue and expiry times and a
+ * - Sessions are signed cookies: user id, issue and expiry times and a
  *   random nonce, authenticated with HMAC-SHA-256 under a server key.
+ *   This module only signs and checks them; the nonce also names a
+ *   session row in the store (lrs/accounts.h), which signing out revokes,
+ *   so that a copied cookie dies with its session.
  *   The CSRF token of a session is another HMAC of the cookie under the
  *   same key (a "synchronizer token" that needs no storage); pages send it
  *   in the X-CSRF-Token header or a form field with every state-changing

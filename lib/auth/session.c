@@ -1,16 +1,16 @@
 /*
- * session.c - stateless session cookies and their CSRF tokens.
+ * session.c - signed session cookies and their CSRF tokens.
  *
  * A cookie is "v1." and the unpadded base64url of 72 bytes: a 40-byte
  * payload (user id, issued and expiry times as little-endian 64-bit
  * integers, a 16-byte random nonce) and its HMAC-SHA-256 under the server
- * key. Nothing is stored: any lrsd holding the key can check a cookie.
+ * key. This file only signs and checks: any lrsd holding the key can tell
+ * a genuine, unexpired cookie. Whether the session is still live is the
+ * store's to say: the nonce names a session row (lrs/accounts.h) that
+ * signing out, a password reset or change, or disabling the user revokes,
+ * and lrsd refuses a cookie whose row is revoked (cmd/lrsd/auth.c).
  * The CSRF token is HMAC-SHA-256("csrf" || payload) under the same key,
  * so it is bound to one session and useless with another.
- *
- * NEEDSWORK: sign-out only clears the cookie in the browser; a copied
- * cookie stays valid until it expires. A server-side revocation needs a
- * sessions table in the store (docs/server.md, "Accounts").
  */
 #include "base/base.h"
 

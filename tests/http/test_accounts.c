@@ -2,7 +2,11 @@
  * test_accounts.c - accounts against a real lrsd: sign-in (wrong password
  * and unknown login answer alike), the user agreement gate, CSRF, API
  * tokens (hashed at rest, revocable), sign-out revoking the session,
- * role isolation and the sign-in rate limit.
+ * role isolation and the sign-in rate limit. A copied cookie dies with its
+ * session (issue 6): after signing out (by the API or the page's button),
+ * a password reset or disabling the user, the copy is refused by the API
+ * (401) and the pages (sent to sign in), and every session of the user
+ * ends, not only the one in hand.
  *
  * Organisations and users are put in the store directly (lrs/accounts.h,
  * as `lrs org add` and `lrs user add` do) while lrsd runs, with passwords
@@ -19,7 +23,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PW "correct horse battery staple"
+#define PW   "correct horse battery staple"
+#define FORM "application/x-www-form-urlencoded"
 
 static struct harness srv;
 static char uln_a[LRS_ULN_SIZE];
@@ -106,15 +111,15 @@ static void sign_in_status(const char *login, const char *pw,
     http_post_json(&srv, "/api/v1/session", body, res);
 }
 
-/* Sign in; fill `s`; returns the parsed body (owned). */
-static json_t *sign_in(const char *login, struct sess *s)
+/* Sign in with `pw`; fill `s`; returns the parsed body (owned). */
+static json_t *sign_in_with(const char *login, const char *pw, struct sess *s)
 {
     struct http_resp res;
     char set[256];
     json_t *j;
     size_t n;
 
-    sign_in_status(login, PW, &res);
+    sign_in_status(login, pw, &res);
     if (res.status != 200)
         fail_msg("sign-in %s: %ld %s", login, res.status, res.body.data);
     assert_true(http_header(&res, "Set-Cookie", set, sizeof set));
@@ -130,6 +135,12 @@ static json_t *sign_in(const char *login, struct sess *s)
     return j;
 }
 
+/* Sign in with PW. */
+static json_t *sign_in(const char *login, struct sess *s)
+{
+    return sign_in_with(login, PW, s);
+}
+
 static void sess_send(const struct sess *s, bool csrf, const char *method,
                       const char *path, const char *json, struct http_resp *res)
 {
@@ -138,6 +149,43 @@ static void sess_send(const struct sess *s, bool csrf, const char *method,
 
     http_request(&srv, method, path, json ? "application/json" : NULL, json,
                  json ? strlen(json) : 0, csrf ? with : without, res);
+}
+
+/* The session's cookie and CSRF token still work: on the API and on a
+ * page (the agreement page opens to anyone signed in). */
+static void assert_live(const struct sess *s)
+{
+    const char *const hdrs[] = {s->cookie, NULL};
+    struct http_resp res;
+
+    http_request(&srv, "GET", "/api/v1/session", NULL, NULL, 0, hdrs, &res);
+    assert_int_equal(res.status, 200);
+    http_resp_release(&res);
+    http_request(&srv, "GET", "/agreement", NULL, NULL, 0, hdrs, &res);
+    assert_int_equal(res.status, 200);
+    http_resp_release(&res);
+}
+
+/* The session's cookie is refused everywhere: the API answers 401 (to a
+ * read, and to a write with its CSRF token), a page sends the browser to
+ * sign in. */
+static void assert_dead(const struct sess *s)
+{
+    const char *const hdrs[] = {s->cookie, NULL};
+    struct http_resp res;
+    char where[64];
+
+    http_request(&srv, "GET", "/api/v1/session", NULL, NULL, 0, hdrs, &res);
+    http_assert_error(&res, 401, "LRSD0401", NULL);
+    http_resp_release(&res);
+    sess_send(s, true, "POST", "/api/v1/tokens", "{\"label\":\"x\"}", &res);
+    http_assert_error(&res, 401, "LRSD0401", NULL);
+    http_resp_release(&res);
+    http_request(&srv, "GET", "/agreement", NULL, NULL, 0, hdrs, &res);
+    assert_int_equal(res.status, 303);
+    assert_true(http_header(&res, "Location", where, sizeof where));
+    assert_string_equal(where, "/sign-in");
+    http_resp_release(&res);
 }
 
 static void agree(const struct sess *s)
@@ -339,10 +387,99 @@ static void test_signout__revokes_the_session(void **state)
     assert_true(http_header(&res, "Set-Cookie", set, sizeof set));
     assert_non_null(strstr(set, "Max-Age=0"));
     http_resp_release(&res);
-    /* A copy of the cookie is dead too. */
-    sess_send(&s, false, "GET", "/api/v1/session", NULL, &res);
-    http_assert_error(&res, 401, "LRSD0401", NULL);
+    /* A copy of the cookie is dead too, for the pages as for the API. */
+    assert_dead(&s);
+}
+
+/* The sign-out button of the pages (a form POST with the CSRF field). */
+static void test_signout__page_button_kills_a_copied_cookie(void **state)
+{
+    struct sess s, copy, other;
+    const char *hdrs[2];
+    struct http_resp res;
+    char form[96], set[256];
+
+    (void)state;
+    json_decref(sign_in("limited", &s));
+    json_decref(sign_in("limited", &other));
+    copy = s;
+    assert_live(&copy);
+    hdrs[0] = s.cookie;
+    hdrs[1] = NULL;
+    /* Without the form's CSRF field the session stays. */
+    http_request(&srv, "POST", "/sign-out", FORM, "csrf=AAAA", 9, hdrs, &res);
+    assert_int_equal(res.status, 403);
     http_resp_release(&res);
+    assert_live(&copy);
+    snprintf(form, sizeof form, "csrf=%s", s.csrf + strlen("X-CSRF-Token: "));
+    http_request(&srv, "POST", "/sign-out", FORM, form, strlen(form), hdrs,
+                 &res);
+    assert_int_equal(res.status, 200);
+    assert_true(http_header(&res, "Set-Cookie", set, sizeof set));
+    assert_non_null(strstr(set, "Max-Age=0"));
+    http_resp_release(&res);
+    assert_dead(&copy);
+    /* Signing out again with the copy: sent to sign in, nothing else. */
+    http_request(&srv, "POST", "/sign-out", FORM, form, strlen(form), hdrs,
+                 &res);
+    assert_int_equal(res.status, 303);
+    http_resp_release(&res);
+    /* Only that session ended: the user's other one goes on. */
+    assert_live(&other);
+}
+
+/* POST /api/v1/users/{id}/`what` as the operator token: the answer. */
+static json_t *manage(int64_t id, const char *what)
+{
+    const char *const hdrs[] = {srv.bearer, NULL};
+    struct http_resp res;
+    char path[96];
+    json_t *j;
+
+    snprintf(path, sizeof path, "/api/v1/users/%lld/%s", (long long)id, what);
+    http_request(&srv, "POST", path, NULL, NULL, 0, hdrs, &res);
+    if (res.status != 200)
+        fail_msg("%s: %ld %s", path, res.status, res.body.data);
+    j = http_json(&res);
+    http_resp_release(&res);
+    return j;
+}
+
+static void test_sessions__reset_and_disable_end_every_one(void **state)
+{
+    struct lrs_store *st = harness_store_open(&srv);
+    char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
+    struct sess a, b, c;
+    struct lrs_user u;
+    json_t *j;
+
+    (void)state;
+    add_user(st, school_id, "twice", LRS_ROLE_SCHOOL_USER, NULL, false);
+    assert_int_equal(lrs_store_user_get_by_login(st, "twice", &u), LRS_OK);
+    lrs_store_free(st);
+    /* Two sessions, say two browsers; the cookie of one copied. */
+    json_decref(sign_in("twice", &a));
+    json_decref(sign_in("twice", &b));
+    assert_live(&a);
+    assert_live(&b);
+
+    /* A password reset by someone else ends both. */
+    j = manage(u.id, "password");
+    snprintf(pw, sizeof pw, "%s",
+             json_string_value(json_object_get(j, "password")));
+    json_decref(j);
+    assert_dead(&a);
+    assert_dead(&b);
+
+    /* Signed in again with the new password; disabling ends that too,
+     * and enabling does not bring it back. */
+    json_decref(sign_in_with("twice", pw, &c));
+    assert_live(&c);
+    json_decref(manage(u.id, "disable"));
+    assert_dead(&c);
+    json_decref(manage(u.id, "enable"));
+    assert_dead(&c);
+    assert_dead(&a);
 }
 
 static void test_roles__isolation(void **state)
@@ -467,6 +604,8 @@ int main(void)
         cmocka_unit_test(test_csrf__cookie_write_needs_token),
         cmocka_unit_test(test_tokens__create_use_list_revoke),
         cmocka_unit_test(test_signout__revokes_the_session),
+        cmocka_unit_test(test_signout__page_button_kills_a_copied_cookie),
+        cmocka_unit_test(test_sessions__reset_and_disable_end_every_one),
         cmocka_unit_test(test_roles__isolation),
         cmocka_unit_test(test_signin__rate_limited_per_login),
         cmocka_unit_test(test_password__reset_forces_a_change),

@@ -294,10 +294,14 @@ static int user_add(int argc, char **argv)
     return rc;
 }
 
+/* lrs user reset-password|disable LOGIN: through the service, so that the
+ * change is audited (actor the command line, subject the user) and every
+ * session of the user ends. */
 static int user_change(int argc, char **argv, bool reset)
 {
     static const char *const known[] = {"--db", NULL};
-    char pw[LRS_AUTH_PASSWORD_NEW_SIZE], hash[LRS_AUTH_HASH_SIZE];
+    char pw[LRS_AUTH_PASSWORD_NEW_SIZE];
+    struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_store *s;
     struct lrs_user u;
     const char *login;
@@ -322,18 +326,13 @@ static int user_change(int argc, char **argv, bool reset)
         lrs_store_free(s);
         return CLI_FAIL;
     }
-    if (reset) {
-        lrs_auth_password_new(pw);
-        err = lrs_auth_password_hash(lrs_str_c(pw), LRS_AUTH_COST_INTERACTIVE,
-                                     hash);
-        if (!err)
-            err = lrs_store_user_set_password(s, u.id, hash,
-                                              LRS_USER_MUST_CHANGE);
-    } else {
-        err = lrs_store_user_set_disabled(s, u.id, true);
-    }
+    if (reset)
+        err = lrs_service_user_reset_password(
+            s, NULL, u.id, LRS_AUTH_COST_INTERACTIVE, pw, &d);
+    else
+        err = lrs_service_user_disable(s, NULL, u.id, &d);
     if (err) {
-        cli_error("%s", lrs_store_errmsg(s));
+        cli_error("%s", d.msg[0] ? d.msg : lrs_store_errmsg(s));
         rc = CLI_FAIL;
     } else if (reset) {
         printf("new password for '%s': %s\n(to be changed at the next "
@@ -342,6 +341,7 @@ static int user_change(int argc, char **argv, bool reset)
     } else {
         printf("disabled user '%s' (every session ended)\n", login);
     }
+    memset(pw, 0, sizeof pw);
     lrs_store_free(s);
     return rc;
 }
@@ -466,7 +466,8 @@ int cmd_token(int argc, char **argv)
     t.user_id = u.id;
     snprintf(t.label, sizeof t.label, "%s", label);
     lrs_auth_token_new(text, t.hash);
-    if (lrs_store_token_add(s, &t, &d) != LRS_OK) {
+    /* Through the service: audited token_add, subject the user. */
+    if (lrs_service_token_add(s, NULL, &t, &d) != LRS_OK) {
         cli_error("cannot add a token: %s",
                   d.msg[0] ? d.msg : lrs_store_errmsg(s));
         rc = CLI_FAIL;

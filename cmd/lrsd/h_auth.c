@@ -8,7 +8,8 @@
  * exist. Attempts are rate limited per login before any hash is checked.
  * A session is a signed cookie (lrs/auth.h) whose random nonce is also a
  * row in the store: signing out revokes that row, so a copied cookie dies
- * with it on every lrsd.
+ * with it on every lrsd. A password change and issuing or revoking a
+ * token go through the service (lrs/service.h), which audits them.
  */
 #include "lrsd.h"
 
@@ -222,6 +223,7 @@ void lrsd_h_password_change(struct lrsd_req *r)
     const char *cur = NULL, *next = NULL;
     char hash[LRS_AUTH_HASH_SIZE];
     struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_actor actor;
     struct lrs_store *s;
     struct lrs_user u;
 
@@ -259,7 +261,8 @@ void lrsd_h_password_change(struct lrsd_req *r)
         goto out;
     }
     /* Every session of the user ends, this one too: sign in again. */
-    if (lrs_store_user_set_password(s, u.id, hash, 0) != LRS_OK) {
+    actor = lrsd_actor(r);
+    if (lrs_service_password_change(s, &actor, hash, &d) != LRS_OK) {
         store_failed(r, "cannot set a password");
         goto out;
     }
@@ -393,8 +396,10 @@ void lrsd_h_token_create(struct lrsd_req *r)
     char text[LRS_AUTH_TOKEN_SIZE];
     struct lrs_diag d = LRS_DIAG_INIT;
     const char *label = NULL;
+    struct lrs_actor actor;
     struct lrs_store *s;
     struct lrs_token t;
+    enum lrs_err err;
 
     if (!body)
         return;
@@ -408,11 +413,14 @@ void lrsd_h_token_create(struct lrsd_req *r)
     t.user_id = r->who.user_id;
     snprintf(t.label, sizeof t.label, "%s", label);
     lrs_auth_token_new(text, t.hash);
-    if (lrs_store_token_add(s, &t, &d) != LRS_OK) {
-        if (d.field)
-            lrsd_reply_error(r, 400, "WSEC0001", d.field, "%s", d.msg);
-        else
-            store_failed(r, "cannot add a token");
+    actor = lrsd_actor(r);
+    err = lrs_service_token_add(s, &actor, &t, &d);
+    if (err == LRS_EINVAL || err == LRS_ENOTFOUND) {
+        lrsd_reply_error(r, 400, "WSEC0001", d.field, "%s", d.msg);
+        goto out;
+    }
+    if (err) {
+        store_failed(r, "cannot add a token");
         goto out;
     }
     j = token_json(&t);
@@ -427,6 +435,8 @@ out:
 void lrsd_h_token_revoke(struct lrsd_req *r)
 {
     const char *id = lrsd_param(r, 0);
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_actor actor;
     struct lrs_store *s;
     enum lrs_err err;
     uint64_t n;
@@ -440,7 +450,8 @@ void lrsd_h_token_revoke(struct lrsd_req *r)
     s = lrsd_store(r);
     if (!s)
         return;
-    err = lrs_store_token_revoke(s, r->who.user_id, (int64_t)n);
+    actor = lrsd_actor(r);
+    err = lrs_service_token_revoke(s, &actor, r->who.user_id, (int64_t)n, &d);
     if (err == LRS_ENOTFOUND) {
         lrsd_reply_error(r, 404, "LRSD0404", NULL, "no such token");
         return;

@@ -376,7 +376,7 @@ out:
 /* Audit trail (operators)                                            */
 /* ------------------------------------------------------------------ */
 
-static enum lrs_err audit_entry(const struct lrs_audit *a, void *ctx)
+json_t *lrsd_audit_json(const struct lrs_audit *a)
 {
     json_t *entry = json_pack("{s:I, s:I, s:s, s:I, s:I, s:s, s:s}", "id",
                               (json_int_t)a->id, "at_ms", (json_int_t)a->at_ms,
@@ -385,6 +385,19 @@ static enum lrs_err audit_entry(const struct lrs_audit *a, void *ctx)
                               (json_int_t)a->actor.org_id, "source",
                               a->actor.source ? a->actor.source : "", "addr",
                               a->actor.addr ? a->actor.addr : "");
+
+    if (entry && a->subject_user_id &&
+        json_object_set_new(entry, "subject_user_id",
+                            json_integer(a->subject_user_id)) != 0) {
+        json_decref(entry);
+        return NULL;
+    }
+    return entry;
+}
+
+static enum lrs_err audit_entry(const struct lrs_audit *a, void *ctx)
+{
+    json_t *entry = lrsd_audit_json(a);
 
     if (!entry || json_array_append_new(ctx, entry) != 0)
         return LRS_ENOMEM;

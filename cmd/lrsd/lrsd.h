@@ -545,6 +545,11 @@ const char *lrsd_learner_status_name(enum lrs_learner_status s);
  *  gives them (h_learners.c). */
 void lrsd_jw_learner(struct lrsd_jw *w, const struct lrs_learner *l);
 
+/** Audit row `a` as an entry of an audit trail (owned; NULL when out of
+ *  memory): id, at_ms, action, the actor (user_id, org_id, source, addr)
+ *  and, when it has one, the subject_user_id (h_learners.c). */
+json_t *lrsd_audit_json(const struct lrs_audit *a);
+
 void lrsd_h_healthz(struct lrsd_req *r);
 void lrsd_h_openapi(struct lrsd_req *r);
 
@@ -564,6 +569,7 @@ void lrsd_h_user_reset(struct lrsd_req *r);
 void lrsd_h_user_disable(struct lrsd_req *r);
 void lrsd_h_user_enable(struct lrsd_req *r);
 void lrsd_h_user_change(struct lrsd_req *r);
+void lrsd_h_user_audit(struct lrsd_req *r);
 void lrsd_h_metrics(struct lrsd_req *r);
 void lrsd_h_version(struct lrsd_req *r);
 void lrsd_h_session_create(struct lrsd_req *r);

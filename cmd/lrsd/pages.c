@@ -600,13 +600,15 @@ void lrsd_p_password(struct lrsd_req *r)
 /*
  * POST /password: as the API's POST /api/v1/session/password (h_auth.c):
  * the current password, the policy of lrs_auth_password_check(), and
- * every session of the user ends, this one too.
+ * every session of the user ends, this one too (lrs_service_password_change,
+ * audited).
  */
 void lrsd_p_password_post(struct lrsd_req *r)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     char hash[LRS_AUTH_HASH_SIZE];
     const char *cur, *next, *again;
+    struct lrs_actor actor;
     struct page_form f;
     struct lrs_user u;
     struct page p;
@@ -640,9 +642,10 @@ void lrsd_p_password_post(struct lrsd_req *r)
         password_form(&p, 400);
         goto out;
     }
+    actor = lrsd_actor(r);
     if (lrs_auth_password_hash(lrs_str_c(next), LRS_AUTH_COST_INTERACTIVE,
                                hash) != LRS_OK ||
-        lrs_store_user_set_password(r->store, u.id, hash, 0) != LRS_OK) {
+        lrs_service_password_change(r->store, &actor, hash, &d) != LRS_OK) {
         page_fail(&p, 503, "Sorry, the service is unavailable",
                   "Your password was not changed. Try again later.");
         goto out;

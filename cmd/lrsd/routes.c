@@ -111,6 +111,7 @@ const struct lrsd_route lrsd_routes[] = {
     {LRSD_POST, "/api/v1/users/{id}/password", lrsd_h_user_reset, MANAGERS, 0},
     {LRSD_POST, "/api/v1/users/{id}/disable", lrsd_h_user_disable, MANAGERS, 0},
     {LRSD_POST, "/api/v1/users/{id}/enable", lrsd_h_user_enable, MANAGERS, 0},
+    {LRSD_GET, "/api/v1/users/{id}/audit", lrsd_h_user_audit, MANAGERS, 0},
     /* The web pages (pages.h): public here, each checks its own roles
      * and sends the browser to sign in rather than answer 401. */
     {LRSD_GET, "/", lrsd_p_root, PUBLIC, 0},

@@ -464,7 +464,8 @@ lrs_service_user_add(struct lrs_store *s, const struct lrs_actor *actor,
  * any; an organisation or user out of the actor's reach is LRS_ENOTFOUND
  * (field "org" or "user"), as one that does not exist. Each change is
  * one transaction with its audit row (user_add, user_change,
- * user_disable, user_enable, user_password).
+ * user_disable, user_enable, user_password, token_add, token_revoke),
+ * which names the actor and, as its subject_user_id, the user changed.
  */
 
 /**
@@ -519,6 +520,41 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_service_user_change(struct lrs_store *s, const struct lrs_actor *actor,
                         int64_t user_id, const struct lrs_user_change *c,
                         struct lrs_user *out, struct lrs_diag *diag);
+
+/**
+ * Replace the acting user's own password with `hash` (as
+ * lrs_auth_password_hash makes it; the caller has checked the current
+ * password and the new one's policy) and clear must_change_password;
+ * every session of the user ends. Audited user_password, the actor its
+ * own subject. LRS_EINVAL (field "user") for the command line (user 0),
+ * which has no password; LRS_ENOTFOUND (field "user").
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_password_change(struct lrs_store *s, const struct lrs_actor *actor,
+                            const char *hash, struct lrs_diag *diag);
+
+/**
+ * Issue API token `t` (t->user_id its user, t->hash and t->label set:
+ * lrs_store_token_add(), which sets t->id and t->created_ms) and audit
+ * token_add. The actor may issue tokens only to themself; the command
+ * line (NULL or user 0) to anyone. LRS_ENOTFOUND (field "user") for
+ * another user or one that does not exist; LRS_EINVAL (field "label").
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_token_add(struct lrs_store *s, const struct lrs_actor *actor,
+                      struct lrs_token *t, struct lrs_diag *diag);
+
+/**
+ * Revoke token `token_id` of user `user_id` (lrs_store_token_revoke())
+ * and audit token_revoke; who may, as lrs_service_token_add(). Revoking
+ * a revoked token is LRS_OK and keeps the first time. LRS_ENOTFOUND
+ * (field "id") when the user has no such token, (field "user") for
+ * another user's.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_service_token_revoke(struct lrs_store *s, const struct lrs_actor *actor,
+                         int64_t user_id, int64_t token_id,
+                         struct lrs_diag *diag);
 
 /* ------------------------------------------------------------------ */
 /* A school's pupil roster (docs/school.md, "In the browser")          */

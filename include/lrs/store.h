@@ -166,27 +166,39 @@ enum lrs_audit_action {
     LRS_AUDIT_ROSTER_READ,  /* a school's roster was read */
     LRS_AUDIT_INVITE,       /* a sign-up code was issued or redeemed */
     LRS_AUDIT_ENTRY,        /* an exam entry was sent to or listed by an AO */
-    /* Accounts (lrs/service.h): no ULN; lrsd logs the user changed. */
+    /* Accounts (lrs/service.h): no ULN; subject_user_id names the user
+     * whose account it was, the actor who did it. */
     LRS_AUDIT_USER_ADD,      /* a staff user was added */
     LRS_AUDIT_USER_CHANGE,   /* a user was renamed or their roles changed */
     LRS_AUDIT_USER_DISABLE,  /* a user was disabled */
     LRS_AUDIT_USER_ENABLE,   /* a user was enabled again */
-    LRS_AUDIT_USER_PASSWORD, /* a user's password was reset */
+    LRS_AUDIT_USER_PASSWORD, /* a user's password was reset or changed */
+    LRS_AUDIT_TOKEN_ADD,     /* an API token was issued to a user */
+    LRS_AUDIT_TOKEN_REVOKE,  /* a user's API token was revoked */
 };
+
+/** The last action: every value from LRS_AUDIT_READ to this one has a
+ *  name. */
+#define LRS_AUDIT_ACTION_LAST LRS_AUDIT_TOKEN_REVOKE
 
 /** "read", "register", ... ; "unknown" for other values. Static. */
 LRS_API const char *lrs_audit_action_name(enum lrs_audit_action a);
 
 /**
  * One audit row. It holds no personal data beyond the ULN: never names,
- * dates or postcodes (ARCHITECTURE.md Security).
+ * dates or postcodes (ARCHITECTURE.md Security); a user is named by id,
+ * never by login.
  */
 struct lrs_audit {
     int64_t id;             /* assigned by the store, ascending */
     int64_t at_ms;          /* Unix ms; 0 on append = now */
-    struct lrs_actor actor; /* source borrowed from static storage */
+    struct lrs_actor actor; /* who acted; source borrowed from static
+                             * storage */
     enum lrs_audit_action action;
-    char uln[LRS_ULN_SIZE]; /* the learner concerned, or "" */
+    char uln[LRS_ULN_SIZE];  /* the learner concerned, or "" */
+    int64_t subject_user_id; /* the user whose account it concerns (an
+                              * account action, a learner's sign-up), or
+                              * 0 for none */
 };
 
 /**
@@ -212,7 +224,7 @@ struct lrs_name_change {
 /* ------------------------------------------------------------------ */
 
 /** The schema version this program writes (lib/store migrations). */
-#define LRS_STORE_SCHEMA_VERSION 12
+#define LRS_STORE_SCHEMA_VERSION 13
 
 enum lrs_store_open_flags {
     /** Create the database if missing (`lrs init`); otherwise a missing
@@ -434,6 +446,15 @@ LRS_API LRS_NODISCARD enum lrs_err lrs_store_audit_scan(struct lrs_store *s,
                                                         const char *uln,
                                                         lrs_store_audit_fn fn,
                                                         void *ctx);
+
+/**
+ * Stream the audit rows whose subject is user `user_id`
+ * (a->subject_user_id: the changes made to that account, whoever made
+ * them) in ascending id order. An index search: account rows are few.
+ */
+LRS_API LRS_NODISCARD enum lrs_err
+lrs_store_audit_scan_user(struct lrs_store *s, int64_t user_id,
+                          lrs_store_audit_fn fn, void *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Statistics                                                         */

@@ -17,9 +17,11 @@
  * user is read from the store on every call, never taken from the
  * caller; an organisation or user the actor may not manage is answered
  * as one that does not exist (LRS_ENOTFOUND). Every change is audited
- * (user_add, user_change, user_disable, user_enable, user_password:
- * the actor, when and from where; NEEDSWORK: the audit row has no column
- * for the user changed, which lrsd logs beside it).
+ * in its transaction, naming both the user changed (the row's subject)
+ * and the actor, when and from where: user_add, user_change,
+ * user_disable, user_enable, user_password (a reset, or a user's own
+ * change), token_add and token_revoke. An API token is issued or revoked
+ * by its own user, or by the command line for anyone.
  *
  * Learner accounts (role learner, linked to a ULN) are not made here:
  * `lrs user add --role learner --uln` or the learner's own registration.
@@ -155,14 +157,17 @@ static enum lrs_err new_password(enum lrs_auth_cost cost,
     return LRS_OK;
 }
 
-/* The audit row of an account change: no learner, so no ULN. */
+/* The audit row of a change to the account of user `subject`: no
+ * learner, so no ULN. */
 static enum lrs_err audit(struct lrs_store *s, const struct lrs_actor *actor,
-                          enum lrs_audit_action action, struct lrs_diag *diag)
+                          enum lrs_audit_action action, int64_t subject,
+                          struct lrs_diag *diag)
 {
     static const struct lrs_actor cli = LRS_ACTOR_CLI;
     static const char no_uln[LRS_ULN_SIZE] = "";
 
-    return lrs__service_audit(s, actor ? actor : &cli, action, no_uln, diag);
+    return lrs__service_audit_user(s, actor ? actor : &cli, action, subject,
+                                   no_uln, diag);
 }
 
 /*
@@ -282,7 +287,7 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
             err != LRS_ENOMEM)
             err = lrs__service_store_err(s, err, diag);
         if (!err)
-            err = audit(s, actor, LRS_AUDIT_USER_ADD, diag);
+            err = audit(s, actor, LRS_AUDIT_USER_ADD, u.id, diag);
         err = lrs__service_leave(s, own, err, diag);
     }
     if (err) {
@@ -338,7 +343,7 @@ enum lrs_err lrs_service_user_reset_password(
         if (err)
             err = lrs__service_store_err(s, err, diag);
         if (!err)
-            err = audit(s, actor, LRS_AUDIT_USER_PASSWORD, diag);
+            err = audit(s, actor, LRS_AUDIT_USER_PASSWORD, u.id, diag);
         err = lrs__service_leave(s, own, err, diag);
     }
     if (err)
@@ -372,7 +377,7 @@ static enum lrs_err set_disabled(struct lrs_store *s,
     if (!err)
         err = audit(s, actor,
                     disabled ? LRS_AUDIT_USER_DISABLE : LRS_AUDIT_USER_ENABLE,
-                    diag);
+                    u.id, diag);
     return lrs__service_leave(s, own, err, diag);
 }
 
@@ -431,8 +436,94 @@ lrs_service_user_change(struct lrs_store *s, const struct lrs_actor *actor,
     else if (err)
         err = lrs__service_store_err(s, err, diag);
     if (!err)
-        err = audit(s, actor, LRS_AUDIT_USER_CHANGE, diag);
+        err = audit(s, actor, LRS_AUDIT_USER_CHANGE, u.id, diag);
     if (!err && out)
         err = lrs_store_user_get(s, u.id, out);
+    return lrs__service_leave(s, own, err, diag);
+}
+
+enum lrs_err lrs_service_password_change(struct lrs_store *s,
+                                         const struct lrs_actor *actor,
+                                         const char *hash,
+                                         struct lrs_diag *diag)
+{
+    enum lrs_err err;
+    bool own = false;
+
+    if (!actor || actor->user_id == 0) {
+        lrs_diag_set(diag, "user", "the command line has no password");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    err = lrs__service_enter(s, &own, diag);
+    if (err)
+        return err;
+    err = lrs_store_user_set_password(s, actor->user_id, hash, 0);
+    if (err == LRS_ENOTFOUND)
+        lrs_diag_set(diag, "user", "no user has id %lld",
+                     (long long)actor->user_id);
+    else if (err)
+        err = lrs__service_store_err(s, err, diag);
+    if (!err)
+        err = audit(s, actor, LRS_AUDIT_USER_PASSWORD, actor->user_id, diag);
+    return lrs__service_leave(s, own, err, diag);
+}
+
+/* ------------------------------------------------------------------ */
+/* API tokens                                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Whether `actor` may issue or revoke the API tokens of user `user_id`:
+ * their own, or anyone's from the command line. LRS_ENOTFOUND (field
+ * "user") otherwise, as for a user that does not exist.
+ */
+static enum lrs_err token_scope(const struct lrs_actor *actor, int64_t user_id,
+                                struct lrs_diag *diag)
+{
+    if (!actor || actor->user_id == 0 || actor->user_id == user_id)
+        return LRS_OK;
+    lrs_diag_set(diag, "user", "no user has id %lld", (long long)user_id);
+    return LRS_ERR(LRS_ENOTFOUND);
+}
+
+enum lrs_err lrs_service_token_add(struct lrs_store *s,
+                                   const struct lrs_actor *actor,
+                                   struct lrs_token *t, struct lrs_diag *diag)
+{
+    enum lrs_err err = token_scope(actor, t->user_id, diag);
+    bool own = false;
+
+    if (!err)
+        err = lrs__service_enter(s, &own, diag);
+    if (err)
+        return err;
+    err = lrs_store_token_add(s, t, diag);
+    if (err && err != LRS_EINVAL && err != LRS_ENOTFOUND &&
+        err != LRS_ECONFLICT)
+        err = lrs__service_store_err(s, err, diag);
+    if (!err)
+        err = audit(s, actor, LRS_AUDIT_TOKEN_ADD, t->user_id, diag);
+    return lrs__service_leave(s, own, err, diag);
+}
+
+enum lrs_err lrs_service_token_revoke(struct lrs_store *s,
+                                      const struct lrs_actor *actor,
+                                      int64_t user_id, int64_t token_id,
+                                      struct lrs_diag *diag)
+{
+    enum lrs_err err = token_scope(actor, user_id, diag);
+    bool own = false;
+
+    if (!err)
+        err = lrs__service_enter(s, &own, diag);
+    if (err)
+        return err;
+    err = lrs_store_token_revoke(s, user_id, token_id);
+    if (err == LRS_ENOTFOUND)
+        lrs_diag_set(diag, "id", "no such token");
+    else if (err)
+        err = lrs__service_store_err(s, err, diag);
+    if (!err)
+        err = audit(s, actor, LRS_AUDIT_TOKEN_REVOKE, user_id, diag);
     return lrs__service_leave(s, own, err, diag);
 }

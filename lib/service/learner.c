@@ -351,10 +351,11 @@ enum lrs_err lrs__service_store_err(struct lrs_store *s, enum lrs_err err,
     return err;
 }
 
-enum lrs_err lrs__service_audit(struct lrs_store *s,
-                                const struct lrs_actor *actor,
-                                enum lrs_audit_action action, const char *uln,
-                                struct lrs_diag *diag)
+enum lrs_err lrs__service_audit_user(struct lrs_store *s,
+                                     const struct lrs_actor *actor,
+                                     enum lrs_audit_action action,
+                                     int64_t subject_user_id, const char *uln,
+                                     struct lrs_diag *diag)
 {
     struct lrs_audit a;
     enum lrs_err err;
@@ -364,10 +365,19 @@ enum lrs_err lrs__service_audit(struct lrs_store *s,
         a.actor = *actor;
     a.action = action;
     memcpy(a.uln, uln, sizeof a.uln);
+    a.subject_user_id = subject_user_id;
     err = lrs_store_audit_append(s, &a);
     if (err)
         return lrs__service_store_err(s, err, diag);
     return LRS_OK;
+}
+
+enum lrs_err lrs__service_audit(struct lrs_store *s,
+                                const struct lrs_actor *actor,
+                                enum lrs_audit_action action, const char *uln,
+                                struct lrs_diag *diag)
+{
+    return lrs__service_audit_user(s, actor, action, 0, uln, diag);
 }
 
 /* Copy a validated 10-digit ULN slice into a C string. */

@@ -21,6 +21,13 @@ enum lrs_err lrs__service_audit(struct lrs_store *s,
                                 const struct lrs_actor *actor,
                                 enum lrs_audit_action action, const char *uln,
                                 struct lrs_diag *diag);
+/** Append one audit row about the account of user `subject_user_id`
+ *  (and learner `uln`, or ""). */
+enum lrs_err lrs__service_audit_user(struct lrs_store *s,
+                                     const struct lrs_actor *actor,
+                                     enum lrs_audit_action action,
+                                     int64_t subject_user_id, const char *uln,
+                                     struct lrs_diag *diag);
 
 /**
  * The part of lrs_service_learner_check() that lrs_learner_field_set()

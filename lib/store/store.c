@@ -211,13 +211,17 @@ const char *lrs_audit_action_name(enum lrs_audit_action a)
         return "user_enable";
     case LRS_AUDIT_USER_PASSWORD:
         return "user_password";
+    case LRS_AUDIT_TOKEN_ADD:
+        return "token_add";
+    case LRS_AUDIT_TOKEN_REVOKE:
+        return "token_revoke";
     }
     return "unknown";
 }
 
 enum lrs_audit_action lrs__audit_action_from_name(const char *name)
 {
-    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_USER_PASSWORD; a++)
+    for (int a = LRS_AUDIT_READ; a <= LRS_AUDIT_ACTION_LAST; a++)
         if (strcmp(name, lrs_audit_action_name((enum lrs_audit_action)a)) == 0)
             return (enum lrs_audit_action)a;
     return (enum lrs_audit_action)0;
@@ -804,6 +808,19 @@ enum lrs_err lrs_store_audit_scan(struct lrs_store *s, const char *uln,
     CHECK(s);
     s->errmsg[0] = '\0';
     err = s->ops->audit_scan(s->e, uln, fn, ctx);
+    if (err && s->ops->errmsg(s->e)[0])
+        failed(s, err, "read the audit log");
+    return err;
+}
+
+enum lrs_err lrs_store_audit_scan_user(struct lrs_store *s, int64_t user_id,
+                                       lrs_store_audit_fn fn, void *ctx)
+{
+    enum lrs_err err;
+
+    CHECK(s);
+    s->errmsg[0] = '\0';
+    err = s->ops->audit_scan_user(s->e, user_id, fn, ctx);
     if (err && s->ops->errmsg(s->e)[0])
         failed(s, err, "read the audit log");
     return err;

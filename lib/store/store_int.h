@@ -173,6 +173,10 @@ struct lrs_store_ops {
      */
     enum lrs_err (*audit_scan)(void *e, const char *uln, lrs_store_audit_fn fn,
                                void *ctx);
+    /** Stream audit rows whose subject_user_id is `user_id`, in ascending
+     *  id order; source as audit_scan. */
+    enum lrs_err (*audit_scan_user)(void *e, int64_t user_id,
+                                    lrs_store_audit_fn fn, void *ctx);
 
     /** Fill every count of `out` except schema_version and uln_counter. */
     enum lrs_err (*stats)(void *e, struct lrs_store_stats *out);

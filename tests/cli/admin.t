@@ -1,6 +1,7 @@
 # lrs org, lrs user, lrs token (accounts): organisations by LA+estab, URN
 # or UKPRN; users get a generated password printed once (20 base64url
 # characters, masked here); reset and disable; tokens printed once;
+# each change audited as the command line's, naming the user changed;
 # duplicates, a role that does not suit the organisation (the service's
 # rule) and bad input name what is wrong.
 $ lrs init > /dev/null
@@ -52,6 +53,11 @@ $ lrs token add --user head@mill --label "MIS" | sed 's/lrst_[A-Za-z0-9_-]\{43\}
 token 1 for 'head@mill': lrst_(43 characters)
 $ lrs user disable head@mill
 disabled user 'head@mill' (every session ended)
+$ python3 -c "import sqlite3; c = sqlite3.connect('lrs.db'); [print(*r) for r in c.execute('SELECT action, user_id, org_id, source, subject_user_id FROM audit_log WHERE subject_user_id IS NOT NULL ORDER BY id')]"
+user_add 0 0 cli 1
+user_password 0 0 cli 1
+token_add 0 0 cli 1
+user_disable 0 0 cli 1
 $ lrs user add --org 0 --login ops --role operator > /dev/null
 $ lrs user list
 1	head@mill	org=1	school,admin	disabled

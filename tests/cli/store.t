@@ -12,12 +12,12 @@ $ lrs show 1000000043 --db nosuch.db
 2> lrs: cannot open store 'nosuch.db': no such database; run 'lrs init'
 ? 1
 $ lrs init --db r.db
-initialised store 'r.db' (schema version 12)
+initialised store 'r.db' (schema version 13)
 $ lrs init --db r.db
-store 'r.db' is up to date (schema version 12)
+store 'r.db' is up to date (schema version 13)
 $ lrs --db r.db stats | head -3
 engine:          sqlite
-schema version:  12
+schema version:  13
 learners:        0
 $ lrs init > /dev/null
 $ printf 'uln,given_name,middle_names,family_name,date_of_birth,gender,postcode,address_line1\n1000000043,Ann,,Smith,2010-01-02,2,sw1a1aa,"Flat 3, 27 Mill Lane"\n1748529631,Bob,,Jones,2010-01-02,1,M1 1AE,\n,Cat,,Jones,2010-02-30,2,M1 1AE,\n,Dan,,Jones,2010-02-03,M,M1 1AE,\n,Eve,,,2010-02-03,F,M1 1AE,\n,Fay,,Brown,2010-02-03,F,XX,\n' > bad.csv
@@ -101,8 +101,8 @@ $ lrs import learners syn/learners.csv --db k.db > /dev/null 2>&1; lrs stats --d
 100000
 $ python3 -c "import sqlite3; c = sqlite3.connect('k.db'); c.execute('PRAGMA user_version = 99'); c.commit()"
 $ lrs stats --db k.db
-2> lrs: store 'k.db' has schema version 99, newer than this program's 12; upgrade lrs
+2> lrs: store 'k.db' has schema version 99, newer than this program's 13; upgrade lrs
 ? 1
 $ lrs init --db k.db
-2> lrs: store 'k.db' has schema version 99, newer than this program's 12; upgrade lrs
+2> lrs: store 'k.db' has schema version 99, newer than this program's 13; upgrade lrs
 ? 1

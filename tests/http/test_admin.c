@@ -9,7 +9,11 @@
  * own school's users (and nobody else's: 404, as if they did not exist).
  * Renaming and role changes (within what suits the organisation), and a
  * disabled user's API token refused at once, then working again when the
- * user is enabled.
+ * user is enabled. Every account change (added, roles changed, disabled,
+ * enabled, password reset and changed, API token issued and revoked) is
+ * an audit row naming the actor and the user changed, read back with
+ * GET /api/v1/users/{id}/audit by whoever may manage the user; lrsd's log
+ * names neither by login.
  */
 #include "harness.h"
 
@@ -386,6 +390,172 @@ static void test_admin__change_enable_and_school_admins(void **state)
     assert_int_equal(as(ao, "POST", path, NULL), 403);
 }
 
+/* A session of `login` signed in with `pw`: "Cookie: ..." and
+ * "X-CSRF-Token: ..." header lines. */
+struct sess {
+    char cookie[LRS_AUTH_SESSION_SIZE + 32];
+    char csrf[LRS_AUTH_CSRF_SIZE + 32];
+};
+
+static void session_of(const char *login, const char *pw, struct sess *s)
+{
+    struct http_resp res;
+    char body[256], set[256];
+    json_t *j;
+
+    snprintf(body, sizeof body, "{\"login\": \"%s\", \"password\": \"%s\"}",
+             login, pw);
+    http_post_json(&srv, "/api/v1/session", body, &res);
+    assert_int_equal(res.status, 200);
+    assert_true(http_header(&res, "Set-Cookie", set, sizeof set));
+    snprintf(s->cookie, sizeof s->cookie, "Cookie: %.*s",
+             (int)strcspn(set, ";"), set);
+    j = http_json(&res);
+    snprintf(s->csrf, sizeof s->csrf, "X-CSRF-Token: %s",
+             json_string_value(json_object_get(j, "csrf_token")));
+    json_decref(j);
+    http_resp_release(&res);
+}
+
+/* `method` `path` with `json` in session `s`: the status; the body's
+ * JSON into *out when `out` is not NULL (owned). */
+static long in_session(const struct sess *s, const char *method,
+                       const char *path, const char *json, json_t **out)
+{
+    const char *const hdrs[] = {s->cookie, s->csrf, NULL};
+    struct http_resp res;
+    long status;
+
+    http_request(&srv, method, path, json ? "application/json" : NULL, json,
+                 json ? strlen(json) : 0, hdrs, &res);
+    status = res.status;
+    if (out)
+        *out = http_json(&res);
+    http_resp_release(&res);
+    return status;
+}
+
+static void test_admin__account_trail(void **state)
+{
+    static const char add[] =
+        "{\"org_id\": 1, \"login\": \"trail@mill\", \"roles\": [\"school\"]}";
+    static const char *const want[] = {
+        "user_add",      "user_change",   "user_disable", "user_enable",
+        "user_password", "user_password", "token_add",    "token_revoke",
+    };
+    char op[HARNESS_BEARER_SIZE], head[HARNESS_BEARER_SIZE],
+        other[HARNESS_BEARER_SIZE], ao[HARNESS_BEARER_SIZE];
+    const char *const op_hdrs[] = {op, NULL};
+    struct lrs_store *s = harness_store_open(&srv);
+    char path[96], body[256], pw[64];
+    int64_t op_id, id, token;
+    struct http_resp res;
+    json_t *j, *rows;
+    struct sess me;
+
+    (void)state;
+    harness_user_add(s, 0, "trail-op", LRS_ROLE_OPERATOR, op);
+    harness_user_add(s, 1, "trail-head", LRS_ROLE_SCHOOL_ADMIN, head);
+    harness_user_add(s, harness_org_add(s, LRS_ORG_SCHOOL, "Dale", 1002),
+                     "dale-head", LRS_ROLE_SCHOOL_ADMIN, other);
+    harness_user_add(s, harness_org_add_ao(s, "Trail Board", "10000002"),
+                     "trail-ao", LRS_ROLE_AO_USER, ao);
+    lrs_store_free(s);
+    op_id = user_id("trail-op");
+
+    /* An operator user adds, changes, disables, enables and resets. */
+    http_request(&srv, "POST", "/api/v1/users", "application/json", add,
+                 strlen(add), op_hdrs, &res);
+    assert_int_equal(res.status, 201);
+    j = http_json(&res);
+    id = json_integer_value(json_object_get(json_object_get(j, "user"), "id"));
+    json_decref(j);
+    http_resp_release(&res);
+    snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)id);
+    assert_int_equal(
+        as(op, "PATCH", path, "{\"roles\": [\"school\", \"admin\"]}"), 200);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/disable", (long long)id);
+    assert_int_equal(as(op, "POST", path, NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/enable", (long long)id);
+    assert_int_equal(as(op, "POST", path, NULL), 200);
+    snprintf(path, sizeof path, "/api/v1/users/%lld/password", (long long)id);
+    http_request(&srv, "POST", path, NULL, NULL, 0, op_hdrs, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    snprintf(pw, sizeof pw, "%s",
+             json_string_value(json_object_get(j, "password")));
+    json_decref(j);
+    http_resp_release(&res);
+
+    /* The user changes their password, then issues and revokes a token. */
+    session_of("trail@mill", pw, &me);
+    snprintf(body, sizeof body,
+             "{\"current_password\": \"%s\", \"new_password\": "
+             "\"the trail user's own\"}",
+             pw);
+    assert_int_equal(
+        in_session(&me, "POST", "/api/v1/session/password", body, NULL), 204);
+    session_of("trail@mill", "the trail user's own", &me);
+    assert_int_equal(
+        in_session(&me, "POST", "/api/v1/agreement", "{\"version\": 1}", NULL),
+        200);
+    assert_int_equal(
+        in_session(&me, "POST", "/api/v1/tokens", "{\"label\": \"MIS\"}", &j),
+        201);
+    token = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/tokens/%lld", (long long)token);
+    assert_int_equal(in_session(&me, "DELETE", path, NULL, NULL), 204);
+
+    /* Each change is one row, in order, naming the actor and the user. */
+    snprintf(path, sizeof path, "/api/v1/users/%lld/audit", (long long)id);
+    http_request(&srv, "GET", path, NULL, NULL, 0, op_hdrs, &res);
+    assert_int_equal(res.status, 200);
+    j = http_json(&res);
+    assert_int_equal(json_integer_value(json_object_get(j, "user_id")), id);
+    rows = json_object_get(j, "entries");
+    assert_int_equal(json_array_size(rows), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        json_t *e = json_array_get(rows, i);
+
+        assert_string_equal(json_string_value(json_object_get(e, "action")),
+                            want[i]);
+        assert_int_equal(json_integer_value(json_object_get(e, "user_id")),
+                         i < 5 ? op_id : id);
+        assert_int_equal(json_integer_value(json_object_get(e, "org_id")),
+                         i < 5 ? 0 : 1);
+        assert_int_equal(
+            json_integer_value(json_object_get(e, "subject_user_id")), id);
+        assert_string_equal(json_string_value(json_object_get(e, "source")),
+                            "http");
+        assert_string_equal(json_string_value(json_object_get(e, "addr")),
+                            "127.0.0.1");
+    }
+    /* Ids only: no login, name or password anywhere in it. */
+    assert_null(strstr(res.body.data, "trail@mill"));
+    assert_null(strstr(res.body.data, pw));
+    json_decref(j);
+    http_resp_release(&res);
+    /* Nor in lrsd's log. */
+    assert_false(harness_log_has(&srv, "trail@mill"));
+    assert_false(harness_log_has(&srv, pw));
+
+    /* Who may read it: the school's administrator, not another school's
+     * (404, as if there were no such user), not an AO (403). */
+    assert_int_equal(as(head, "GET", path, NULL), 200);
+    assert_int_equal(as(other, "GET", path, NULL), 404);
+    assert_int_equal(as(ao, "GET", path, NULL), 403);
+    assert_int_equal(as(op, "GET", "/api/v1/users/99999/audit", NULL), 404);
+    http_request(&srv, "GET", "/api/v1/users/x/audit", NULL, NULL, 0, op_hdrs,
+                 &res);
+    http_assert_error(&res, 400, "WSEC0001", "user");
+    http_resp_release(&res);
+    http_request(&srv, "GET", "/api/v1/users/0/audit", NULL, NULL, 0, op_hdrs,
+                 &res);
+    http_assert_error(&res, 400, "WSEC0001", "user");
+    http_resp_release(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_admin__users),
         cmocka_unit_test(test_admin__operators_only),
         cmocka_unit_test(test_admin__change_enable_and_school_admins),
+        cmocka_unit_test(test_admin__account_trail),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1359,8 +1359,18 @@ static void test_sample__admin(void **state)
     sample0(OP, "POST", "/api/v1/users/{id}/password", path, NULL, NULL, 200);
     snprintf(path, sizeof path, "/api/v1/users/%lld/disable",
              (long long)json_integer_value(json_object_get(u, "id")));
-    json_decref(j);
     sample0(OP, "POST", "/api/v1/users/{id}/disable", path, NULL, NULL, 200);
+    /* The account trail of what was just done to the user. */
+    snprintf(path, sizeof path, "/api/v1/users/%lld/audit",
+             (long long)json_integer_value(json_object_get(u, "id")));
+    json_decref(j);
+    j = sample(OP, "GET", "/api/v1/users/{id}/audit", path, NULL, NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(j, "entries")), 3);
+    json_decref(j);
+    sample0(OP, "GET", "/api/v1/users/{id}/audit", "/api/v1/users/x/audit",
+            NULL, NULL, 400);
+    sample0(OP, "GET", "/api/v1/users/{id}/audit", "/api/v1/users/99999/audit",
+            NULL, NULL, 404);
     sample0(OP, "POST", "/api/v1/users", "/api/v1/users", JSON, body, 409);
     sample0(SCHOOL, "GET", "/api/v1/organisations", "/api/v1/organisations",
             NULL, NULL, 403);

@@ -684,6 +684,19 @@ static enum lrs_err count_action(const struct lrs_audit *a, void *ctx)
     return LRS_OK;
 }
 
+/* Keep the one row of a scan (a second fails the test); its strings
+ * are not kept. */
+static enum lrs_err keep_audit(const struct lrs_audit *a, void *ctx)
+{
+    struct lrs_audit *got = ctx;
+
+    assert_int_equal(got->action, 0);
+    *got = *a;
+    got->actor.source = NULL;
+    got->actor.addr = NULL;
+    return LRS_OK;
+}
+
 static int audit_count(const char *uln, enum lrs_audit_action action)
 {
     struct lrs_store *s = harness_store_open(&srv);
@@ -924,6 +937,22 @@ static void test_signup__code_then_account(void **state)
     assert_string_equal(str(j, "login"), "new.learner");
     json_decref(j);
     assert_int_equal(audit_count(uln_tom, LRS_AUDIT_INVITE), before + 2);
+    /* That row also names the account made: its trail is that row. */
+    {
+        struct lrs_store *st = harness_store_open(&srv);
+        struct lrs_user u;
+        struct lrs_audit got;
+
+        assert_int_equal(lrs_store_user_get_by_login(st, "new.learner", &u),
+                         LRS_OK);
+        memset(&got, 0, sizeof got);
+        assert_int_equal(lrs_store_audit_scan_user(st, u.id, keep_audit, &got),
+                         LRS_OK);
+        assert_int_equal(got.action, LRS_AUDIT_INVITE);
+        assert_int_equal(got.subject_user_id, u.id);
+        assert_string_equal(got.uln, uln_tom);
+        lrs_store_free(st);
+    }
     j = call(WHO__COUNT, "POST", "/api/v1/session", "application/json",
              "{\"login\":\"new.learner\",\"password\":\"a long enough "
              "passphrase\"}",

@@ -5,7 +5,9 @@
  * password that signs in once and must be changed, reset and disable;
  * rename, role changes and enable; who may manage whom (an operator
  * everyone, a school administrator only their own school's users), each
- * change audited.
+ * change audited, the row naming the user changed beside the actor; API
+ * tokens issued and revoked (by their own user, or the command line) and
+ * a user's own password change, audited alike.
  *
  * `test_service_accounts sqlite` (suite service) and `... pg` under
  * tests/pg/with-pg.sh (suite store-pg).
@@ -261,19 +263,145 @@ static int64_t user(struct lrs_store *s, int64_t org_id, const char *login,
 
 struct audit_count {
     int64_t user_id;
-    int n[LRS_AUDIT_USER_PASSWORD + 1];
+    int n[LRS_AUDIT_ACTION_LAST + 1];
 };
 
+/* Count the account rows of actor c->user_id; each names a user changed
+ * and no learner. */
 static enum lrs_err count_audit(const struct lrs_audit *a, void *ctx)
 {
     struct audit_count *c = ctx;
 
     if (a->actor.user_id == c->user_id && a->action >= LRS_AUDIT_USER_ADD &&
-        a->action <= LRS_AUDIT_USER_PASSWORD) {
+        a->action <= LRS_AUDIT_ACTION_LAST) {
         assert_string_equal(a->uln, "");
+        assert_true(a->subject_user_id > 0);
         c->n[a->action]++;
     }
     return LRS_OK;
+}
+
+/* A user's account trail, as lrs_store_audit_scan_user() gives it. */
+struct trail {
+    int count;
+    enum lrs_audit_action action[16];
+    int64_t actor[16];
+};
+
+static enum lrs_err trail_row(const struct lrs_audit *a, void *ctx)
+{
+    struct trail *t = ctx;
+
+    assert_true(t->count < 16);
+    assert_string_equal(a->uln, "");
+    t->action[t->count] = a->action;
+    t->actor[t->count++] = a->actor.user_id;
+    return LRS_OK;
+}
+
+static enum lrs_err count_all(const struct lrs_audit *a, void *ctx)
+{
+    (void)a;
+    ++*(int *)ctx;
+    return LRS_OK;
+}
+
+static void test_accounts__every_change_names_the_user_changed(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    const int64_t school =
+        org(s, &(struct lrs_org_input){"school", "Mill", "", "", "100234", ""});
+    const int64_t opid = user(s, 0, "op@lrs", LRS_ROLE_OPERATOR);
+    const struct lrs_actor op = {opid, 0, "test", "192.0.2.1"};
+    char pw[LRS_AUTH_PASSWORD_NEW_SIZE], hash[LRS_AUTH_HASH_SIZE];
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_actor self;
+    struct lrs_token t, other;
+    struct trail tr = {0};
+    struct lrs_user u;
+    int rows = 0, after = 0;
+
+    (void)state;
+    assert_int_equal(lrs_service_user_add(
+                         s, &op,
+                         &(struct lrs_user_input){school, "clerk@mill", NULL,
+                                                  LRS_ROLE_SCHOOL_USER},
+                         LRS_AUTH_COST_MIN, &u, pw, &d),
+                     LRS_OK);
+    self = (struct lrs_actor){u.id, school, "test", "198.51.100.4"};
+    assert_int_equal(
+        lrs_service_user_change(
+            s, &op, u.id, &(struct lrs_user_change){"Mr Clerk", 0}, NULL, &d),
+        LRS_OK);
+    assert_int_equal(lrs_service_user_disable(s, &op, u.id, &d), LRS_OK);
+    assert_int_equal(lrs_service_user_enable(s, &op, u.id, &d), LRS_OK);
+    assert_int_equal(lrs_service_user_reset_password(s, &op, u.id,
+                                                     LRS_AUTH_COST_MIN, pw, &d),
+                     LRS_OK);
+    /* The user: their own password and a token, issued and revoked. */
+    assert_int_equal(lrs_auth_password_hash(LRS_STR("a new passphrase of mine"),
+                                            LRS_AUTH_COST_MIN, hash),
+                     LRS_OK);
+    assert_int_equal(lrs_service_password_change(s, &self, hash, &d), LRS_OK);
+    assert_int_equal(lrs_store_user_get(s, u.id, &u), LRS_OK);
+    assert_false(u.must_change_password);
+    memset(&t, 0, sizeof t);
+    t.user_id = u.id;
+    snprintf(t.label, sizeof t.label, "MIS");
+    t.hash[0] = 1;
+    assert_int_equal(lrs_service_token_add(s, &self, &t, &d), LRS_OK);
+    assert_true(t.id > 0);
+    assert_int_equal(lrs_service_token_revoke(s, &self, u.id, t.id, &d),
+                     LRS_OK);
+    /* The command line issues a token to anyone. */
+    other = t;
+    other.id = 0;
+    other.hash[0] = 2;
+    assert_int_equal(lrs_service_token_add(s, NULL, &other, &d), LRS_OK);
+
+    /* Refused, and so not audited: someone else's tokens (even an
+     * operator's), an unknown token, the command line's password, a
+     * label with a control character. */
+    assert_int_equal(lrs_store_audit_scan(s, NULL, count_all, &rows), LRS_OK);
+    other.id = 0;
+    other.hash[0] = 3;
+    assert_int_equal(lrs_service_token_add(s, &op, &other, &d), LRS_ENOTFOUND);
+    assert_string_equal(d.field, "user");
+    assert_int_equal(lrs_service_token_revoke(s, &op, u.id, t.id, &d),
+                     LRS_ENOTFOUND);
+    assert_string_equal(d.field, "user");
+    assert_int_equal(lrs_service_token_revoke(s, &self, u.id, t.id + 99, &d),
+                     LRS_ENOTFOUND);
+    assert_string_equal(d.field, "id");
+    assert_int_equal(lrs_service_password_change(s, NULL, hash, &d),
+                     LRS_EINVAL);
+    snprintf(other.label, sizeof other.label, "tab\there");
+    assert_int_equal(lrs_service_token_add(s, &self, &other, &d), LRS_EINVAL);
+    assert_string_equal(d.field, "label");
+    assert_int_equal(lrs_store_audit_scan(s, NULL, count_all, &after), LRS_OK);
+    assert_int_equal(after, rows);
+
+    /* The user's trail: each change, in order, with who made it. */
+    assert_int_equal(lrs_store_audit_scan_user(s, u.id, trail_row, &tr),
+                     LRS_OK);
+    assert_int_equal(tr.count, 9);
+    {
+        static const enum lrs_audit_action want[] = {
+            LRS_AUDIT_USER_ADD,      LRS_AUDIT_USER_CHANGE,
+            LRS_AUDIT_USER_DISABLE,  LRS_AUDIT_USER_ENABLE,
+            LRS_AUDIT_USER_PASSWORD, LRS_AUDIT_USER_PASSWORD,
+            LRS_AUDIT_TOKEN_ADD,     LRS_AUDIT_TOKEN_REVOKE,
+            LRS_AUDIT_TOKEN_ADD,
+        };
+        const int64_t by[] = {opid, opid, opid, opid, opid,
+                              u.id, u.id, u.id, 0};
+
+        for (int i = 0; i < tr.count; i++) {
+            assert_int_equal(tr.action[i], want[i]);
+            assert_int_equal(tr.actor[i], by[i]);
+        }
+    }
+    lrs_store_free(s);
 }
 
 static void test_accounts__change_rename_roles_enable(void **state)
@@ -449,6 +577,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_accounts__reset_and_disable),
         cmocka_unit_test(test_accounts__change_rename_roles_enable),
         cmocka_unit_test(test_accounts__school_admin_manages_own_school_only),
+        cmocka_unit_test(test_accounts__every_change_names_the_user_changed),
     };
     int rc;
 

@@ -53,7 +53,7 @@ EOF
 
 check "stats before init says to run lrs init" 1 "not initialised" \
     "$lrs" stats --db "$url"
-check "lrs init creates the schema" 0 "^initialised store .* \(schema version 12\)" \
+check "lrs init creates the schema" 0 "^initialised store .* \(schema version 13\)" \
     "$lrs" init --db "$url"
 check "lrs init again changes nothing" 0 "is up to date" \
     "$lrs" init --db "$url"

@@ -472,6 +472,56 @@ static void test_store__audit_rows_keep_the_address(void **state)
     lrs_store_free(s);
 }
 
+/* An account row names its subject beside the actor, alone and inside a
+ * transaction (PostgreSQL's COPY), and a user's rows are found by it;
+ * every action has a name that reads back. */
+static void test_store__audit_rows_name_the_user_changed(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    struct lrs_audit a;
+    struct audits n = {0};
+
+    (void)state;
+    memset(&a, 0, sizeof a);
+    a.actor = actor;
+    a.action = LRS_AUDIT_USER_DISABLE;
+    a.subject_user_id = 42;
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_OK);
+    assert_int_equal(lrs_store_begin(s), LRS_OK);
+    a.action = LRS_AUDIT_TOKEN_REVOKE;
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_OK);
+    a.action = LRS_AUDIT_TOKEN_ADD;
+    a.subject_user_id = 43;
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_OK);
+    a.action = LRS_AUDIT_READ;
+    a.subject_user_id = 0;
+    memcpy(a.uln, "1000000043", LRS_ULN_SIZE);
+    assert_int_equal(lrs_store_audit_append(s, &a), LRS_OK);
+    assert_int_equal(lrs_store_commit(s), LRS_OK);
+
+    assert_int_equal(lrs_store_audit_scan_user(s, 42, count_audit, &n), LRS_OK);
+    assert_int_equal(n.count, 2);
+    assert_int_equal(n.last.action, LRS_AUDIT_TOKEN_REVOKE);
+    assert_int_equal(n.last.subject_user_id, 42);
+    assert_int_equal(n.last.actor.user_id, 7);
+    assert_string_equal(n.last.uln, "");
+    n.count = 0;
+    assert_int_equal(lrs_store_audit_scan_user(s, 43, count_audit, &n), LRS_OK);
+    assert_int_equal(n.count, 1);
+    assert_int_equal(n.last.action, LRS_AUDIT_TOKEN_ADD);
+    n.count = 0;
+    assert_int_equal(lrs_store_audit_scan_user(s, 7, count_audit, &n), LRS_OK);
+    assert_int_equal(n.count, 0); /* the actor is not the subject */
+    assert_int_equal(lrs_store_audit_scan(s, "1000000043", count_audit, &n),
+                     LRS_OK);
+    assert_int_equal(n.count, 1);
+    assert_int_equal(n.last.subject_user_id, 0);
+    for (int act = LRS_AUDIT_READ; act <= LRS_AUDIT_ACTION_LAST; act++)
+        assert_string_not_equal(
+            lrs_audit_action_name((enum lrs_audit_action)act), "unknown");
+    lrs_store_free(s);
+}
+
 /* A sink that keeps the rows it is given (their addresses). */
 struct sunk {
     int count;
@@ -608,6 +658,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_store__scan_streams_in_uln_order),
         cmocka_unit_test(test_store__audit_rows_append_and_filter),
         cmocka_unit_test(test_store__audit_rows_keep_the_address),
+        cmocka_unit_test(test_store__audit_rows_name_the_user_changed),
         cmocka_unit_test(
             test_store__audit_sink_takes_rows_outside_transactions),
         cmocka_unit_test(test_store__concurrent_issue_never_repeats),

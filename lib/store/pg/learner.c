@@ -593,8 +593,8 @@ enum lrs_err lrs__pg_merge_insert(void *e, const struct lrs__merge *m)
  * is undone with it, as if the insert itself had failed.
  */
 static const char audit_copy[] =
-    "COPY audit_log (at_ms, user_id, org_id, source, action, uln, addr)"
-    " FROM STDIN";
+    "COPY audit_log (at_ms, user_id, org_id, source, action, uln, addr,"
+    " subject_user_id) FROM STDIN";
 
 /* Append `s` as a COPY text field: backslash, tab, LF and CR escaped. */
 static enum lrs_err copy_field(struct lrs_buf *b, const char *s)
@@ -634,6 +634,10 @@ static enum lrs_err audit_now(struct pg *p, const struct lrs_audit *a)
     lrs__pg_param_str(&pp, lrs_audit_action_name(a->action));
     lrs__pg_param_str(&pp, uln_ok(a->uln) ? a->uln : NULL);
     lrs__pg_param_str(&pp, a->actor.addr ? a->actor.addr : "");
+    if (a->subject_user_id)
+        lrs__pg_param_i64(&pp, a->subject_user_id);
+    else
+        lrs__pg_param_str(&pp, NULL);
     return lrs__pg_do(p, PG_AUDIT_INSERT, &pp);
 }
 
@@ -656,7 +660,11 @@ enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a)
               : lrs_buf_addf(&p->audit, "\t%s\t",
                              uln_ok(a->uln) ? a->uln : "\\N");
     err = err ? err : copy_field(&p->audit, a->actor.addr ? a->actor.addr : "");
-    err = err ? err : lrs_buf_addch(&p->audit, '\n');
+    if (!err && a->subject_user_id)
+        err =
+            lrs_buf_addf(&p->audit, "\t%lld\n", (long long)a->subject_user_id);
+    else if (!err)
+        err = lrs_buf_adds(&p->audit, "\t\\N\n");
     if (err) {
         lrs_buf_truncate(&p->audit, mark);
         return lrs__pg_fail(p, err, "cannot buffer an audit row");
@@ -728,6 +736,8 @@ static enum lrs_err audit_row(struct pg *p, const PGresult *res, int i,
     a.action = lrs__audit_action_from_name(PQgetvalue(res, i, 5));
     err = err ? err : col_uln(p, res, i, 6, a.uln);
     a.actor.addr = PQgetvalue(res, i, 7);
+    if (!err && !PQgetisnull(res, i, 8))
+        err = lrs__pg_get_i64(p, res, i, 8, 1, INT64_MAX, &a.subject_user_id);
     return err ? err : cb->fn(&a, cb->ctx);
 }
 
@@ -754,6 +764,25 @@ enum lrs_err lrs__pg_audit_scan(void *e, const char *uln, lrs_store_audit_fn fn,
         sc.open = PG_AUDIT_SCAN_ULN;
         sc.params = &pp;
     }
+    return scan(e, &sc);
+}
+
+enum lrs_err lrs__pg_audit_scan_user(void *e, int64_t user_id,
+                                     lrs_store_audit_fn fn, void *ctx)
+{
+    struct pg_params pp;
+    struct audit_cb cb = {fn, ctx};
+    const struct scan sc = {
+        PG_AUDIT_SCAN_USER,  PG_AUDIT_SCAN_FETCH,
+        PG_AUDIT_SCAN_CLOSE, &pp,
+        audit_row,           &cb,
+    };
+    const enum lrs_err err = lrs__pg_audit_flush(e);
+
+    if (err)
+        return err;
+    lrs__pg_params_init(&pp);
+    lrs__pg_param_i64(&pp, user_id);
     return scan(e, &sc);
 }
 

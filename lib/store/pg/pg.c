@@ -42,7 +42,8 @@
 #define NAME_COLS                                                              \
     "id, uln, given_name, middle_names, family_name,"                          \
     " preferred_given_name, changed_ms, user_id, org_id, reason"
-#define AUDIT_COLS "id, at_ms, user_id, org_id, source, action, uln, addr"
+#define AUDIT_COLS                                                             \
+    "id, at_ms, user_id, org_id, source, action, uln, addr, subject_user_id"
 
 /* Statement names are "lrs" and the index: short and unique. */
 static const char *const sql[PG_STMT__COUNT] = {
@@ -109,13 +110,16 @@ static const char *const sql[PG_STMT__COUNT] = {
         " org_id, reason) VALUES ($1, $2, $3, $4, $5, $6)",
     [PG_AUDIT_INSERT] =
         "INSERT INTO audit_log (at_ms, user_id, org_id, source, action, uln,"
-        " addr) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        " addr, subject_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     [PG_AUDIT_SCAN_ALL] = "DECLARE lrs_audit NO SCROLL CURSOR FOR"
                           " SELECT " AUDIT_COLS " FROM audit_log"
                           " ORDER BY id",
     [PG_AUDIT_SCAN_ULN] = "DECLARE lrs_audit NO SCROLL CURSOR FOR"
                           " SELECT " AUDIT_COLS " FROM audit_log"
                           " WHERE uln = $1 ORDER BY id",
+    [PG_AUDIT_SCAN_USER] = "DECLARE lrs_audit NO SCROLL CURSOR FOR"
+                           " SELECT " AUDIT_COLS " FROM audit_log"
+                           " WHERE subject_user_id = $1 ORDER BY id",
     [PG_AUDIT_SCAN_FETCH] = "FETCH 1000 FROM lrs_audit",
     [PG_AUDIT_SCAN_CLOSE] = "CLOSE lrs_audit",
     [PG_STATS] = "SELECT count(*), count(*) FILTER (WHERE status = 0),"
@@ -613,6 +617,7 @@ const struct lrs_store_ops lrs__store_pg_ops = {
     .merge_insert = lrs__pg_merge_insert,
     .audit_insert = lrs__pg_audit_insert,
     .audit_scan = lrs__pg_audit_scan,
+    .audit_scan_user = lrs__pg_audit_scan_user,
     .stats = lrs__pg_stats,
     /* accounts */
     .org_insert = lrs__pg_org_insert,

@@ -44,6 +44,7 @@ enum pg_stmt {
     PG_AUDIT_INSERT,
     PG_AUDIT_SCAN_ALL,
     PG_AUDIT_SCAN_ULN,
+    PG_AUDIT_SCAN_USER,
     PG_AUDIT_SCAN_FETCH,
     PG_AUDIT_SCAN_CLOSE,
     PG_STATS,
@@ -174,6 +175,8 @@ enum lrs_err lrs__pg_merge_insert(void *e, const struct lrs__merge *m);
 enum lrs_err lrs__pg_audit_insert(void *e, const struct lrs_audit *a);
 enum lrs_err lrs__pg_audit_scan(void *e, const char *uln, lrs_store_audit_fn fn,
                                 void *ctx);
+enum lrs_err lrs__pg_audit_scan_user(void *e, int64_t user_id,
+                                     lrs_store_audit_fn fn, void *ctx);
 enum lrs_err lrs__pg_stats(void *e, struct lrs_store_stats *out);
 
 /* accounts.c: the account ops of lrs__store_pg_ops. */

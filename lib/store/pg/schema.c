@@ -292,6 +292,15 @@ static const char *const v3[] = {
     NULL,
 };
 
+/* Version 13, as SQLite's: the user an audit row concerns, and a partial
+ * index to find one user's account trail. */
+static const char *const v13[] = {
+    "ALTER TABLE audit_log ADD COLUMN subject_user_id bigint",
+    "CREATE INDEX audit_log_subject ON audit_log (subject_user_id, id)"
+    " WHERE subject_user_id IS NOT NULL",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     NULL, /* version 0: the empty database */
     v1,
@@ -306,6 +315,7 @@ static const char *const *const migrations[] = {
     lrs__pg_entry_versions_migration,
     lrs__pg_changes_migration,
     lrs__pg_job_addr_migration,
+    v13,
 };
 
 /* The schema_version table is the engine's own, outside the numbered

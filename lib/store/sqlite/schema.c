@@ -284,6 +284,20 @@ static const char *const v3[] = {
     NULL,
 };
 
+/*
+ * Version 13: an audit row names the user whose account it concerns
+ * (account changes, API tokens, a learner's sign-up) beside the actor
+ * who made the change; NULL for every other row. The partial index finds
+ * one user's account trail without indexing the learner rows, which
+ * stay as cheap to append as before.
+ */
+static const char *const v13[] = {
+    "ALTER TABLE audit_log ADD COLUMN subject_user_id INTEGER",
+    "CREATE INDEX audit_log_subject ON audit_log (subject_user_id, id)"
+    " WHERE subject_user_id IS NOT NULL",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     NULL, /* version 0: the empty database */
     v1,
@@ -298,6 +312,7 @@ static const char *const *const migrations[] = {
     lrs__sqlite_entry_versions_migration,
     lrs__sqlite_changes_migration,
     lrs__sqlite_job_addr_migration,
+    v13,
 };
 
 _Static_assert(LRS_ARRAY_LEN(migrations) == LRS_STORE_SCHEMA_VERSION + 1,

@@ -37,6 +37,7 @@ enum stmt_id {
     S_AUDIT_INSERT,
     S_AUDIT_SCAN_ALL,
     S_AUDIT_SCAN_ULN,
+    S_AUDIT_SCAN_USER,
     S_STATS,
     S_CHANGE_APPEND,
     S__COUNT
@@ -53,7 +54,8 @@ enum stmt_id {
     "id, uln, given_name, middle_names, family_name, preferred_given_name,"    \
     " changed_ms, user_id, org_id, reason"
 
-#define AUDIT_COLS "id, at_ms, user_id, org_id, source, action, uln, addr"
+#define AUDIT_COLS                                                             \
+    "id, at_ms, user_id, org_id, source, action, uln, addr, subject_user_id"
 
 static const char *const sql[S__COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -94,11 +96,13 @@ static const char *const sql[S__COUNT] = {
                        " merged_ms, user_id, org_id, reason)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_AUDIT_INSERT] = "INSERT INTO audit_log (at_ms, user_id, org_id,"
-                       " source, action, uln, addr)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       " source, action, uln, addr, subject_user_id)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [S_AUDIT_SCAN_ALL] = "SELECT " AUDIT_COLS " FROM audit_log ORDER BY id",
     [S_AUDIT_SCAN_ULN] = "SELECT " AUDIT_COLS " FROM audit_log"
                          " WHERE uln = ?1 ORDER BY id",
+    [S_AUDIT_SCAN_USER] = "SELECT " AUDIT_COLS " FROM audit_log"
+                          " WHERE subject_user_id = ?1 ORDER BY id",
     [S_STATS] = "SELECT (SELECT count(*) FROM learners),"
                 " (SELECT count(*) FROM learners WHERE status = 0),"
                 " (SELECT count(*) FROM learners WHERE status = 1),"
@@ -924,6 +928,8 @@ static enum lrs_err e_audit_insert(void *ep, const struct lrs_audit *a)
     if (!rc && uln_int(a->uln, &key))
         rc = sqlite3_bind_int64(st, 6, key);
     rc = rc ? rc : bind_str(st, 7, a->actor.addr ? a->actor.addr : "");
+    if (!rc && a->subject_user_id)
+        rc = sqlite3_bind_int64(st, 8, a->subject_user_id);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -932,23 +938,14 @@ static enum lrs_err e_audit_insert(void *ep, const struct lrs_audit *a)
     return LRS_OK;
 }
 
-static enum lrs_err e_audit_scan(void *ep, const char *uln,
-                                 lrs_store_audit_fn fn, void *ctx)
+/* Hand each row of audit statement `st` (bound) to `fn`, then reset it. */
+static enum lrs_err audit_rows(struct engine *e, sqlite3_stmt *st,
+                               lrs_store_audit_fn fn, void *ctx)
 {
-    struct engine *e = ep;
     struct lrs_audit a;
-    sqlite3_int64 key = 0;
     enum lrs_err err = LRS_OK;
     int rc;
-    sqlite3_stmt *st;
 
-    if (uln && !uln_int(uln, &key))
-        return LRS_OK;
-    st = stmt(e, uln ? S_AUDIT_SCAN_ULN : S_AUDIT_SCAN_ALL, &rc);
-    if (!st)
-        return fail_rc(e, rc);
-    if (uln)
-        sqlite3_bind_int64(st, 1, key);
     while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         char action[16];
         const unsigned char *src;
@@ -965,12 +962,44 @@ static enum lrs_err e_audit_scan(void *ep, const char *uln,
         uln_text(sqlite3_column_int64(st, 6), a.uln);
         src = sqlite3_column_text(st, 7);
         a.actor.addr = src ? (const char *)src : "";
+        a.subject_user_id = sqlite3_column_int64(st, 8);
         err = fn(&a, ctx);
     }
     sqlite3_reset(st);
     if (!err && rc != SQLITE_DONE)
         err = fail_rc(e, rc);
     return err;
+}
+
+static enum lrs_err e_audit_scan(void *ep, const char *uln,
+                                 lrs_store_audit_fn fn, void *ctx)
+{
+    struct engine *e = ep;
+    sqlite3_int64 key = 0;
+    int rc;
+    sqlite3_stmt *st;
+
+    if (uln && !uln_int(uln, &key))
+        return LRS_OK;
+    st = stmt(e, uln ? S_AUDIT_SCAN_ULN : S_AUDIT_SCAN_ALL, &rc);
+    if (!st)
+        return fail_rc(e, rc);
+    if (uln)
+        sqlite3_bind_int64(st, 1, key);
+    return audit_rows(e, st, fn, ctx);
+}
+
+static enum lrs_err e_audit_scan_user(void *ep, int64_t user_id,
+                                      lrs_store_audit_fn fn, void *ctx)
+{
+    struct engine *e = ep;
+    int rc;
+    sqlite3_stmt *st = stmt(e, S_AUDIT_SCAN_USER, &rc);
+
+    if (!st)
+        return fail_rc(e, rc);
+    sqlite3_bind_int64(st, 1, user_id);
+    return audit_rows(e, st, fn, ctx);
 }
 
 static enum lrs_err e_stats(void *ep, struct lrs_store_stats *out)
@@ -1023,6 +1052,7 @@ const struct lrs_store_ops lrs__store_sqlite_ops = {
     .merge_insert = e_merge_insert,
     .audit_insert = e_audit_insert,
     .audit_scan = e_audit_scan,
+    .audit_scan_user = e_audit_scan_user,
     .stats = e_stats,
     /* accounts */
     .org_insert = lrs__sqlite_org_insert,

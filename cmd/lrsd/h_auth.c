@@ -453,7 +453,7 @@ void lrsd_h_token_revoke(struct lrsd_req *r)
     actor = lrsd_actor(r);
     err = lrs_service_token_revoke(s, &actor, r->who.user_id, (int64_t)n, &d);
     if (err == LRS_ENOTFOUND) {
-        lrsd_reply_error(r, 404, "LRSD0404", NULL, "no such token");
+        lrsd_reply_error(r, 404, "LRSD0404", "id", "no such token");
         return;
     }
     if (err) {

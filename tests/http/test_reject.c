@@ -171,6 +171,13 @@ static const struct reject {
      "WSEC0001", "id"},
     {"DELETE", "/api/v1/tokens/{id}", "/api/v1/tokens/0", NULL, NULL, 400,
      "WSEC0001", "id"},
+    /* Refused by the service: no audit row either. */
+    {"DELETE", "/api/v1/tokens/{id}", "/api/v1/tokens/999999", NULL, NULL, 404,
+     "LRSD0404", "id"},
+    {"POST", "/api/v1/session/password", NULL, JSON,
+     "{\"current_password\": \"not the learner's password\", "
+     "\"new_password\": \"long enough, surely\"}",
+     403, "LRSD0403", "current_password"},
 
     /* Learners: amend, merge, unmerge, learnerByULN. */
     {"PATCH", "/api/v1/learners/{uln}", NULL, JSON,

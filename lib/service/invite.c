@@ -494,8 +494,8 @@ enum lrs_err lrs_plr_signup(struct lrs_store *s, const struct lrs_actor *actor,
             lrs__service_store_err(s, err, diag);
     }
     if (!err)
-        err = lrs__service_audit_user(s, actor, LRS_AUDIT_INVITE, u.id,
-                                      reg.uln, diag);
+        err = lrs__service_audit_user(s, actor, LRS_AUDIT_INVITE, u.id, reg.uln,
+                                      diag);
     err = lrs__service_leave(s, own, err, diag);
     if (err)
         return err;

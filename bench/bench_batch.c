@@ -281,7 +281,18 @@ static int run_job(const char *dir, const char *db, const struct lrs_buf *in,
 
     snprintf(run, sizeof run, "%s/run.db", dir);
     unlink(run);
-    if (copy_file(db, run) != 0 || lrs_store_open(run, 0, &s, &d) != LRS_OK) {
+    /* A register kept from an older version is brought up to date on
+     * the copy (lrs init), and closed, so that the job does not pay for
+     * checkpointing the migration. */
+    if (copy_file(db, run) != 0 ||
+        lrs_store_open(run, LRS_STORE_OPEN_NO_SCHEMA_CHECK, &s, &d) != LRS_OK ||
+        lrs_store_init(s, NULL) != LRS_OK) {
+        fprintf(stderr, "bench_batch: copy or open %s: %s\n", run, d.msg);
+        goto out;
+    }
+    lrs_store_free(s);
+    s = NULL;
+    if (lrs_store_open(run, 0, &s, &d) != LRS_OK) {
         fprintf(stderr, "bench_batch: copy or open %s: %s\n", run, d.msg);
         goto out;
     }

@@ -313,9 +313,10 @@ struct lrs_batch_opts {
      * be NULL. */
     void (*before_chunk)(void *ctx);
     void *ctx; /* passed to the four */
-    /* Threads that search ahead of the pupils being decided (docs/batch.md,
-     * "Speed"), the calling one included: 0 for one per CPU (at most
-     * LRS_BATCH_THREADS_MAX), 1 for none. The answers are the same. */
+    /* Threads in all, the calling one included, helpers searching ahead
+     * of the pupil being decided (docs/batch.md, "Speed"): 0 for one per
+     * CPU (at most LRS_BATCH_THREADS_MAX), 1 for none. The answers are
+     * the same. */
     unsigned threads;
 };
 

@@ -244,38 +244,52 @@ static void uln_text(uint64_t v, char out[LRS_ULN_SIZE])
  * Searching ahead. The pupils are decided one after another, because a
  * registration must be seen by the pupils after it (the same pupil twice
  * in a file gets one ULN). But the searches, most of a job's time, read
- * the index only: before a window of pupils is decided, threads search
- * for all of them at once against the index as it stands. A pupil then
- * takes its answer unless a learner registered earlier in the same window
- * could be one of its candidates (lrs_match_index_find_among() over those
- * few, scored with the whole index's weights): then it searches again.
- * So each pupil is decided against an index that holds every learner who
- * could match it, as one after another would, and a window's answers do
- * not depend on how the threads ran.
+ * the index only: helper threads search for the pupils just ahead of the
+ * one being decided (at most AHEAD_RING ahead), each answer in a ring
+ * slot tagged with its pupil. The deciding thread never waits for them:
+ * it takes a pupil's answer when it is there and otherwise searches
+ * itself. A helper notes how many learners the run had registered before
+ * it searched; a learner registered after that could be missing from the
+ * answer, so the deciding thread scores the pupil against just those few
+ * (lrs_match_index_find_among(), with the whole index's weights) and
+ * searches again when one reaches the low threshold. So each pupil is
+ * decided against an index holding every learner who could match it, as
+ * one after another would. Answers found before a chunk's start (the
+ * change feed is read there) are not used: each chunk starts a new epoch.
  */
-#define AHEAD_WINDOW 64
+#define AHEAD_RING 64
+
+enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
 
 struct ahead_slot {
     struct lrs_match_result res;
-    enum lrs_err err; /* LRS_OK: res is the pupil's answer */
+    atomic_int state;  /* SLOT_*: a helper claims a free slot, fills it and
+                          marks it done; the deciding thread frees it */
+    uint64_t tag;      /* epoch << 32 | pupil index + 1, when done */
+    size_t registered; /* the run's registrations before the search */
+    enum lrs_err err;
 };
 
 struct ahead {
     struct lrs_match_index *idx;
-    const struct lrs_ctf_pupil *items; /* the window's first pupil */
-    size_t count;                      /* pupils in the window, 0: none */
-    atomic_size_t next;                /* the next pupil to search */
-    struct ahead_slot slots[AHEAD_WINDOW];
-    uint32_t fresh[AHEAD_WINDOW]; /* index ids registered in the window */
-    size_t fresh_count;
+    const struct lrs_ctf_pupil *items; /* every pupil of the job */
+    size_t count;
+    atomic_size_t next;  /* the next pupil a helper may claim */
+    atomic_size_t limit; /* helpers claim pupils below this */
+    atomic_uint_fast32_t epoch;
+    atomic_size_t registered; /* learners the chunk registered so far */
+    uint32_t *fresh;          /* their index ids (the deciding thread's) */
+    size_t fresh_cap;
     pthread_mutex_t lock;
-    pthread_cond_t go, done;
-    uint64_t round;   /* bumped for each window */
-    unsigned running; /* helpers still searching this round */
+    pthread_cond_t go;
+    unsigned sleepers; /* helpers waiting for work (under lock) */
     bool stop;
+    struct ahead_slot slots[AHEAD_RING];
     pthread_t helpers[LRS_BATCH_THREADS_MAX];
     unsigned helper_count;
 };
+
+static enum lrs_err ahead_registered(struct ahead *a, uint32_t id);
 
 /* The state of a run. */
 struct run {
@@ -423,36 +437,53 @@ static enum lrs_err register_pupil(struct run *r, const struct lrs_ctf_pupil *p,
         err = lrs_match_index_insert(r->idx, &ml, &id, r->diag);
     if (err)
         return err;
-    if (r->ahead && r->ahead->count)
-        r->ahead->fresh[r->ahead->fresh_count++] = id;
+    if (r->ahead)
+        err = ahead_registered(r->ahead, id);
+    if (err)
+        return err;
     set_code(o, "WSRC0005");
     memcpy(o->uln, l.uln, sizeof o->uln);
     return LRS_OK;
 }
 
-/* Pupil `p`'s search into r->res: its answer from the search ahead when
- * nobody registered since could be its candidate, else a find now. */
+/* Pupil `p`'s search into r->res: a helper's answer when there is one
+ * that nobody registered since could change, else a find now. */
 static enum lrs_err search(struct run *r, const struct lrs_ctf_pupil *p,
                            const struct lrs_match_query *q, struct lrs_diag *d)
 {
     struct ahead *a = r->ahead;
     struct ahead_slot *slot;
     struct lrs_match_result t;
+    size_t k, now;
+    uint64_t tag;
     enum lrs_err err;
 
-    if (!a || !a->count || p < a->items || p >= a->items + a->count ||
-        a->slots[p - a->items].err != LRS_OK)
+    if (!a)
         return lrs_match_index_find(r->idx, q, &r->res, d);
-    slot = &a->slots[p - a->items];
-    if (a->fresh_count) {
-        err = lrs_match_index_find_among(r->idx, q, a->fresh, a->fresh_count,
-                                         &r->res, d);
-        if (err || r->res.above_low)
+    k = (size_t)(p - a->items);
+    slot = &a->slots[k % AHEAD_RING];
+    tag = (uint64_t)atomic_load(&a->epoch) << 32 | (k + 1);
+    if (atomic_load_explicit(&slot->state, memory_order_acquire) != SLOT_DONE)
+        return lrs_match_index_find(r->idx, q, &r->res, d);
+    if (slot->tag != tag || slot->err != LRS_OK) {
+        /* Another pupil's or an earlier chunk's: free the slot. */
+        atomic_store_explicit(&slot->state, SLOT_FREE, memory_order_release);
+        return lrs_match_index_find(r->idx, q, &r->res, d);
+    }
+    now = atomic_load(&a->registered);
+    if (now > slot->registered) {
+        err = lrs_match_index_find_among(r->idx, q, a->fresh + slot->registered,
+                                         now - slot->registered, &r->res, d);
+        if (err || r->res.above_low) {
+            atomic_store_explicit(&slot->state, SLOT_FREE,
+                                  memory_order_release);
             return lrs_match_index_find(r->idx, q, &r->res, d);
+        }
     }
     t = r->res;
     r->res = slot->res;
     slot->res = t;
+    atomic_store_explicit(&slot->state, SLOT_FREE, memory_order_release);
     return LRS_OK;
 }
 
@@ -733,66 +764,116 @@ static uint64_t mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Search for the window's pupils not yet taken, into their slots. */
-static void ahead_work(struct ahead *a)
+/* Claim the next pupil for a helper: false when there is none yet. */
+static bool ahead_claim(struct ahead *a, size_t *k)
 {
-    for (;;) {
-        const size_t k = atomic_fetch_add(&a->next, 1);
-        struct lrs_diag d = LRS_DIAG_INIT;
-        struct lrs_match_query q;
+    size_t n = atomic_load(&a->next);
 
-        if (k >= a->count)
-            return;
-        if (a->items[k].uln[0]) {
-            a->slots[k].err = LRS_ENOTFOUND; /* checked by ULN instead */
-            continue;
+    while (n < atomic_load(&a->limit))
+        if (atomic_compare_exchange_weak(&a->next, &n, n + 1)) {
+            *k = n;
+            return true;
         }
-        query_of(&a->items[k], &q);
-        a->slots[k].err =
-            lrs_match_index_find(a->idx, &q, &a->slots[k].res, &d);
-    }
+    return false;
+}
+
+/* Search for pupil k into its slot, unless the slot is still taken (then
+ * the deciding thread searches for it itself). */
+static void ahead_search(struct ahead *a, size_t k)
+{
+    struct ahead_slot *slot = &a->slots[k % AHEAD_RING];
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_match_query q;
+    int free_state = SLOT_FREE;
+    uint_fast32_t epoch;
+
+    if (a->items[k].uln[0] ||
+        !atomic_compare_exchange_strong(&slot->state, &free_state, SLOT_BUSY))
+        return; /* checked by ULN, or the slot is in use */
+    /* The epoch, then the registrations, then the search: the answer
+     * holds at least every learner counted. */
+    epoch = atomic_load(&a->epoch);
+    slot->registered = atomic_load(&a->registered);
+    query_of(&a->items[k], &q);
+    slot->err = lrs_match_index_find(a->idx, &q, &slot->res, &d);
+    slot->tag = (uint64_t)epoch << 32 | (k + 1);
+    atomic_store_explicit(&slot->state, SLOT_DONE, memory_order_release);
 }
 
 static void *ahead_main(void *arg)
 {
     struct ahead *a = arg;
-    uint64_t seen = 0;
 
-    pthread_mutex_lock(&a->lock);
     for (;;) {
-        while (a->round == seen && !a->stop)
-            pthread_cond_wait(&a->go, &a->lock);
-        if (a->stop)
-            break;
-        seen = a->round;
-        pthread_mutex_unlock(&a->lock);
-        ahead_work(a);
+        size_t k;
+
+        if (ahead_claim(a, &k)) {
+            ahead_search(a, k);
+            continue;
+        }
         pthread_mutex_lock(&a->lock);
-        if (--a->running == 0)
-            pthread_cond_signal(&a->done);
+        while (!a->stop && atomic_load(&a->next) >= atomic_load(&a->limit)) {
+            a->sleepers++;
+            pthread_cond_wait(&a->go, &a->lock);
+            a->sleepers--;
+        }
+        if (a->stop) {
+            pthread_mutex_unlock(&a->lock);
+            return NULL;
+        }
+        pthread_mutex_unlock(&a->lock);
     }
-    pthread_mutex_unlock(&a->lock);
-    return NULL;
 }
 
-/* Search ahead for the `count` pupils from `items`, with the helpers. */
-static void ahead_window(struct ahead *a, const struct lrs_ctf_pupil *items,
-                         size_t count)
+/* The deciding thread is at pupil k: no helper starts it any more, and
+ * they may search up to AHEAD_RING past it. */
+static void ahead_at(struct ahead *a, size_t k)
 {
-    a->items = items;
-    a->count = count;
-    a->fresh_count = 0;
-    atomic_store(&a->next, 0);
+    size_t n = atomic_load(&a->next), limit = k + AHEAD_RING;
+    int done = SLOT_DONE;
+
+    /* The slot of the pupil just decided: an answer left there (a pupil
+     * that needed no search) or an old one is of no use now. No helper
+     * can have claimed it for a later pupil yet: the limit is below. */
+    if (k > 0)
+        atomic_compare_exchange_strong(&a->slots[(k - 1) % AHEAD_RING].state,
+                                       &done, SLOT_FREE);
+    while (n <= k && !atomic_compare_exchange_weak(&a->next, &n, k + 1))
+        ;
+    if (limit > a->count)
+        limit = a->count;
+    atomic_store(&a->limit, limit);
     pthread_mutex_lock(&a->lock);
-    a->running = a->helper_count;
-    a->round++;
-    pthread_cond_broadcast(&a->go);
+    if (a->sleepers)
+        pthread_cond_broadcast(&a->go);
     pthread_mutex_unlock(&a->lock);
-    ahead_work(a);
-    pthread_mutex_lock(&a->lock);
-    while (a->running)
-        pthread_cond_wait(&a->done, &a->lock);
-    pthread_mutex_unlock(&a->lock);
+}
+
+/* A chunk starts (after the change feed was read): answers found before
+ * are not used, and its registrations are counted from none. */
+static void ahead_chunk(struct ahead *a)
+{
+    atomic_store(&a->registered, 0);
+    atomic_fetch_add(&a->epoch, 1);
+}
+
+/* The deciding thread registered index id `id`. */
+static enum lrs_err ahead_registered(struct ahead *a, uint32_t id)
+{
+    const size_t n = atomic_load(&a->registered);
+
+    if (n == a->fresh_cap) {
+        const size_t cap = a->fresh_cap ? 2 * a->fresh_cap : 256;
+        uint32_t *f = lrs_realloc(a->fresh, cap * sizeof *f);
+
+        if (!f)
+            return LRS_ERR(LRS_ENOMEM);
+        a->fresh = f;
+        a->fresh_cap = cap;
+    }
+    a->fresh[n] = id;
+    atomic_store(&a->registered, n + 1);
+    return LRS_OK;
 }
 
 static void ahead_free(struct ahead *a)
@@ -805,17 +886,20 @@ static void ahead_free(struct ahead *a)
     pthread_mutex_unlock(&a->lock);
     for (unsigned i = 0; i < a->helper_count; i++)
         pthread_join(a->helpers[i], NULL);
-    for (size_t i = 0; i < AHEAD_WINDOW; i++)
+    for (size_t i = 0; i < AHEAD_RING; i++)
         lrs_match_result_release(&a->slots[i].res);
+    lrs_free(a->fresh);
     pthread_cond_destroy(&a->go);
-    pthread_cond_destroy(&a->done);
     pthread_mutex_destroy(&a->lock);
     lrs_free(a);
 }
 
-/* The helpers for `threads` (0: one per CPU) threads in all; NULL when
- * one thread is all there is (or nothing could be started). */
-static struct ahead *ahead_new(struct lrs_match_index *idx, unsigned threads)
+/* Helpers for `threads` (0: one per CPU) threads in all, the deciding one
+ * included, over the `count` pupils from `items`; NULL when one thread is
+ * all there is (or none could be started). */
+static struct ahead *ahead_new(struct lrs_match_index *idx,
+                               const struct lrs_ctf_pupil *items, size_t count,
+                               unsigned threads)
 {
     struct ahead *a;
 
@@ -832,15 +916,21 @@ static struct ahead *ahead_new(struct lrs_match_index *idx, unsigned threads)
     if (!a)
         return NULL;
     a->idx = idx;
+    a->items = items;
+    a->count = count;
     atomic_init(&a->next, 0);
-    for (size_t i = 0; i < AHEAD_WINDOW; i++)
+    atomic_init(&a->limit, 0);
+    atomic_init(&a->epoch, 1);
+    atomic_init(&a->registered, 0);
+    for (size_t i = 0; i < AHEAD_RING; i++) {
         lrs_match_result_init(&a->slots[i].res);
+        atomic_init(&a->slots[i].state, SLOT_FREE);
+    }
     if (pthread_mutex_init(&a->lock, NULL) != 0) {
         lrs_free(a);
         return NULL;
     }
     pthread_cond_init(&a->go, NULL);
-    pthread_cond_init(&a->done, NULL);
     while (a->helper_count < threads - 1 &&
            pthread_create(&a->helpers[a->helper_count], NULL, ahead_main, a) ==
                0)
@@ -884,21 +974,16 @@ static enum lrs_err run_pupils(struct run *r, const struct pupils *pp,
             return LRS_EBUSY;
         }
 
+        if (r->ahead)
+            ahead_chunk(r->ahead);
         err = lrs_store_begin(r->s);
         while (!err && i < pp->count && n < chunk) {
-            size_t w = r->ahead ? AHEAD_WINDOW : 16;
-
-            /* Reading the clock once a window costs nothing. */
-            if (n > 0 && mono_ms() - start >= chunk_ms)
+            /* Reading the clock every 16 pupils costs nothing. */
+            if (n > 0 && n % 16 == 0 && mono_ms() - start >= chunk_ms)
                 break;
-            w = w < chunk - n ? w : chunk - n;
-            w = w < pp->count - i ? w : pp->count - i;
             if (r->ahead)
-                ahead_window(r->ahead, &pp->items[i], w);
-            for (size_t k = 0; !err && k < w; k++)
-                err = do_pupil(r, &pp->items[i++], &rows[n++]);
-            if (r->ahead)
-                r->ahead->count = 0;
+                ahead_at(r->ahead, i);
+            err = do_pupil(r, &pp->items[i++], &rows[n++]);
         }
         if (err)
             break;
@@ -991,7 +1076,7 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
     }
     r.job.rows_total = pp.count;
     if (r.job.checkpoint + 1 < pp.count)
-        r.ahead = ahead_new(idx, opts->threads);
+        r.ahead = ahead_new(idx, pp.items, pp.count, opts->threads);
     err = run_pupils(&r, &pp, opts);
     ahead_free(r.ahead);
     r.ahead = NULL;

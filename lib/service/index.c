@@ -234,7 +234,13 @@ enum lrs_err lrs_service_index_load(struct lrs_store *s,
     err = lrs_store_stats(s, &st);
     if (err)
         return lrs__service_store_err(s, err, diag);
-    err = lrs_match_index_new(model, (size_t)st.learners, &ld.idx);
+    /* Room for an eighth more learners: the first registration after a
+     * load would otherwise double the record arrays at once, copying
+     * every record under the index's write lock (at 10,000,000 learners
+     * most of a second in which no search runs). Untouched room costs
+     * address space, not memory. */
+    err = lrs_match_index_new(
+        model, (size_t)st.learners + (size_t)st.learners / 8 + 1024, &ld.idx);
     if (err) {
         lrs_diag_set(diag, "model", "cannot create the index: %s",
                      lrs_strerror(err));

@@ -613,10 +613,13 @@ static enum lrs_err among_locked(const struct lrs_match_index *idx,
     return score_ids(idx, q, &ap, s->ids, u, res);
 }
 
-enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
-                                  const struct lrs_match_query *query,
-                                  struct lrs_match_result *res,
-                                  struct lrs_diag *diag)
+/* A find over the blocks of `query`, or (`among` not NULL) over the n
+ * learners `among`: prepare, take the read lock, search. */
+static enum lrs_err run_find(const struct lrs_match_index *idx,
+                             const struct lrs_match_query *query,
+                             const uint32_t *among, size_t n,
+                             struct lrs_match_result *res,
+                             struct lrs_diag *diag)
 {
     struct lrs_match_index *w = (struct lrs_match_index *)idx;
     struct pq q;
@@ -629,13 +632,27 @@ enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
         return err;
     err = lrs__index_rdlock(w);
     if (!err) {
-        err = find_locked(idx, &q, res);
+        err = among ? among_locked(idx, &q, among, n, res)
+                    : find_locked(idx, &q, res);
         pthread_rwlock_unlock(&w->lock);
     }
-    if (err) {
+    if (err == LRS_EINVAL) /* only among_locked() says so */
+        lrs_diag_set(diag, "among", "not a learner of this index");
+    if (err)
         reset(res);
+    return err;
+}
+
+enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
+                                  const struct lrs_match_query *query,
+                                  struct lrs_match_result *res,
+                                  struct lrs_diag *diag)
+{
+    struct lrs_match_index *w = (struct lrs_match_index *)idx;
+    const enum lrs_err err = run_find(idx, query, NULL, 0, res, diag);
+
+    if (err)
         return err;
-    }
     atomic_fetch_add_explicit(&w->finds, 1, memory_order_relaxed);
     if (res->blocks_oversized)
         atomic_fetch_add_explicit(&w->oversized, res->blocks_oversized,
@@ -649,25 +666,9 @@ enum lrs_err lrs_match_index_find_among(const struct lrs_match_index *idx,
                                         struct lrs_match_result *res,
                                         struct lrs_diag *diag)
 {
-    struct lrs_match_index *w = (struct lrs_match_index *)idx;
-    struct pq q;
-    enum lrs_err err;
+    static const uint32_t none[1];
 
-    LRS_ASSERT(idx->magic == INDEX_MAGIC);
-    reset(res);
-    err = lrs__query_prep(query, &q, diag);
-    if (err)
-        return err;
-    err = lrs__index_rdlock(w);
-    if (!err) {
-        err = among_locked(idx, &q, among, n, res);
-        pthread_rwlock_unlock(&w->lock);
-    }
-    if (err == LRS_EINVAL)
-        lrs_diag_set(diag, "among", "not a learner of this index");
-    if (err)
-        reset(res);
-    return err;
+    return run_find(idx, query, among ? among : none, among ? n : 0, res, diag);
 }
 
 /* ------------------------------------------------------------------ */

@@ -140,27 +140,37 @@ static void teardown(struct fixture *f)
 
 static const struct lrs_date on = {2026, 9, 1};
 
+/* Run the fixture's job with `o` and check each pupil's outcome. */
+static void run_each_outcome(struct fixture *f, const struct lrs_batch_opts *o,
+                             struct lrs_batch_totals *t)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_buf rows = LRS_BUF_INIT;
+
+    assert_int_equal(
+        lrs_service_batch_run(f->s, f->idx, &actor, f->job.id, o, t, &d),
+        LRS_OK);
+    assert_int_equal(lrs_store_job_row_scan(f->s, f->job.id, collect, &rows),
+                     LRS_OK);
+    assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
+                                   "RC011! WSVRC001+ WSVRC005! WSEC0136! "
+                                   "RC013! WSRC0004+ ");
+    lrs_buf_release(&rows);
+}
+
 static void test_batch__each_outcome(void **state)
 {
     struct fixture f;
-    struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_batch_opts o = {0};
     struct lrs_batch_totals t;
-    struct lrs_buf rows = LRS_BUF_INIT, out = LRS_BUF_INIT;
+    struct lrs_buf out = LRS_BUF_INIT;
     struct lrs_job j;
 
     (void)state;
     setup(&f);
     o.chunk = 3;
     o.on = on;
-    assert_int_equal(
-        lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, &t, &d),
-        LRS_OK);
-    assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &rows),
-                     LRS_OK);
-    assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
-                                   "RC011! WSVRC001+ WSVRC005! WSEC0136! "
-                                   "RC013! WSRC0004+ ");
+    run_each_outcome(&f, &o, &t);
     assert_int_equal(t.pupils, 10);
     assert_int_equal(t.count[LRS_BATCH_NEW], 2);
     assert_int_equal(t.count[LRS_BATCH_EXISTING], 3);
@@ -185,7 +195,6 @@ static void test_batch__each_outcome(void **state)
     assert_int_equal(
         lrs_store_job_blob(f.s, f.job.id, LRS_JOB_REPORT_HTML, &out), LRS_OK);
     assert_non_null(strstr(out.data, "<td>Eve Brown</td>"));
-    lrs_buf_release(&rows);
     lrs_buf_release(&out);
     teardown(&f);
 }
@@ -205,24 +214,14 @@ static void test_batch__threads_same_answers(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof threads / sizeof *threads; i++) {
         struct fixture f;
-        struct lrs_diag d = LRS_DIAG_INIT;
         struct lrs_batch_opts o = {0};
         struct lrs_batch_totals t;
-        struct lrs_buf rows = LRS_BUF_INIT;
 
         setup(&f);
         o.on = on;
         o.threads = threads[i];
-        assert_int_equal(
-            lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, &t, &d),
-            LRS_OK);
-        assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &rows),
-                         LRS_OK);
-        assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
-                                       "RC011! WSVRC001+ WSVRC005! WSEC0136! "
-                                       "RC013! WSRC0004+ ");
+        run_each_outcome(&f, &o, &t);
         assert_int_equal(t.count[LRS_BATCH_NEW], 2);
-        lrs_buf_release(&rows);
         teardown(&f);
     }
 }
@@ -311,7 +310,6 @@ static void test_batch__stop_between_chunks_and_carry_on(void **state)
     struct fixture f;
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_batch_opts o = {0};
-    struct lrs_buf rows = LRS_BUF_INIT;
     struct lrs_store_stats st;
     struct lrs_job j;
     int asked = 0;
@@ -338,19 +336,11 @@ static void test_batch__stop_between_chunks_and_carry_on(void **state)
     assert_int_equal(j.id, f.job.id);
     /* The next run carries on with the same index and ends as one run. */
     o.should_stop = NULL;
-    assert_int_equal(
-        lrs_service_batch_run(f.s, f.idx, &actor, f.job.id, &o, NULL, &d),
-        LRS_OK);
-    assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, collect, &rows),
-                     LRS_OK);
-    assert_string_equal(rows.data, "WSRC0004+ WSRC0005+ WSRC0005+ RC010! "
-                                   "RC011! WSVRC001+ WSVRC005! WSEC0136! "
-                                   "RC013! WSRC0004+ ");
+    run_each_outcome(&f, &o, NULL);
     assert_int_equal(lrs_store_stats(f.s, &st), LRS_OK);
     assert_int_equal(st.learners, 4);
     assert_int_equal(lrs_store_job_get(f.s, f.job.id, &j), LRS_OK);
     assert_int_equal(j.status, LRS_JOB_DONE);
-    lrs_buf_release(&rows);
     teardown(&f);
 }
 

@@ -273,23 +273,24 @@ static int user_add(int argc, char **argv)
         lrs_store_free(s);
         return rc;
     }
-    lrs_auth_password_new(pw);
-    if (lrs_auth_password_hash(lrs_str_c(pw), LRS_AUTH_COST_INTERACTIVE,
-                               u.password_hash) != LRS_OK) {
-        cli_error("cannot hash the password: out of memory");
-        lrs_store_free(s);
-        return CLI_FAIL;
-    }
-    /* A generated password is shown on a screen: the user replaces it. */
-    u.must_change_password = true;
-    if (lrs_store_user_add(s, &u, &d) != LRS_OK) {
-        cli_error("cannot add user '%s': %s", u.login,
+    /* A learner's own account, for that learner: audited as the command
+     * line's, naming the account and the learner. */
+    if (lrs_service_learner_account_add(s, NULL, org, login, name, uln,
+                                        LRS_AUTH_COST_INTERACTIVE, &u, pw,
+                                        &d) != LRS_OK) {
+        /* The option the service's field came from. */
+        const char *field =
+            d.field && strcmp(d.field, "display_name") == 0 ? "name" : d.field;
+
+        cli_error("cannot add user '%s': %s%s%s%s", u.login, field ? "--" : "",
+                  field ? field : "", field ? ": " : "",
                   d.msg[0] ? d.msg : lrs_store_errmsg(s));
         rc = CLI_FAIL;
     } else {
         printf("added user %lld '%s'\npassword: %s\n", (long long)u.id, u.login,
                pw);
     }
+    memset(pw, 0, sizeof pw);
     lrs_store_free(s);
     return rc;
 }

@@ -456,6 +456,22 @@ lrs_service_user_add(struct lrs_store *s, const struct lrs_actor *actor,
                      char password[LRS_AUTH_PASSWORD_NEW_SIZE],
                      struct lrs_diag *diag);
 
+/**
+ * Add a learner's own account for the learner with ULN `uln`, login
+ * `login` (display name `display_name`, may be NULL), in organisation
+ * `org_id`, with a generated password as lrs_service_user_add(), audited
+ * (user_add, the account as subject, the learner's ULN) in the same
+ * transaction. Only the command line and operators make these outside
+ * the sign-up codes (lrs_service_invite_*). LRS_EINVAL naming "uln"
+ * (not a ULN), "login" or "display_name"; LRS_ENOTFOUND naming "uln"
+ * (no such learner) or "org"; LRS_ECONFLICT (field "login").
+ */
+LRS_API LRS_NODISCARD enum lrs_err lrs_service_learner_account_add(
+    struct lrs_store *s, const struct lrs_actor *actor, int64_t org_id,
+    const char *login, const char *display_name, const char *uln,
+    enum lrs_auth_cost cost, struct lrs_user *out,
+    char password[LRS_AUTH_PASSWORD_NEW_SIZE], struct lrs_diag *diag);
+
 /*
  * Every call below, and lrs_service_user_add(), is made by `actor`
  * (NULL or user 0: the command line, which may do anything). The acting

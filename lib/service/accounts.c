@@ -241,6 +241,103 @@ static enum lrs_err roles_fit(const struct lrs_org *org, unsigned roles,
     return LRS_OK;
 }
 
+/* The login and display name of a new account: LRS_EINVAL naming the
+ * field. */
+static enum lrs_err check_names(const char *login, const char *display_name,
+                                struct lrs_diag *diag)
+{
+    if (!login || !login[0]) {
+        lrs_diag_set(diag, "login", "enter the user's login");
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (strlen(login) > LRS_LOGIN_MAX) {
+        lrs_diag_set(diag, "login", "must be at most %d bytes", LRS_LOGIN_MAX);
+        return LRS_ERR(LRS_EINVAL);
+    }
+    if (display_name && strlen(display_name) > LRS_DISPLAY_NAME_MAX) {
+        lrs_diag_set(diag, "display_name", "must be at most %d bytes",
+                     LRS_DISPLAY_NAME_MAX);
+        return LRS_ERR(LRS_EINVAL);
+    }
+    return LRS_OK;
+}
+
+/* Store the new account `u` with its audit row (`uln` the learner's, or
+ * NULL), in one transaction. */
+static enum lrs_err add_account(struct lrs_store *s,
+                                const struct lrs_actor *actor,
+                                struct lrs_user *u,
+                                const char uln[LRS_ULN_SIZE],
+                                struct lrs_diag *diag)
+{
+    static const struct lrs_actor cli = LRS_ACTOR_CLI;
+    bool own = false;
+    enum lrs_err err = lrs__service_enter(s, &own, diag);
+
+    if (err)
+        return err;
+    err = lrs_store_user_add(s, u, diag);
+    if (err && err != LRS_EINVAL && err != LRS_ECONFLICT && err != LRS_ENOMEM)
+        err = lrs__service_store_err(s, err, diag);
+    if (!err && uln)
+        err = lrs__service_audit_user(s, actor ? actor : &cli,
+                                      LRS_AUDIT_USER_ADD, u->id, uln, diag);
+    else if (!err)
+        err = audit(s, actor, LRS_AUDIT_USER_ADD, u->id, diag);
+    return lrs__service_leave(s, own, err, diag);
+}
+
+enum lrs_err lrs_service_learner_account_add(
+    struct lrs_store *s, const struct lrs_actor *actor, int64_t org_id,
+    const char *login, const char *display_name, const char *uln,
+    enum lrs_auth_cost cost, struct lrs_user *out,
+    char password[LRS_AUTH_PASSWORD_NEW_SIZE], struct lrs_diag *diag)
+{
+    struct lrs_learner l;
+    struct lrs_user u;
+    struct lrs_org org;
+    enum lrs_err err;
+
+    password[0] = '\0';
+    err = check_names(login, display_name, diag);
+    if (!err)
+        err = lrs_uln_check(lrs_str_c(uln ? uln : ""), diag);
+    if (err)
+        return err;
+    err = lrs_store_learner_get(s, uln, 0, &l);
+    if (err == LRS_ENOTFOUND) {
+        lrs_diag_set(diag, "uln", "no learner has ULN %.10s", uln);
+        return err;
+    }
+    if (!err)
+        err = lrs_store_org_get(s, org_id, &org);
+    if (err == LRS_ENOTFOUND) {
+        lrs_diag_set(diag, "org", "no organisation has id %lld",
+                     (long long)org_id);
+        return err;
+    }
+    if (err)
+        return lrs__service_store_err(s, err, diag);
+    memset(&u, 0, sizeof u);
+    u.org_id = org.id;
+    u.roles = LRS_ROLE_LEARNER;
+    snprintf(u.login, sizeof u.login, "%s", login);
+    snprintf(u.display_name, sizeof u.display_name, "%s",
+             display_name ? display_name : "");
+    snprintf(u.uln, sizeof u.uln, "%s", l.uln);
+    u.must_change_password = true;
+    err = new_password(cost, password, u.password_hash, diag);
+    if (!err)
+        err = add_account(s, actor, &u, l.uln, diag);
+    if (err) {
+        memset(password, 0, LRS_AUTH_PASSWORD_NEW_SIZE);
+        return err;
+    }
+    memset(u.password_hash, 0, sizeof u.password_hash);
+    *out = u;
+    return LRS_OK;
+}
+
 enum lrs_err lrs_service_user_add(struct lrs_store *s,
                                   const struct lrs_actor *actor,
                                   const struct lrs_user_input *in,
@@ -251,21 +348,11 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
     struct lrs_user u;
     struct lrs_org org;
     enum lrs_err err;
-    bool own = false;
 
     password[0] = '\0';
-    if (!in->login || !in->login[0]) {
-        lrs_diag_set(diag, "login", "enter the user's login");
-        return LRS_ERR(LRS_EINVAL);
-    }
-    if (strlen(in->login) > LRS_LOGIN_MAX ||
-        (in->display_name && strlen(in->display_name) > LRS_DISPLAY_NAME_MAX)) {
-        lrs_diag_set(
-            diag, strlen(in->login) > LRS_LOGIN_MAX ? "login" : "display_name",
-            "must be at most %d bytes", LRS_LOGIN_MAX);
-        return LRS_ERR(LRS_EINVAL);
-    }
-    err = lrs_service_user_may_manage(s, actor, in->org_id, &org, diag);
+    err = check_names(in->login, in->display_name, diag);
+    if (!err)
+        err = lrs_service_user_may_manage(s, actor, in->org_id, &org, diag);
     if (!err)
         err = roles_fit(&org, in->roles, diag);
     if (err)
@@ -280,16 +367,7 @@ enum lrs_err lrs_service_user_add(struct lrs_store *s,
     u.must_change_password = true;
     err = new_password(cost, password, u.password_hash, diag);
     if (!err)
-        err = lrs__service_enter(s, &own, diag);
-    if (!err) {
-        err = lrs_store_user_add(s, &u, diag);
-        if (err && err != LRS_EINVAL && err != LRS_ECONFLICT &&
-            err != LRS_ENOMEM)
-            err = lrs__service_store_err(s, err, diag);
-        if (!err)
-            err = audit(s, actor, LRS_AUDIT_USER_ADD, u.id, diag);
-        err = lrs__service_leave(s, own, err, diag);
-    }
+        err = add_account(s, actor, &u, NULL, diag);
     if (err) {
         memset(password, 0, LRS_AUTH_PASSWORD_NEW_SIZE);
         return err;

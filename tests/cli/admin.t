@@ -67,3 +67,20 @@ $ lrs user list --org 0
 $ lrs user list --org x
 2> lrs: --org must be an organisation's id (a number)
 ? 2
+# A learner's own account: for a learner of the register, audited as the
+# command line's naming the account and the learner; a ULN nobody has,
+# or none, is named.
+$ printf 'uln,given_name,middle_names,family_name,date_of_birth,gender,postcode\n1000000043,Ruth,,Okafor,2008-03-02,2,SW1A 1AA\n' > learners.csv
+$ lrs import learners learners.csv
+imported 1 learner (0 ULNs issued)
+$ lrs user add --org 0 --login ruth --role learner --uln 1000000043 | sed 's/^password: [A-Za-z0-9_-]\{20\}$/password: (20 characters)/'
+added user 3 'ruth'
+password: (20 characters)
+$ lrs user add --org 0 --login tom --role learner --uln 1748529632
+2> lrs: cannot add user 'tom': --uln: no learner has ULN 1748529632
+? 1
+$ lrs user add --org 0 --login tom --role learner
+2> lrs: cannot add user 'tom': --uln: is missing
+? 1
+$ python3 -c "import sqlite3; c = sqlite3.connect('lrs.db'); [print(*r) for r in c.execute('SELECT action, user_id, source, subject_user_id, uln FROM audit_log WHERE subject_user_id = 3')]"
+user_add 0 cli 3 1000000043

@@ -183,13 +183,18 @@ export function harness (name) {
     const context = await t.browser.newContext({ viewport: { width: 1024, height: 800 } })
     t.page = await context.newPage()
   }
+  // Click `selector` and wait for the page it leads to (reading the URL
+  // or the page straight after a click may still see the old one).
+  t.clickAndLoad = async (selector) => {
+    await Promise.all([t.page.waitForNavigation(), t.page.click(selector)])
+  }
   // Sign in as `login`; accepts the agreement when it is asked for.
   t.signIn = async (login, password) => {
     await t.page.goto(t.base + '/sign-in')
     await t.page.fill('#username', login)
     await t.page.fill('#password', password)
-    await t.page.click('#sign-in')
-    if (t.path() === '/agreement') await t.page.click('#accept')
+    await t.clickAndLoad('#sign-in')
+    if (t.path() === '/agreement') await t.clickAndLoad('#accept')
   }
   t.signOut = async () => {
     await t.page.goto(t.base + '/welcome')

@@ -369,7 +369,7 @@ static enum lrs_err list_exception(const struct lrs_exception *x, void *ctx)
 
 static int exc_list(struct lrs_store *s, int argc, char **argv)
 {
-    struct lrs_exception_filter f = {0, -1, -1};
+    struct lrs_exception_filter f = {0, -1, -1, ""};
     struct lrs_buf cands = LRS_BUF_INIT;
     enum lrs_err err;
 

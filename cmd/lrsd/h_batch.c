@@ -293,37 +293,34 @@ static json_t *exception_json(const struct lrs_exception *x, bool detail)
     return j;
 }
 
-struct xlist_ctx {
-    json_t *list;
-    const char *code; /* only this code, or NULL */
-};
-
 static enum lrs_err add_exception(const struct lrs_exception *x, void *ctx)
 {
-    struct xlist_ctx *c = ctx;
+    json_t *list = ctx;
 
-    if (c->code && strcmp(c->code, x->code) != 0)
-        return LRS_OK;
-    return json_array_append_new(c->list, exception_json(x, false)) ? LRS_ENOMEM
-                                                                    : LRS_OK;
+    return json_array_append_new(list, exception_json(x, false)) ? LRS_ENOMEM
+                                                                 : LRS_OK;
 }
 
-/* GET /api/v1/exceptions?job=&status=open|resolved&code=: the list. */
+/*
+ * GET /api/v1/exceptions?job=&status=open|resolved&code=: the list. The
+ * store filters by all four (the organisation too); a code must be one an
+ * exception can have (docs/batch.md).
+ */
 void lrsd_h_exceptions_list(struct lrsd_req *r)
 {
     struct lrs_diag d = LRS_DIAG_INIT;
     const char *job = MHD_lookup_connection_value(r->conn,
                                                   MHD_GET_ARGUMENT_KIND, "job"),
                *status = MHD_lookup_connection_value(
-                   r->conn, MHD_GET_ARGUMENT_KIND, "status");
-    struct lrs_exception_filter f = {0, -1, -1};
-    struct xlist_ctx c = {NULL, NULL};
+                   r->conn, MHD_GET_ARGUMENT_KIND, "status"),
+               *code = MHD_lookup_connection_value(
+                   r->conn, MHD_GET_ARGUMENT_KIND, "code");
+    struct lrs_exception_filter f = {0, -1, -1, ""};
     struct lrs_store *s;
     enum lrs_err err;
+    json_t *list;
     uint64_t v;
 
-    c.code =
-        MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "code");
     if (job && job[0]) {
         if (lrs_parse_u64(lrs_str_c(job), 1, INT64_MAX, &v) != LRS_OK) {
             lrsd_reply_error(r, 400, "WSEC0001", "job",
@@ -343,25 +340,32 @@ void lrsd_h_exceptions_list(struct lrsd_req *r)
             return;
         }
     }
-    if (c.code && !c.code[0])
-        c.code = NULL;
+    if (code && code[0]) {
+        if (!lrs_batch_code_is_exception(code)) {
+            lrsd_reply_error(r, 400, "WSEC0001", "code",
+                             "code must be an exception's outcome code, "
+                             "such as WSRC0003 or RC010");
+            return;
+        }
+        snprintf(f.code, sizeof f.code, "%s", code);
+    }
     if (!sees_all(r))
         f.org_id = r->who.org_id;
     s = lrsd_store(r);
     if (!s)
         return;
-    c.list = json_array();
-    if (!c.list) {
+    list = json_array();
+    if (!list) {
         lrsd_reply_error(r, 500, "LRSD0500", NULL, "out of memory");
         return;
     }
-    err = lrs_store_exception_scan(s, &f, add_exception, &c);
+    err = lrs_store_exception_scan(s, &f, add_exception, list);
     if (err) {
-        json_decref(c.list);
+        json_decref(list);
         reply_store_err(r, err, &d);
         return;
     }
-    lrsd_reply_json(r, 200, json_pack("{s:o}", "exceptions", c.list));
+    lrsd_reply_json(r, 200, json_pack("{s:o}", "exceptions", list));
 }
 
 /* Fetch exception `id` if the caller may see it; false after replying. */

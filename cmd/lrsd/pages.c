@@ -432,7 +432,7 @@ static bool fail_store(struct page *p)
 static bool attention(struct page *p, struct lrs_store *s)
 {
     const int64_t org = (p->who.roles & PAGE_OPERATOR) ? -1 : p->who.org_id;
-    struct lrs_exception_filter f = {0, org, LRS_EXCEPTION_OPEN};
+    struct lrs_exception_filter f = {0, org, LRS_EXCEPTION_OPEN, ""};
     struct attention a;
 
     memset(&a, 0, sizeof a);

@@ -122,7 +122,7 @@ static enum lrs_err count_exception(const struct lrs_exception *x, void *ctx)
 static bool outcome(struct page *p, struct lrs_store *s,
                     const struct lrs_job *j)
 {
-    struct lrs_exception_filter f = {j->id, -1, -1};
+    struct lrs_exception_filter f = {j->id, -1, -1, ""};
     struct counts c;
     struct xcount x = {0, 0};
 
@@ -554,7 +554,7 @@ void lrsd_p_exceptions(struct lrsd_req *r)
     };
     const char *status = page_query(r, "status");
     const char *file = page_query(r, "file");
-    struct lrs_exception_filter f = {0, -1, LRS_EXCEPTION_OPEN};
+    struct lrs_exception_filter f = {0, -1, LRS_EXCEPTION_OPEN, ""};
     struct x_list xl;
     struct lrs_store *s;
     struct page p;

@@ -236,11 +236,14 @@ lrs_store_exception_get(struct lrs_store *s, int64_t id,
 LRS_API LRS_NODISCARD enum lrs_err
 lrs_store_exception_resolve(struct lrs_store *s, const struct lrs_exception *x);
 
-/** Which exceptions a scan returns: 0 / -1 fields mean "any". */
+/** Which exceptions a scan returns: 0 / -1 / "" fields mean "any". The
+ *  store compares; it does not check that a code is one it knows. */
 struct lrs_exception_filter {
-    int64_t job_id; /* 0: any */
-    int64_t org_id; /* -1: any */
-    int status;     /* -1: any, else enum lrs_exception_status */
+    int64_t job_id;                 /* 0: any */
+    int64_t org_id;                 /* -1: any */
+    int status;                     /* -1: any, else lrs_exception_status */
+    char code[LRS_BATCH_CODE_SIZE]; /* "": any, else only this outcome
+                                       code (RC010, WSRC0003...) */
 };
 
 typedef enum lrs_err (*lrs_store_exception_fn)(const struct lrs_exception *x,
@@ -277,6 +280,19 @@ LRS_API enum lrs_batch_category lrs_batch_code_category(const char *code);
 
 /** What a code means, in plain words ("possible matches: a person..."). */
 LRS_API const char *lrs_batch_code_text(const char *code);
+
+/**
+ * The outcome codes one by one, by category (new, existing, possible
+ * match, not found, rejected): the `i`th from 0, NULL past the last.
+ * Static. For lists people choose from (docs/batch.md has them all).
+ */
+LRS_API const char *lrs_batch_code_at(size_t i);
+
+/**
+ * Whether an exception can carry `code`: a known outcome code that gives
+ * no ULN (possible match, not found, rejected). Exact, upper case.
+ */
+LRS_API bool lrs_batch_code_is_exception(const char *code);
 
 /* ------------------------------------------------------------------ */
 /* Service: running a job                                             */

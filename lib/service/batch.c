@@ -90,6 +90,20 @@ const char *lrs_batch_code_text(const char *code)
     return "unknown outcome";
 }
 
+const char *lrs_batch_code_at(size_t i)
+{
+    return i < LRS_ARRAY_LEN(codes) ? codes[i].code : NULL;
+}
+
+bool lrs_batch_code_is_exception(const char *code)
+{
+    for (size_t i = 0; i < LRS_ARRAY_LEN(codes); i++)
+        if (strcmp(code, codes[i].code) == 0)
+            return codes[i].cat != LRS_BATCH_NEW &&
+                   codes[i].cat != LRS_BATCH_EXISTING;
+    return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Submitting                                                         */
 /* ------------------------------------------------------------------ */
@@ -1394,7 +1408,7 @@ static enum lrs_err make_outputs(struct lrs_store *s, int64_t job_id,
                                  struct lrs_batch_totals *totals,
                                  struct lrs_diag *diag)
 {
-    const struct lrs_exception_filter f = {job_id, -1, -1};
+    const struct lrs_exception_filter f = {job_id, -1, -1, ""};
     struct lrs_buf in = LRS_BUF_INIT, ctf = LRS_BUF_INIT;
     struct lrs_buf csv = LRS_BUF_INIT, html = LRS_BUF_INIT;
     struct pupils loaded;

@@ -2,9 +2,10 @@
  * test_batch.c - batches and exceptions against a real lrsd: a school
  * uploads a CTF (tests/data/batch/school.xml), lrsd's worker runs it
  * (polled with a generous bound, no timing asserted), the returned CTF
- * carries ULNs, the exceptions are listed and one is resolved; another
- * school sees neither the batch nor its exceptions (404, as missing), and
- * an awarding organisation may not upload (403).
+ * carries ULNs, the exceptions are listed (by job, status and code) and
+ * one is resolved; another school sees neither the batch nor its
+ * exceptions (404, as missing), and an awarding organisation may not
+ * upload (403).
  *
  * The register holds Emma Olivia Morgan with the ULN the file's pupils
  * quote (2931986320), so pupil 8 ("Morgen", another postcode, recorded
@@ -347,6 +348,69 @@ static void test_exceptions__listed_and_one_resolved(void **state)
     json_decref(j);
 }
 
+/* The codes of the exceptions `path` lists, "RC010 WSRC0003 ". */
+static void codes_of(const char *bearer, const char *path, char *out,
+                     size_t size)
+{
+    json_t *j = get_json(bearer, path, 200), *x;
+    size_t i, used = 0;
+
+    out[0] = '\0';
+    json_array_foreach(json_object_get(j, "exceptions"), i, x)
+    {
+        const int n = snprintf(out + used, size - used, "%s ", str(x, "code"));
+
+        assert_true(n > 0 && (size_t)n < size - used);
+        used += (size_t)n;
+    }
+    json_decref(j);
+}
+
+/* ?code= is filtered by the store, with the other filters; a code no
+ * exception can have is refused naming the field. Runs after one
+ * WSRC0003 was resolved. */
+static void test_exceptions__filtered_by_code(void **state)
+{
+    static const char *const bad[] = {"XYZ", "rc010", "WSRC0004",
+                                      "RC0100000000000", "RC010%20"};
+    struct http_resp res;
+    char path[128], codes[256];
+
+    (void)state;
+    codes_of(school, "/api/v1/exceptions", codes, sizeof codes);
+    assert_string_equal(codes, "RC010 RC006 RC013 WSEC0136 WSRC0003 ");
+    codes_of(school, "/api/v1/exceptions?code=RC010", codes, sizeof codes);
+    assert_string_equal(codes, "RC010 ");
+    snprintf(path, sizeof path,
+             "/api/v1/exceptions?job=%lld&status=open&code=RC013",
+             (long long)job_id);
+    codes_of(school, path, codes, sizeof codes);
+    assert_string_equal(codes, "RC013 ");
+    snprintf(path, sizeof path, "/api/v1/exceptions?job=%lld&code=RC013",
+             (long long)(job_id + 1000));
+    codes_of(school, path, codes, sizeof codes);
+    assert_string_equal(codes, "");
+    codes_of(school, "/api/v1/exceptions?status=open&code=WSRC0003", codes,
+             sizeof codes);
+    assert_string_equal(codes, "");
+    codes_of(school, "/api/v1/exceptions?status=resolved&code=WSRC0003", codes,
+             sizeof codes);
+    assert_string_equal(codes, "WSRC0003 ");
+    codes_of(school, "/api/v1/exceptions?code=RC011", codes, sizeof codes);
+    assert_string_equal(codes, "");
+    codes_of(school, "/api/v1/exceptions?code=", codes, sizeof codes);
+    assert_string_equal(codes, "RC010 RC006 RC013 WSEC0136 WSRC0003 ");
+    /* Another school: the code matches, the organisation does not. */
+    codes_of(other, "/api/v1/exceptions?code=RC010", codes, sizeof codes);
+    assert_string_equal(codes, "");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(path, sizeof path, "/api/v1/exceptions?code=%s", bad[i]);
+        get_as(school, path, &res);
+        http_assert_error(&res, 400, "WSEC0001", "code");
+        http_resp_release(&res);
+    }
+}
+
 static void test_scope__other_school_gets_404(void **state)
 {
     const char *const hdrs[] = {other, NULL};
@@ -386,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_download__ctf_has_ulns),
         cmocka_unit_test(test_audit__batch_rows_name_the_uploader),
         cmocka_unit_test(test_exceptions__listed_and_one_resolved),
+        cmocka_unit_test(test_exceptions__filtered_by_code),
         cmocka_unit_test(test_scope__other_school_gets_404),
     };
 

@@ -1305,6 +1305,11 @@ static void test_sample__batches_and_exceptions(void **state)
         fail_msg("no possible-match exception");
     sample0(SCHOOL, "GET", "/api/v1/exceptions", "/api/v1/exceptions?status=x",
             NULL, NULL, 400);
+    sample0(SCHOOL, "GET", "/api/v1/exceptions",
+            "/api/v1/exceptions?code=WSRC0004", NULL, NULL, 400);
+    snprintf(path, sizeof path, "/api/v1/exceptions?job=%lld&code=RC010",
+             (long long)job);
+    sample0(OP, "GET", "/api/v1/exceptions", path, NULL, NULL, 200);
     /* Every exception in detail: rejected rows too (explanation null). */
     snprintf(path, sizeof path, "/api/v1/exceptions?job=%lld", (long long)job);
     j = sample(OP, "GET", "/api/v1/exceptions", path, NULL, NULL, 200);

@@ -140,6 +140,42 @@ static void teardown(struct fixture *f)
 
 static const struct lrs_date on = {2026, 9, 1};
 
+/* A row has an exception exactly when its code is an exception's. */
+static enum lrs_err check_code(const struct lrs_job_row *r, void *ctx)
+{
+    (void)ctx;
+    if (lrs_batch_code_is_exception(r->code) != (r->exception_id != 0))
+        return LRS_ECORRUPT;
+    return LRS_OK;
+}
+
+/* The codes of docs/batch.md, "The decision for one pupil". */
+static void test_batch__codes_listed_and_exceptions_known(void **state)
+{
+    struct lrs_buf b = LRS_BUF_INIT;
+    const char *code;
+
+    (void)state;
+    for (size_t i = 0; (code = lrs_batch_code_at(i)) != NULL; i++) {
+        const enum lrs_batch_category cat = lrs_batch_code_category(code);
+        const bool exc = lrs_batch_code_is_exception(code);
+
+        assert_string_not_equal(lrs_batch_code_text(code), "unknown outcome");
+        assert_int_equal(exc,
+                         cat != LRS_BATCH_NEW && cat != LRS_BATCH_EXISTING);
+        assert_int_equal(lrs_buf_addf(&b, "%s%s ", code, exc ? "!" : ""),
+                         LRS_OK);
+    }
+    assert_string_equal(b.data, "WSRC0005 WSRC0004 WSRC0022 WSVRC001 "
+                                "WSVRC002 WSRC0003! WSRC0002! WSEC0136! "
+                                "WSVRC006! WSVRC005! RC006! RC010! RC011! "
+                                "RC013! ");
+    assert_false(lrs_batch_code_is_exception("rc010"));
+    assert_false(lrs_batch_code_is_exception("RC0100"));
+    assert_false(lrs_batch_code_is_exception(""));
+    lrs_buf_release(&b);
+}
+
 /* Run the fixture's job with `o` and check each pupil's outcome. */
 static void run_each_outcome(struct fixture *f, const struct lrs_batch_opts *o,
                              struct lrs_batch_totals *t)
@@ -171,6 +207,8 @@ static void test_batch__each_outcome(void **state)
     o.chunk = 3;
     o.on = on;
     run_each_outcome(&f, &o, &t);
+    assert_int_equal(lrs_store_job_row_scan(f.s, f.job.id, check_code, NULL),
+                     LRS_OK);
     assert_int_equal(t.pupils, 10);
     assert_int_equal(t.count[LRS_BATCH_NEW], 2);
     assert_int_equal(t.count[LRS_BATCH_EXISTING], 3);
@@ -359,7 +397,7 @@ static void test_batch__resolve_flows_into_the_returned_ctf(void **state)
     struct fixture f;
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_batch_opts o = {0};
-    struct lrs_exception_filter flt = {0, -1, LRS_EXCEPTION_OPEN};
+    struct lrs_exception_filter flt = {0, -1, LRS_EXCEPTION_OPEN, ""};
     struct lrs_exception x;
     struct lrs_buf out = LRS_BUF_INIT;
     char uln[LRS_ULN_SIZE];
@@ -452,7 +490,7 @@ static enum lrs_err tally_row(const struct lrs_job_row *r, void *ctx)
 
 static void effects_of(const struct fixture *f, struct effects *e)
 {
-    const struct lrs_exception_filter flt = {f->job.id, -1, -1};
+    const struct lrs_exception_filter flt = {f->job.id, -1, -1, ""};
     struct lrs_store_stats st;
 
     lrs_buf_reset(&e->rows);
@@ -592,6 +630,7 @@ static void test_batch__oom_loop(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_batch__codes_listed_and_exceptions_known),
         cmocka_unit_test(test_batch__each_outcome),
         cmocka_unit_test(test_batch__threads_same_answers),
         cmocka_unit_test(test_batch__resume_and_send_twice),

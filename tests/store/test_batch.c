@@ -9,6 +9,7 @@
 
 #include "factory.h"
 
+#include <lrs/accounts.h>
 #include <lrs/batch.h>
 
 #include <pthread.h>
@@ -278,12 +279,17 @@ static enum lrs_err collect_exc(const struct lrs_exception *x, void *ctx)
                         lrs_exception_status_name(x->status), x->candidates);
 }
 
+static enum lrs_err collect_code(const struct lrs_exception *x, void *ctx)
+{
+    return lrs_buf_addf(ctx, "%s ", x->code);
+}
+
 static void test_batch__exceptions_resolve_once(void **state)
 {
     struct lrs_store *s = factory_new_store();
     struct lrs_buf b = LRS_BUF_INIT, cand = LRS_BUF_INIT;
     struct lrs_exception x, y;
-    struct lrs_exception_filter f = {0, -1, -1};
+    struct lrs_exception_filter f = {0, -1, -1, ""};
     const int64_t id = new_job(s, 0, sha_a, "x");
 
     (void)state;
@@ -348,6 +354,100 @@ static void test_batch__exceptions_resolve_once(void **state)
     lrs_store_free(s);
 }
 
+static void add_exception(struct lrs_store *s, int64_t job, int64_t org,
+                          uint64_t ordinal, const char *code, bool resolve)
+{
+    struct lrs_exception x;
+
+    memset(&x, 0, sizeof x);
+    x.job_id = job;
+    x.org_id = org;
+    x.ordinal = ordinal;
+    snprintf(x.code, sizeof x.code, "%s", code);
+    x.candidates = "";
+    assert_int_equal(lrs_store_exception_insert(s, &x), LRS_OK);
+    if (!resolve)
+        return;
+    snprintf(x.resolved_uln, sizeof x.resolved_uln, "1000000043");
+    x.resolved_by = 7;
+    x.resolved_ms = 1234;
+    assert_int_equal(lrs_store_exception_resolve(s, &x), LRS_OK);
+}
+
+/* The codes of the exceptions `f` lets through, "RC010 WSRC0003 ". */
+static const char *scan_codes(struct lrs_store *s,
+                              const struct lrs_exception_filter *f,
+                              struct lrs_buf *b)
+{
+    lrs_buf_reset(b);
+    assert_int_equal(lrs_store_exception_scan(s, f, collect_code, b), LRS_OK);
+    return b->data;
+}
+
+static int64_t new_school(struct lrs_store *s, const char *name, int32_t estab)
+{
+    struct lrs_diag d = LRS_DIAG_INIT;
+    struct lrs_org o;
+
+    memset(&o, 0, sizeof o);
+    o.kind = LRS_ORG_SCHOOL;
+    snprintf(o.name, sizeof o.name, "%s", name);
+    o.la = 801;
+    o.estab = estab;
+    assert_int_equal(lrs_store_org_add(s, &o, &d), LRS_OK);
+    return o.id;
+}
+
+static void test_batch__exceptions_filtered_by_code(void **state)
+{
+    struct lrs_store *s = factory_new_store();
+    struct lrs_buf b = LRS_BUF_INIT;
+    struct lrs_exception_filter f = {0, -1, -1, "RC010"};
+    const int64_t a = new_school(s, "Mill Lane Primary", 2000),
+                  other = new_school(s, "Other School", 2001);
+    const int64_t j1 = new_job(s, a, sha_a, "x"),
+                  j2 = new_job(s, a, sha_b, "y"),
+                  j3 = new_job(s, other, sha_a, "x");
+
+    (void)state;
+    add_exception(s, j1, a, 1, "RC010", false);
+    add_exception(s, j1, a, 2, "WSRC0003", false);
+    add_exception(s, j1, a, 3, "RC010", true);
+    add_exception(s, j2, a, 1, "RC010", false);
+    add_exception(s, j2, a, 2, "RC013", false);
+    add_exception(s, j3, other, 1, "RC010", false);
+
+    /* The code alone, then with each other filter. */
+    assert_string_equal(scan_codes(s, &f, &b), "RC010 RC010 RC010 RC010 ");
+    f.org_id = a;
+    assert_string_equal(scan_codes(s, &f, &b), "RC010 RC010 RC010 ");
+    f.job_id = j1;
+    assert_string_equal(scan_codes(s, &f, &b), "RC010 RC010 ");
+    f.status = LRS_EXCEPTION_OPEN;
+    assert_string_equal(scan_codes(s, &f, &b), "RC010 ");
+    f.status = LRS_EXCEPTION_RESOLVED;
+    assert_string_equal(scan_codes(s, &f, &b), "RC010 ");
+    f.job_id = j2;
+    assert_string_equal(scan_codes(s, &f, &b), "");
+    /* Another organisation's job under this one's id: nothing. */
+    f = (struct lrs_exception_filter){j3, a, -1, "RC010"};
+    assert_string_equal(scan_codes(s, &f, &b), "");
+    /* A code nobody has, and one that differs only in case. */
+    f = (struct lrs_exception_filter){0, -1, -1, "RC011"};
+    assert_string_equal(scan_codes(s, &f, &b), "");
+    snprintf(f.code, sizeof f.code, "rc010");
+    assert_string_equal(scan_codes(s, &f, &b), "");
+    /* "" is any code, in id order. */
+    f = (struct lrs_exception_filter){0, a, -1, ""};
+    assert_string_equal(scan_codes(s, &f, &b),
+                        "RC010 WSRC0003 RC010 RC010 RC013 ");
+    f.job_id = j2;
+    snprintf(f.code, sizeof f.code, "RC013");
+    assert_string_equal(scan_codes(s, &f, &b), "RC013 ");
+    lrs_buf_release(&b);
+    lrs_store_free(s);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +457,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_batch__rows_commit_with_progress_or_not_at_all),
         cmocka_unit_test(test_batch__outputs_stored),
         cmocka_unit_test(test_batch__exceptions_resolve_once),
+        cmocka_unit_test(test_batch__exceptions_filtered_by_code),
     };
     int rc;
 

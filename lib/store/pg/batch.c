@@ -666,11 +666,13 @@ enum lrs_err lrs__pg_exception_scan(void *e,
     lrs__pg_param_str(&pa, f->status == LRS_EXCEPTION_OPEN       ? "open"
                            : f->status == LRS_EXCEPTION_RESOLVED ? "resolved"
                                                                  : "");
+    lrs__pg_param_str(&pa, f->code);
     err = exec(p,
                "SELECT " EXC_COLS " FROM exceptions"
                " WHERE ($1::bigint = 0 OR job_id = $1)"
                " AND ($2::bigint < 0 OR org_id = $2)"
-               " AND ($3::text = '' OR status = $3) ORDER BY id",
+               " AND ($3::text = '' OR status = $3)"
+               " AND ($4::text = '' OR code = $4) ORDER BY id",
                &pa, &res);
     for (int i = 0; !err && i < PQntuples(res); i++) {
         err = read_exception(p, res, i, &x);

@@ -712,7 +712,8 @@ enum lrs_err lrs__sqlite_exception_scan(void *e,
                                "SELECT " EXC_COLS " FROM exceptions"
                                " WHERE (?1 = 0 OR job_id = ?1)"
                                " AND (?2 < 0 OR org_id = ?2)"
-                               " AND (?3 = '' OR status = ?3) ORDER BY id",
+                               " AND (?3 = '' OR status = ?3)"
+                               " AND (?4 = '' OR code = ?4) ORDER BY id",
                                &st);
     int rc;
 
@@ -725,6 +726,7 @@ enum lrs_err lrs__sqlite_exception_scan(void *e,
                        f->status == LRS_EXCEPTION_OPEN       ? "open"
                        : f->status == LRS_EXCEPTION_RESOLVED ? "resolved"
                                                              : "");
+    rc = rc ? rc : bind_text(st, 4, f->code);
     while (!err && rc == SQLITE_OK) {
         rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)

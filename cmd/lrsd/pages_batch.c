@@ -510,16 +510,16 @@ static enum lrs_err x_row(const struct lrs_exception *x, void *ctx)
     struct page *p = xl->p;
 
     if (xl->count++ == 0)
-        ph(p, "<table class=\"govuk-table\" id=\"exceptions\"><caption "
-              "class=\"govuk-table__caption govuk-table__caption--m\">"
-              "Exceptions</caption><thead class=\"govuk-table__head\"><tr "
-              "class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-"
-              "table__header\">File</th><th scope=\"col\" class=\"govuk-"
-              "table__header\">Pupil</th><th scope=\"col\" class=\"govuk-"
-              "table__header\">UPN</th><th scope=\"col\" class=\"govuk-"
-              "table__header\">What needs doing</th><th scope=\"col\" "
-              "class=\"govuk-table__header\">Status</th></tr></thead>"
-              "<tbody class=\"govuk-table__body\">");
+        ph(p, "<div class=\"lrs-scroll\"><table class=\"govuk-table\" "
+              "id=\"exceptions\"><caption class=\"govuk-table__caption "
+              "govuk-table__caption--m\">Exceptions</caption><thead class="
+              "\"govuk-table__head\"><tr class=\"govuk-table__row\"><th "
+              "scope=\"col\" class=\"govuk-table__header\">File</th><th "
+              "scope=\"col\" class=\"govuk-table__header\">Pupil</th><th "
+              "scope=\"col\" class=\"govuk-table__header\">UPN</th><th "
+              "scope=\"col\" class=\"govuk-table__header\">What needs doing"
+              "</th><th scope=\"col\" class=\"govuk-table__header\">Status"
+              "</th></tr></thead><tbody class=\"govuk-table__body\">");
     ph(p,
        "<tr class=\"govuk-table__row\" id=\"exception-%lld\"><td class="
        "\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/files/%lld\">"
@@ -542,80 +542,260 @@ static enum lrs_err x_row(const struct lrs_exception *x, void *ctx)
     return LRS_OK;
 }
 
+/* The status filter's choices; the first is the default. */
+static const struct {
+    const char *value, *text;
+    const char *adjective; /* in "3 open exceptions" */
+    int status;            /* lrs_exception_filter.status */
+} x_statuses[] = {
+    {"open", "Open", "open ", LRS_EXCEPTION_OPEN},
+    {"resolved", "Resolved", "resolved ", LRS_EXCEPTION_RESOLVED},
+    {"all", "All", "", -1},
+};
+
+/* What the list shows: the store's filter, and what says it in words. */
+struct x_query {
+    struct lrs_exception_filter f;
+    size_t status;       /* index in x_statuses */
+    char file_name[256]; /* of f.job_id, when set; may be "" */
+};
+
+/*
+ * Read the query's status, file and code into `q`, each bad value an
+ * error on its field. A file of another organisation is answered as one
+ * that does not exist (the file pages' 404), so ids cannot be probed.
+ * False when the store could not be read.
+ */
+static bool x_query_read(struct page *p, struct lrs_store *s, struct x_query *q)
+{
+    const char *status = page_query(p->r, "status"),
+               *file = page_query(p->r, "file"),
+               *code = page_query(p->r, "code");
+    struct lrs_job j;
+    enum lrs_err err;
+    uint64_t id;
+
+    memset(q, 0, sizeof *q);
+    q->f.org_id = is_operator(p) ? -1 : p->who.org_id;
+    q->f.status = x_statuses[0].status;
+    if (status && status[0]) {
+        size_t i = 0;
+
+        while (i < LRSD_LEN(x_statuses) &&
+               strcmp(status, x_statuses[i].value) != 0)
+            i++;
+        if (i < LRSD_LEN(x_statuses)) {
+            q->status = i;
+            q->f.status = x_statuses[i].status;
+        } else {
+            page_error(p, "status", "Select open, resolved or all exceptions");
+        }
+    }
+    if (file && file[0]) {
+        if (lrs_parse_u64(lrs_str_c(file), 1, INT64_MAX, &id) != LRS_OK) {
+            page_error(p, "file", "Select a file from the list");
+        } else {
+            err = lrs_store_job_get(s, (int64_t)id, &j);
+            if (err && err != LRS_ENOTFOUND)
+                return false;
+            if (err || !may_see(p, j.org_id)) {
+                page_error(p, "file",
+                           "There is no file %llu: select one from the list",
+                           (unsigned long long)id);
+            } else {
+                q->f.job_id = j.id;
+                memcpy(q->file_name, j.file_name, sizeof q->file_name);
+            }
+        }
+    }
+    if (code && code[0]) {
+        if (lrs_batch_code_is_exception(code))
+            snprintf(q->f.code, sizeof q->f.code, "%s", code);
+        else
+            page_error(p, "code", "Select an outcome code from the list");
+    }
+    return true;
+}
+
+/* A field's error, inside its form group (GOV.UK). */
+static void x_field_error(struct page *p, const char *field, const char *err)
+{
+    if (err)
+        ph(p,
+           "<p id=\"%s-error\" class=\"govuk-error-message\"><span class="
+           "\"govuk-visually-hidden\">Error:</span> %s</p>",
+           field, err);
+}
+
+struct file_options {
+    struct page *p;
+    int64_t chosen; /* the job id selected, 0 for none */
+};
+
+static enum lrs_err file_option(const struct lrs_job *j, void *ctx)
+{
+    const struct file_options *fo = ctx;
+    char when[32];
+
+    ms_text(j->created_ms, when);
+    ph(fo->p, "<option value=\"%lld\"%H>File %lld: %s, uploaded %s</option>",
+       (long long)j->id, j->id == fo->chosen ? " selected" : "",
+       (long long)j->id, j->file_name[0] ? j->file_name : "(no name)", when);
+    return LRS_OK;
+}
+
+/*
+ * The filters (GOV.UK: a label for each, a GET form that works without
+ * script; not printed): status radios, the files this person may see
+ * (newest first) and the codes an exception can have, with their words.
+ * False when the files could not be read.
+ */
+static bool x_form(struct page *p, struct lrs_store *s, const struct x_query *q)
+{
+    const char *err = page_field_error(p, "status");
+    struct file_options fo = {p, q->f.job_id};
+    const char *code;
+    const bool any = q->status != 0 || q->f.job_id || q->f.code[0];
+
+    ph(p,
+       "<form method=\"get\" action=\"/exceptions\" novalidate class=\"lrs-"
+       "no-print\" id=\"filters\"><div class=\"govuk-form-group%H\">"
+       "<fieldset class=\"govuk-fieldset\"%H><legend class=\"govuk-fieldset"
+       "__legend govuk-fieldset__legend--s\">Status</legend>",
+       err ? " govuk-form-group--error" : "",
+       err ? " aria-describedby=\"status-error\"" : "");
+    x_field_error(p, "status", err);
+    ph(p, "<div class=\"govuk-radios govuk-radios--small govuk-radios--"
+          "inline\" data-module=\"govuk-radios\" id=\"status\">");
+    for (size_t i = 0; i < LRSD_LEN(x_statuses); i++)
+        ph(p,
+           "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__"
+           "input\" id=\"status-%s\" name=\"status\" type=\"radio\" "
+           "value=\"%s\"%H><label class=\"govuk-label govuk-radios__label\" "
+           "for=\"status-%s\">%s</label></div>",
+           x_statuses[i].value, x_statuses[i].value,
+           i == q->status ? " checked" : "", x_statuses[i].value,
+           x_statuses[i].text);
+    ph(p, "</div></fieldset></div>");
+
+    err = page_field_error(p, "file");
+    ph(p,
+       "<div class=\"govuk-form-group%H\"><label class=\"govuk-label\" "
+       "for=\"file\">File</label>",
+       err ? " govuk-form-group--error" : "");
+    x_field_error(p, "file", err);
+    ph(p,
+       "<select class=\"govuk-select%H\" id=\"file\" name=\"file\"%H>"
+       "<option value=\"\">All files</option>",
+       err ? " govuk-select--error" : "",
+       err ? " aria-describedby=\"file-error\"" : "");
+    if (lrs_store_job_scan(s, q->f.org_id, file_option, &fo) != LRS_OK)
+        return false;
+    ph(p, "</select></div>");
+
+    err = page_field_error(p, "code");
+    ph(p,
+       "<div class=\"govuk-form-group%H\"><label class=\"govuk-label\" "
+       "for=\"code\">Outcome code</label>",
+       err ? " govuk-form-group--error" : "");
+    x_field_error(p, "code", err);
+    ph(p,
+       "<select class=\"govuk-select%H\" id=\"code\" name=\"code\"%H>"
+       "<option value=\"\">All codes</option>",
+       err ? " govuk-select--error" : "",
+       err ? " aria-describedby=\"code-error\"" : "");
+    for (size_t i = 0; (code = lrs_batch_code_at(i)) != NULL; i++)
+        if (lrs_batch_code_is_exception(code))
+            ph(p, "<option value=\"%s\"%H>%s: %s</option>", code,
+               strcmp(code, q->f.code) == 0 ? " selected" : "", code,
+               lrs_batch_code_text(code));
+    ph(p, "</select></div><div class=\"govuk-button-group\"><button type="
+          "\"submit\" class=\"govuk-button govuk-button--secondary\" data-"
+          "module=\"govuk-button\" id=\"filter\">Show</button>");
+    if (any || p->error_count)
+        ph(p, "<a class=\"govuk-link\" href=\"/exceptions\" id=\"clear\">"
+              "Clear filters</a>");
+    ph(p, "</div></form>");
+    return true;
+}
+
+/* What the list shows, in words: "3 open exceptions with code RC010 in
+ * file 12 (school.xml)." Printed with the list. */
+static void x_shown(struct page *p, const struct x_query *q, size_t count)
+{
+    const char *adj = x_statuses[q->status].adjective;
+
+    ph(p, "<p class=\"govuk-body\" id=\"shown\">");
+    if (count)
+        ph(p, "%zu %s%s", count, adj, count == 1 ? "exception" : "exceptions");
+    else
+        ph(p, "There are no %sexceptions", adj);
+    if (q->f.code[0])
+        ph(p, " with code %s", q->f.code);
+    if (q->f.job_id)
+        ph(p, " in file %lld", (long long)q->f.job_id);
+    if (q->f.job_id && q->file_name[0])
+        ph(p, " (%s)", q->file_name);
+    ph(p, ".</p>");
+}
+
+/* GET /exceptions?status=open|resolved|all&file=&code=: the list. */
 void lrsd_p_exceptions(struct lrsd_req *r)
 {
-    static const struct {
-        const char *value, *text;
-        int status;
-    } filters[] = {
-        {"open", "Open", LRS_EXCEPTION_OPEN},
-        {"resolved", "Resolved", LRS_EXCEPTION_RESOLVED},
-        {"all", "All", -1},
-    };
-    const char *status = page_query(r, "status");
-    const char *file = page_query(r, "file");
-    struct lrs_exception_filter f = {0, -1, LRS_EXCEPTION_OPEN, ""};
-    struct x_list xl;
+    struct lrs_buf table = LRS_BUF_INIT;
+    struct x_list xl = {NULL, NULL, 0, 0, LRS_BUF_INIT};
+    struct x_query q;
     struct lrs_store *s;
     struct page p;
-    size_t which = 0;
-    uint64_t job = 0;
+    bool ok;
 
     if (!page_begin_auth(&p, r, BATCH_ROLES, 0, NULL))
         goto out;
     s = page_store(&p);
     if (!s)
         goto out;
-    for (size_t i = 0; status && i < LRSD_LEN(filters); i++)
-        if (strcmp(status, filters[i].value) == 0)
-            which = i;
-    f.status = filters[which].status;
-    f.org_id = is_operator(&p) ? -1 : p.who.org_id;
-    if (file && lrs_parse_u64(lrs_str_c(file), 1, INT64_MAX, &job) == LRS_OK)
-        f.job_id = (int64_t)job;
-    page_head(&p, "Exceptions");
-    ph(&p, "<h1 class=\"govuk-heading-l\">Exceptions</h1><p class=\"govuk-"
-           "body\">Pupils we could not give a ULN to without a person's "
-           "decision. Open one to compare the pupil with the learners we "
-           "found, and choose.</p><form method=\"get\" action=\"/exceptions\""
-           " class=\"lrs-no-print\"><div class=\"govuk-form-group\">"
-           "<fieldset class=\"govuk-fieldset\"><legend class=\"govuk-"
-           "fieldset__legend govuk-fieldset__legend--s\">Show</legend>"
-           "<div class=\"govuk-radios govuk-radios--small govuk-radios--"
-           "inline\" data-module=\"govuk-radios\">");
-    for (size_t i = 0; i < LRSD_LEN(filters); i++)
-        ph(&p,
-           "<div class=\"govuk-radios__item\"><input class=\"govuk-radios__"
-           "input\" id=\"status-%s\" name=\"status\" type=\"radio\" "
-           "value=\"%s\"%H><label class=\"govuk-label govuk-radios__label\" "
-           "for=\"status-%s\">%s</label></div>",
-           filters[i].value, filters[i].value, i == which ? " checked" : "",
-           filters[i].value, filters[i].text);
-    ph(&p, "</div></fieldset></div>");
-    if (f.job_id)
-        ph(&p, "<input type=\"hidden\" name=\"file\" value=\"%lld\">",
-           (long long)f.job_id);
-    ph(&p, "<button type=\"submit\" class=\"govuk-button govuk-button--"
-           "secondary\" data-module=\"govuk-button\" id=\"filter\">Show"
-           "</button></form>");
-    xl = (struct x_list){&p, s, 0, 0, LRS_BUF_INIT};
-    if (lrs_store_exception_scan(s, &f, x_row, &xl) != LRS_OK) {
-        lrs_buf_release(&xl.upns);
+    ok = x_query_read(&p, s, &q);
+    if (ok && !p.error_count) {
+        /* The table first, so that the line above it can count. */
+        table = p.out;
+        lrs_buf_init(&p.out, 0);
+        xl = (struct x_list){&p, s, 0, 0, LRS_BUF_INIT};
+        ok = lrs_store_exception_scan(s, &q.f, x_row, &xl) == LRS_OK;
+        {
+            struct lrs_buf rows = p.out;
+
+            p.out = table;
+            table = rows;
+        }
+    }
+    if (!ok) {
         page_fail(&p, 503, "Sorry, the service is unavailable",
                   "The exceptions could not be read.");
         goto out;
     }
-    lrs_buf_release(&xl.upns);
-    if (xl.count)
-        ph(&p, "</tbody></table><p class=\"govuk-body lrs-no-print\">To "
-               "print this list, use your browser's Print command.</p>");
-    else
-        ph(&p,
-           "<p class=\"govuk-body\" id=\"exceptions\">There are no "
-           "%s exceptions.</p>",
-           which == 2 ? "" : filters[which].value);
-    page_send(&p, 200);
+    page_head(&p, "Exceptions");
+    page_error_summary(&p);
+    ph(&p, "<h1 class=\"govuk-heading-l\">Exceptions</h1><p class=\"govuk-"
+           "body\">Pupils we could not give a ULN to without a person's "
+           "decision. Open one to compare the pupil with the learners we "
+           "found, and choose.</p>");
+    if (!x_form(&p, s, &q)) {
+        page_fail(&p, 503, "Sorry, the service is unavailable",
+                  "Your files could not be read.");
+        goto out;
+    }
+    if (!p.error_count) {
+        x_shown(&p, &q, xl.count);
+        if (xl.count)
+            ph(&p,
+               "%H</tbody></table></div><p class=\"govuk-body lrs-no-print\">"
+               "To print this list, use your browser's Print command.</p>",
+               table.data);
+    }
+    page_send(&p, p.error_count ? 400 : 200);
 out:
+    lrs_buf_release(&xl.upns);
+    lrs_buf_release(&table);
     page_release(&p);
 }
 

@@ -9,8 +9,9 @@
 // history, register (missing fields, refused for a candidate, a new
 // learner), what a school may see, CSRF, print, sign out; and the S2S
 // service: upload a CTF, watch it finish, its outcome, download the
-// returned CTF and check its ULNs, the exceptions (printable), resolve
-// one each way, and another school refused the first school's files. Every page is checked for labels, one
+// returned CTF and check its ULNs, the exceptions (printable; filtered by
+// status, file and code), resolve one each way, and another school
+// refused the first school's files. Every page is checked for labels, one
 // h1 and a title, and saved as a screenshot in $SCREENSHOT_DIR.
 //
 // Output is TAP, one line a journey. Environment: LRSD_BIN, LRS_BIN,
@@ -538,6 +539,91 @@ async function batchJourneys () {
     await shot('welcome-attention')
   })
 
+  await step('S2S: filter the exceptions by status, file and code', async () => {
+    // A second file from the same school: two pupils of the first (no
+    // postcode, RC010; no UPN, RC006).
+    const xml = fs.readFileSync(path.join(env.TEST_DATA_DIR, 'batch', 'school.xml'), 'utf8')
+    const pupils = xml.match(/<Pupil>[\s\S]*?<\/Pupil>/g).filter(p => /Fairbairn|Diallo/.test(p))
+    assert.equal(pupils.length, 2)
+    fs.writeFileSync(path.join(tmp, 'second.xml'), xml.replace(
+      /<CTFpupilData>[\s\S]*<\/CTFpupilData>/,
+      '<CTFpupilData>\n' + pupils.join('\n') + '\n</CTFpupilData>'))
+    await page.goto(base + '/files/upload')
+    await page.setInputFiles('#ctf', path.join(tmp, 'second.xml'))
+    await Promise.all([page.waitForURL(base + '/files'), page.click('#send')])
+    const second = await page.getAttribute('#files a[href^="/files/"]', 'href')
+    assert.notEqual(second, fileUrl)
+    const secondId = second.split('/')[2]
+    const firstId = fileUrl.split('/')[2]
+    for (let i = 0; i < 60; i++) {
+      if (/Done/.test(await (await page.request.get(base + second)).text())) break
+      await page.waitForTimeout(500)
+    }
+    const rows = () => page.locator('#exceptions tbody tr').count()
+    const show = () => Promise.all([page.waitForNavigation(), page.click('#filter')])
+
+    await page.goto(base + '/exceptions')
+    assert.equal(await rows(), 5, 'open: 3 of the first file, 2 of the second')
+    assert.equal(await page.textContent('#shown'), '5 open exceptions.')
+    assert.equal(await page.textContent('label[for="file"]'), 'File')
+    assert.equal(await page.textContent('label[for="code"]'), 'Outcome code')
+    assert.equal(await page.locator('#file option').count(), 3, 'all files and the two')
+    assert.match(await page.textContent('#code'), /RC010: null values: the postcode is missing/)
+    assert.equal(await page.locator('#clear').count(), 0, 'nothing to clear yet')
+
+    await page.selectOption('#file', secondId)
+    await page.selectOption('#code', 'RC010')
+    await show()
+    assert.equal(await rows(), 1)
+    assert.equal(await page.textContent('#shown'),
+      `1 open exception with code RC010 in file ${secondId} (second.xml).`)
+    assert.match(await page.textContent('#exceptions'), new RegExp(`File ${secondId}[\\s\\S]*RC010`))
+    assert.equal(await page.inputValue('#file'), secondId, 'the choices are kept')
+    assert.equal(await page.inputValue('#code'), 'RC010')
+    await checkPage()
+    await shot('exceptions-filtered')
+
+    await page.check('#status-all')
+    await page.selectOption('#file', '')
+    await show()
+    assert.equal(await rows(), 2, 'RC010 in both files')
+    assert.equal(await page.textContent('#shown'), '2 exceptions with code RC010.')
+
+    await page.check('#status-resolved')
+    await page.selectOption('#file', firstId)
+    await page.selectOption('#code', '')
+    await show()
+    assert.equal(await rows(), 2, 'the two resolved above')
+    assert.match(await page.textContent('#exceptions'), /RC013[\s\S]*WSRC0003/)
+
+    await page.check('#status-open')
+    await page.selectOption('#code', 'RC013')
+    await show()
+    assert.equal(await rows(), 0)
+    assert.equal(await page.textContent('#shown'),
+      `There are no open exceptions with code RC013 in file ${firstId} (school.xml).`)
+    await page.emulateMedia({ media: 'print' })
+    assert.equal(await page.locator('#filters').isVisible(), false, 'the filters are not printed')
+    assert.equal(await page.locator('#shown').isVisible(), true, 'what is shown is')
+    await page.emulateMedia({ media: 'screen' })
+
+    await Promise.all([page.waitForURL(base + '/exceptions'), page.click('#clear')])
+    assert.equal(await rows(), 5)
+    assert.equal(await page.isChecked('#status-open'), true)
+    assert.equal(await page.inputValue('#file'), '')
+    assert.equal(await page.inputValue('#code'), '')
+
+    const res = await page.goto(base + '/exceptions?status=bogus&file=abc&code=RC999')
+    assert.equal(res.status(), 400)
+    assert.deepEqual(await errors(), ['Select open, resolved or all exceptions',
+      'Select a file from the list', 'Select an outcome code from the list'])
+    assert.equal(await page.locator('#exceptions').count(), 0, 'no list with errors')
+    await checkPage()
+    await shot('exceptions-errors')
+    await page.goto(base + '/exceptions?file=999999')
+    assert.deepEqual(await errors(), ['There is no file 999999: select one from the list'])
+  })
+
   await step('S2S: another school cannot see the file or its exceptions', async () => {
     await page.click('#sign-out')
     await page.click('#sign-in-again')
@@ -552,7 +638,16 @@ async function batchJourneys () {
     await page.goto(base + '/files')
     assert.match(await page.textContent('#files'), /not uploaded any files/)
     await page.goto(base + '/exceptions')
-    assert.match(await page.textContent('#exceptions'), /no open exceptions/)
+    assert.equal(await page.textContent('#shown'), 'There are no open exceptions.')
+    assert.equal(await page.locator('#file option').count(), 1, 'none of the other school\'s files')
+    // The first school's file is answered as a file nobody has.
+    const id = fileUrl.split('/')[2]
+    const theirs = await page.goto(base + '/exceptions?file=' + id + '&status=all')
+    assert.equal(theirs.status(), 400)
+    assert.deepEqual(await errors(), [`There is no file ${id}: select one from the list`])
+    assert.equal(await page.locator('#exceptions').count(), 0)
+    await page.goto(base + '/exceptions?file=999999&status=all')
+    assert.deepEqual(await errors(), ['There is no file 999999: select one from the list'])
   })
 
   await step("a learner sees their own record and results", async () => {

@@ -80,6 +80,14 @@ async function checkPage () {
   await lib.checkPage(page)
 }
 
+// Click `selector`, a link or a submit button, and wait for the page it
+// leads to to load. A bare click returns once the navigation has
+// started: read at once, under load, the page may still be the old one
+// or not yet parsed (step 12 read an empty error summary so).
+async function clickAndLoad (selector) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)])
+}
+
 async function errors () {
   return lib.errors(page)
 }
@@ -157,11 +165,11 @@ async function journeys () {
   await step('a wrong password is refused without saying which half', async () => {
     await page.fill('#username', 'ops.anna')
     await page.fill('#password', 'wrong horse battery staple')
-    await page.click('#sign-in')
+    await clickAndLoad('#sign-in')
     assert.deepEqual(await errors(), ['Enter a correct username and password'])
     await page.fill('#username', 'nobody')
     await page.fill('#password', PASSWORD)
-    await page.click('#sign-in')
+    await clickAndLoad('#sign-in')
     assert.deepEqual(await errors(), ['Enter a correct username and password'],
       'an unknown login gets the same answer')
     assert.equal(await page.inputValue('#password'), '', 'password not echoed')
@@ -172,13 +180,13 @@ async function journeys () {
   await step('sign in leads to the user agreement, which gates every page', async () => {
     await page.fill('#username', 'ops.anna')
     await page.fill('#password', PASSWORD)
-    await page.click('#sign-in')
+    await clickAndLoad('#sign-in')
     assert.equal(new URL(page.url()).pathname, '/agreement')
     await checkPage()
     await shot('agreement')
     await page.goto(base + '/learners/find')
     assert.equal(new URL(page.url()).pathname, '/agreement')
-    await page.click('#accept')
+    await clickAndLoad('#accept')
     assert.equal(new URL(page.url()).pathname, '/welcome')
     assert.match(await page.textContent('#register-stats'), /Active learners\s*2006/)
     assert.ok(await page.locator('#attention').isVisible())
@@ -187,9 +195,9 @@ async function journeys () {
   })
 
   await step('find by personal details: every missing field is named', async () => {
-    await page.click('#card-find')
+    await clickAndLoad('#card-find')
     await page.fill('#given_name', 'Amelia')
-    await page.click('#find-details')
+    await clickAndLoad('#find-details')
     assert.deepEqual(await errors(), [
       "Enter the learner's family name",
       "Enter the learner's date of birth",
@@ -202,7 +210,7 @@ async function journeys () {
     await page.fill('#dob-day', '31')
     await page.fill('#dob-month', '2')
     await page.fill('#dob-year', '2008')
-    await page.click('#find-details')
+    await clickAndLoad('#find-details')
     assert.ok((await errors()).some(e => e.startsWith('Date of birth')))
   })
 
@@ -220,7 +228,7 @@ async function journeys () {
   })
 
   await step("view a learner's record", async () => {
-    await page.click('text=View Amelia Hughes\'s record')
+    await clickAndLoad('text=View Amelia Hughes\'s record')
     assert.equal(await page.textContent('h1'), 'Amelia Hughes')
     ameliaUln = new URL(page.url()).pathname.split('/')[2]
     assert.match(ameliaUln, /^\d{10}$/)
@@ -230,9 +238,9 @@ async function journeys () {
   })
 
   await step('amend: a name change needs a reason', async () => {
-    await page.click('#amend')
+    await clickAndLoad('#amend')
     await page.fill('#family_name', 'Smith')
-    await page.click('#save')
+    await clickAndLoad('#save')
     assert.deepEqual(await errors(), ['Enter the reason for the change'])
     assert.equal(await page.inputValue('#family_name'), 'Smith', 'value kept')
     await checkPage()
@@ -241,7 +249,7 @@ async function journeys () {
 
   await step('amend a name by deed poll: the old name is in the history', async () => {
     await page.fill('#reason', 'Deed poll dated 1 May 2024')
-    await page.click('#save')
+    await clickAndLoad('#save')
     assert.equal(await page.textContent('h1'), 'Amelia Smith')
     assert.match(await page.textContent('.govuk-notification-banner'), /name was changed/)
     const history = await page.textContent('#name-history')
@@ -255,7 +263,7 @@ async function journeys () {
   await step('the learner is still found by the old family name', async () => {
     await page.goto(base + '/learners/find')
     await fillPerson(AMELIA)
-    await page.click('#find-details')
+    await clickAndLoad('#find-details')
     assert.equal(await page.textContent('h1'), 'We found the learner')
     assert.match(await page.textContent('main'), /the same as a former family name/)
     await shot('find-former-name')
@@ -264,15 +272,15 @@ async function journeys () {
   await step('find by ULN', async () => {
     await page.goto(base + '/learners/find')
     await page.fill('#uln', '12345')
-    await page.click('#find-uln')
+    await clickAndLoad('#find-uln')
     assert.ok((await errors())[0].startsWith('Enter a real ULN'))
     await page.fill('#uln', ameliaUln)
-    await page.click('#find-uln')
+    await clickAndLoad('#find-uln')
     assert.equal(await page.textContent('h1'), 'Amelia Smith')
   })
 
   await step("a learner's audit trail says who read and changed them", async () => {
-    await page.click('#audit-trail')
+    await clickAndLoad('#audit-trail')
     const trail = await page.textContent('#audit')
     assert.match(trail, /update\s*ops\.anna/)
     assert.match(trail, /read\s*ops\.anna/)
@@ -281,8 +289,8 @@ async function journeys () {
   })
 
   await step('register: every missing field is named', async () => {
-    await page.click('a.govuk-service-navigation__link[href="/learners/register"]')
-    await page.click('#register')
+    await clickAndLoad('a.govuk-service-navigation__link[href="/learners/register"]')
+    await clickAndLoad('#register')
     assert.equal((await errors()).length, 5)
     await checkPage()
     await shot('register-missing-fields')
@@ -291,7 +299,7 @@ async function journeys () {
   await step('register is refused when a candidate exists, shown side by side', async () => {
     await page.goto(base + '/learners/register')
     await fillPerson({ ...OLIVER, given: 'Olly' })
-    await page.click('#register')
+    await clickAndLoad('#register')
     assert.match(await page.textContent('h1'), /may already have a ULN/)
     const table = await page.textContent('#candidates')
     assert.match(table, /You entered/)
@@ -306,17 +314,17 @@ async function journeys () {
     const dupUln = ulnOf.get('Zoe OBrien-Jones')
     const masterUln = ulnOf.get("Zoë O'Brien")
     await page.goto(base + '/learners/' + dupUln)
-    await page.click('#merge-link')
+    await clickAndLoad('#merge-link')
     await page.fill('#master_uln', dupUln)
-    await page.click('#check-merge')
+    await clickAndLoad('#check-merge')
     assert.deepEqual(await errors(), ["Enter another learner's ULN", 'Enter why'])
     await page.fill('#master_uln', masterUln)
     await page.fill('#reason', 'registered twice: same birth certificate')
-    await page.click('#check-merge')
+    await clickAndLoad('#check-merge')
     assert.match(await page.textContent('#merge-compare'), /OBrien-Jones[\s\S]*O'Brien\s*\(differs\)/)
     await checkPage()
     await shot('merge-check')
-    await page.click('#merge')
+    await clickAndLoad('#merge')
     assert.equal(new URL(page.url()).pathname, '/learners/' + masterUln)
     assert.match(await page.textContent('.govuk-notification-banner'), /merged/)
     await page.goto(base + '/learners/' + dupUln)
@@ -328,21 +336,21 @@ async function journeys () {
   await step('register a new learner: a ULN is issued, then found', async () => {
     await page.goto(base + '/learners/register')
     await fillPerson(NOAH)
-    await page.click('#register')
+    await clickAndLoad('#register')
     assert.match(await page.textContent('#registered'), /Their ULN is\s*\d{10}/)
     assert.equal(await page.textContent('h1'), 'Learner registered')
     await checkPage()
     await shot('registered')
     await page.goto(base + '/learners/find')
     await fillPerson({ ...NOAH, middle: undefined })
-    await page.click('#find-details')
+    await clickAndLoad('#find-details')
     assert.equal(await page.textContent('h1'), 'We found the learner')
   })
 
   await step('twins are possible matches for a person to decide, not one match', async () => {
     await page.goto(base + '/learners/find')
     await fillPerson({ given: 'Lily', family: 'Brown', day: '14', month: '5', year: '2010', gender: '2', postcode: 'LS1 4AP' })
-    await page.click('#find-details')
+    await clickAndLoad('#find-details')
     // Lila is as close as Lily: a person decides, the engine does not.
     assert.equal(await page.textContent('h1'), '2 possible matches')
     const main = await page.textContent('main')
@@ -371,7 +379,7 @@ async function journeys () {
 
   await step('sign out, and the session is gone', async () => {
     const cookies = await page.context().cookies()
-    await page.click('#sign-out')
+    await clickAndLoad('#sign-out')
     assert.equal(await page.textContent('h1'), 'You have signed out')
     await checkPage()
     await shot('signed-out')
@@ -386,11 +394,11 @@ async function journeys () {
   await step('a school sees a learner only on an exact match', async () => {
     await page.fill('#username', 'school.sam')
     await page.fill('#password', PASSWORD)
-    await page.click('#sign-in')
-    await page.click('#accept')
+    await clickAndLoad('#sign-in')
+    await clickAndLoad('#accept')
     await page.goto(base + '/learners/find')
     await fillPerson({ given: 'Lily', family: 'Brown', day: '14', month: '5', year: '2010', gender: '2', postcode: 'LS1 4AP' })
-    await page.click('#find-details')
+    await clickAndLoad('#find-details')
     assert.equal(await page.textContent('h1'), '2 possible matches')
     assert.equal(await page.locator('.govuk-summary-list').count(), 0, 'no details shown')
     await shot('school-possible-matches')
@@ -399,8 +407,8 @@ async function journeys () {
   })
 
   await step('verify a learner: agreement in words, no register data shown', async () => {
-    await page.click('a.govuk-service-navigation__link[href="/verify"]')
-    await page.click('#verify')
+    await clickAndLoad('a.govuk-service-navigation__link[href="/verify"]')
+    await clickAndLoad('#verify')
     assert.deepEqual(await errors(), ["Enter the learner's ULN",
       "Enter the learner's given name", "Enter the learner's family name"])
     await checkPage()
@@ -411,7 +419,7 @@ async function journeys () {
     await page.fill('#dob-month', '9')
     await page.fill('#dob-year', '2010')
     await page.check('#gender-2')
-    await page.click('#verify')
+    await clickAndLoad('#verify')
     assert.equal(await page.textContent('#result'), 'The learner is verified')
     assert.match(await page.textContent('main'), /WSVRC001/)
     await checkPage()
@@ -423,7 +431,7 @@ async function journeys () {
     await page.fill('#dob-day', '1')
     await page.fill('#dob-month', '1')
     await page.fill('#dob-year', '2001')
-    await page.click('#verify')
+    await clickAndLoad('#verify')
     assert.equal(await page.textContent('#result'), 'The learner is not verified')
     assert.match(await page.textContent('#levels'), /Date of birth\s*does not agree/)
     assert.doesNotMatch(await page.textContent('main'), /2010/, 'the register is not shown')
@@ -449,14 +457,14 @@ let fileUrl = ''
 async function batchJourneys () {
   await step('S2S: upload a CTF and watch it finish', async () => {
     await page.goto(base + '/welcome')
-    await page.click('a.govuk-service-navigation__link[href="/files"]')
+    await clickAndLoad('a.govuk-service-navigation__link[href="/files"]')
     assert.match(await page.textContent('#files'), /not uploaded any files/)
-    await page.click('#upload')
-    await page.click('#send')
+    await clickAndLoad('#upload')
+    await clickAndLoad('#send')
     assert.deepEqual(await errors(), ['Select a CTF file'])
     await checkPage()
     await page.setInputFiles('#ctf', path.join(env.TEST_DATA_DIR, 'batch', 'school.xml'))
-    await page.click('#send')
+    await clickAndLoad('#send')
     assert.equal(new URL(page.url()).pathname, '/files')
     await checkPage()
     await shot('files-uploaded')
@@ -476,7 +484,7 @@ async function batchJourneys () {
   })
 
   await step('S2S: the returned CTF holds the ULNs', async () => {
-    await page.click('#files a[href^="/files/"]')
+    await clickAndLoad('#files a[href^="/files/"]')
     fileUrl = new URL(page.url()).pathname
     await checkPage()
     await shot('file')
@@ -489,7 +497,7 @@ async function batchJourneys () {
   })
 
   await step('S2S: the exceptions, printable', async () => {
-    await page.click('a.govuk-service-navigation__link[href="/exceptions"]')
+    await clickAndLoad('a.govuk-service-navigation__link[href="/exceptions"]')
     assert.equal(await page.locator('#exceptions tbody tr').count(), 5)
     await checkPage()
     await shot('exceptions')
@@ -501,8 +509,8 @@ async function batchJourneys () {
   })
 
   await step('S2S: a resolution needs a choice and a reason', async () => {
-    await page.click('#exceptions tr:has-text("WSRC0003") a[href^="/exceptions/"]')
-    await page.click('#resolve')
+    await clickAndLoad('#exceptions tr:has-text("WSRC0003") a[href^="/exceptions/"]')
+    await clickAndLoad('#resolve')
     assert.deepEqual(await errors(), ['Select who this pupil is', 'Enter why'])
     await checkPage()
   })
@@ -514,7 +522,7 @@ async function batchJourneys () {
     await shot('exception-compare')
     await page.check('#choice-' + EMMA)
     await page.fill('#reason', 'same pupil: the MIS has a typo')
-    await page.click('#resolve')
+    await clickAndLoad('#resolve')
     assert.match(await page.textContent('.govuk-notification-banner'), /resolved/)
     assert.match(await page.textContent('#resolution'), new RegExp(EMMA))
     await checkPage()
@@ -525,10 +533,10 @@ async function batchJourneys () {
 
   await step('S2S: resolve another by registering a new learner', async () => {
     await page.goto(base + '/exceptions')
-    await page.click('#exceptions tr:has-text("RC013") a[href^="/exceptions/"]')
+    await clickAndLoad('#exceptions tr:has-text("RC013") a[href^="/exceptions/"]')
     await page.check('#choice-new')
     await page.fill('#reason', 'date of birth checked with the parents')
-    await page.click('#resolve')
+    await clickAndLoad('#resolve')
     assert.match(await page.textContent('#resolution'), /Registered as a new learner/)
     await page.goto(base + '/exceptions?status=open')
     assert.equal(await page.locator('#exceptions tbody tr').count(), 3)
@@ -550,7 +558,7 @@ async function batchJourneys () {
       '<CTFpupilData>\n' + pupils.join('\n') + '\n</CTFpupilData>'))
     await page.goto(base + '/files/upload')
     await page.setInputFiles('#ctf', path.join(tmp, 'second.xml'))
-    await Promise.all([page.waitForURL(base + '/files'), page.click('#send')])
+    await clickAndLoad('#send')
     const second = await page.getAttribute('#files a[href^="/files/"]', 'href')
     assert.notEqual(second, fileUrl)
     const secondId = second.split('/')[2]
@@ -560,7 +568,7 @@ async function batchJourneys () {
       await page.waitForTimeout(500)
     }
     const rows = () => page.locator('#exceptions tbody tr').count()
-    const show = () => Promise.all([page.waitForNavigation(), page.click('#filter')])
+    const show = () => clickAndLoad('#filter')
 
     await page.goto(base + '/exceptions')
     assert.equal(await rows(), 5, 'open: 3 of the first file, 2 of the second')
@@ -607,7 +615,7 @@ async function batchJourneys () {
     assert.equal(await page.locator('#shown').isVisible(), true, 'what is shown is')
     await page.emulateMedia({ media: 'screen' })
 
-    await Promise.all([page.waitForURL(base + '/exceptions'), page.click('#clear')])
+    await clickAndLoad('#clear')
     assert.equal(await rows(), 5)
     assert.equal(await page.isChecked('#status-open'), true)
     assert.equal(await page.inputValue('#file'), '')
@@ -625,12 +633,12 @@ async function batchJourneys () {
   })
 
   await step('S2S: another school cannot see the file or its exceptions', async () => {
-    await page.click('#sign-out')
-    await page.click('#sign-in-again')
+    await clickAndLoad('#sign-out')
+    await clickAndLoad('#sign-in-again')
     await page.fill('#username', 'school.kim')
     await page.fill('#password', PASSWORD)
-    await page.click('#sign-in')
-    await page.click('#accept')
+    await clickAndLoad('#sign-in')
+    await clickAndLoad('#accept')
     for (const url of [fileUrl, fileUrl + '/returned.xml', '/exceptions/1']) {
       const res = await page.goto(base + url)
       assert.equal(res.status(), 404, url)
@@ -651,12 +659,12 @@ async function batchJourneys () {
   })
 
   await step("a learner sees their own record and results", async () => {
-    await page.click('#sign-out')
-    await page.click('#sign-in-again')
+    await clickAndLoad('#sign-out')
+    await clickAndLoad('#sign-in-again')
     await page.fill('#username', 'emma')
     await page.fill('#password', PASSWORD)
-    await page.click('#sign-in')
-    await page.click('#accept')
+    await clickAndLoad('#sign-in')
+    await clickAndLoad('#accept')
     assert.equal(new URL(page.url()).pathname, '/me')
     assert.equal(await page.textContent('h1'), 'Emma Morgan')
     const events = await page.textContent('#events')
@@ -669,19 +677,19 @@ async function batchJourneys () {
       assert.equal(res.status(), 403, url)
     }
     await page.goto(base + '/me')
-    await page.click('#sign-out')
-    await page.click('#sign-in-again')
+    await clickAndLoad('#sign-out')
+    await clickAndLoad('#sign-in-again')
     await page.fill('#username', 'school.kim')
     await page.fill('#password', PASSWORD)
-    await page.click('#sign-in')
+    await clickAndLoad('#sign-in')
   })
 
   await step('change a password: the old one stops working', async () => {
     const NEW = 'a new and longer passphrase'
-    await page.click('#password-link')
+    await clickAndLoad('#password-link')
     await page.fill('#current_password', 'not it at all')
     await page.fill('#new_password', 'short')
-    await page.click('#change-password')
+    await clickAndLoad('#change-password')
     assert.equal((await errors()).length, 2)
     assert.equal(await page.inputValue('#new_password'), '', 'never echoed')
     await checkPage()
@@ -689,18 +697,18 @@ async function batchJourneys () {
     await page.fill('#current_password', PASSWORD)
     await page.fill('#new_password', NEW)
     await page.fill('#confirm_password', NEW)
-    await page.click('#change-password')
+    await clickAndLoad('#change-password')
     assert.equal(await page.textContent('h1'), 'Your password has been changed')
-    await page.click('#sign-in-again')
+    await clickAndLoad('#sign-in-again')
     await page.fill('#username', 'school.kim')
     await page.fill('#password', PASSWORD)
-    await page.click('#sign-in')
+    await clickAndLoad('#sign-in')
     assert.deepEqual(await errors(), ['Enter a correct username and password'])
     await page.fill('#username', 'school.kim')
     await page.fill('#password', NEW)
-    await page.click('#sign-in')
+    await clickAndLoad('#sign-in')
     assert.equal(new URL(page.url()).pathname, '/welcome')
-    await page.click('#sign-out')
+    await clickAndLoad('#sign-out')
   })
 }
 

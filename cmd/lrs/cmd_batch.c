@@ -336,7 +336,8 @@ int cmd_batch(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 
 static const char exc_usage[] =
-    "lrs exceptions list [--job N] [--status open|resolved] [--db DB]\n"
+    "lrs exceptions list [--job N] [--status open|resolved] [--code CODE]\n"
+    "                    [--db DB]\n"
     "   or: lrs exceptions resolve ID (--uln ULN | --new) --reason TEXT\n"
     "                              [--db DB] [--out OUT.xml]\n"
     "                              [--report REPORT.csv] [--html FILE]";
@@ -385,6 +386,14 @@ static int exc_list(struct lrs_store *s, int argc, char **argv)
                     strcmp(argv[i + 1], "resolved") == 0)) {
             f.status = argv[++i][0] == 'o' ? LRS_EXCEPTION_OPEN
                                            : LRS_EXCEPTION_RESOLVED;
+        } else if (strcmp(argv[i], "--code") == 0 && i + 1 < argc) {
+            if (!lrs_batch_code_is_exception(argv[i + 1])) {
+                cli_error("--code: '%s' is not the code of an exception "
+                          "(docs/batch.md)",
+                          argv[i + 1]);
+                return CLI_USAGE;
+            }
+            snprintf(f.code, sizeof f.code, "%s", argv[++i]);
         } else {
             cli_error("unknown or incomplete argument '%s'", argv[i]);
             return cli_usage(exc_usage, NULL);

@@ -62,9 +62,16 @@ $ lrs exceptions resolve 9 --new --reason x
 ? 1
 $ lrs exceptions list --status resolved
 5	job 1	row 8	WSRC0003	resolved	2931986320	possible matches: 1; choose the learner or register a new one
+$ lrs exceptions list --code RC013
+3	job 1	row 6	RC013	open		age 6 on 2026-09-14 is outside 13-110
+$ lrs exceptions list --code WSRC0003 --status open
+$ lrs exceptions list --code WSRC0004
+2> lrs: --code: 'WSRC0004' is not the code of an exception (docs/batch.md)
+? 2
 $ lrs exceptions resolve 3 --uln 2931986320
 2> lrs: give --uln ULN or --new, and --reason
-2> usage: lrs exceptions list [--job N] [--status open|resolved] [--db DB]
+2> usage: lrs exceptions list [--job N] [--status open|resolved] [--code CODE]
+2>                     [--db DB]
 2>    or: lrs exceptions resolve ID (--uln ULN | --new) --reason TEXT
 2>                               [--db DB] [--out OUT.xml]
 2>                               [--report REPORT.csv] [--html FILE]

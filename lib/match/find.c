@@ -435,6 +435,7 @@ static void reset(struct lrs_match_result *res)
     res->code = LRS_MATCH_NONE;
     res->candidate_count = 0;
     res->above_low = 0;
+    res->names_shared = 0;
     res->excluded = 0;
     res->blocks_probed = 0;
     res->candidates_scored = 0;
@@ -610,6 +611,12 @@ static enum lrs_err among_locked(const struct lrs_match_index *idx,
     thresholds(idx, res);
     lrs__apart_begin(idx, q->uln, &ap);
     lrs__query_bind(idx, q);
+    for (size_t i = 0; i < u; i++) {
+        const struct lrn *l = &idx->lrns[s->ids[i]];
+
+        res->names_shared += (l->given && l->given == q->g.id) ||
+                             (l->family && l->family == q->f.id);
+    }
     return score_ids(idx, q, &ap, s->ids, u, res);
 }
 

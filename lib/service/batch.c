@@ -266,10 +266,12 @@ static void uln_text(uint64_t v, char out[LRS_ULN_SIZE])
  * it searched; a learner registered after that could be missing from the
  * answer, so the deciding thread scores the pupil against just those few
  * (lrs_match_index_find_among(), with the whole index's weights) and
- * searches again when one reaches the low threshold. So each pupil is
- * decided against an index holding every learner who could match it, as
- * one after another would. Answers found before a chunk's start (the
- * change feed is read there) are not used: each chunk starts a new epoch.
+ * searches again when one reaches the low threshold or shares the
+ * pupil's given or family name (its count weighs the pupil's exact
+ * names). So each pupil is decided as one after another would decide it,
+ * but for the register's size in the thresholds (log2 N moves by a
+ * millionth of a bit for a few learners). Answers found before a chunk's start
+ * (the change feed is read there) are not used: each chunk starts a new epoch.
  */
 #define AHEAD_RING 64
 
@@ -488,7 +490,7 @@ static enum lrs_err search(struct run *r, const struct lrs_ctf_pupil *p,
     if (now > slot->registered) {
         err = lrs_match_index_find_among(r->idx, q, a->fresh + slot->registered,
                                          now - slot->registered, &r->res, d);
-        if (err || r->res.above_low) {
+        if (err || r->res.above_low || r->res.names_shared) {
             atomic_store_explicit(&slot->state, SLOT_FREE,
                                   memory_order_release);
             return lrs_match_index_find(r->idx, q, &r->res, d);

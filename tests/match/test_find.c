@@ -295,6 +295,12 @@ static void test_find__among_given_learners(void **state)
                      LRS_OK);
     assert_int_equal(res.code, LRS_MATCH_NONE);
     assert_int_equal(res.above_low, 0);
+    assert_int_equal(res.names_shared, 2); /* both are Hughes */
+    /* Zoë O'Brien shares no name with Harry Hughes. */
+    twice[0] = ids[3];
+    assert_int_equal(lrs_match_index_find_among(x, &q, twice, 1, &res, &d),
+                     LRS_OK);
+    assert_int_equal(res.names_shared, 0);
     /* Harry listed twice is one candidate. */
     twice[0] = twice[1] = ids[1];
     assert_int_equal(lrs_match_index_find_among(x, &q, twice, 2, &res, &d),

@@ -330,9 +330,10 @@ struct lrs_batch_opts {
     void (*before_chunk)(void *ctx);
     void *ctx; /* passed to the four */
     /* Threads in all, the calling one included, helpers searching ahead
-     * of the pupil being decided (docs/batch.md, "Speed"): 0 for one per
-     * CPU (at most LRS_BATCH_THREADS_MAX), 1 for none. The answers are
-     * the same. */
+     * of the pupil being decided (docs/batch.md, "Speed"), at most
+     * LRS_BATCH_THREADS_MAX; 0 (the default) and 1 for none: on a quiet
+     * machine they made the job slower (docs/PERFORMANCE.md). The
+     * answers are the same. */
     unsigned threads;
 };
 

@@ -910,20 +910,15 @@ static void ahead_free(struct ahead *a)
     lrs_free(a);
 }
 
-/* Helpers for `threads` (0: one per CPU) threads in all, the deciding one
- * included, over the `count` pupils from `items`; NULL when one thread is
- * all there is (or none could be started). */
+/* Helpers for `threads` threads in all, the deciding one included (0
+ * and 1: none), over the `count` pupils from `items`; NULL when there
+ * are to be none (or none could be started). */
 static struct ahead *ahead_new(struct lrs_match_index *idx,
                                const struct lrs_ctf_pupil *items, size_t count,
                                unsigned threads)
 {
     struct ahead *a;
 
-    if (threads == 0) {
-        const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-        threads = cpus > 0 ? (unsigned)cpus : 1;
-    }
     if (threads > LRS_BATCH_THREADS_MAX)
         threads = LRS_BATCH_THREADS_MAX;
     if (threads < 2)

@@ -18,10 +18,10 @@
  * in that rule's pairs and are left out of its EM; each field's m is the
  * mean over the rules that estimate it. The blocked non-matches' own
  * distribution is not the u of the model (they share a key, so agree far
- * more often than random pairs) and is thrown away. One rule's pairs
- * keep the matches a large share of them: all of a learner's blocks at
+ * more often than random pairs) and is thrown away. Within one rule's
+ * pairs the matches stay a sizeable share; all of a learner's blocks at
  * once hold mostly people who share a common given name and a birthday,
- * which at a million learners EM took for the matches.
+ * whom EM over all of them took for the matches at a million learners.
  *
  * Pairs whose given names are "different" are left out of EM: the twin
  * rule never lets them match (docs/matching.md, "Decisions"), and in a

@@ -333,7 +333,8 @@ struct lrs_batch_opts {
      * of the pupil being decided (docs/batch.md, "Speed"), at most
      * LRS_BATCH_THREADS_MAX; 0 (the default) and 1 for none: on a quiet
      * machine they made the job slower (docs/PERFORMANCE.md). The
-     * answers are the same. */
+     * answers are those of one thread, but for the register's size in
+     * the thresholds (docs/batch.md). */
     unsigned threads;
 };
 

@@ -713,6 +713,21 @@ static bool code_listed(json_t *op, const char *code)
     return false;
 }
 
+/* Whether `s` has the shape of an LRS code: "WS", then capital letters
+ * and digits, 8 or 9 in all (WSRC0004, WSVRC001). A learner's sign-up
+ * code ("WS54-8JPQ-6WJ9", random) is not one. */
+static bool lrs_code_shape(const char *s)
+{
+    const size_t n = strlen(s);
+
+    if (n < 8 || n > 9 || strncmp(s, "WS", 2) != 0)
+        return false;
+    for (size_t i = 2; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    return true;
+}
+
 /* Every LRS code in the body (at any depth) must be listed. */
 static void codes_listed(json_t *op, json_t *v, const char *what)
 {
@@ -726,7 +741,7 @@ static void codes_listed(json_t *op, json_t *v, const char *what)
             const char *s = json_string_value(x);
 
             if ((strcmp(key, "code") == 0 || strcmp(key, "verify_code") == 0) &&
-                s && s[0] && strncmp(s, "WS", 2) == 0 && !code_listed(op, s))
+                s && lrs_code_shape(s) && !code_listed(op, s))
                 fail_msg("%s: code %s is not in x-lrs-codes", what, s);
             codes_listed(op, x, what);
         }

@@ -309,15 +309,12 @@ enum lrs_err lrs_service_learner_account_add(
         lrs_diag_set(diag, "uln", "no learner has ULN %.10s", uln);
         return err;
     }
-    if (!err)
-        err = lrs_store_org_get(s, org_id, &org);
-    if (err == LRS_ENOTFOUND) {
-        lrs_diag_set(diag, "org", "no organisation has id %lld",
-                     (long long)org_id);
-        return err;
-    }
     if (err)
         return lrs__service_store_err(s, err, diag);
+    /* The organisation, and whether `actor` may add users to it. */
+    err = lrs_service_user_may_manage(s, actor, org_id, &org, diag);
+    if (err)
+        return err;
     memset(&u, 0, sizeof u);
     u.org_id = org.id;
     u.roles = LRS_ROLE_LEARNER;

@@ -335,8 +335,7 @@ void page_error_summary(struct page *p)
     ph(p, "</ul></div></div></div>");
 }
 
-/* The inline error of a field, when it has one. */
-static void field_error(struct page *p, const char *id, const char *msg)
+void page_inline_error(struct page *p, const char *id, const char *msg)
 {
     if (msg)
         ph(p,
@@ -361,7 +360,7 @@ void page_input(struct page *p, const char *name, const char *label,
        err ? " govuk-form-group--error" : "", name, label);
     if (hint)
         ph(p, "<div id=\"%s-hint\" class=\"govuk-hint\">%s</div>", name, hint);
-    field_error(p, name, err);
+    page_inline_error(p, name, err);
     ph(p,
        "<input class=\"govuk-input%H%H%H\" id=\"%s\" name=\"%s\" "
        "type=\"text\" value=\"%s\" spellcheck=\"false\"",
@@ -393,7 +392,7 @@ void page_date_input(struct page *p, const char *name, const char *legend,
        err ? " govuk-form-group--error" : "", name, err ? " " : "",
        err ? name : "", err ? "-error" : "", legend, name,
        hint ? hint : "For example, 27 3 2007");
-    field_error(p, name, err);
+    page_inline_error(p, name, err);
     ph(p, "<div class=\"govuk-date-input\" id=\"%s\">", name);
     for (size_t i = 0; i < 3; i++)
         ph(p,
@@ -427,7 +426,7 @@ void page_gender_radios(struct page *p, const char *name, const char *value)
        "govuk-fieldset__legend--s\">Gender</legend>",
        err ? " govuk-form-group--error" : "", err ? " aria-describedby=\"" : "",
        err ? name : "", err ? "-error\"" : "");
-    field_error(p, name, err);
+    page_inline_error(p, name, err);
     ph(p,
        "<div class=\"govuk-radios govuk-radios--small govuk-radios--"
        "inline\" data-module=\"govuk-radios\" id=\"%s\">",

@@ -118,6 +118,9 @@ void page_error(struct page *p, const char *field, const char *fmt, ...)
 
 /** The error of `field`, or NULL. */
 const char *page_field_error(const struct page *p, const char *field);
+/* The GOV.UK inline error of field `id` (inside its form group), when
+ * `msg` is not NULL. */
+void page_inline_error(struct page *p, const char *id, const char *msg);
 
 /** The error summary, when there are errors. */
 void page_error_summary(struct page *p);

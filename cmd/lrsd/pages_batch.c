@@ -617,16 +617,6 @@ static bool x_query_read(struct page *p, struct lrs_store *s, struct x_query *q)
     return true;
 }
 
-/* A field's error, inside its form group (GOV.UK). */
-static void x_field_error(struct page *p, const char *field, const char *err)
-{
-    if (err)
-        ph(p,
-           "<p id=\"%s-error\" class=\"govuk-error-message\"><span class="
-           "\"govuk-visually-hidden\">Error:</span> %s</p>",
-           field, err);
-}
-
 struct file_options {
     struct page *p;
     int64_t chosen; /* the job id selected, 0 for none */
@@ -664,7 +654,7 @@ static bool x_form(struct page *p, struct lrs_store *s, const struct x_query *q)
        "__legend govuk-fieldset__legend--s\">Status</legend>",
        err ? " govuk-form-group--error" : "",
        err ? " aria-describedby=\"status-error\"" : "");
-    x_field_error(p, "status", err);
+    page_inline_error(p, "status", err);
     ph(p, "<div class=\"govuk-radios govuk-radios--small govuk-radios--"
           "inline\" data-module=\"govuk-radios\" id=\"status\">");
     for (size_t i = 0; i < LRSD_LEN(x_statuses); i++)
@@ -683,7 +673,7 @@ static bool x_form(struct page *p, struct lrs_store *s, const struct x_query *q)
        "<div class=\"govuk-form-group%H\"><label class=\"govuk-label\" "
        "for=\"file\">File</label>",
        err ? " govuk-form-group--error" : "");
-    x_field_error(p, "file", err);
+    page_inline_error(p, "file", err);
     ph(p,
        "<select class=\"govuk-select%H\" id=\"file\" name=\"file\"%H>"
        "<option value=\"\">All files</option>",
@@ -698,7 +688,7 @@ static bool x_form(struct page *p, struct lrs_store *s, const struct x_query *q)
        "<div class=\"govuk-form-group%H\"><label class=\"govuk-label\" "
        "for=\"code\">Outcome code</label>",
        err ? " govuk-form-group--error" : "");
-    x_field_error(p, "code", err);
+    page_inline_error(p, "code", err);
     ph(p,
        "<select class=\"govuk-select%H\" id=\"code\" name=\"code\"%H>"
        "<option value=\"\">All codes</option>",

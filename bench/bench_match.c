@@ -458,6 +458,7 @@ static void to_match_query(const struct pop *pop, const struct rec *r,
     memset(q, 0, sizeof *q);
     q->given = get_text(pop, r, T_GIVEN);
     q->middle = get_text(pop, r, T_MIDDLE);
+    q->middle_known = true; /* a record, as `lrs find --csv` reads it */
     q->family = get_text(pop, r, T_FAMILY);
     q->dob = r->dob;
     q->gender = (enum lrs_gender)r->gender;

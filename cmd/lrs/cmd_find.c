@@ -45,7 +45,9 @@ static const char find_help[] =
     "                      family_name,date_of_birth,gender,postcode,\n"
     "                      previous_family_name,preferred_given_name,...)\n"
     "    --csv FILE        queries: id,given_name,middle_names,family_name,\n"
-    "                      date_of_birth,gender,postcode\n"
+    "                      date_of_birth,gender,postcode; each row is a\n"
+    "                      record, so an empty middle_names means the\n"
+    "                      learner has none\n"
     "    --out FILE        results (id,code,uln,candidates,score) for\n"
     "                      'lrs eval'; default standard output\n"
     "    --json            print the answer as JSON\n"
@@ -54,8 +56,8 @@ static const char find_help[] =
     "                      (default: the model 'lrs train' stored with\n"
     "                      the register, else the shipped one; with\n"
     "                      --learners, the shipped one)\n"
-    "    --high BITS       exact-match offset of the model (default 6)\n"
-    "    --low BITS        possible-match offset of the model (default -4)\n"
+    "    --high BITS       exact-match offset of the model (default 2)\n"
+    "    --low BITS        possible-match offset of the model (default -3)\n"
     "\n"
     "Exit status: 0 when a learner was found (WSRC0004 or WSRC0022) or a\n"
     "CSV file was answered, 1 otherwise, 2 for a usage error.\n";
@@ -545,6 +547,7 @@ static int find_csv(const struct lrs_match_index *idx, const char *path,
 
         q.given = col(f, n, cols[Q_GIVEN]);
         q.middle = col(f, n, cols[Q_MIDDLE]);
+        q.middle_known = true; /* a row is a record: empty means none */
         q.family = col(f, n, cols[Q_FAMILY]);
         q.previous_family = col(f, n, cols[Q_PREVIOUS]);
         if (!parse_date(col(f, n, cols[Q_DOB]), &q.dob, &d) ||
@@ -948,7 +951,7 @@ static void print_weights(const struct lrs_match_model *m)
     for (unsigned f = 0; f < LRS_MATCH_FIELD__COUNT; f++) {
         const enum lrs_match_field field = (enum lrs_match_field)f;
 
-        for (unsigned l = 0; l < LRS_MATCH_LEVEL_MAX; l++) {
+        for (unsigned l = 0; l <= LRS_MATCH_LEVEL_MAX; l++) {
             const char *name = lrs_match_level_name(field, l);
             char key[40];
 

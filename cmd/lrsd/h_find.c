@@ -151,7 +151,9 @@ static const char *level_words(enum lrs_match_field f, unsigned level)
                                         "sounds the same",
                                         "only the initial agrees",
                                         "different",
-                                        "not given"};
+                                        "not given",
+                                        "none on either side",
+                                        "given on one side only"};
     static const char *const dob[] = {"the same", "day and month swapped",
                                       "one part different", "different",
                                       "not given"};

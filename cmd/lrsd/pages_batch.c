@@ -847,7 +847,7 @@ struct candidate {
 /* The level of field `f` named `name` ("exact", ...); 0 if unknown. */
 static unsigned level_of(enum lrs_match_field f, const char *name)
 {
-    for (unsigned i = 0; name && i < LRS_MATCH_LEVEL_MAX; i++)
+    for (unsigned i = 0; name && i <= LRS_MATCH_LEVEL_MAX; i++)
         if (strcmp(lrs_match_level_name(f, i), name) == 0)
             return i;
     return 0;

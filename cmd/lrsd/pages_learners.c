@@ -194,6 +194,8 @@ const char *page_level_text(enum lrs_match_field f, unsigned level)
         "only the initial is the same",
         "different",
         "not given on one side",
+        "neither has any",
+        "one has some, the other none",
     };
     static const char *const dob[] = {"the same", "day and month swapped",
                                       "one of day, month or year is different",

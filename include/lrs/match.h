@@ -85,7 +85,11 @@ enum lrs_match_name_level {
     LRS_MATCH_NAME_PHONETIC,  /* a Double Metaphone code in common */
     LRS_MATCH_NAME_INITIAL,   /* one is an initial of the other */
     LRS_MATCH_NAME_DIFFERENT, /* none of the above */
-    LRS_MATCH_NAME_MISSING,   /* either side has no name */
+    LRS_MATCH_NAME_MISSING,   /* either side has no name (middle names:
+                                 the query did not say) */
+    LRS_MATCH_NAME_NONE,      /* middle names only: neither has any */
+    LRS_MATCH_NAME_ONE_SIDE,  /* middle names only: one has some, the
+                                 other none */
     LRS_MATCH_NAME__COUNT
 };
 
@@ -119,7 +123,7 @@ enum lrs_match_postcode_level {
 };
 
 /** Levels of each field never exceed this. */
-#define LRS_MATCH_LEVEL_MAX 10
+#define LRS_MATCH_LEVEL_MAX 12
 
 /**
  * The name of `level` of `field`, e.g. "exact", "jw_high", "sector";
@@ -291,6 +295,14 @@ struct lrs_match_query {
     struct lrs_date dob;
     enum lrs_gender gender;
     struct lrs_postcode postcode;
+    /*
+     * Whether `middle` is all the learner's middle names, so that empty
+     * means the learner has none (a record from a school's MIS: a CTF
+     * pupil, a row of a CSV of records). False when the searcher may
+     * simply not have given them (a search form): an empty `middle` is
+     * then no evidence either way (docs/matching.md, "Middle names").
+     */
+    bool middle_known;
     /*
      * The registered learner the query describes (a duplicate review), or
      * 0. When set, that learner, the records merged with it and every

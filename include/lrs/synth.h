@@ -59,6 +59,7 @@ enum lrs_synth_kind {
     LRS_SYNTH_DIACRITICS,    /* accents dropped (Zoë as Zoe) or added */
     LRS_SYNTH_MARRIED_NAME,  /* a new family name not in the register */
     LRS_SYNTH_PREVIOUS_NAME, /* the learner's previous family name */
+    LRS_SYNTH_NO_MIDDLE,     /* the middle names left out */
     LRS_SYNTH_NEW_PERSON,    /* someone not in the register */
     LRS_SYNTH_TWIN,          /* the unregistered twin of a register
                                 learner: must not link */

@@ -19,6 +19,8 @@
 /* The exact-match offsets, docs/matching.md "Decisions". */
 #define HIGH_DEFAULT      2
 #define HIGH_WEAK_DEFAULT 2
+#define LOW_DEFAULT       (-3)
+#define MARGIN_DEFAULT    5
 
 /* ------------------------------------------------------------------ */
 /* Model                                                              */
@@ -49,12 +51,20 @@ static void name_defaults(struct lrs_match_mu *v, bool family)
     set(&v[LRS_MATCH_NAME_DIFFERENT], family ? 0.03 : 0.02,
         family ? 0.98 : 0.95);
     set(&v[LRS_MATCH_NAME_MISSING], 1, 1);
+    set(&v[LRS_MATCH_NAME_NONE], 1, 1);
+    set(&v[LRS_MATCH_NAME_ONE_SIDE], 1, 1);
 }
 
 /*
- * Middle names: often left out (missing, weight 0), one of two given
- * (token), or an initial; a wholly different middle name is strong
- * evidence of another person. No frequency weighting.
+ * Middle names: one of two given (token), or an initial; a wholly
+ * different middle name is strong evidence of another person. No
+ * frequency weighting. Where the query says what the learner's middle
+ * names are (lrs_match_query.middle_known), having some disagrees with
+ * having none (one_side: u 0.49 for a random pair of school-age learners,
+ * 56% of whom have none; m 0.1, one record in ten of the same person
+ * leaving them out, a guess for real registers that training replaces).
+ * Neither having any (none) is no evidence, like missing: an empty field
+ * may mean "not recorded" (docs/matching.md, "Middle names").
  */
 static void middle_defaults(struct lrs_match_mu *v)
 {
@@ -69,6 +79,8 @@ static void middle_defaults(struct lrs_match_mu *v)
     set(&v[LRS_MATCH_NAME_INITIAL], 0.05, 0.01);
     set(&v[LRS_MATCH_NAME_DIFFERENT], 0.05, 0.95);
     set(&v[LRS_MATCH_NAME_MISSING], 1, 1);
+    set(&v[LRS_MATCH_NAME_NONE], 1, 1);
+    set(&v[LRS_MATCH_NAME_ONE_SIDE], 0.1, 0.49);
 }
 
 void lrs_match_model_default(struct lrs_match_model *m)
@@ -100,8 +112,8 @@ void lrs_match_model_default(struct lrs_match_model *m)
     m->jw_high = 0.94;
     m->jw_mid = 0.88;
     m->high = HIGH_DEFAULT;
-    m->low = -4;
-    m->margin = 6;
+    m->low = LOW_DEFAULT;
+    m->margin = MARGIN_DEFAULT;
     m->high_weak = HIGH_WEAK_DEFAULT;
     m->min_register = 10000;
     m->max_possible = 10;
@@ -157,8 +169,9 @@ void lrs__weights(const struct lrs_match_model *m, struct wts *w)
 /* ------------------------------------------------------------------ */
 
 static const char *const name_levels[] = {
-    "exact",    "token",    "former",  "variant",   "jw_high", "jw_mid",
-    "one_edit", "phonetic", "initial", "different", "missing",
+    "exact",   "token",    "former",   "variant", "jw_high",
+    "jw_mid",  "one_edit", "phonetic", "initial", "different",
+    "missing", "none",     "one_side",
 };
 static const char *const dob_levels[] = {
     "exact", "swapped", "one_part", "different", "missing",
@@ -172,8 +185,10 @@ const char *lrs_match_level_name(enum lrs_match_field field, unsigned level)
 {
     switch (field) {
     case LRS_MATCH_GIVEN:
-    case LRS_MATCH_MIDDLE:
     case LRS_MATCH_FAMILY:
+        /* none and one_side are middle-name levels. */
+        return level < LRS_MATCH_NAME_NONE ? name_levels[level] : "?";
+    case LRS_MATCH_MIDDLE:
         return level < LRS_ARRAY_LEN(name_levels) ? name_levels[level] : "?";
     case LRS_MATCH_DOB:
         return level < LRS_ARRAY_LEN(dob_levels) ? dob_levels[level] : "?";
@@ -688,6 +703,20 @@ static bool vetoed(const struct lrs_match_index *idx, const struct pq *q,
            c->level[LRS_MATCH_MIDDLE] == LRS_MATCH_NAME_DIFFERENT;
 }
 
+/*
+ * The middle names' level where either side has none: what their absence
+ * says (lrs_match_query.middle_known). `learner_has`: whether the
+ * learner has middle names.
+ */
+static unsigned middle_absent(const struct pq *q, bool learner_has)
+{
+    if (q->m.s.len)
+        return LRS_MATCH_NAME_ONE_SIDE;
+    if (!q->middle_known)
+        return LRS_MATCH_NAME_MISSING;
+    return learner_has ? LRS_MATCH_NAME_ONE_SIDE : LRS_MATCH_NAME_NONE;
+}
+
 void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
                 uint32_t id, struct lrs_match_candidate *c)
 {
@@ -715,7 +744,8 @@ void lrs__score(const struct lrs_match_index *idx, const struct pq *q,
         c->level[LRS_MATCH_FAMILY] >= LRS_MATCH_NAME_DIFFERENT)
         try_swapped(idx, q, r, c);
     lrs__name_view(&idx->names, r->middle, false, &mid);
-    lv = lrs__name_level(m, &q->m, &mid);
+    lv = q->m.s.len && mid.s.len ? lrs__name_level(m, &q->m, &mid)
+                                 : middle_absent(q, mid.s.len != 0);
     c->level[LRS_MATCH_MIDDLE] = (uint8_t)lv;
     c->weight[LRS_MATCH_MIDDLE] = idx->w.middle[lv];
     lv = dob_level(q, r->dob);
@@ -794,10 +824,12 @@ static double bound_with(const struct lrs_match_index *idx, const struct pq *q,
         if (gs + fs + w->swapped > names)
             names = gs + fs + w->swapped;
     }
-    return names +
-           name_bound(&q->m, r->middle, w->middle[LRS_MATCH_NAME_MISSING],
-                      w->middle[LRS_MATCH_NAME_EXACT], w->middle_ne) +
-           w->dob[dob_level(q, r->dob)] +
+    if (q->m.s.len && r->middle)
+        names += r->middle == q->m.id ? w->middle[LRS_MATCH_NAME_EXACT]
+                                      : w->middle_ne;
+    else
+        names += w->middle[middle_absent(q, r->middle != 0)];
+    return names + w->dob[dob_level(q, r->dob)] +
            w->gender[gender_level(q->gender, r->gender)] +
            w->postcode[postcode_level(q->postcode, r->postcode)];
 }

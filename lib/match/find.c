@@ -151,6 +151,7 @@ enum lrs_err lrs__query_prep(const struct lrs_match_query *query, struct pq *q,
     q->gender = (uint8_t)query->gender;
     q->postcode = lrs__pc_pack(&query->postcode);
     q->uln = query->uln;
+    q->middle_known = query->middle_known;
     q->pair_count = 0;
     return LRS_OK;
 }

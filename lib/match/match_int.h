@@ -279,6 +279,7 @@ struct pq {
     int32_t dob;          /* dob_pack(), DOB_NONE when missing */
     struct lrs_date date; /* the same, as a date */
     uint8_t gender;
+    bool middle_known; /* lrs_match_query.middle_known */
     pcode postcode;
     uint64_t uln;        /* lrs_match_query.uln */
     uint32_t pair_count; /* learners holding the query's given and family

@@ -6,8 +6,9 @@
  * One table (`keys`) lists every key in file order with where its value
  * lives and what it may hold; the writer walks it, and the reader looks
  * each line's key up in it, so the two cannot drift apart. Levels that
- * are fixed by definition (missing: m = u = 1; the given and middle
- * "former" level, which never occurs) are not in the file.
+ * are fixed by definition (missing and none: m = u = 1; the given and
+ * middle "former" level, and the given and family "one_side", which never
+ * occur) are not in the file.
  *
  * Numbers are written in the shortest form that reads back to the same
  * double, so write(read(write(m))) is byte-identical to write(m). The
@@ -23,9 +24,10 @@
 #include <stdlib.h>
 
 #define MODEL_MAGIC "lrs-match-model"
-/* Version 2 added pair_prior and high_weak; a version 1 file is read with
- * their shipped values. */
-#define MODEL_VERSION 2
+/* Version 2 added pair_prior and high_weak, version 3 the middle-name
+ * level one_side; an older file is read with the shipped values
+ * of what it lacks. */
+#define MODEL_VERSION 3
 
 /* What a key holds. */
 enum kind {
@@ -63,6 +65,11 @@ struct key {
     {                                                                          \
         f "." lv ".u", K_U, a, l, 0, 0, 0, 0                                   \
     }
+#define MU_SINCE(v, f, lv, a, l)                                               \
+    {f "." lv ".m", K_M, a, l, 0, 0, 0, v},                                    \
+    {                                                                          \
+        f "." lv ".u", K_U, a, l, 0, 0, 0, v                                   \
+    }
 #define NAME_LEVELS(f, a)                                                      \
     MU(f, "exact", a, LRS_MATCH_NAME_EXACT),                                   \
         MU(f, "token", a, LRS_MATCH_NAME_TOKEN)
@@ -88,6 +95,7 @@ static const struct key keys[] = {
     NAME_REST("given", A_GIVEN),
     NAME_LEVELS("middle", A_MIDDLE),
     NAME_REST("middle", A_MIDDLE),
+    MU_SINCE(3, "middle", "one_side", A_MIDDLE, LRS_MATCH_NAME_ONE_SIDE),
     NAME_LEVELS("family", A_FAMILY),
     MU("family", "former", A_FAMILY, LRS_MATCH_NAME_FORMER),
     NAME_REST("family", A_FAMILY),
@@ -166,6 +174,11 @@ void lrs__model_fixed(struct lrs_match_model *m)
 
     m->given[LRS_MATCH_NAME_MISSING] = one;
     m->given[LRS_MATCH_NAME_FORMER] = one;
+    m->given[LRS_MATCH_NAME_NONE] = one;
+    m->given[LRS_MATCH_NAME_ONE_SIDE] = one;
+    m->middle[LRS_MATCH_NAME_NONE] = one;
+    m->family[LRS_MATCH_NAME_NONE] = one;
+    m->family[LRS_MATCH_NAME_ONE_SIDE] = one;
     m->middle[LRS_MATCH_NAME_MISSING] = one;
     m->middle[LRS_MATCH_NAME_FORMER] = one;
     m->family[LRS_MATCH_NAME_MISSING] = one;

@@ -121,12 +121,18 @@ static struct lrs_match_mu *field_mu(struct lrs_match_model *m, unsigned f)
 }
 
 /*
- * Whether level `l` of field `f` has an m and u to estimate: not missing,
- * and not the given and middle "former" level, which never occurs.
+ * Whether level `l` of field `f` has an m and u to estimate: not missing
+ * or none (no evidence by definition), not the given and middle "former"
+ * level, and not the given and family "one_side": those never occur.
  */
 static bool trained(unsigned f, unsigned l)
 {
     if (l == missing_level[f])
+        return false;
+    if (f <= LRS_MATCH_FAMILY && l == LRS_MATCH_NAME_NONE)
+        return false; /* no evidence, like missing */
+    if (f != LRS_MATCH_MIDDLE && f <= LRS_MATCH_FAMILY &&
+        l == LRS_MATCH_NAME_ONE_SIDE)
         return false;
     return !(f <= LRS_MATCH_MIDDLE && l == LRS_MATCH_NAME_FORMER);
 }
@@ -218,6 +224,7 @@ static void query_of(const struct lrs_match_index *idx, uint32_t id,
     else
         q->date = (struct lrs_date){0, 0, 0};
     q->gender = r->gender;
+    q->middle_known = true; /* a register record: all it has */
     q->postcode = r->postcode;
     q->pair_count = 0; /* no family-given-given weighting: levels only */
     lrs__pq_bind(idx, q);

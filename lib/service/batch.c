@@ -235,6 +235,7 @@ static void query_of(const struct lrs_ctf_pupil *p, struct lrs_match_query *q)
     memset(q, 0, sizeof *q);
     q->given = lrs_str_c(p->forename);
     q->middle = lrs_str_c(p->middle_names);
+    q->middle_known = true; /* the MIS's record: no MiddleNames is none */
     q->family = lrs_str_c(p->surname);
     q->previous_family = lrs_str_c(p->former_surname);
     if (lrs_date_parse(lrs_str_c(p->dob), 0, "DOB", &q->dob, NULL) != LRS_OK)

@@ -111,6 +111,7 @@ static void query_of(const struct lrs_learner *l, struct lrs_match_query *q)
     memset(q, 0, sizeof *q);
     q->given = lrs_str_c(l->given_name);
     q->middle = lrs_str_c(l->middle_names);
+    q->middle_known = true; /* a record: no middle names means none */
     q->family = lrs_str_c(l->family_name);
     q->previous_family = lrs_str_c(l->previous_family_name);
     q->dob = l->date_of_birth;

@@ -233,6 +233,8 @@ static bool kind_applicable(enum lrs_synth_kind k, const struct lrs__person *p)
         return diacritics_apply(p);
     case LRS_SYNTH_PREVIOUS_NAME:
         return p->previous != NULL;
+    case LRS_SYNTH_NO_MIDDLE:
+        return p->middle[0] != NULL;
     default:
         return true;
     }
@@ -442,6 +444,9 @@ static void apply(const struct lrs__tables *t, const struct lrs__person *p,
     case LRS_SYNTH_PREVIOUS_NAME:
         if (LRS_ALWAYS(p->previous))
             lrs__copy(q->family, sizeof q->family, form(p->previous, p->sex));
+        break;
+    case LRS_SYNTH_NO_MIDDLE:
+        q->middle[0] = '\0';
         break;
     default:
         break;

@@ -32,8 +32,8 @@ static const char *const kind_names[LRS_SYNTH_KIND__COUNT] = {
     "exact",         "typo_given",    "typo_family", "nickname",
     "swapped_names", "dob_swap",      "dob_typo",    "moved",
     "no_postcode",   "no_gender",     "hyphenated",  "diacritics",
-    "married_name",  "previous_name", "new_person",  "twin",
-    "sibling",
+    "married_name",  "previous_name", "no_middle",   "new_person",
+    "twin",          "sibling",
 };
 
 const char *lrs_synth_kind_name(enum lrs_synth_kind kind)
@@ -87,6 +87,7 @@ enum lrs_synth_kind lrs_synth_kind_find(struct lrs_str name)
 /* Weights of each corruption, and the fields it touches. */
 #define F_GIVEN    1u
 #define F_FAMILY   2u
+#define F_MIDDLE   32u
 #define F_DOB      4u
 #define F_POSTCODE 8u
 #define F_GENDER   16u
@@ -109,6 +110,7 @@ static const struct {
     {LRS_SYNTH_DIACRITICS, 5, F_GIVEN | F_FAMILY},
     {LRS_SYNTH_MARRIED_NAME, 4, F_FAMILY},
     {LRS_SYNTH_PREVIOUS_NAME, 4, F_FAMILY},
+    {LRS_SYNTH_NO_MIDDLE, 8, F_MIDDLE},
 };
 
 #define KIND(k) (1u << (k))

@@ -9,53 +9,54 @@ $ lrs synth --learners 3000 --queries 1500 --seed 3 --out a > /dev/null
 $ lrs train --learners a/learners.csv --out model.txt --pairs 300000 | head -9
 trained on 3000 learners: u from 300000 random pairs; m by EM over the blocked pairs of 3000 learners, one blocking rule at a time
 rule                    pairs  patterns  iter      matches agreement  used
-dob+given                  17        10     3          0.0     12.5%  no: too few matches
+dob+given                  17        12     3          0.0      6.2%  no: too few matches
 dob+postcode                0         0     0          0.0      0.0%  no: too few matches
-postcode+family             1         1    30          0.0    100.0%  no: too few matches
-given+family+year          77        27    30          0.6     82.4%  no: too few matches
+postcode+family             1         1    16          0.0      0.0%  no: too few matches
+given+family+year          77        32    30          1.6     17.3%  no: too few matches
 361 pairs left out by the twin rule
 m kept at the shipped values: no rule found 50 matches that the shipped model agrees with (a register without duplicates?)
-15 values held at a cap
+18 values held at a cap
 $ head -3 model.txt
 \# lrs train: 3000 learners, seed 1
 \# openlrs match model (docs/matching.md, "Model file")
-lrs-match-model 2
+lrs-match-model 3
 $ lrs synth --learners 3000 --queries 1500 --seed 5 --out b > /dev/null
 $ lrs find --learners b/learners.csv --csv b/queries.csv --out b/shipped.csv
 $ lrs find --learners b/learners.csv --model model.txt --csv b/queries.csv --out b/trained.csv
 $ lrs eval --truth b/truth.csv --results b/shipped.csv | head -5
 queries                  1500  (1264 with a true match)
-true links               1252
+true links               1258
 false links                 0   0.00% of queries (0 to a wrong learner)
 missed links                0   0.00% of queries with a true match
-reviews                    16   1.07% of queries (12 holding the true ULN)
+reviews                     9   0.60% of queries (6 holding the true ULN)
 $ lrs eval --truth b/truth.csv --results b/trained.csv --max-false-link 0.05% --max-missed 0.5% --max-review 3% | head -5
 queries                  1500  (1264 with a true match)
-true links               1252
+true links               1260
 false links                 0   0.00% of queries (0 to a wrong learner)
 missed links                0   0.00% of queries with a true match
-reviews                    16   1.07% of queries (12 holding the true ULN)
-# A register holding duplicates (lrs synth --duplicates: 127 second
+reviews                     6   0.40% of queries (4 holding the true ULN)
+# A register holding duplicates (lrs synth --duplicates: 133 second
 # records) gives EM true matches under every rule: m is trained too, not
-# only u, and the model answers seed 5 at least as well.
+# only u; the model answers seed 5 within the bounds (one missed link
+# where the shipped model has none, and fewer reviews).
 $ lrs synth --learners 3000 --queries 1500 --seed 3 --duplicates 500 --out d | sed -n 2p
-duplicates 127 (second records of a learner)
+duplicates 133 (second records of a learner)
 $ lrs train --learners d/learners.csv --out dup-model.txt --pairs 300000 | sed -n 2,9p
 rule                    pairs  patterns  iter      matches agreement  used
-dob+given                 126        38    30        108.0     99.8%  yes
-dob+postcode               97        20    30         67.3    100.0%  yes
-postcode+family            91        20    11         90.0    100.0%  yes
-given+family+year         184        54    13        100.3     99.9%  yes
-378 pairs left out by the twin rule
+dob+given                 131        38    30        108.9    100.0%  yes
+dob+postcode              101        19    30         70.1    100.0%  yes
+postcode+family            95        19     5         94.0    100.0%  yes
+given+family+year         188        58    27        101.1     99.9%  yes
+385 pairs left out by the twin rule
 m trained for 6 of 6 fields (the others keep the shipped values)
-14 values held at a cap
+18 values held at a cap
 $ lrs find --learners b/learners.csv --model dup-model.txt --csv b/queries.csv --out b/dup.csv
 $ lrs eval --truth b/truth.csv --results b/dup.csv --max-false-link 0.05% --max-missed 0.5% --max-review 3% | head -5
 queries                  1500  (1264 with a true match)
-true links               1253
+true links               1260
 false links                 0   0.00% of queries (0 to a wrong learner)
-missed links                0   0.00% of queries with a true match
-reviews                    15   1.00% of queries (11 holding the true ULN)
+missed links                1   0.08% of queries with a true match
+reviews                     5   0.33% of queries (3 holding the true ULN)
 # The same register through the store: before training, lrs find uses
 # the shipped model; lrs train stores its model with the register (and
 # writes --out), and lrs find then uses the stored one without --model.
@@ -81,7 +82,7 @@ $ lrs synth --learners 100 --queries 1 --seed 1 --out tiny > /dev/null
 $ lrs train --learners tiny/learners.csv --out shipped.txt | head -1
 100 learners, fewer than 1000: the shipped model is written
 $ lrs find --learners a/learners.csv --model shipped.txt --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE" --explain
-WSRC0004 exact match (exact >= 15.29, weak >= 17.29, possible >= 9.29 bits)
+WSRC0004 exact match (exact >= 15.29, weak >= 17.29, possible >= 10.29 bits)
 blocks 13, scored 1, above possible 1, oversized blocks 0
 uln          score  given             middle            family            dob               gender            postcode
 2931986320   39.80  exact      +6.69  missing    +0.00  exact      +7.57  exact     +11.63  same       +0.94  exact     +12.97
@@ -90,13 +91,13 @@ $ printf 'lrs-match-model 1\ngiven.exact.m 2\n' > bad.txt
 $ lrs find --learners a/learners.csv --model bad.txt --given Emma --family Morgan --dob 2010-09-28
 2> lrs: bad.txt: line 2: given.exact.m must be a probability in (0, 1]
 ? 1
-$ sed 's/^lrs-match-model 2$/lrs-match-model 9/' shipped.txt > v9.txt
+$ sed 's/^lrs-match-model 3$/lrs-match-model 9/' shipped.txt > v9.txt
 $ lrs find --learners a/learners.csv --model v9.txt --given Emma --family Morgan --dob 2010-09-28
-2> lrs: v9.txt: line 3: version 9, this program reads version 2 and older
+2> lrs: v9.txt: line 3: version 9, this program reads version 3 and older
 ? 1
 $ grep -v '^dob.swapped.u ' shipped.txt > short.txt
 $ lrs find --learners a/learners.csv --model short.txt --given Emma --family Morgan --dob 2010-09-28
-2> lrs: short.txt: line 97 (end of file): key 'dob.swapped.u' is missing
+2> lrs: short.txt: line 99 (end of file): key 'dob.swapped.u' is missing
 ? 1
 $ lrs find --learners a/learners.csv --model nowhere.txt --given Emma --family Morgan --dob 2010-09-28
 2> lrs: cannot open 'nowhere.txt': No such file or directory

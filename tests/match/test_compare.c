@@ -267,6 +267,61 @@ static void test_compare__middle_levels(void **state)
 }
 
 /*
+ * A query that leaves the middle names out says nothing about them
+ * (missing); one that gives a learner's whole record (middle_known: a
+ * CTF pupil) says the learner has none, which disagrees with a learner
+ * who has some (one_side) and is no evidence against one who has none
+ * (none, weight 0 like missing).
+ */
+static void test_compare__middle_absent(void **state)
+{
+    static const struct fx_learner bo = {
+        2, "Bo", "", "Przybylski", "2010-03-04", 2, "SW1A 1AA", NULL, NULL,
+    };
+    struct one o;
+    struct lrs_match_query q;
+    const struct lrs_match_candidate *c;
+    double known_none;
+
+    (void)state;
+    one_setup(&o, &ann);
+    q = fx_query("Ann", "", "Przybylski", "2010-03-04", 2, "SW1A 1AA");
+    c = scored(&o, q);
+    assert_int_equal(c->level[LRS_MATCH_MIDDLE], LRS_MATCH_NAME_MISSING);
+    assert_true(fabs(c->weight[LRS_MATCH_MIDDLE]) < 1e-9);
+    q.middle_known = true;
+    c = scored(&o, q);
+    assert_int_equal(c->level[LRS_MATCH_MIDDLE], LRS_MATCH_NAME_ONE_SIDE);
+    known_none = c->weight[LRS_MATCH_MIDDLE];
+    assert_true(known_none < -1);
+    assert_string_equal(
+        lrs_match_level_name(LRS_MATCH_MIDDLE, c->level[LRS_MATCH_MIDDLE]),
+        "one_side");
+    one_teardown(&o);
+
+    one_setup(&o, &bo);
+    /* Middle names given, the learner has none: whether known or not. */
+    q = fx_query("Bo", "Marie", "Przybylski", "2010-03-04", 2, "SW1A 1AA");
+    c = scored(&o, q);
+    assert_int_equal(c->level[LRS_MATCH_MIDDLE], LRS_MATCH_NAME_ONE_SIDE);
+    assert_true(fabs(c->weight[LRS_MATCH_MIDDLE] - known_none) < 1e-9);
+    q = fx_query("Bo", "", "Przybylski", "2010-03-04", 2, "SW1A 1AA");
+    q.middle_known = true;
+    c = scored(&o, q);
+    assert_int_equal(c->level[LRS_MATCH_MIDDLE], LRS_MATCH_NAME_NONE);
+    assert_true(fabs(c->weight[LRS_MATCH_MIDDLE]) < 1e-9);
+    assert_string_equal(
+        lrs_match_level_name(LRS_MATCH_MIDDLE, c->level[LRS_MATCH_MIDDLE]),
+        "none");
+    /* The levels are middle names' own. */
+    assert_string_equal(
+        lrs_match_level_name(LRS_MATCH_GIVEN, LRS_MATCH_NAME_ONE_SIDE), "?");
+    assert_string_equal(
+        lrs_match_level_name(LRS_MATCH_FAMILY, LRS_MATCH_NAME_NONE), "?");
+    one_teardown(&o);
+}
+
+/*
  * Frequency weighting: an exact SMITH, held by many learners, weighs
  * less than an exact PRZYBYLSKI, held by one.
  */
@@ -472,6 +527,7 @@ static void check_bounds(struct lrs_match_index *idx, uint64_t seed)
             pick(bound_pc, FX_LEN(bound_pc), &st));
         struct pq q;
 
+        query.middle_known = i % 2 == 0;
         if (i % 5 == 0)
             query.previous_family =
                 lrs_str_c(pick(bound_family, FX_LEN(bound_family), &st));
@@ -528,6 +584,12 @@ static void test_compare__bound_never_below_score(void **state)
     m.name_frequency = false;
     assert_int_equal(lrs_match_index_set_model(idx, &m, NULL), LRS_OK);
     check_bounds(idx, 2);
+    /* Middle names on one side only weighing more than any level short
+     * of exact. */
+    m.middle[LRS_MATCH_NAME_ONE_SIDE].m = 0.9;
+    m.middle[LRS_MATCH_NAME_ONE_SIDE].u = 0.001;
+    assert_int_equal(lrs_match_index_set_model(idx, &m, NULL), LRS_OK);
+    check_bounds(idx, 3);
     lrs_match_index_free(idx);
 }
 
@@ -542,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_compare__postcode_levels),
         cmocka_unit_test(test_compare__zz99_never_counts),
         cmocka_unit_test(test_compare__middle_levels),
+        cmocka_unit_test(test_compare__middle_absent),
         cmocka_unit_test(test_compare__frequency_weighting),
         cmocka_unit_test(test_compare__family_given_given),
         cmocka_unit_test(test_compare__swapped_names),

@@ -52,7 +52,7 @@ static void test_model__default_text_is_stable(void **state)
     /* The head of the file, as docs/matching.md shows it. */
     assert_true(strncmp(b.data,
                         "# openlrs match model (docs/matching.md, \"Model "
-                        "file\")\nlrs-match-model 2\ngiven.exact.m 0.88\n"
+                        "file\")\nlrs-match-model 3\ngiven.exact.m 0.88\n"
                         "given.exact.u 0.01\ngiven.token.m 0.03\n",
                         90) == 0);
     assert_non_null(strstr(b.data, "\ngiven.initial.u 0.00035\n"));
@@ -151,30 +151,32 @@ static const struct bad bads[] = {
     {"given.exact.m", "given.exact.m 0.88\r", "model",
      "line 3: control character 0x0d"},
     {NULL, "given.exakt.m 0.5", "model",
-     "line 98: unknown key 'given.exakt.m'"},
+     "line 100: unknown key 'given.exakt.m'"},
     {NULL, "dob.exact.u 0.001", "dob.exact.u",
-     "line 98: 'dob.exact.u' is given twice"},
+     "line 100: 'dob.exact.u' is given twice"},
     {NULL, "given.missing.m 1", "model",
-     "line 98: unknown key 'given.missing.m'"},
+     "line 100: unknown key 'given.missing.m'"},
     {"postcode.area.u", NULL, "postcode.area.u",
-     "line 96 (end of file): key 'postcode.area.u' is missing"},
+     "line 98 (end of file): key 'postcode.area.u' is missing"},
     {"max_possible", "max_possible 0", "max_possible",
-     "line 95: max_possible must be in [1, 1000]"},
+     "line 97: max_possible must be in [1, 1000]"},
     {"max_candidates", "max_candidates 1.5", "max_candidates",
-     "line 97: max_candidates must be in [1, 16777216]"},
+     "line 99: max_candidates must be in [1, 16777216]"},
     {"name_frequency", "name_frequency 2", "name_frequency",
-     "line 83: name_frequency must be 0 or 1"},
-    {"high", "high 1e999", "high", "line 90: high must be in [-100, 100]"},
+     "line 85: name_frequency must be 0 or 1"},
+    {"high", "high 1e999", "high", "line 92: high must be in [-100, 100]"},
     {"margin", "margin 20", "margin", "high - low must be at least margin"},
     {"jw_mid", "jw_mid 0.95", "jw_mid", "must not exceed jw_high"},
-    {"lrs-match-model", "lrs-match-model 3", "version",
-     "line 2: version 3, this program reads version 2 and older"},
-    {"lrs-match-model", "lrs-match-model 1", "pair_prior",
-     "line 86: 'pair_prior' is not a key of version 1"},
+    {"lrs-match-model", "lrs-match-model 4", "version",
+     "line 2: version 4, this program reads version 3 and older"},
+    {"lrs-match-model", "lrs-match-model 1", "middle.one_side.m",
+     "line 39: 'middle.one_side.m' is not a key of version 1"},
+    {"lrs-match-model", "lrs-match-model 2", "middle.one_side.m",
+     "line 39: 'middle.one_side.m' is not a key of version 2"},
     {"lrs-match-model", "lrs-match-model one", "version",
      "line 2: the version is not a whole number"},
     {"lrs-match-model", NULL, "version",
-     "line 2: expected 'lrs-match-model 2' before any key"},
+     "line 2: expected 'lrs-match-model 3' before any key"},
 };
 
 static void test_model__malformed_files_name_line_and_key(void **state)
@@ -208,15 +210,16 @@ static void test_model__empty_and_nul(void **state)
     (void)state;
     assert_int_equal(lrs_match_model_read(lrs_str_c(""), &m, &d), LRS_EINVAL);
     assert_string_equal(d.field, "version");
-    assert_string_equal(d.msg, "line 0: no 'lrs-match-model 2' line");
+    assert_string_equal(d.msg, "line 0: no 'lrs-match-model 3' line");
     assert_int_equal(
         lrs_match_model_read((struct lrs_str){nul, sizeof nul - 1}, &m, &d),
         LRS_EINVAL);
     assert_string_equal(d.msg, "line 2: control character 0x00");
 }
 
-/* A version 1 file (before pair_prior and high_weak) still reads: the
- * keys it lacks take their shipped values, the others its own. */
+/* A version 1 file (before pair_prior, high_weak and middle.one_side)
+ * still reads: the keys it lacks take their shipped values, the others
+ * its own. */
 static void test_model__version_1_reads_with_shipped_new_keys(void **state)
 {
     struct lrs_buf v1, tmp;
@@ -231,7 +234,8 @@ static void test_model__version_1_reads_with_shipped_new_keys(void **state)
         end = strchr(p, '\n');
         assert_non_null(end);
         if (strncmp(p, "pair_prior ", 11) == 0 ||
-            strncmp(p, "high_weak ", 9) == 0)
+            strncmp(p, "high_weak ", 9) == 0 ||
+            strncmp(p, "middle.one_side.", 16) == 0)
             continue;
         if (strncmp(p, "high ", 5) == 0) {
             assert_int_equal(lrs_buf_adds(&v1, "high 6\n"), LRS_OK);
@@ -243,6 +247,10 @@ static void test_model__version_1_reads_with_shipped_new_keys(void **state)
     assert_true(m.high == 6);
     assert_true(m.pair_prior == def.pair_prior);
     assert_true(m.high_weak == def.high_weak);
+    assert_true(m.middle[LRS_MATCH_NAME_ONE_SIDE].m ==
+                def.middle[LRS_MATCH_NAME_ONE_SIDE].m);
+    assert_true(m.middle[LRS_MATCH_NAME_ONE_SIDE].u ==
+                def.middle[LRS_MATCH_NAME_ONE_SIDE].u);
     lrs_buf_release(&v1);
     lrs_buf_release(&tmp);
 }

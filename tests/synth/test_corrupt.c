@@ -129,6 +129,11 @@ static void test_corrupt__each_kind_changes_only_its_fields(void **state)
     assert_string_equal(q.given, "Zoe");
     query(&p, LRS_SYNTH_PREVIOUS_NAME, 1, &q);
     assert_string_equal(q.family, "Jones");
+    query(&p, LRS_SYNTH_EXACT, 1, &q);
+    assert_string_equal(q.middle, "Grace");
+    query(&p, LRS_SYNTH_NO_MIDDLE, 1, &q);
+    assert_string_equal(q.middle, "");
+    assert_string_equal(q.given, "Zoë");
 }
 
 static void test_corrupt__typo_is_one_ascii_edit_after_the_initial(void **state)
@@ -191,6 +196,9 @@ static void test_corrupt__applicability(void **state)
     p.given = "Amelia";
     assert_false(lrs__kinds_applicable(1u << LRS_SYNTH_DIACRITICS, &p));
     assert_true(lrs__kinds_applicable(1u << LRS_SYNTH_TYPO_GIVEN, &p));
+    assert_true(lrs__kinds_applicable(1u << LRS_SYNTH_NO_MIDDLE, &p));
+    p.middle[0] = NULL;
+    assert_false(lrs__kinds_applicable(1u << LRS_SYNTH_NO_MIDDLE, &p));
 }
 
 static void test_corrupt__related_names(void **state)

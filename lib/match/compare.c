@@ -57,30 +57,37 @@ static void name_defaults(struct lrs_match_mu *v, bool family)
 
 /*
  * Middle names: one of two given (token), or an initial; a wholly
- * different middle name is strong evidence of another person. No
- * frequency weighting. Where the query says what the learner's middle
- * names are (lrs_match_query.middle_known), having some disagrees with
- * having none (one_side: u 0.49 for a random pair of school-age learners,
- * 56% of whom have none; m 0.1, one record in ten of the same person
- * leaving them out, a guess for real registers that training replaces).
- * Neither having any (none) is no evidence, like missing: an empty field
- * may mean "not recorded" (docs/matching.md, "Middle names").
+ * different middle name is evidence of another person. No frequency
+ * weighting. Where the query says what the learner's middle names are
+ * (lrs_match_query.middle_known), having some disagrees with having none
+ * (one_side). Neither having any (none) is no evidence, like missing: an
+ * empty field may mean "not recorded" (docs/matching.md, "Middle names").
+ *
+ * Every m and u here is a share of the pairs in which at least one side
+ * has middle names, as `lrs train` measures u (missing and none are left
+ * out). If a share p of learners has middle names (about 0.44 at school
+ * age in `lrs synth`), a random pair has them on both sides in
+ * p / (2 - p) of those pairs (0.28; the u of each level of two names is
+ * 0.28 times the chance that two random middle names compare at it) and
+ * on one side only in 2 (1 - p) / (2 - p) (0.72). m of one_side: one
+ * record in ten of the same person leaves them out, a guess for real
+ * registers that training replaces.
  */
 static void middle_defaults(struct lrs_match_mu *v)
 {
-    set(&v[LRS_MATCH_NAME_EXACT], 0.55, 0.02);
-    set(&v[LRS_MATCH_NAME_TOKEN], 0.15, 0.01);
+    set(&v[LRS_MATCH_NAME_EXACT], 0.55, 0.0056);
+    set(&v[LRS_MATCH_NAME_TOKEN], 0.15, 0.0028);
     set(&v[LRS_MATCH_NAME_FORMER], 1, 1);
-    set(&v[LRS_MATCH_NAME_VARIANT], 0.01, 0.002);
-    set(&v[LRS_MATCH_NAME_JW_HIGH], 0.03, 0.003);
-    set(&v[LRS_MATCH_NAME_JW_MID], 0.01, 0.01);
-    set(&v[LRS_MATCH_NAME_ONE_EDIT], 0.01, 0.004);
-    set(&v[LRS_MATCH_NAME_PHONETIC], 0.005, 0.005);
-    set(&v[LRS_MATCH_NAME_INITIAL], 0.05, 0.01);
-    set(&v[LRS_MATCH_NAME_DIFFERENT], 0.05, 0.95);
+    set(&v[LRS_MATCH_NAME_VARIANT], 0.01, 0.00056);
+    set(&v[LRS_MATCH_NAME_JW_HIGH], 0.03, 0.00084);
+    set(&v[LRS_MATCH_NAME_JW_MID], 0.01, 0.0028);
+    set(&v[LRS_MATCH_NAME_ONE_EDIT], 0.01, 0.0011);
+    set(&v[LRS_MATCH_NAME_PHONETIC], 0.005, 0.0014);
+    set(&v[LRS_MATCH_NAME_INITIAL], 0.05, 0.0028);
+    set(&v[LRS_MATCH_NAME_DIFFERENT], 0.05, 0.27);
     set(&v[LRS_MATCH_NAME_MISSING], 1, 1);
     set(&v[LRS_MATCH_NAME_NONE], 1, 1);
-    set(&v[LRS_MATCH_NAME_ONE_SIDE], 0.1, 0.49);
+    set(&v[LRS_MATCH_NAME_ONE_SIDE], 0.1, 0.72);
 }
 
 void lrs_match_model_default(struct lrs_match_model *m)

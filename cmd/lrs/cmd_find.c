@@ -872,12 +872,12 @@ static void print_report(const struct lrs_match_train_report *r,
            "time\n",
            (unsigned long long)r->learners, (unsigned long long)r->u_pairs,
            (unsigned long long)r->em_learners);
-    printf("%-18s %10s %9s %5s %12s %9s  %s\n", "rule", "pairs", "patterns",
+    printf("%-23s %10s %9s %5s %12s %9s  %s\n", "rule", "pairs", "patterns",
            "iter", "matches", "agreement", "used");
     for (unsigned i = 0; i < LRS_MATCH_TRAIN_RULES; i++) {
         const struct lrs_match_train_rule *x = &r->rules[i];
 
-        printf("%-18s %10llu %9llu %5u %12.1f %8.1f%%  %s\n", x->name,
+        printf("%-23s %10llu %9llu %5u %12.1f %8.1f%%  %s\n", x->name,
                (unsigned long long)x->pairs, (unsigned long long)x->patterns,
                x->iterations, x->matches, 100 * x->agreement,
                x->used                       ? "yes"

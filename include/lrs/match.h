@@ -621,7 +621,8 @@ LRS_API void lrs_match_train_opts_default(struct lrs_match_train_opts *opts);
 /** What EM did over the pairs of one blocking rule. */
 struct lrs_match_train_rule {
     const char *name;    /* its key: "dob+given", "dob+postcode",
-                            "postcode+family", "given+family+year" */
+                            "postcode+family",
+                            "given+family+year+month" */
     uint64_t pairs;      /* blocked pairs given to EM */
     uint64_t excluded;   /* left out by the twin rule */
     uint64_t patterns;   /* distinct level patterns among them */

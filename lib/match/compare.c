@@ -410,7 +410,7 @@ static unsigned slow_level(const struct lrs_match_model *model,
     nl = tokens(l->s, lt);
     if (subset(qt, nq, lt, nl) || subset(lt, nl, qt, nq))
         return LRS_MATCH_NAME_TOKEN;
-    if (lrs__nickname(qt[0], lt[0]))
+    if (q->nick && l->nick && lrs__nickname(qt[0], lt[0]))
         return LRS_MATCH_NAME_VARIANT;
     jw = lrs_name_jaro_winkler(q->s, l->s);
     if ((nq > 1 || nl > 1) && jw < model->jw_high) {

@@ -17,7 +17,7 @@
 
 #include <math.h>
 
-#define MAX_PROBES 24
+#define MAX_PROBES 32
 #define AHEAD      24 /* candidates whose records are fetched ahead */
 /* The bound and the score add the same weights in other orders: a bound
  * this close under the threshold is compared all the same. */
@@ -105,6 +105,7 @@ static enum lrs_err prep_name(struct lrs_str raw, const char *field, char *buf,
     if (err)
         return err;
     out->s = (struct lrs_str){buf, len};
+    out->nick = lrs__nickname_any(out->s);
     out->id = NONE;
     out->count = 0;
     out->memo = NULL;
@@ -222,16 +223,20 @@ static void make_plan(const struct pq *q, unsigned only, struct plan *p)
     add(p, KIND_PG, pc, f, 0, pc && f);
     add(p, KIND_DP, dob, pc, 0, has_dob && pc);
     add(p, KIND_DP, sdob, pc, 0, has_sdob && pc);
-    /* Given and family names and the year of birth. */
+    /* Given and family names and two of the three parts of the date:
+     * whichever one part is wrong, one of them holds. */
     if (has_dob) {
-        const uint64_t y = (uint64_t)(q->dob >> 9);
-        const uint64_t md = (uint64_t)(q->dob & 511);
+        const uint64_t ym = DOB_YM(q->dob), yd = DOB_YD(q->dob);
+        const uint64_t md = DOB_MD(q->dob);
 
-        add(p, KIND_GFY, g, f, y, g && f);
-        add(p, KIND_GFY, f, g, y, g && f);
-        add(p, KIND_GFY, g, fl, y, g && fl);
-        add(p, KIND_GFY, g, pf, y, g && pf);
-        /* The same with day and month: survives a wrong year. */
+        add(p, KIND_GFYM, g, f, ym, g && f);
+        add(p, KIND_GFYM, f, g, ym, g && f);
+        add(p, KIND_GFYM, g, fl, ym, g && fl);
+        add(p, KIND_GFYM, g, pf, ym, g && pf);
+        add(p, KIND_GFYD, g, f, yd, g && f);
+        add(p, KIND_GFYD, f, g, yd, g && f);
+        add(p, KIND_GFYD, g, fl, yd, g && fl);
+        add(p, KIND_GFYD, g, pf, yd, g && pf);
         add(p, KIND_GFMD, g, f, md, g && f);
         add(p, KIND_GFMD, f, g, md, g && f);
     }

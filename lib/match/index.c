@@ -74,8 +74,10 @@ int lrs__lrn_keys(const struct lrs_match_index *idx, uint32_t id,
     }
     if (l->postcode && fam)
         keys[SLOT_PF] = lrs__key(KIND_PF, l->postcode, fam, 0);
-    if (dob && giv && fam)
-        keys[SLOT_GFY] = lrs__key(KIND_GFY, giv, fam, (uint64_t)(l->dob >> 9));
+    if (dob && giv && fam) {
+        keys[SLOT_GFYM] = lrs__key(KIND_GFYM, giv, fam, DOB_YM(l->dob));
+        keys[SLOT_GFYD] = lrs__key(KIND_GFYD, giv, fam, DOB_YD(l->dob));
+    }
     if (dob && giv)
         keys[SLOT_DG] = lrs__key(KIND_DG, (uint64_t)l->dob, giv, 0);
     if (l->postcode && giv)
@@ -83,8 +85,7 @@ int lrs__lrn_keys(const struct lrs_match_index *idx, uint32_t id,
     if (dob && l->postcode)
         keys[SLOT_DP] = lrs__key(KIND_DP, (uint64_t)l->dob, l->postcode, 0);
     if (dob && giv && fam)
-        keys[SLOT_GFMD] =
-            lrs__key(KIND_GFMD, giv, fam, (uint64_t)(l->dob & 511));
+        keys[SLOT_GFMD] = lrs__key(KIND_GFMD, giv, fam, DOB_MD(l->dob));
     for (int i = 0; i < KEY_SLOTS; i++)
         n += keys[i] != 0;
     return n;

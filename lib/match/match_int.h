@@ -78,11 +78,12 @@ enum key_slot {
     SLOT_DF_FORMER0,    /* dob + former family name phonetic */
     SLOT_DF_FORMER1,
     SLOT_PF,   /* postcode + family phonetic */
-    SLOT_GFY,  /* given + family phonetic + birth year */
+    SLOT_GFYM, /* given + family phonetic + birth year and month */
     SLOT_DG,   /* dob + given phonetic */
     SLOT_PG,   /* postcode + given phonetic */
     SLOT_DP,   /* dob + postcode */
     SLOT_GFMD, /* given + family phonetic + day and month */
+    SLOT_GFYD, /* given + family phonetic + birth year and day */
     KEY_SLOTS
 };
 
@@ -90,12 +91,19 @@ enum key_slot {
 enum key_kind {
     KIND_DF = 1,
     KIND_PF,
-    KIND_GFY,
+    KIND_GFYM,
     KIND_DG,
     KIND_PG,
     KIND_DP,
     KIND_GFMD,
+    KIND_GFYD,
 };
+
+/* The parts of a dob_pack() date the given + family keys take two of:
+ * with any one part of a date wrong, one of the three keys still holds. */
+#define DOB_YM(dob) ((uint64_t)((dob) >> 5))
+#define DOB_YD(dob) ((uint64_t)((dob) >> 9) << 5 | (uint64_t)((dob)&31))
+#define DOB_MD(dob) ((uint64_t)((dob)&511))
 
 /* A Double Metaphone code of at most 4 characters packed in 32 bits. */
 typedef uint32_t mpcode;
@@ -104,7 +112,8 @@ typedef uint32_t mpcode;
 struct name {
     uint32_t off;          /* of the NUL-terminated text in the pool */
     uint16_t len;          /* bytes */
-    uint16_t ntok;         /* tokens */
+    uint8_t ntok;          /* tokens, at most 255 counted */
+    bool nick;             /* its first token is in a nickname pair */
     mpcode first[2];       /* primary and alternate code, first token */
     mpcode last;           /* primary code of the last token */
     uint32_t given_count;  /* learners with this given name */
@@ -259,6 +268,7 @@ struct nm {
     struct lrs_str s;  /* normalised text; len 0 = missing */
     uint32_t id;       /* name id, or NONE when not in the name table */
     mpcode first[2];   /* primary and alternate of the first token */
+    bool nick;         /* the first token is in a nickname pair */
     uint32_t count;    /* frequency in the role compared (0 for queries) */
     struct memo *memo; /* a query name's memo, or NULL (learner views) */
     /* A query name's weight when a learner's name equals it, as a given
@@ -311,6 +321,9 @@ size_t lrs__pairs_bytes(const struct pairs *p);
 
 /* nickname.c: 0 no pair, 1 a pair of the broad list, 2 a curated pair */
 int lrs__nickname(struct lrs_str a, struct lrs_str b);
+/* Whether the first token of `s` is in some nickname pair: when either
+ * name's is not, lrs__nickname() of the two is 0 without a search. */
+bool lrs__nickname_any(struct lrs_str s);
 
 /* compare.c */
 pcode lrs__pc_pack(const struct lrs_postcode *pc);

@@ -178,8 +178,9 @@ enum lrs_err lrs__names_intern(struct names *n, struct lrs_str s, uint32_t *id)
         struct lrs_str rest = s, tok;
 
         while (lrs_name_token_next(&rest, &tok))
-            e->ntok++;
+            e->ntok = (uint8_t)(e->ntok + (e->ntok < UINT8_MAX));
     }
+    e->nick = lrs__nickname_any(s);
     lrs__name_codes(s, e->first, &e->last);
     *slot = n->count;
     *id = n->count++;
@@ -211,6 +212,7 @@ void lrs__name_view(const struct names *n, uint32_t id, bool family,
     out->id = id;
     out->first[0] = e->first[0];
     out->first[1] = e->first[1];
+    out->nick = e->nick;
     out->count = family ? e->family_count : e->given_count;
     out->memo = NULL;
     out->exact[0] = out->exact[1] = 0;

@@ -54,6 +54,25 @@ int lrs__nickname(struct lrs_str a, struct lrs_str b)
     return 0;
 }
 
+bool lrs__nickname_any(struct lrs_str s)
+{
+    struct lrs_str first;
+    size_t lo = 0, hi = LRS_ARRAY_LEN(nick_pairs);
+
+    if (!lrs_name_token_next(&s, &first))
+        return false;
+    /* The first pair whose `a` is not below `first`. */
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+
+        if (cmp(first, nick_pairs[mid].a) > 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < LRS_ARRAY_LEN(nick_pairs) && cmp(first, nick_pairs[lo].a) == 0;
+}
+
 bool lrs_match_nickname(struct lrs_str a, struct lrs_str b)
 {
     return lrs__nickname(a, b) != 0;

@@ -82,8 +82,8 @@ static const struct rule {
     {"postcode+family",
      KIND_PF,
      {[LRS_MATCH_POSTCODE] = true, [LRS_MATCH_FAMILY] = true}},
-    {"given+family+year",
-     KIND_GFY,
+    {"given+family+year+month",
+     KIND_GFYM,
      {[LRS_MATCH_GIVEN] = true, [LRS_MATCH_FAMILY] = true}},
 };
 

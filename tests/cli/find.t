@@ -29,7 +29,7 @@ $ lrs find --learners s/learners.csv --given Morgan --family Emma --dob 2010-09-
 WSRC0004 2931986320
 $ lrs find --learners s/learners.csv --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE" --explain
 WSRC0004 exact match (exact >= 15.29, weak >= 17.29, possible >= 10.29 bits)
-blocks 13, scored 1, above possible 1, oversized blocks 0
+blocks 15, scored 1, above possible 1, oversized blocks 0
 uln          score  given             middle            family            dob               gender            postcode
 2931986320   39.80  exact      +6.69  missing    +0.00  exact      +7.57  exact     +11.63  same       +0.94  exact     +12.97
 # Her unregistered twin sister: never linked.

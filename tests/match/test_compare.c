@@ -50,6 +50,9 @@ static unsigned name_level(const char *a, const char *b)
     y.s = lrs_str_c(b);
     lrs__name_codes(x.s, x.first, &last);
     lrs__name_codes(y.s, y.first, &last);
+    x.nick = lrs__nickname_any(x.s);
+    y.nick = lrs__nickname_any(y.s);
+    x.memo = y.memo = NULL;
     return lrs__name_level(&m, &x, &y);
 }
 

@@ -216,10 +216,75 @@ static void test_similarity__properties(void **state)
     }
 }
 
+/*
+ * Jaro as the textbook gives it (Winkler 1990), for strings already in
+ * lrs_name_jaro()'s order (shorter first, then by bytes): matches within
+ * the window, greedily left to right, then half the out-of-order ones.
+ */
+static double reference_jaro(const char *a, size_t la, const char *b,
+                             size_t lb)
+{
+    bool am[100] = {false}, bm[100] = {false};
+    size_t window = (la > lb ? la : lb) / 2, m = 0, t = 0, k = 0;
+
+    window = window ? window - 1 : 0;
+    for (size_t i = 0; i < la; i++)
+        for (size_t j = i > window ? i - window : 0;
+             j < lb && j <= i + window; j++)
+            if (!bm[j] && a[i] == b[j]) {
+                am[i] = bm[j] = true;
+                m++;
+                break;
+            }
+    if (!m)
+        return 0;
+    for (size_t i = 0; i < la; i++) {
+        if (!am[i])
+            continue;
+        while (!bm[k])
+            k++;
+        t += a[i] != b[k++];
+    }
+    return ((double)m / (double)la + (double)m / (double)lb +
+            (double)(m - t / 2) / (double)m) /
+           3;
+}
+
+/* Jaro agrees with the textbook on random strings, short and long. */
+static void test_similarity__jaro_is_the_textbook_one(void **state)
+{
+    unsigned seed = 99;
+
+    (void)state;
+    for (int n = 0; n < 4000; n++) {
+        char a[100], b[100];
+        size_t la = 1 + rnd(&seed) % 99, lb = 1 + rnd(&seed) % 99;
+        const unsigned alphabet = 2 + rnd(&seed) % 5;
+        const char *x = a, *y = b;
+
+        for (size_t i = 0; i < la; i++)
+            a[i] = (char)('A' + rnd(&seed) % alphabet);
+        for (size_t i = 0; i < lb; i++)
+            b[i] = (char)('A' + rnd(&seed) % alphabet);
+        if (la > lb || (la == lb && memcmp(a, b, la) > 0)) {
+            const size_t t = la;
+
+            x = b;
+            y = a;
+            la = lb;
+            lb = t;
+        }
+        assert_true(fabs(lrs_name_jaro((struct lrs_str){x, la},
+                                       (struct lrs_str){y, lb}) -
+                         reference_jaro(x, la, y, lb)) < 1e-12);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_similarity__jaro_winkler_vectors),
+        cmocka_unit_test(test_similarity__jaro_is_the_textbook_one),
         cmocka_unit_test(test_similarity__distance_vectors),
         cmocka_unit_test(test_similarity__distance_is_bounded),
         cmocka_unit_test(test_similarity__long_input_is_clipped),

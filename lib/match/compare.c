@@ -398,6 +398,49 @@ unsigned lrs__name_level(const struct lrs_match_model *model,
     return memo_level(model, q, l);
 }
 
+/* Bit (byte & 63) of each byte of `s`: a superset of its letters. */
+static uint64_t byte_mask(struct lrs_str s)
+{
+    uint64_t m = 0;
+
+    for (size_t i = 0; i < s.len; i++)
+        m |= (uint64_t)1 << ((unsigned char)s.ptr[i] & 63);
+    return m;
+}
+
+/* Bytes of `s` whose bit is in `mask`. */
+static size_t bytes_in(struct lrs_str s, uint64_t mask)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < s.len; i++)
+        n += (mask >> ((unsigned char)s.ptr[i] & 63)) & 1u;
+    return n;
+}
+
+/*
+ * An upper bound of lrs_name_jaro_winkler(a, b) without matching: Jaro's
+ * m matches are at most the bytes of either name that occur anywhere in
+ * the other (t transpositions only lower it), and Winkler's boost grows
+ * with Jaro for the pair's own common prefix.
+ */
+double lrs__jw_bound(struct lrs_str a, struct lrs_str b)
+{
+    const size_t ma = bytes_in(a, byte_mask(b)), mb = bytes_in(b, byte_mask(a));
+    const double m = (double)(ma < mb ? ma : mb);
+    size_t p = 0;
+    double j;
+
+    if (!a.len || !b.len || m == 0)
+        return 0;
+    j = (m / (double)a.len + m / (double)b.len + 1) / 3;
+    if (j <= 0.7)
+        return j;
+    while (p < 4 && p < a.len && p < b.len && a.ptr[p] == b.ptr[p])
+        p++;
+    return j + (double)p * 0.1 * (1 - j);
+}
+
 /* The levels below exact, for names known to differ. */
 static unsigned slow_level(const struct lrs_match_model *model,
                            const struct nm *q, const struct nm *l)
@@ -412,7 +455,10 @@ static unsigned slow_level(const struct lrs_match_model *model,
         return LRS_MATCH_NAME_TOKEN;
     if (q->nick && l->nick && lrs__nickname(qt[0], lt[0]))
         return LRS_MATCH_NAME_VARIANT;
-    jw = lrs_name_jaro_winkler(q->s, l->s);
+    /* A pair that cannot reach jw_mid decides as if its jw were 0. */
+    jw = nq == 1 && nl == 1 && lrs__jw_bound(q->s, l->s) < model->jw_mid
+             ? 0
+             : lrs_name_jaro_winkler(q->s, l->s);
     if ((nq > 1 || nl > 1) && jw < model->jw_high) {
         const double first = lrs_name_jaro_winkler(qt[0], lt[0]);
 

@@ -324,6 +324,8 @@ int lrs__nickname(struct lrs_str a, struct lrs_str b);
 /* Whether the first token of `s` is in some nickname pair: when either
  * name's is not, lrs__nickname() of the two is 0 without a search. */
 bool lrs__nickname_any(struct lrs_str s);
+/* An upper bound of lrs_name_jaro_winkler(a, b), cheaper (compare.c). */
+double lrs__jw_bound(struct lrs_str a, struct lrs_str b);
 
 /* compare.c */
 pcode lrs__pc_pack(const struct lrs_postcode *pc);

@@ -56,6 +56,35 @@ static unsigned name_level(const char *a, const char *b)
     return lrs__name_level(&m, &x, &y);
 }
 
+/* The cheap Jaro-Winkler bound that lets slow_level() skip Jaro is never
+ * below it (random names on small alphabets, common prefixes frequent). */
+static void test_compare__jw_bound_never_below(void **state)
+{
+    uint64_t st = 11;
+
+    (void)state;
+    for (int n = 0; n < 50000; n++) {
+        char a[24], b[24];
+        const size_t la = 1 + (st = st * 6364136223846793005u + 1) % 23;
+        const size_t lb = 1 + (st = st * 6364136223846793005u + 1) % 23;
+        const unsigned alphabet =
+            2 + (unsigned)((st = st * 6364136223846793005u + 1) >> 40) % 10;
+        struct lrs_str x = {a, la}, y = {b, lb};
+
+        for (size_t i = 0; i < la; i++)
+            a[i] = (char)('A' + ((st = st * 6364136223846793005u + 1) >> 40) %
+                                    alphabet);
+        for (size_t i = 0; i < lb; i++)
+            b[i] = (char)('A' + ((st = st * 6364136223846793005u + 1) >> 40) %
+                                    alphabet);
+        if (n % 3 == 0) /* share a prefix */
+            memcpy(b, a, la < lb ? (la < 3 ? la : 3) : (lb < 3 ? lb : 3));
+        if (lrs__jw_bound(x, y) < lrs_name_jaro_winkler(x, y))
+            fail_msg("%.*s / %.*s: bound %.17g < jw %.17g", (int)la, a, (int)lb,
+                     b, lrs__jw_bound(x, y), lrs_name_jaro_winkler(x, y));
+    }
+}
+
 static void test_compare__name_levels(void **state)
 {
     (void)state;
@@ -600,6 +629,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compare__name_levels),
+        cmocka_unit_test(test_compare__jw_bound_never_below),
         cmocka_unit_test(test_compare__level_names),
         cmocka_unit_test(test_compare__default_model_is_sane),
         cmocka_unit_test(test_compare__dob_levels),

@@ -221,16 +221,15 @@ static void test_similarity__properties(void **state)
  * lrs_name_jaro()'s order (shorter first, then by bytes): matches within
  * the window, greedily left to right, then half the out-of-order ones.
  */
-static double reference_jaro(const char *a, size_t la, const char *b,
-                             size_t lb)
+static double reference_jaro(const char *a, size_t la, const char *b, size_t lb)
 {
     bool am[100] = {false}, bm[100] = {false};
     size_t window = (la > lb ? la : lb) / 2, m = 0, t = 0, k = 0;
 
     window = window ? window - 1 : 0;
     for (size_t i = 0; i < la; i++)
-        for (size_t j = i > window ? i - window : 0;
-             j < lb && j <= i + window; j++)
+        for (size_t j = i > window ? i - window : 0; j < lb && j <= i + window;
+             j++)
             if (!bm[j] && a[i] == b[j]) {
                 am[i] = bm[j] = true;
                 m++;

@@ -3,11 +3,10 @@
  * PUPILS pupils against a register of LEARNERS learners, in an SQLite
  * store on disk (durable commits).
  *
- * usage: bench_batch [LEARNERS [PUPILS [CHUNK [THREADS]]]] (default
- * 1,000,000, 10,000, LRS_BATCH_CHUNK_DEFAULT pupils a commit, and
- * THREADS "1,2": the job once searching one pupil at a time, once with a
- * helper thread searching ahead; each job on its own copy of the
- * register, so the two do the same work)
+ * usage: bench_batch [LEARNERS [PUPILS [CHUNK [RUNS]]]] (default
+ * 1,000,000, 10,000, LRS_BATCH_CHUNK_DEFAULT pupils a commit, and one
+ * run: RUNS jobs one after another, each on its own copy of the
+ * register, so they all do the same work)
  *
  * BENCH_BATCH_DIR=DIR keeps the set-up in DIR and reuses what is there
  * (learners.csv and queries.csv from lrs synth, register.db, ctf.xml):
@@ -260,11 +259,9 @@ static int copy_file(const char *from, const char *to)
     return fclose(out) == 0 ? rc : -1;
 }
 
-/* One job with `threads` (0: one per CPU) on a copy of the register;
- * its wall time into *job_ns. */
+/* One job on a copy of the register; its wall time into *job_ns. */
 static int run_job(const char *dir, const char *db, const struct lrs_buf *in,
-                   uint64_t count, size_t chunk, unsigned threads,
-                   uint64_t *job_ns)
+                   uint64_t count, size_t chunk, uint64_t *job_ns)
 {
     const struct lrs_actor actor = LRS_ACTOR_CLI;
     struct lrs_diag d = LRS_DIAG_INIT;
@@ -274,7 +271,7 @@ static int run_job(const char *dir, const char *db, const struct lrs_buf *in,
     struct lrs_batch_opts bo = {0};
     struct lrs_match_stats st;
     struct lrs_job job;
-    char run[600], label[120];
+    char run[600];
     uint64_t t0, c0;
     bool existing;
     int rc = -1;
@@ -305,7 +302,6 @@ static int run_job(const char *dir, const char *db, const struct lrs_buf *in,
     bench_report("index load from the store, learners", st.learners,
                  bench_now_ns() - t0);
     bo.chunk = chunk;
-    bo.threads = threads;
     t0 = bench_now_ns();
     c0 = cpu_ns();
     if (lrs_service_batch_submit(s, &actor, "ctf.xml", in->data, in->len, &job,
@@ -315,15 +311,8 @@ static int run_job(const char *dir, const char *db, const struct lrs_buf *in,
         goto out;
     }
     *job_ns = bench_now_ns() - t0;
-    if (threads < 2)
-        snprintf(label, sizeof label,
-                 "batch job end to end, one thread, pupils");
-    else
-        snprintf(label, sizeof label,
-                 "batch job end to end, %u threads, pupils", threads);
-    bench_report(label, count, *job_ns);
-    printf("  of which CPU %.3f s (all threads; the rest waits for fsync or "
-           "the CPU)\n",
+    bench_report("batch job end to end, pupils", count, *job_ns);
+    printf("  of which CPU %.3f s (the rest waits for fsync or the CPU)\n",
            (double)(cpu_ns() - c0) / 1e9);
     printf("  %llu new, %llu existing, %llu possible, %llu not found, "
            "%llu rejected; CTF %zu bytes\n",
@@ -349,7 +338,8 @@ int main(int argc, char **argv)
     uint64_t learners = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
     uint64_t pupils = argc > 2 ? strtoull(argv[2], NULL, 10) : 10000;
     const size_t chunk = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 0;
-    const char *threads = argc > 4 ? argv[4] : "1,2";
+    const unsigned runs =
+        argc > 4 ? (unsigned)strtoul(argv[4], NULL, 10) : 1;
     const char *keep = getenv("BENCH_BATCH_DIR");
     char tmp[] = "/tmp/lrs-bench-batch-XXXXXX", db[600], ctf[600], cmd[1400];
     const char *dir = keep && keep[0] ? keep : tmp;
@@ -389,15 +379,11 @@ int main(int argc, char **argv)
         bench_report("xmllint --stream (best of 3), pupils", count, lint_ns);
     else
         printf("  xmllint not found (apt-get install libxml2-utils)\n");
-    for (const char *t = threads; *t && rc == 0;) {
-        const unsigned n = (unsigned)strtoul(t, NULL, 10);
-
-        rc = run_job(dir, db, &in, count, chunk, n, &job_ns);
+    for (unsigned i = 0; i < runs && rc == 0; i++) {
+        rc = run_job(dir, db, &in, count, chunk, &job_ns);
         if (rc == 0 && lint_ns)
             printf("  batch / xmllint reading time: %.1fx\n",
                    (double)job_ns / (double)lint_ns);
-        t += strcspn(t, ",");
-        t += *t == ',';
     }
     lrs_buf_release(&in);
     if (dir == tmp) {

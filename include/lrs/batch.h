@@ -329,16 +329,7 @@ struct lrs_batch_opts {
      * be NULL. */
     void (*before_chunk)(void *ctx);
     void *ctx; /* passed to the four */
-    /* Threads in all, the calling one included, helpers searching ahead
-     * of the pupil being decided (docs/batch.md, "Speed"), at most
-     * LRS_BATCH_THREADS_MAX; 0 (the default) and 1 for none: on a quiet
-     * machine they made the job slower (docs/PERFORMANCE.md). The
-     * answers are those of one thread, but for the register's size in
-     * the thresholds (docs/batch.md). */
-    unsigned threads;
 };
-
-#define LRS_BATCH_THREADS_MAX 8
 
 /** What a run did, counted by category over the whole job. */
 struct lrs_batch_totals {

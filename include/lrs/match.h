@@ -368,10 +368,6 @@ struct lrs_match_result {
     struct lrs_match_candidate *candidates;
     size_t candidate_count;
     size_t above_low;           /* candidates that reached the low mark */
-    size_t names_shared;        /* lrs_match_index_find_among() only: the
-                                   learners given whose given or family
-                                   name is the query's (their counts
-                                   weigh the query's exact names) */
     uint64_t excluded;          /* compared in full but dropped by the twin
                                    rule: given names different */
     double high;                /* the exact threshold used, bits */
@@ -506,24 +502,6 @@ LRS_API LRS_NODISCARD enum lrs_err
 lrs_match_index_find(const struct lrs_match_index *idx,
                      const struct lrs_match_query *query,
                      struct lrs_match_result *res, struct lrs_diag *diag);
-
-/**
- * As lrs_match_index_find(), but the candidates are the `n` learners
- * `among` (index ids from lrs_match_index_insert(); duplicates allowed)
- * instead of the query's blocks: each is scored and kept at or above the
- * low threshold, and the answer decided, with the whole index's
- * thresholds and name frequencies. Whether one of a few learners could
- * be a candidate of a query, or change its answer through the counts of
- * the query's names (res->names_shared): the batch asks it of the
- * learners it has just registered (docs/batch.md, "Speed"). LRS_EINVAL
- * (diag field "among") for an id the index does not hold; otherwise
- * errors as find.
- */
-LRS_API LRS_NODISCARD enum lrs_err
-lrs_match_index_find_among(const struct lrs_match_index *idx,
-                           const struct lrs_match_query *query,
-                           const uint32_t *among, size_t n,
-                           struct lrs_match_result *res, struct lrs_diag *diag);
 
 /**
  * Look a learner up by ULN and check the names (learnerByULN): WSRC0004

@@ -441,7 +441,6 @@ static void reset(struct lrs_match_result *res)
     res->code = LRS_MATCH_NONE;
     res->candidate_count = 0;
     res->above_low = 0;
-    res->names_shared = 0;
     res->excluded = 0;
     res->blocks_probed = 0;
     res->candidates_scored = 0;
@@ -592,47 +591,10 @@ static enum lrs_err find_locked(const struct lrs_match_index *idx, struct pq *q,
     return score_ids(idx, q, &ap, ids, n, res);
 }
 
-/* As find_locked(), the candidates being `among` instead of the blocks'. */
-static enum lrs_err among_locked(const struct lrs_match_index *idx,
-                                 struct pq *q, const uint32_t *among, size_t n,
-                                 struct lrs_match_result *res)
-{
-    struct scratch *s;
-    struct apart ap;
-    size_t u = 0;
-    enum lrs_err err = reserve_ids(res, n ? n : 1);
-
-    if (err)
-        return err;
-    s = res->scratch;
-    for (size_t i = 0; i < n; i++) {
-        if (among[i] >= idx->count)
-            return LRS_EINVAL;
-        s->ids[i] = among[i];
-    }
-    sort_ids(s->ids, s->tmp, n);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || s->ids[i] != s->ids[u - 1])
-            s->ids[u++] = s->ids[i];
-    thresholds(idx, res);
-    lrs__apart_begin(idx, q->uln, &ap);
-    lrs__query_bind(idx, q);
-    for (size_t i = 0; i < u; i++) {
-        const struct lrn *l = &idx->lrns[s->ids[i]];
-
-        res->names_shared += (l->given && l->given == q->g.id) ||
-                             (l->family && l->family == q->f.id);
-    }
-    return score_ids(idx, q, &ap, s->ids, u, res);
-}
-
-/* A find over the blocks of `query`, or (`among` not NULL) over the n
- * learners `among`: prepare, take the read lock, search. */
-static enum lrs_err run_find(const struct lrs_match_index *idx,
-                             const struct lrs_match_query *query,
-                             const uint32_t *among, size_t n,
-                             struct lrs_match_result *res,
-                             struct lrs_diag *diag)
+enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
+                                  const struct lrs_match_query *query,
+                                  struct lrs_match_result *res,
+                                  struct lrs_diag *diag)
 {
     struct lrs_match_index *w = (struct lrs_match_index *)idx;
     struct pq q;
@@ -644,44 +606,19 @@ static enum lrs_err run_find(const struct lrs_match_index *idx,
     if (err)
         return err;
     err = lrs__index_rdlock(w);
-    if (!err) {
-        err = among ? among_locked(idx, &q, among, n, res)
-                    : find_locked(idx, &q, res);
-        pthread_rwlock_unlock(&w->lock);
-    }
-    if (err == LRS_EINVAL) /* only among_locked() says so */
-        lrs_diag_set(diag, "among", "not a learner of this index");
-    if (err)
-        reset(res);
-    return err;
-}
-
-enum lrs_err lrs_match_index_find(const struct lrs_match_index *idx,
-                                  const struct lrs_match_query *query,
-                                  struct lrs_match_result *res,
-                                  struct lrs_diag *diag)
-{
-    struct lrs_match_index *w = (struct lrs_match_index *)idx;
-    const enum lrs_err err = run_find(idx, query, NULL, 0, res, diag);
-
     if (err)
         return err;
+    err = find_locked(idx, &q, res);
+    pthread_rwlock_unlock(&w->lock);
+    if (err) {
+        reset(res);
+        return err;
+    }
     atomic_fetch_add_explicit(&w->finds, 1, memory_order_relaxed);
     if (res->blocks_oversized)
         atomic_fetch_add_explicit(&w->oversized, res->blocks_oversized,
                                   memory_order_relaxed);
     return LRS_OK;
-}
-
-enum lrs_err lrs_match_index_find_among(const struct lrs_match_index *idx,
-                                        const struct lrs_match_query *query,
-                                        const uint32_t *among, size_t n,
-                                        struct lrs_match_result *res,
-                                        struct lrs_diag *diag)
-{
-    static const uint32_t none[1];
-
-    return run_find(idx, query, among ? among : none, among ? n : 0, res, diag);
 }
 
 /* ------------------------------------------------------------------ */

@@ -27,9 +27,7 @@
 #include <lrs/ctf.h>
 #include <lrs/match.h>
 
-#include <pthread.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -255,64 +253,10 @@ static void uln_text(uint64_t v, char out[LRS_ULN_SIZE])
 /* Deciding one pupil                                                 */
 /* ------------------------------------------------------------------ */
 
-/*
- * Searching ahead. The pupils are decided one after another, because a
- * registration must be seen by the pupils after it (the same pupil twice
- * in a file gets one ULN). But the searches, most of a job's time, read
- * the index only: helper threads search for the pupils just ahead of the
- * one being decided (at most AHEAD_RING ahead), each answer in a ring
- * slot tagged with its pupil. The deciding thread never waits for them:
- * it takes a pupil's answer when it is there and otherwise searches
- * itself. A helper notes how many learners the run had registered before
- * it searched; a learner registered after that could be missing from the
- * answer, so the deciding thread scores the pupil against just those few
- * (lrs_match_index_find_among(), with the whole index's weights) and
- * searches again when one reaches the low threshold or shares the
- * pupil's given or family name (its count weighs the pupil's exact
- * names). So each pupil is decided as one after another would decide it,
- * but for the register's size in the thresholds (log2 N moves by a
- * millionth of a bit for a few learners). Answers found before a chunk's start
- * (the change feed is read there) are not used: each chunk starts a new epoch.
- */
-#define AHEAD_RING 64
-
-enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
-
-struct ahead_slot {
-    struct lrs_match_result res;
-    atomic_int state;  /* SLOT_*: a helper claims a free slot, fills it and
-                          marks it done; the deciding thread frees it */
-    uint64_t tag;      /* epoch << 32 | pupil index + 1, when done */
-    size_t registered; /* the run's registrations before the search */
-    enum lrs_err err;
-};
-
-struct ahead {
-    struct lrs_match_index *idx;
-    const struct lrs_ctf_pupil *items; /* every pupil of the job */
-    size_t count;
-    atomic_size_t next;  /* the next pupil a helper may claim */
-    atomic_size_t limit; /* helpers claim pupils below this */
-    atomic_uint_fast32_t epoch;
-    atomic_size_t registered; /* learners the chunk registered so far */
-    uint32_t *fresh;          /* their index ids (the deciding thread's) */
-    size_t fresh_cap;
-    pthread_mutex_t lock;
-    pthread_cond_t go;
-    unsigned sleepers; /* helpers waiting for work (under lock) */
-    bool stop;
-    struct ahead_slot slots[AHEAD_RING];
-    pthread_t helpers[LRS_BATCH_THREADS_MAX];
-    unsigned helper_count;
-};
-
-static enum lrs_err ahead_registered(struct ahead *a, uint32_t id);
-
 /* The state of a run. */
 struct run {
     struct lrs_store *s;
     struct lrs_match_index *idx;
-    struct ahead *ahead;    /* NULL: every pupil searched when decided */
     struct lrs_actor actor; /* source "batch" */
     struct lrs_job job;
     struct lrs_date on;
@@ -434,7 +378,6 @@ static enum lrs_err register_pupil(struct run *r, const struct lrs_ctf_pupil *p,
     struct lrs_diag d = LRS_DIAG_INIT;
     struct lrs_match_learner ml;
     struct lrs_learner l;
-    uint32_t id;
     enum lrs_err err;
 
     learner_of(p, &l);
@@ -451,56 +394,11 @@ static enum lrs_err register_pupil(struct run *r, const struct lrs_ctf_pupil *p,
         return err;
     err = lrs__service_match_learner(&l, &ml, r->diag);
     if (!err)
-        err = lrs_match_index_insert(r->idx, &ml, &id, r->diag);
-    if (err)
-        return err;
-    if (r->ahead)
-        err = ahead_registered(r->ahead, id);
+        err = lrs_match_index_insert(r->idx, &ml, NULL, r->diag);
     if (err)
         return err;
     set_code(o, "WSRC0005");
     memcpy(o->uln, l.uln, sizeof o->uln);
-    return LRS_OK;
-}
-
-/* Pupil `p`'s search into r->res: a helper's answer when there is one
- * that nobody registered since could change, else a find now. */
-static enum lrs_err search(struct run *r, const struct lrs_ctf_pupil *p,
-                           const struct lrs_match_query *q, struct lrs_diag *d)
-{
-    struct ahead *a = r->ahead;
-    struct ahead_slot *slot;
-    struct lrs_match_result t;
-    size_t k, now;
-    uint64_t tag;
-    enum lrs_err err;
-
-    if (!a)
-        return lrs_match_index_find(r->idx, q, &r->res, d);
-    k = (size_t)(p - a->items);
-    slot = &a->slots[k % AHEAD_RING];
-    tag = (uint64_t)atomic_load(&a->epoch) << 32 | (k + 1);
-    if (atomic_load_explicit(&slot->state, memory_order_acquire) != SLOT_DONE)
-        return lrs_match_index_find(r->idx, q, &r->res, d);
-    if (slot->tag != tag || slot->err != LRS_OK) {
-        /* Another pupil's or an earlier chunk's: free the slot. */
-        atomic_store_explicit(&slot->state, SLOT_FREE, memory_order_release);
-        return lrs_match_index_find(r->idx, q, &r->res, d);
-    }
-    now = atomic_load(&a->registered);
-    if (now > slot->registered) {
-        err = lrs_match_index_find_among(r->idx, q, a->fresh + slot->registered,
-                                         now - slot->registered, &r->res, d);
-        if (err || r->res.above_low || r->res.names_shared) {
-            atomic_store_explicit(&slot->state, SLOT_FREE,
-                                  memory_order_release);
-            return lrs_match_index_find(r->idx, q, &r->res, d);
-        }
-    }
-    t = r->res;
-    r->res = slot->res;
-    slot->res = t;
-    atomic_store_explicit(&slot->state, SLOT_FREE, memory_order_release);
     return LRS_OK;
 }
 
@@ -534,10 +432,10 @@ static enum lrs_err decide(struct run *r, const struct lrs_ctf_pupil *p,
         o->exception = true;
         if (!q.given.len || !q.family.len || !q.dob.year)
             return LRS_OK;
-        err = search(r, p, &q, &d);
+        err = lrs_match_index_find(r->idx, &q, &r->res, &d);
         return err == LRS_EINVAL ? LRS_OK : err ? err : explain(r, o);
     }
-    err = search(r, p, &q, &d);
+    err = lrs_match_index_find(r->idx, &q, &r->res, &d);
     if (err == LRS_EINVAL) {
         set_code(o, "RC011");
         reasonf(o, "incorrect format: %s %s", d.field ? d.field : "", d.msg);
@@ -781,179 +679,6 @@ static uint64_t mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Claim the next pupil for a helper: false when there is none yet. */
-static bool ahead_claim(struct ahead *a, size_t *k)
-{
-    size_t n = atomic_load(&a->next);
-
-    while (n < atomic_load(&a->limit))
-        if (atomic_compare_exchange_weak(&a->next, &n, n + 1)) {
-            *k = n;
-            return true;
-        }
-    return false;
-}
-
-/* Search for pupil k into its slot, unless the slot is still taken (then
- * the deciding thread searches for it itself). */
-static void ahead_search(struct ahead *a, size_t k)
-{
-    struct ahead_slot *slot = &a->slots[k % AHEAD_RING];
-    struct lrs_diag d = LRS_DIAG_INIT;
-    struct lrs_match_query q;
-    int free_state = SLOT_FREE;
-    uint_fast32_t epoch;
-
-    if (a->items[k].uln[0] ||
-        !atomic_compare_exchange_strong(&slot->state, &free_state, SLOT_BUSY))
-        return; /* checked by ULN, or the slot is in use */
-    /* The epoch, then the registrations, then the search: the answer
-     * holds at least every learner counted. */
-    epoch = atomic_load(&a->epoch);
-    slot->registered = atomic_load(&a->registered);
-    query_of(&a->items[k], &q);
-    slot->err = lrs_match_index_find(a->idx, &q, &slot->res, &d);
-    slot->tag = (uint64_t)epoch << 32 | (k + 1);
-    atomic_store_explicit(&slot->state, SLOT_DONE, memory_order_release);
-}
-
-static void *ahead_main(void *arg)
-{
-    struct ahead *a = arg;
-
-    for (;;) {
-        size_t k;
-
-        if (ahead_claim(a, &k)) {
-            ahead_search(a, k);
-            continue;
-        }
-        pthread_mutex_lock(&a->lock);
-        while (!a->stop && atomic_load(&a->next) >= atomic_load(&a->limit)) {
-            a->sleepers++;
-            pthread_cond_wait(&a->go, &a->lock);
-            a->sleepers--;
-        }
-        if (a->stop) {
-            pthread_mutex_unlock(&a->lock);
-            return NULL;
-        }
-        pthread_mutex_unlock(&a->lock);
-    }
-}
-
-/* The deciding thread is at pupil k: no helper starts it any more, and
- * they may search up to AHEAD_RING past it. */
-static void ahead_at(struct ahead *a, size_t k)
-{
-    size_t n = atomic_load(&a->next), limit = k + AHEAD_RING;
-    int done = SLOT_DONE;
-
-    /* The slot of the pupil just decided: an answer left there (a pupil
-     * that needed no search) or an old one is of no use now. No helper
-     * can have claimed it for a later pupil yet: the limit is below. */
-    if (k > 0)
-        atomic_compare_exchange_strong(&a->slots[(k - 1) % AHEAD_RING].state,
-                                       &done, SLOT_FREE);
-    while (n <= k && !atomic_compare_exchange_weak(&a->next, &n, k + 1))
-        ;
-    if (limit > a->count)
-        limit = a->count;
-    atomic_store(&a->limit, limit);
-    pthread_mutex_lock(&a->lock);
-    if (a->sleepers)
-        pthread_cond_broadcast(&a->go);
-    pthread_mutex_unlock(&a->lock);
-}
-
-/* A chunk starts (after the change feed was read): answers found before
- * are not used, and its registrations are counted from none. */
-static void ahead_chunk(struct ahead *a)
-{
-    atomic_store(&a->registered, 0);
-    atomic_fetch_add(&a->epoch, 1);
-}
-
-/* The deciding thread registered index id `id`. */
-static enum lrs_err ahead_registered(struct ahead *a, uint32_t id)
-{
-    const size_t n = atomic_load(&a->registered);
-
-    if (n == a->fresh_cap) {
-        const size_t cap = a->fresh_cap ? 2 * a->fresh_cap : 256;
-        uint32_t *f = lrs_realloc(a->fresh, cap * sizeof *f);
-
-        if (!f)
-            return LRS_ERR(LRS_ENOMEM);
-        a->fresh = f;
-        a->fresh_cap = cap;
-    }
-    a->fresh[n] = id;
-    atomic_store(&a->registered, n + 1);
-    return LRS_OK;
-}
-
-static void ahead_free(struct ahead *a)
-{
-    if (!a)
-        return;
-    pthread_mutex_lock(&a->lock);
-    a->stop = true;
-    pthread_cond_broadcast(&a->go);
-    pthread_mutex_unlock(&a->lock);
-    for (unsigned i = 0; i < a->helper_count; i++)
-        pthread_join(a->helpers[i], NULL);
-    for (size_t i = 0; i < AHEAD_RING; i++)
-        lrs_match_result_release(&a->slots[i].res);
-    lrs_free(a->fresh);
-    pthread_cond_destroy(&a->go);
-    pthread_mutex_destroy(&a->lock);
-    lrs_free(a);
-}
-
-/* Helpers for `threads` threads in all, the deciding one included (0
- * and 1: none), over the `count` pupils from `items`; NULL when there
- * are to be none (or none could be started). */
-static struct ahead *ahead_new(struct lrs_match_index *idx,
-                               const struct lrs_ctf_pupil *items, size_t count,
-                               unsigned threads)
-{
-    struct ahead *a;
-
-    if (threads > LRS_BATCH_THREADS_MAX)
-        threads = LRS_BATCH_THREADS_MAX;
-    if (threads < 2)
-        return NULL;
-    a = lrs_calloc(1, sizeof *a);
-    if (!a)
-        return NULL;
-    a->idx = idx;
-    a->items = items;
-    a->count = count;
-    atomic_init(&a->next, 0);
-    atomic_init(&a->limit, 0);
-    atomic_init(&a->epoch, 1);
-    atomic_init(&a->registered, 0);
-    for (size_t i = 0; i < AHEAD_RING; i++) {
-        lrs_match_result_init(&a->slots[i].res);
-        atomic_init(&a->slots[i].state, SLOT_FREE);
-    }
-    if (pthread_mutex_init(&a->lock, NULL) != 0) {
-        lrs_free(a);
-        return NULL;
-    }
-    pthread_cond_init(&a->go, NULL);
-    while (a->helper_count < threads - 1 &&
-           pthread_create(&a->helpers[a->helper_count], NULL, ahead_main, a) ==
-               0)
-        a->helper_count++;
-    if (a->helper_count == 0) {
-        ahead_free(a);
-        return NULL;
-    }
-    return a;
-}
-
 /*
  * Decide the pupils after the checkpoint, a chunk per transaction. A
  * chunk ends at `chunk` pupils or after `chunk_ms` of work, whichever
@@ -986,15 +711,11 @@ static enum lrs_err run_pupils(struct run *r, const struct pupils *pp,
             return LRS_EBUSY;
         }
 
-        if (r->ahead)
-            ahead_chunk(r->ahead);
         err = lrs_store_begin(r->s);
         while (!err && i < pp->count && n < chunk) {
             /* Reading the clock every 16 pupils costs nothing. */
             if (n > 0 && n % 16 == 0 && mono_ms() - start >= chunk_ms)
                 break;
-            if (r->ahead)
-                ahead_at(r->ahead, i);
             err = do_pupil(r, &pp->items[i++], &rows[n++]);
         }
         if (err)
@@ -1087,11 +808,7 @@ lrs_service_batch_run(struct lrs_store *s, struct lrs_match_index *idx,
         goto out;
     }
     r.job.rows_total = pp.count;
-    if (r.job.checkpoint + 1 < pp.count)
-        r.ahead = ahead_new(idx, pp.items, pp.count, opts->threads);
     err = run_pupils(&r, &pp, opts);
-    ahead_free(r.ahead);
-    r.ahead = NULL;
     if (err == LRS_EBUSY) {
         err = requeue(&r);
         goto out;

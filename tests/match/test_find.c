@@ -255,69 +255,6 @@ static void test_find__bad_input_names_field(void **state)
     assert_string_equal(d.field, "gender");
 }
 
-/*
- * Among given learners: the same scores and decision as a find whose
- * blocks held only them; learners outside the list are never answered,
- * however well they match; duplicates count once; an id the index does
- * not hold is refused with the field named.
- */
-static void test_find__among_given_learners(void **state)
-{
-    struct lrs_match_index *x;
-    struct lrs_match_query q =
-        fx_query("Harry", "", "Hughes", "2010-05-14", 1, "CF10 1AA");
-    struct lrs_diag d = LRS_DIAG_INIT;
-    uint32_t ids[FX_LEN(reg)], twice[3];
-    double score;
-
-    (void)state;
-    assert_int_equal(lrs_match_index_new(NULL, 0, &x), LRS_OK);
-    for (size_t i = 0; i < FX_LEN(reg); i++) {
-        const struct lrs_match_learner l = fx_learner(&reg[i]);
-
-        assert_int_equal(lrs_match_index_insert(x, &l, &ids[i], NULL), LRS_OK);
-    }
-    assert_int_equal(fx_find(x, &q, &res), LRS_MATCH_EXACT);
-    score = res.candidates[0].score;
-    /* Harry (2) among his twin (1) and sister (3): the same answer. */
-    assert_int_equal(lrs_match_index_find_among(x, &q, ids, 3, &res, &d),
-                     LRS_OK);
-    assert_int_equal(res.code, LRS_MATCH_EXACT);
-    assert_int_equal(res.candidates[0].uln, fx_uln(2));
-    assert_true(res.candidates[0].score == score);
-    assert_int_equal(res.above_low, 1);
-    assert_true(res.excluded >= 1); /* the twin rule, as in a find */
-    /* Without Harry nobody: the twin and the sister are not him. */
-    twice[0] = ids[0];
-    twice[1] = ids[2];
-    twice[2] = ids[0];
-    assert_int_equal(lrs_match_index_find_among(x, &q, twice, 3, &res, &d),
-                     LRS_OK);
-    assert_int_equal(res.code, LRS_MATCH_NONE);
-    assert_int_equal(res.above_low, 0);
-    assert_int_equal(res.names_shared, 2); /* both are Hughes */
-    /* Zoë O'Brien shares no name with Harry Hughes. */
-    twice[0] = ids[3];
-    assert_int_equal(lrs_match_index_find_among(x, &q, twice, 1, &res, &d),
-                     LRS_OK);
-    assert_int_equal(res.names_shared, 0);
-    /* Harry listed twice is one candidate. */
-    twice[0] = twice[1] = ids[1];
-    assert_int_equal(lrs_match_index_find_among(x, &q, twice, 2, &res, &d),
-                     LRS_OK);
-    assert_int_equal(res.code, LRS_MATCH_EXACT);
-    assert_int_equal(res.above_low, 1);
-    assert_int_equal(lrs_match_index_find_among(x, &q, NULL, 0, &res, &d),
-                     LRS_OK);
-    assert_int_equal(res.code, LRS_MATCH_NONE);
-    twice[0] = (uint32_t)FX_LEN(reg);
-    assert_int_equal(lrs_match_index_find_among(x, &q, twice, 1, &res, &d),
-                     LRS_EINVAL);
-    assert_string_equal(d.field, "among");
-    assert_int_equal(res.code, LRS_MATCH_NONE);
-    lrs_match_index_free(x);
-}
-
 static void test_find__by_uln(void **state)
 {
     (void)state;
@@ -421,7 +358,6 @@ int main(void)
         cmocka_unit_test(test_find__zz99_is_no_evidence),
         cmocka_unit_test(test_find__no_match),
         cmocka_unit_test(test_find__bad_input_names_field),
-        cmocka_unit_test(test_find__among_given_learners),
         cmocka_unit_test(test_find__by_uln),
         cmocka_unit_test(test_find__possible_and_too_many),
         cmocka_unit_test(test_find__oversized_blocks_counted),

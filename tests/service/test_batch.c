@@ -237,33 +237,6 @@ static void test_batch__each_outcome(void **state)
     teardown(&f);
 }
 
-/*
- * Searching ahead with helper threads gives the answers of searching one
- * pupil at a time. Pupil 10 (the new pupil of row 3 again) is usually
- * searched by a helper before row 3 registers her, so it takes the path
- * that asks the learners registered since, and is found, not registered
- * twice. Whether a helper got there first depends on the threads, so the
- * run is repeated: with that check left out, most runs fail.
- */
-static void test_batch__threads_same_answers(void **state)
-{
-    static const unsigned threads[] = {1, 2, 2, 2, 4, 4, 4};
-
-    (void)state;
-    for (size_t i = 0; i < sizeof threads / sizeof *threads; i++) {
-        struct fixture f;
-        struct lrs_batch_opts o = {0};
-        struct lrs_batch_totals t;
-
-        setup(&f);
-        o.on = on;
-        o.threads = threads[i];
-        run_each_outcome(&f, &o, &t);
-        assert_int_equal(t.count[LRS_BATCH_NEW], 2);
-        teardown(&f);
-    }
-}
-
 static void test_batch__resume_and_send_twice(void **state)
 {
     struct fixture f;
@@ -632,7 +605,6 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_batch__codes_listed_and_exceptions_known),
         cmocka_unit_test(test_batch__each_outcome),
-        cmocka_unit_test(test_batch__threads_same_answers),
         cmocka_unit_test(test_batch__resume_and_send_twice),
         cmocka_unit_test(test_batch__malformed_file_fails_the_job),
         cmocka_unit_test(test_batch__resolve_flows_into_the_returned_ctf),

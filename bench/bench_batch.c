@@ -338,8 +338,7 @@ int main(int argc, char **argv)
     uint64_t learners = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
     uint64_t pupils = argc > 2 ? strtoull(argv[2], NULL, 10) : 10000;
     const size_t chunk = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 0;
-    const unsigned runs =
-        argc > 4 ? (unsigned)strtoul(argv[4], NULL, 10) : 1;
+    const unsigned runs = argc > 4 ? (unsigned)strtoul(argv[4], NULL, 10) : 1;
     const char *keep = getenv("BENCH_BATCH_DIR");
     char tmp[] = "/tmp/lrs-bench-batch-XXXXXX", db[600], ctf[600], cmd[1400];
     const char *dir = keep && keep[0] ? keep : tmp;

@@ -34,55 +34,18 @@
     "id, user_id, token_hash, label, created_ms, expires_ms, revoked_ms"
 #define SESSION_COLS "id, user_id, created_ms, expires_ms, revoked_ms, addr"
 
-/* Run `sql` with `pp`; *out is the result (PQclear) on success. */
-static enum lrs_err run(struct pg *p, const char *sql,
-                        const struct pg_params *pp, PGresult **out)
-{
-    PGresult *res = PQexecParams(p->conn, sql, pp->count, NULL, pp->values,
-                                 pp->lengths, pp->formats, 0);
-    const ExecStatusType st = PQresultStatus(res);
-    enum lrs_err err;
-
-    *out = NULL;
-    if (res && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-        *out = res;
-        return LRS_OK;
-    }
-    err = lrs__pg_fail_result(p, res);
-    PQclear(res);
-    return err;
-}
-
 /* Run `sql` for its row count only. */
 static enum lrs_err run_count(struct pg *p, const char *sql,
                               const struct pg_params *pp, int64_t *rows)
 {
     PGresult *res;
-    enum lrs_err err = run(p, sql, pp, &res);
+    enum lrs_err err = lrs__pg_exec_params(p, sql, pp, &res);
 
     if (err)
         return err;
     *rows = strtoll(PQcmdTuples(res), NULL, 10);
     PQclear(res);
     return LRS_OK;
-}
-
-static int64_t i64(const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return 0;
-    return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static void text(const PGresult *res, int row, int col, char *dst, size_t size)
-{
-    const char *v = PQgetvalue(res, row, col);
-    size_t n = strlen(v);
-
-    if (n > size - 1)
-        n = size - 1;
-    memcpy(dst, v, n);
-    dst[n] = '\0';
 }
 
 /* Decode bytea column `col` into dst if it is exactly `len` bytes. */
@@ -112,7 +75,7 @@ static enum lrs_err one(PGresult *res,
 
 static void id_row(const PGresult *res, int row, void *out)
 {
-    *(int64_t *)out = i64(res, row, 0);
+    *(int64_t *)out = lrs__pg_col_i64(res, row, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -125,16 +88,16 @@ static void org_row(const PGresult *res, int row, void *out)
     const char *kind = PQgetvalue(res, row, 1);
 
     memset(o, 0, sizeof *o);
-    o->id = i64(res, row, 0);
+    o->id = lrs__pg_col_i64(res, row, 0);
     for (int k = LRS_ORG_LRS; k <= LRS_ORG_PROVIDER; k++)
         if (strcmp(kind, lrs_org_kind_name((enum lrs_org_kind)k)) == 0)
             o->kind = (enum lrs_org_kind)k;
-    text(res, row, 2, o->name, sizeof o->name);
-    o->la = (int32_t)i64(res, row, 3);
-    o->estab = (int32_t)i64(res, row, 4);
-    o->urn = i64(res, row, 5);
-    text(res, row, 6, o->ukprn, sizeof o->ukprn);
-    o->created_ms = i64(res, row, 7);
+    lrs__pg_col_text(res, row, 2, o->name, sizeof o->name);
+    o->la = (int32_t)lrs__pg_col_i64(res, row, 3);
+    o->estab = (int32_t)lrs__pg_col_i64(res, row, 4);
+    o->urn = lrs__pg_col_i64(res, row, 5);
+    lrs__pg_col_text(res, row, 6, o->ukprn, sizeof o->ukprn);
+    o->created_ms = lrs__pg_col_i64(res, row, 7);
 }
 
 /* An integer parameter, or SQL NULL for 0. */
@@ -163,11 +126,12 @@ enum lrs_err lrs__pg_org_insert(void *e, struct lrs_org *o)
     param_i64_or_null(&pp, o->urn);
     lrs__pg_param_str(&pp, o->ukprn[0] ? o->ukprn : NULL);
     lrs__pg_param_i64(&pp, o->created_ms);
-    err = run(e,
-              "INSERT INTO organisations (kind, name, la, estab, urn, ukprn,"
-              " created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-              " ON CONFLICT DO NOTHING RETURNING id",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        e,
+        "INSERT INTO organisations (kind, name, la, estab, urn, ukprn,"
+        " created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT DO NOTHING RETURNING id",
+        &pp, &res);
     if (!err)
         err = one(res, id_row, &o->id);
     if (err == LRS_ENOTFOUND)
@@ -183,8 +147,8 @@ enum lrs_err lrs__pg_org_get(void *e, int64_t id, struct lrs_org *out)
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_i64(&pp, id);
-    err = run(e, "SELECT " ORG_COLS " FROM organisations WHERE id = $1", &pp,
-              &res);
+    err = lrs__pg_exec_params(
+        e, "SELECT " ORG_COLS " FROM organisations WHERE id = $1", &pp, &res);
     return err ? err : one(res, org_row, out);
 }
 
@@ -209,7 +173,7 @@ enum lrs_err lrs__pg_org_find(void *e, const struct lrs_org_ref *ref,
         sql = "SELECT " ORG_COLS " FROM organisations WHERE ukprn = $1";
         lrs__pg_param_str(&pp, ref->ukprn);
     }
-    err = run(e, sql, &pp, &res);
+    err = lrs__pg_exec_params(e, sql, &pp, &res);
     return err ? err : one(res, org_row, out);
 }
 
@@ -221,8 +185,8 @@ enum lrs_err lrs__pg_org_scan(void *e, lrs_store_org_fn fn, void *ctx)
     enum lrs_err err;
 
     lrs__pg_params_init(&pp);
-    err =
-        run(e, "SELECT " ORG_COLS " FROM organisations ORDER BY id", &pp, &res);
+    err = lrs__pg_exec_params(
+        e, "SELECT " ORG_COLS " FROM organisations ORDER BY id", &pp, &res);
     if (err)
         return err;
     for (int i = 0; !err && i < PQntuples(res); i++) {
@@ -242,17 +206,17 @@ static void user_row(const PGresult *res, int row, void *out)
     struct lrs_user *u = out;
 
     memset(u, 0, sizeof *u);
-    u->id = i64(res, row, 0);
-    u->org_id = i64(res, row, 1);
-    text(res, row, 2, u->login, sizeof u->login);
-    text(res, row, 3, u->display_name, sizeof u->display_name);
-    text(res, row, 4, u->password_hash, sizeof u->password_hash);
-    u->disabled = i64(res, row, 5) != 0;
-    u->must_change_password = i64(res, row, 6) != 0;
-    u->agreement_version = (int32_t)i64(res, row, 7);
-    u->agreement_ms = i64(res, row, 8);
-    lrs__store_uln_text(i64(res, row, 9), u->uln);
-    u->created_ms = i64(res, row, 10);
+    u->id = lrs__pg_col_i64(res, row, 0);
+    u->org_id = lrs__pg_col_i64(res, row, 1);
+    lrs__pg_col_text(res, row, 2, u->login, sizeof u->login);
+    lrs__pg_col_text(res, row, 3, u->display_name, sizeof u->display_name);
+    lrs__pg_col_text(res, row, 4, u->password_hash, sizeof u->password_hash);
+    u->disabled = lrs__pg_col_i64(res, row, 5) != 0;
+    u->must_change_password = lrs__pg_col_i64(res, row, 6) != 0;
+    u->agreement_version = (int32_t)lrs__pg_col_i64(res, row, 7);
+    u->agreement_ms = lrs__pg_col_i64(res, row, 8);
+    lrs__store_uln_text(lrs__pg_col_i64(res, row, 9), u->uln);
+    u->created_ms = lrs__pg_col_i64(res, row, 10);
     u->roles = lrs__store_role_bits(PQgetvalue(res, row, 11));
 }
 
@@ -295,12 +259,13 @@ enum lrs_err lrs__pg_user_insert(void *e, struct lrs_user *u)
     lrs__pg_param_i64(&pp, u->agreement_ms);
     param_i64_or_null(&pp, lrs__store_uln_int(u->uln));
     lrs__pg_param_i64(&pp, u->created_ms);
-    err = run(e,
-              "INSERT INTO users (org_id, login, display_name, password_hash,"
-              " disabled, must_change_password, agreement_version,"
-              " agreement_ms, uln, created_ms) VALUES ($1, $2, $3, $4, $5,"
-              " $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        e,
+        "INSERT INTO users (org_id, login, display_name, password_hash,"
+        " disabled, must_change_password, agreement_version,"
+        " agreement_ms, uln, created_ms) VALUES ($1, $2, $3, $4, $5,"
+        " $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
+        &pp, &res);
     if (!err)
         err = one(res, id_row, &u->id);
     if (err == LRS_ENOTFOUND)
@@ -318,12 +283,12 @@ enum lrs_err lrs__pg_user_get(void *e, int64_t id, const char *login,
     lrs__pg_params_init(&pp);
     if (login) {
         lrs__pg_param_str(&pp, login);
-        err = run(e, "SELECT " USER_COLS " FROM users WHERE login = $1", &pp,
-                  &res);
+        err = lrs__pg_exec_params(
+            e, "SELECT " USER_COLS " FROM users WHERE login = $1", &pp, &res);
     } else {
         lrs__pg_param_i64(&pp, id);
-        err =
-            run(e, "SELECT " USER_COLS " FROM users WHERE id = $1", &pp, &res);
+        err = lrs__pg_exec_params(
+            e, "SELECT " USER_COLS " FROM users WHERE id = $1", &pp, &res);
     }
     return err ? err : one(res, user_row, out);
 }
@@ -339,10 +304,11 @@ enum lrs_err lrs__pg_user_scan(void *e, int64_t org_id, lrs_store_user_fn fn,
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_i64(&pp, org_id);
-    err = run(e,
-              "SELECT " USER_SCAN_COLS " FROM users"
-              " WHERE $1::bigint < 0 OR org_id = $1 ORDER BY id",
-              &pp, &res);
+    err =
+        lrs__pg_exec_params(e,
+                            "SELECT " USER_SCAN_COLS " FROM users"
+                            " WHERE $1::bigint < 0 OR org_id = $1 ORDER BY id",
+                            &pp, &res);
     if (err)
         return err;
     for (int i = 0; !err && i < PQntuples(res); i++) {
@@ -392,13 +358,13 @@ static void token_row(const PGresult *res, int row, void *out)
     struct lrs_token *t = out;
 
     memset(t, 0, sizeof *t);
-    t->id = i64(res, row, 0);
-    t->user_id = i64(res, row, 1);
+    t->id = lrs__pg_col_i64(res, row, 0);
+    t->user_id = lrs__pg_col_i64(res, row, 1);
     bytes(res, row, 2, t->hash, sizeof t->hash);
-    text(res, row, 3, t->label, sizeof t->label);
-    t->created_ms = i64(res, row, 4);
-    t->expires_ms = i64(res, row, 5);
-    t->revoked_ms = i64(res, row, 6);
+    lrs__pg_col_text(res, row, 3, t->label, sizeof t->label);
+    t->created_ms = lrs__pg_col_i64(res, row, 4);
+    t->expires_ms = lrs__pg_col_i64(res, row, 5);
+    t->revoked_ms = lrs__pg_col_i64(res, row, 6);
 }
 
 enum lrs_err lrs__pg_token_insert(void *e, struct lrs_token *t)
@@ -413,11 +379,12 @@ enum lrs_err lrs__pg_token_insert(void *e, struct lrs_token *t)
     lrs__pg_param_str(&pp, t->label);
     lrs__pg_param_i64(&pp, t->created_ms);
     param_i64_or_null(&pp, t->expires_ms);
-    err = run(e,
-              "INSERT INTO api_tokens (user_id, token_hash, label,"
-              " created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5)"
-              " ON CONFLICT DO NOTHING RETURNING id",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        e,
+        "INSERT INTO api_tokens (user_id, token_hash, label,"
+        " created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5)"
+        " ON CONFLICT DO NOTHING RETURNING id",
+        &pp, &res);
     if (!err)
         err = one(res, id_row, &t->id);
     if (err == LRS_ENOTFOUND)
@@ -434,8 +401,9 @@ enum lrs_err lrs__pg_token_get(void *e, const uint8_t *hash,
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_bin(&pp, hash, LRS_TOKEN_HASH_LEN);
-    err = run(e, "SELECT " TOKEN_COLS " FROM api_tokens WHERE token_hash = $1",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        e, "SELECT " TOKEN_COLS " FROM api_tokens WHERE token_hash = $1", &pp,
+        &res);
     return err ? err : one(res, token_row, out);
 }
 
@@ -470,10 +438,11 @@ enum lrs_err lrs__pg_token_scan(void *e, int64_t user_id, lrs_store_token_fn fn,
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_i64(&pp, user_id);
-    err = run(e,
-              "SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = $1"
-              " ORDER BY id",
-              &pp, &res);
+    err = lrs__pg_exec_params(e,
+                              "SELECT " TOKEN_COLS
+                              " FROM api_tokens WHERE user_id = $1"
+                              " ORDER BY id",
+                              &pp, &res);
     if (err)
         return err;
     for (int i = 0; !err && i < PQntuples(res); i++) {
@@ -494,11 +463,11 @@ static void session_row(const PGresult *res, int row, void *out)
 
     memset(r, 0, sizeof *r);
     bytes(res, row, 0, r->id, sizeof r->id);
-    r->user_id = i64(res, row, 1);
-    r->created_ms = i64(res, row, 2);
-    r->expires_ms = i64(res, row, 3);
-    r->revoked_ms = i64(res, row, 4);
-    text(res, row, 5, r->addr, sizeof r->addr);
+    r->user_id = lrs__pg_col_i64(res, row, 1);
+    r->created_ms = lrs__pg_col_i64(res, row, 2);
+    r->expires_ms = lrs__pg_col_i64(res, row, 3);
+    r->revoked_ms = lrs__pg_col_i64(res, row, 4);
+    lrs__pg_col_text(res, row, 5, r->addr, sizeof r->addr);
 }
 
 enum lrs_err lrs__pg_session_insert(void *e, const struct lrs_session_row *r)
@@ -527,8 +496,8 @@ enum lrs_err lrs__pg_session_get(void *e, const uint8_t *id,
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_bin(&pp, id, LRS_SESSION_ID_LEN);
-    err = run(e, "SELECT " SESSION_COLS " FROM sessions WHERE id = $1", &pp,
-              &res);
+    err = lrs__pg_exec_params(
+        e, "SELECT " SESSION_COLS " FROM sessions WHERE id = $1", &pp, &res);
     return err ? err : one(res, session_row, out);
 }
 
@@ -574,7 +543,8 @@ enum lrs_err lrs__pg_setting_get(void *e, const char *name, void *buf,
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_str(&pp, name);
-    err = run(e, "SELECT value FROM settings WHERE name = $1", &pp, &res);
+    err = lrs__pg_exec_params(e, "SELECT value FROM settings WHERE name = $1",
+                              &pp, &res);
     if (err)
         return err;
     if (PQntuples(res) == 0) {

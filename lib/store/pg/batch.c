@@ -113,27 +113,9 @@ static enum lrs_err run(struct pg *p, const char *sql,
     return err;
 }
 
-static void text(const PGresult *res, int row, int col, char *dst, size_t size)
-{
-    const char *v = PQgetvalue(res, row, col);
-    size_t n = (size_t)PQgetlength(res, row, col);
-
-    if (n > size - 1)
-        n = size - 1;
-    memcpy(dst, v, n);
-    dst[n] = '\0';
-}
-
-static int64_t i64(const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col)
-               ? 0
-               : strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
 static uint64_t u64(const PGresult *res, int row, int col)
 {
-    const int64_t v = i64(res, row, col);
+    const int64_t v = lrs__pg_col_i64(res, row, col);
 
     return v > 0 ? (uint64_t)v : 0;
 }
@@ -157,7 +139,7 @@ static void uln_col(const PGresult *res, int row, int col,
 {
     out[0] = '\0';
     if (!PQgetisnull(res, row, col) && PQgetlength(res, row, col) == 10)
-        text(res, row, col, out, LRS_ULN_SIZE);
+        lrs__pg_col_text(res, row, col, out, LRS_ULN_SIZE);
 }
 
 /* Row `row` of a JOB_COLS result. */
@@ -167,25 +149,25 @@ static enum lrs_err read_job(struct pg *p, const PGresult *res, int row,
     int k;
 
     memset(j, 0, sizeof *j);
-    j->id = i64(res, row, 0);
-    j->org_id = i64(res, row, 1);
-    j->user_id = i64(res, row, 2);
+    j->id = lrs__pg_col_i64(res, row, 0);
+    j->org_id = lrs__pg_col_i64(res, row, 1);
+    j->user_id = lrs__pg_col_i64(res, row, 2);
     k = find_name(PQgetvalue(res, row, 3), status_names,
                   (int)LRS_ARRAY_LEN(status_names));
     if (k < 0)
         return lrs__pg_fail(p, LRS_ECORRUPT, "stored job status is unknown");
     j->status = (enum lrs_job_status)k;
-    text(res, row, 4, j->file_name, sizeof j->file_name);
-    text(res, row, 5, j->sha256, sizeof j->sha256);
+    lrs__pg_col_text(res, row, 4, j->file_name, sizeof j->file_name);
+    lrs__pg_col_text(res, row, 5, j->sha256, sizeof j->sha256);
     j->input_len = u64(res, row, 6);
     j->rows_total = u64(res, row, 7);
     j->rows_done = u64(res, row, 8);
     j->checkpoint = u64(res, row, 9);
-    text(res, row, 10, j->claimed_by, sizeof j->claimed_by);
-    j->created_ms = i64(res, row, 11);
-    j->updated_ms = i64(res, row, 12);
-    text(res, row, 13, j->error, sizeof j->error);
-    text(res, row, 14, j->addr, sizeof j->addr);
+    lrs__pg_col_text(res, row, 10, j->claimed_by, sizeof j->claimed_by);
+    j->created_ms = lrs__pg_col_i64(res, row, 11);
+    j->updated_ms = lrs__pg_col_i64(res, row, 12);
+    lrs__pg_col_text(res, row, 13, j->error, sizeof j->error);
+    lrs__pg_col_text(res, row, 14, j->addr, sizeof j->addr);
     return LRS_OK;
 }
 
@@ -252,7 +234,7 @@ enum lrs_err lrs__pg_job_insert(void *e, struct lrs_job *j, const void *input,
     if (err)
         return err;
     if (PQntuples(res) == 1)
-        j->id = i64(res, 0, 0);
+        j->id = lrs__pg_col_i64(res, 0, 0);
     else
         err = LRS_ECONFLICT;
     PQclear(res);
@@ -529,10 +511,10 @@ enum lrs_err lrs__pg_job_row_scan(void *e, int64_t job_id,
         memset(&r, 0, sizeof r);
         r.job_id = job_id;
         r.ordinal = u64(res, i, 0);
-        text(res, i, 1, r.upn, sizeof r.upn);
-        text(res, i, 2, r.code, sizeof r.code);
+        lrs__pg_col_text(res, i, 1, r.upn, sizeof r.upn);
+        lrs__pg_col_text(res, i, 2, r.code, sizeof r.code);
         uln_col(res, i, 3, r.uln);
-        r.exception_id = i64(res, i, 4);
+        r.exception_id = lrs__pg_col_i64(res, i, 4);
         err = fn(&r, ctx);
     }
     PQclear(res);
@@ -549,25 +531,26 @@ static enum lrs_err read_exception(struct pg *p, const PGresult *res, int row,
     int k;
 
     memset(x, 0, sizeof *x);
-    x->id = i64(res, row, 0);
-    x->job_id = i64(res, row, 1);
-    x->org_id = i64(res, row, 2);
+    x->id = lrs__pg_col_i64(res, row, 0);
+    x->job_id = lrs__pg_col_i64(res, row, 1);
+    x->org_id = lrs__pg_col_i64(res, row, 2);
     x->ordinal = u64(res, row, 3);
-    text(res, row, 4, x->code, sizeof x->code);
+    lrs__pg_col_text(res, row, 4, x->code, sizeof x->code);
     k = find_name(PQgetvalue(res, row, 5), exc_status_names,
                   (int)LRS_ARRAY_LEN(exc_status_names));
     if (k < 0)
         return lrs__pg_fail(p, LRS_ECORRUPT,
                             "stored exception status is unknown");
     x->status = (enum lrs_exception_status)k;
-    text(res, row, 6, x->reason, sizeof x->reason);
+    lrs__pg_col_text(res, row, 6, x->reason, sizeof x->reason);
     x->candidates = PQgetvalue(res, row, 7);
-    x->created_ms = i64(res, row, 8);
+    x->created_ms = lrs__pg_col_i64(res, row, 8);
     uln_col(res, row, 9, x->resolved_uln);
-    x->resolved_new = i64(res, row, 10) != 0;
-    x->resolved_by = i64(res, row, 11);
-    x->resolved_ms = i64(res, row, 12);
-    text(res, row, 13, x->resolution_reason, sizeof x->resolution_reason);
+    x->resolved_new = lrs__pg_col_i64(res, row, 10) != 0;
+    x->resolved_by = lrs__pg_col_i64(res, row, 11);
+    x->resolved_ms = lrs__pg_col_i64(res, row, 12);
+    lrs__pg_col_text(res, row, 13, x->resolution_reason,
+                     sizeof x->resolution_reason);
     return LRS_OK;
 }
 
@@ -593,7 +576,7 @@ enum lrs_err lrs__pg_exception_insert(void *e, struct lrs_exception *x)
         " $3, $4, 'open', $5, $6, $7) RETURNING id",
         &pa, &res);
     if (!err)
-        x->id = i64(res, 0, 0);
+        x->id = lrs__pg_col_i64(res, 0, 0);
     PQclear(res);
     return err;
 }

@@ -154,24 +154,6 @@ enum lrs_err lrs__pg_change_tail(void *e, int64_t *last,
     return err;
 }
 
-static enum lrs_err run(struct pg *p, const char *sql,
-                        const struct pg_params *pp, PGresult **out)
-{
-    PGresult *res = PQexecParams(p->conn, sql, pp->count, NULL, pp->values,
-                                 pp->lengths, pp->formats, 0);
-    const ExecStatusType st = PQresultStatus(res);
-    enum lrs_err err;
-
-    *out = NULL;
-    if (res && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-        *out = res;
-        return LRS_OK;
-    }
-    err = lrs__pg_fail_result(p, res);
-    PQclear(res);
-    return err;
-}
-
 enum lrs_err lrs__pg_change_prune(void *e, int64_t before_ms, uint64_t *removed)
 {
     struct pg *p = e;
@@ -183,11 +165,11 @@ enum lrs_err lrs__pg_change_prune(void *e, int64_t before_ms, uint64_t *removed)
     *removed = 0;
     lrs__pg_params_init(&pp);
     lrs__pg_param_i64(&pp, before_ms);
-    err = run(p,
-              "SELECT coalesce(max(id), 0) FROM learner_changes"
-              " WHERE at_ms < $1 AND id <"
-              " (SELECT max(id) FROM learner_changes)",
-              &pp, &res);
+    err = lrs__pg_exec_params(p,
+                              "SELECT coalesce(max(id), 0) FROM learner_changes"
+                              " WHERE at_ms < $1 AND id <"
+                              " (SELECT max(id) FROM learner_changes)",
+                              &pp, &res);
     if (err)
         return err;
     err = lrs__pg_get_i64(p, res, 0, 0, 0, INT64_MAX, &upto);
@@ -195,11 +177,11 @@ enum lrs_err lrs__pg_change_prune(void *e, int64_t before_ms, uint64_t *removed)
     if (err || upto == 0)
         return err;
     lrs__pg_param_i64(&pp, upto);
-    err = run(p,
-              "WITH d AS (DELETE FROM learner_changes"
-              " WHERE id <= $2 AND at_ms < $1 RETURNING 1)"
-              " SELECT count(*) FROM d",
-              &pp, &res);
+    err = lrs__pg_exec_params(p,
+                              "WITH d AS (DELETE FROM learner_changes"
+                              " WHERE id <= $2 AND at_ms < $1 RETURNING 1)"
+                              " SELECT count(*) FROM d",
+                              &pp, &res);
     if (err)
         return err;
     err = lrs__pg_get_i64(p, res, 0, 0, 0, INT64_MAX, &n);
@@ -208,10 +190,10 @@ enum lrs_err lrs__pg_change_prune(void *e, int64_t before_ms, uint64_t *removed)
         return err;
     lrs__pg_params_init(&pp);
     lrs__pg_param_i64(&pp, upto);
-    err = run(p,
-              "UPDATE change_log SET pruned_through ="
-              " greatest(pruned_through, $1) WHERE id = 1",
-              &pp, &res);
+    err = lrs__pg_exec_params(p,
+                              "UPDATE change_log SET pruned_through ="
+                              " greatest(pruned_through, $1) WHERE id = 1",
+                              &pp, &res);
     if (!err)
         PQclear(res);
     if (!err)

@@ -53,43 +53,6 @@ const char *const lrs__pg_links_migration[] = {
     "id, action, uln, other_uln, at_ms, user_id, org_id, reason, version"
 #define PAIR_COLS "uln_a, uln_b, at_ms, user_id, org_id, reason"
 
-/* Run `sql` with `pp`; *out is the result (PQclear) on success. */
-static enum lrs_err run(struct pg *p, const char *sql,
-                        const struct pg_params *pp, PGresult **out)
-{
-    PGresult *res = PQexecParams(p->conn, sql, pp->count, NULL, pp->values,
-                                 pp->lengths, pp->formats, 0);
-    const ExecStatusType st = PQresultStatus(res);
-    enum lrs_err err;
-
-    *out = NULL;
-    if (res && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-        *out = res;
-        return LRS_OK;
-    }
-    err = lrs__pg_fail_result(p, res);
-    PQclear(res);
-    return err;
-}
-
-static int64_t i64(const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return 0;
-    return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static void text(const PGresult *res, int row, int col, char *dst, size_t size)
-{
-    const char *v = PQgetvalue(res, row, col);
-    size_t n = strlen(v);
-
-    if (n > size - 1)
-        n = size - 1;
-    memcpy(dst, v, n);
-    dst[n] = '\0';
-}
-
 /* ------------------------------------------------------------------ */
 /* The link history                                                   */
 /* ------------------------------------------------------------------ */
@@ -110,14 +73,15 @@ enum lrs_err lrs__pg_link_insert(void *e, struct lrs_link *l)
     lrs__pg_param_i64(&pp, l->org_id);
     lrs__pg_param_str(&pp, l->reason);
     lrs__pg_param_i64(&pp, l->version);
-    err = run(p,
-              "INSERT INTO learner_links (action, uln, other_uln, at_ms,"
-              " user_id, org_id, reason, version) VALUES ($1, $2, $3, $4,"
-              " $5, $6, $7, $8) RETURNING id",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "INSERT INTO learner_links (action, uln, other_uln, at_ms,"
+        " user_id, org_id, reason, version) VALUES ($1, $2, $3, $4,"
+        " $5, $6, $7, $8) RETURNING id",
+        &pp, &res);
     if (err)
         return err;
-    l->id = i64(res, 0, 0);
+    l->id = lrs__pg_col_i64(res, 0, 0);
     PQclear(res);
     return LRS_OK;
 }
@@ -133,11 +97,12 @@ enum lrs_err lrs__pg_link_scan(void *e, const char *uln, lrs_store_link_fn fn,
     lrs__pg_params_init(&pp);
     if (uln)
         lrs__pg_param_str(&pp, uln);
-    err = run(p,
-              uln ? "SELECT " LINK_COLS " FROM learner_links"
-                    " WHERE uln = $1 OR other_uln = $1 ORDER BY id"
-                  : "SELECT " LINK_COLS " FROM learner_links ORDER BY id",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        uln ? "SELECT " LINK_COLS " FROM learner_links"
+              " WHERE uln = $1 OR other_uln = $1 ORDER BY id"
+            : "SELECT " LINK_COLS " FROM learner_links ORDER BY id",
+        &pp, &res);
     if (err)
         return err;
     /* The history is small (one row per person's decision): read at once. */
@@ -146,19 +111,19 @@ enum lrs_err lrs__pg_link_scan(void *e, const char *uln, lrs_store_link_fn fn,
         char action[16];
 
         memset(&l, 0, sizeof l);
-        l.id = i64(res, r, 0);
-        text(res, r, 1, action, sizeof action);
+        l.id = lrs__pg_col_i64(res, r, 0);
+        lrs__pg_col_text(res, r, 1, action, sizeof action);
         for (int a = LRS_LINK_MERGE; a <= LRS_LINK_CONFIRM_NEW; a++)
             if (strcmp(action, lrs_link_action_name((enum lrs_link_action)a)) ==
                 0)
                 l.action = (enum lrs_link_action)a;
-        text(res, r, 2, l.uln, sizeof l.uln);
-        text(res, r, 3, l.other_uln, sizeof l.other_uln);
-        l.at_ms = i64(res, r, 4);
-        l.user_id = i64(res, r, 5);
-        l.org_id = i64(res, r, 6);
-        text(res, r, 7, l.reason, sizeof l.reason);
-        l.version = (int32_t)i64(res, r, 8);
+        lrs__pg_col_text(res, r, 2, l.uln, sizeof l.uln);
+        lrs__pg_col_text(res, r, 3, l.other_uln, sizeof l.other_uln);
+        l.at_ms = lrs__pg_col_i64(res, r, 4);
+        l.user_id = lrs__pg_col_i64(res, r, 5);
+        l.org_id = lrs__pg_col_i64(res, r, 6);
+        lrs__pg_col_text(res, r, 7, l.reason, sizeof l.reason);
+        l.version = (int32_t)lrs__pg_col_i64(res, r, 8);
         err = fn(&l, ctx);
     }
     PQclear(res);
@@ -179,18 +144,19 @@ enum lrs_err lrs__pg_merge_open(void *e, const char *merged_uln,
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_str(&pp, merged_uln);
-    err = run(p,
-              "SELECT master_uln, merged_ms FROM merges WHERE merged_uln = $1"
-              " AND unmerged_ms IS NULL ORDER BY id DESC LIMIT 1",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "SELECT master_uln, merged_ms FROM merges WHERE merged_uln = $1"
+        " AND unmerged_ms IS NULL ORDER BY id DESC LIMIT 1",
+        &pp, &res);
     if (err)
         return err;
     if (PQntuples(res) == 0) {
         PQclear(res);
         return LRS_ENOTFOUND;
     }
-    text(res, 0, 0, master, LRS_ULN_SIZE);
-    *merged_ms = i64(res, 0, 1);
+    lrs__pg_col_text(res, 0, 0, master, LRS_ULN_SIZE);
+    *merged_ms = lrs__pg_col_i64(res, 0, 1);
     PQclear(res);
     return LRS_OK;
 }
@@ -205,10 +171,11 @@ enum lrs_err lrs__pg_merge_close(void *e, const char *merged_uln, int64_t at_ms)
     lrs__pg_params_init(&pp);
     lrs__pg_param_str(&pp, merged_uln);
     lrs__pg_param_i64(&pp, at_ms);
-    err = run(p,
-              "UPDATE merges SET unmerged_ms = $2 WHERE merged_uln = $1"
-              " AND unmerged_ms IS NULL",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "UPDATE merges SET unmerged_ms = $2 WHERE merged_uln = $1"
+        " AND unmerged_ms IS NULL",
+        &pp, &res);
     PQclear(res);
     return err;
 }
@@ -232,10 +199,11 @@ enum lrs_err lrs__pg_non_match_insert(void *e, const struct lrs_non_match *np)
     lrs__pg_param_i64(&pp, np->user_id);
     lrs__pg_param_i64(&pp, np->org_id);
     lrs__pg_param_str(&pp, np->reason);
-    err = run(p,
-              "INSERT INTO non_matches (" PAIR_COLS ") VALUES ($1, $2, $3,"
-              " $4, $5, $6) ON CONFLICT DO NOTHING RETURNING uln_a",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "INSERT INTO non_matches (" PAIR_COLS ") VALUES ($1, $2, $3,"
+        " $4, $5, $6) ON CONFLICT DO NOTHING RETURNING uln_a",
+        &pp, &res);
     if (err)
         return err;
     added = PQntuples(res) == 1;
@@ -256,12 +224,13 @@ enum lrs_err lrs__pg_non_match_scan(void *e, const char *uln,
     lrs__pg_params_init(&pp);
     if (uln)
         lrs__pg_param_str(&pp, uln);
-    err = run(p,
-              uln ? "SELECT " PAIR_COLS " FROM non_matches"
-                    " WHERE uln_a = $1 OR uln_b = $1 ORDER BY uln_a, uln_b"
-                  : "SELECT " PAIR_COLS " FROM non_matches"
-                    " ORDER BY uln_a, uln_b",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        uln ? "SELECT " PAIR_COLS " FROM non_matches"
+              " WHERE uln_a = $1 OR uln_b = $1 ORDER BY uln_a, uln_b"
+            : "SELECT " PAIR_COLS " FROM non_matches"
+              " ORDER BY uln_a, uln_b",
+        &pp, &res);
     if (err)
         return err;
     /* NEEDSWORK: read in one result; a cursor (as the learner scan) when
@@ -270,12 +239,12 @@ enum lrs_err lrs__pg_non_match_scan(void *e, const char *uln,
         struct lrs_non_match np;
 
         memset(&np, 0, sizeof np);
-        text(res, r, 0, np.uln_a, sizeof np.uln_a);
-        text(res, r, 1, np.uln_b, sizeof np.uln_b);
-        np.at_ms = i64(res, r, 2);
-        np.user_id = i64(res, r, 3);
-        np.org_id = i64(res, r, 4);
-        text(res, r, 5, np.reason, sizeof np.reason);
+        lrs__pg_col_text(res, r, 0, np.uln_a, sizeof np.uln_a);
+        lrs__pg_col_text(res, r, 1, np.uln_b, sizeof np.uln_b);
+        np.at_ms = lrs__pg_col_i64(res, r, 2);
+        np.user_id = lrs__pg_col_i64(res, r, 3);
+        np.org_id = lrs__pg_col_i64(res, r, 4);
+        lrs__pg_col_text(res, r, 5, np.reason, sizeof np.reason);
         err = fn(&np, ctx);
     }
     PQclear(res);
@@ -298,10 +267,11 @@ enum lrs_err lrs__pg_identity_insert(void *e, const char *key, const char *uln,
     lrs__pg_params_init(&pp);
     lrs__pg_param_str(&pp, key);
     lrs__pg_param_str(&pp, uln);
-    err = run(p,
-              "INSERT INTO learner_identities (identity, uln) VALUES ($1,"
-              " $2) ON CONFLICT DO NOTHING RETURNING uln",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "INSERT INTO learner_identities (identity, uln) VALUES ($1,"
+        " $2) ON CONFLICT DO NOTHING RETURNING uln",
+        &pp, &res);
     if (err)
         return err;
     added = PQntuples(res) == 1;
@@ -310,15 +280,15 @@ enum lrs_err lrs__pg_identity_insert(void *e, const char *key, const char *uln,
         return LRS_OK;
     lrs__pg_params_init(&pp);
     lrs__pg_param_str(&pp, key);
-    err = run(p, "SELECT uln FROM learner_identities WHERE identity = $1", &pp,
-              &res);
+    err = lrs__pg_exec_params(
+        p, "SELECT uln FROM learner_identities WHERE identity = $1", &pp, &res);
     if (err)
         return err;
     if (PQntuples(res) != 1) {
         PQclear(res);
         return lrs__pg_fail(p, LRS_EIO, "identity key vanished");
     }
-    text(res, 0, 0, holder, LRS_ULN_SIZE);
+    lrs__pg_col_text(res, 0, 0, holder, LRS_ULN_SIZE);
     PQclear(res);
     if (strcmp(holder, uln) == 0)
         return LRS_OK;
@@ -334,7 +304,8 @@ enum lrs_err lrs__pg_identity_drop(void *e, const char *uln)
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_str(&pp, uln);
-    err = run(p, "DELETE FROM learner_identities WHERE uln = $1", &pp, &res);
+    err = lrs__pg_exec_params(
+        p, "DELETE FROM learner_identities WHERE uln = $1", &pp, &res);
     PQclear(res);
     return err;
 }

@@ -23,32 +23,6 @@ const char *const lrs__pg_model_migration[] = {
     NULL,
 };
 
-/* Run `sql` with `pp`; *out is the result (PQclear) on success. */
-static enum lrs_err run(struct pg *p, const char *sql,
-                        const struct pg_params *pp, PGresult **out)
-{
-    PGresult *res = PQexecParams(p->conn, sql, pp->count, NULL, pp->values,
-                                 pp->lengths, pp->formats, 0);
-    const ExecStatusType st = PQresultStatus(res);
-    enum lrs_err err;
-
-    *out = NULL;
-    if (res && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-        *out = res;
-        return LRS_OK;
-    }
-    err = lrs__pg_fail_result(p, res);
-    PQclear(res);
-    return err;
-}
-
-static int64_t i64(const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return 0;
-    return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
 /* `text` is NUL-terminated at text.len (store.c copies it so). */
 enum lrs_err lrs__pg_model_insert(void *e, struct lrs_store_model *m,
                                   struct lrs_str text)
@@ -65,14 +39,15 @@ enum lrs_err lrs__pg_model_insert(void *e, struct lrs_store_model *m,
     lrs__pg_param_i64(&pp, m->learners);
     lrs__pg_param_str(&pp, m->note);
     lrs__pg_param_str(&pp, text.ptr);
-    err = run(p,
-              "INSERT INTO match_models (trained_ms, user_id, org_id,"
-              " learners, note, model) VALUES ($1, $2, $3, $4, $5, $6)"
-              " RETURNING id",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "INSERT INTO match_models (trained_ms, user_id, org_id,"
+        " learners, note, model) VALUES ($1, $2, $3, $4, $5, $6)"
+        " RETURNING id",
+        &pp, &res);
     if (err)
         return err;
-    m->id = i64(res, 0, 0);
+    m->id = lrs__pg_col_i64(res, 0, 0);
     PQclear(res);
     return LRS_OK;
 }
@@ -86,21 +61,22 @@ enum lrs_err lrs__pg_model_latest(void *e, struct lrs_store_model *out,
     enum lrs_err err;
 
     lrs__pg_params_init(&pp);
-    err = run(p,
-              "SELECT id, trained_ms, user_id, org_id, learners, note, model"
-              " FROM match_models ORDER BY id DESC LIMIT 1",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "SELECT id, trained_ms, user_id, org_id, learners, note, model"
+        " FROM match_models ORDER BY id DESC LIMIT 1",
+        &pp, &res);
     if (err)
         return err;
     if (PQntuples(res) == 0) {
         PQclear(res);
         return LRS_ENOTFOUND;
     }
-    out->id = i64(res, 0, 0);
-    out->trained_ms = i64(res, 0, 1);
-    out->user_id = i64(res, 0, 2);
-    out->org_id = i64(res, 0, 3);
-    out->learners = i64(res, 0, 4);
+    out->id = lrs__pg_col_i64(res, 0, 0);
+    out->trained_ms = lrs__pg_col_i64(res, 0, 1);
+    out->user_id = lrs__pg_col_i64(res, 0, 2);
+    out->org_id = lrs__pg_col_i64(res, 0, 3);
+    out->learners = lrs__pg_col_i64(res, 0, 4);
     snprintf(out->note, sizeof out->note, "%s", PQgetvalue(res, 0, 5));
     err = lrs_buf_add(text, PQgetvalue(res, 0, 6),
                       (size_t)PQgetlength(res, 0, 6));

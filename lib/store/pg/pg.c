@@ -277,6 +277,43 @@ void lrs__pg_param_bin(struct pg_params *p, const void *ptr, size_t len)
     p->formats[i] = 1;
 }
 
+enum lrs_err lrs__pg_exec_params(struct pg *p, const char *text,
+                                 const struct pg_params *pp, PGresult **out)
+{
+    PGresult *res = PQexecParams(p->conn, text, pp->count, NULL, pp->values,
+                                 pp->lengths, pp->formats, 0);
+    const ExecStatusType st = PQresultStatus(res);
+    enum lrs_err err;
+
+    *out = NULL;
+    if (res && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+        *out = res;
+        return LRS_OK;
+    }
+    err = lrs__pg_fail_result(p, res);
+    PQclear(res);
+    return err;
+}
+
+int64_t lrs__pg_col_i64(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return 0;
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+void lrs__pg_col_text(const PGresult *res, int row, int col, char *dst,
+                      size_t size)
+{
+    const char *v = PQgetvalue(res, row, col);
+    size_t n = (size_t)PQgetlength(res, row, col);
+
+    if (n > size - 1)
+        n = size - 1;
+    memcpy(dst, v, n);
+    dst[n] = '\0';
+}
+
 enum lrs_err lrs__pg_get_i64(struct pg *p, const PGresult *res, int row,
                              int col, int64_t min, int64_t max, int64_t *out)
 {

@@ -141,6 +141,19 @@ enum lrs_err lrs__pg_fail(struct pg *p, enum lrs_err err, const char *fmt, ...)
 enum lrs_err lrs__pg_get_i64(struct pg *p, const PGresult *res, int row,
                              int col, int64_t min, int64_t max, int64_t *out);
 
+/** Run `sql` unprepared with `pp`; *out is the result (PQclear it) on
+ *  success, else NULL and the error of lrs__pg_fail_result(). */
+enum lrs_err lrs__pg_exec_params(struct pg *p, const char *sql,
+                                 const struct pg_params *pp, PGresult **out);
+
+/** Column `col` of row `row` as a whole number; 0 when NULL. For values
+ *  the database itself wrote (ids, times): lrs__pg_get_i64() checks. */
+int64_t lrs__pg_col_i64(const PGresult *res, int row, int col);
+
+/** Column `col` of row `row` into `dst`, cut to size - 1 bytes. */
+void lrs__pg_col_text(const PGresult *res, int row, int col, char *dst,
+                      size_t size);
+
 /** Whether the connection is inside a transaction block. */
 bool lrs__pg_in_txn(const struct pg *p);
 

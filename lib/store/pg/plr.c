@@ -446,16 +446,6 @@ static const char *val(const PGresult *r, int row, int col)
     return PQgetvalue(r, row, col);
 }
 
-static int64_t i64(const PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? 0 : strtoll(val(r, row, col), NULL, 10);
-}
-
-static void text(const PGresult *r, int row, int col, char *dst, size_t size)
-{
-    snprintf(dst, size, "%s", val(r, row, col));
-}
-
 static struct lrs_date date(const PGresult *r, int row, int col)
 {
     struct lrs_date d = {0, 0, 0};
@@ -511,32 +501,34 @@ static void ach_params(struct params *q, const struct lrs_achievement *a,
 static void read_ach(const PGresult *r, int i, struct lrs_achievement *a)
 {
     lrs_achievement_init(a);
-    a->id = i64(r, i, 0);
-    text(r, i, 1, a->uln, sizeof a->uln);
-    text(r, i, 2, a->supplied_uln, sizeof a->supplied_uln);
-    text(r, i, 3, a->ao_ukprn, sizeof a->ao_ukprn);
-    text(r, i, 4, a->ao_name, sizeof a->ao_name);
-    a->ao_org_id = i64(r, i, 5);
-    text(r, i, 6, a->provider_ukprn, sizeof a->provider_ukprn);
-    text(r, i, 7, a->provider_name, sizeof a->provider_name);
-    text(r, i, 8, a->subject_code, sizeof a->subject_code);
-    text(r, i, 9, a->subject, sizeof a->subject);
-    text(r, i, 10, a->qualification_type, sizeof a->qualification_type);
-    text(r, i, 11, a->level, sizeof a->level);
-    text(r, i, 12, a->grade, sizeof a->grade);
+    a->id = lrs__pg_col_i64(r, i, 0);
+    lrs__pg_col_text(r, i, 1, a->uln, sizeof a->uln);
+    lrs__pg_col_text(r, i, 2, a->supplied_uln, sizeof a->supplied_uln);
+    lrs__pg_col_text(r, i, 3, a->ao_ukprn, sizeof a->ao_ukprn);
+    lrs__pg_col_text(r, i, 4, a->ao_name, sizeof a->ao_name);
+    a->ao_org_id = lrs__pg_col_i64(r, i, 5);
+    lrs__pg_col_text(r, i, 6, a->provider_ukprn, sizeof a->provider_ukprn);
+    lrs__pg_col_text(r, i, 7, a->provider_name, sizeof a->provider_name);
+    lrs__pg_col_text(r, i, 8, a->subject_code, sizeof a->subject_code);
+    lrs__pg_col_text(r, i, 9, a->subject, sizeof a->subject);
+    lrs__pg_col_text(r, i, 10, a->qualification_type,
+                     sizeof a->qualification_type);
+    lrs__pg_col_text(r, i, 11, a->level, sizeof a->level);
+    lrs__pg_col_text(r, i, 12, a->grade, sizeof a->grade);
     a->status = val(r, i, 13)[0];
     a->award_date = date(r, i, 14);
     a->participation_start = date(r, i, 15);
     a->participation_end = date(r, i, 16);
-    a->credits = PQgetisnull(r, i, 17) ? -1 : (int32_t)i64(r, i, 17);
-    text(r, i, 18, a->language, sizeof a->language);
-    text(r, i, 19, a->source, sizeof a->source);
-    text(r, i, 20, a->collection_type, sizeof a->collection_type);
-    text(r, i, 21, a->return_number, sizeof a->return_number);
-    text(r, i, 22, a->restriction, sizeof a->restriction);
-    a->under_data_challenge = i64(r, i, 23) != 0;
-    a->loaded_ms = i64(r, i, 24);
-    a->updated_ms = i64(r, i, 25);
+    a->credits =
+        PQgetisnull(r, i, 17) ? -1 : (int32_t)lrs__pg_col_i64(r, i, 17);
+    lrs__pg_col_text(r, i, 18, a->language, sizeof a->language);
+    lrs__pg_col_text(r, i, 19, a->source, sizeof a->source);
+    lrs__pg_col_text(r, i, 20, a->collection_type, sizeof a->collection_type);
+    lrs__pg_col_text(r, i, 21, a->return_number, sizeof a->return_number);
+    lrs__pg_col_text(r, i, 22, a->restriction, sizeof a->restriction);
+    a->under_data_challenge = lrs__pg_col_i64(r, i, 23) != 0;
+    a->loaded_ms = lrs__pg_col_i64(r, i, 24);
+    a->updated_ms = lrs__pg_col_i64(r, i, 25);
 }
 
 enum lrs_err lrs__pg_achievement_find(void *e,
@@ -576,7 +568,7 @@ enum lrs_err lrs__pg_achievement_insert(void *e, struct lrs_achievement *a)
     if (PQntuples(r) == 0)
         err = lrs__pg_fail(e, LRS_ECONFLICT, "duplicate achievement key");
     else
-        a->id = i64(r, 0, 0);
+        a->id = lrs__pg_col_i64(r, 0, 0);
     PQclear(r);
     return err;
 }
@@ -642,14 +634,14 @@ enum lrs_err lrs__pg_grade_change_scan(void *e, const char *uln,
     err = run(e, PLR_GRADE_SCAN, &q, &r);
     for (int i = 0; !err && i < PQntuples(r); i++) {
         memset(&c, 0, sizeof c);
-        c.id = i64(r, i, 0);
-        c.achievement_id = i64(r, i, 1);
-        text(r, i, 2, c.uln, sizeof c.uln);
-        text(r, i, 3, c.grade, sizeof c.grade);
+        c.id = lrs__pg_col_i64(r, i, 0);
+        c.achievement_id = lrs__pg_col_i64(r, i, 1);
+        lrs__pg_col_text(r, i, 2, c.uln, sizeof c.uln);
+        lrs__pg_col_text(r, i, 3, c.grade, sizeof c.grade);
         c.status = val(r, i, 4)[0];
-        c.changed_ms = i64(r, i, 5);
-        c.user_id = i64(r, i, 6);
-        c.org_id = i64(r, i, 7);
+        c.changed_ms = lrs__pg_col_i64(r, i, 5);
+        c.user_id = lrs__pg_col_i64(r, i, 6);
+        c.org_id = lrs__pg_col_i64(r, i, 7);
         err = fn(&c, ctx);
     }
     PQclear(r);
@@ -688,24 +680,27 @@ static void entry_params(struct params *q, const struct lrs_entry *en,
 static void read_entry(const PGresult *r, int i, struct lrs_entry *en)
 {
     memset(en, 0, sizeof *en);
-    en->id = i64(r, i, 0);
-    text(r, i, 1, en->school, sizeof en->school);
-    text(r, i, 2, en->ao_ukprn, sizeof en->ao_ukprn);
-    text(r, i, 3, en->series, sizeof en->series);
-    text(r, i, 4, en->candidate_number, sizeof en->candidate_number);
-    text(r, i, 5, en->qualification_code, sizeof en->qualification_code);
-    text(r, i, 6, en->qualification_title, sizeof en->qualification_title);
-    text(r, i, 7, en->uci, sizeof en->uci);
-    text(r, i, 8, en->uln, sizeof en->uln);
-    text(r, i, 9, en->given_name, sizeof en->given_name);
-    text(r, i, 10, en->family_name, sizeof en->family_name);
+    en->id = lrs__pg_col_i64(r, i, 0);
+    lrs__pg_col_text(r, i, 1, en->school, sizeof en->school);
+    lrs__pg_col_text(r, i, 2, en->ao_ukprn, sizeof en->ao_ukprn);
+    lrs__pg_col_text(r, i, 3, en->series, sizeof en->series);
+    lrs__pg_col_text(r, i, 4, en->candidate_number,
+                     sizeof en->candidate_number);
+    lrs__pg_col_text(r, i, 5, en->qualification_code,
+                     sizeof en->qualification_code);
+    lrs__pg_col_text(r, i, 6, en->qualification_title,
+                     sizeof en->qualification_title);
+    lrs__pg_col_text(r, i, 7, en->uci, sizeof en->uci);
+    lrs__pg_col_text(r, i, 8, en->uln, sizeof en->uln);
+    lrs__pg_col_text(r, i, 9, en->given_name, sizeof en->given_name);
+    lrs__pg_col_text(r, i, 10, en->family_name, sizeof en->family_name);
     en->date_of_birth = date(r, i, 11);
-    en->gender = (enum lrs_gender)i64(r, i, 12);
-    en->verify_code = (enum lrs_verify_code)i64(r, i, 13);
-    en->verify_flags = (unsigned)i64(r, i, 14);
-    en->submitted_ms = i64(r, i, 15);
-    en->amended_ms = i64(r, i, 16);
-    en->sent_ms = i64(r, i, 17);
+    en->gender = (enum lrs_gender)lrs__pg_col_i64(r, i, 12);
+    en->verify_code = (enum lrs_verify_code)lrs__pg_col_i64(r, i, 13);
+    en->verify_flags = (unsigned)lrs__pg_col_i64(r, i, 14);
+    en->submitted_ms = lrs__pg_col_i64(r, i, 15);
+    en->amended_ms = lrs__pg_col_i64(r, i, 16);
+    en->sent_ms = lrs__pg_col_i64(r, i, 17);
 }
 
 enum lrs_err lrs__pg_entry_find(void *e, const struct lrs_entry *key,
@@ -750,7 +745,7 @@ enum lrs_err lrs__pg_entry_put(void *e, struct lrs_entry *en)
     if (PQntuples(r) == 0)
         err = lrs__pg_fail(e, LRS_ECONFLICT, "duplicate exam entry");
     else
-        en->id = i64(r, 0, 0);
+        en->id = lrs__pg_col_i64(r, 0, 0);
     PQclear(r);
     return err;
 }
@@ -802,8 +797,8 @@ static void read_share(struct pg *p, const PGresult *r, int i,
     const char *t;
 
     memset(sh, 0, sizeof *sh);
-    sh->id = i64(r, i, 0);
-    text(r, i, 1, sh->uln, sizeof sh->uln);
+    sh->id = lrs__pg_col_i64(r, i, 0);
+    lrs__pg_col_text(r, i, 1, sh->uln, sizeof sh->uln);
     hash = PQunescapeBytea((const unsigned char *)val(r, i, 2), &n);
     if (hash && n == LRS_SHARE_HASH_LEN)
         memcpy(sh->token_hash, hash, n);
@@ -814,13 +809,13 @@ static void read_share(struct pg *p, const PGresult *r, int i,
         sh->items[sh->item_count++] = strtoll(t, &end, 10);
         t = *end == ',' ? end + 1 : "";
     }
-    sh->created_ms = i64(r, i, 4);
-    sh->expires_ms = i64(r, i, 5);
-    sh->revoked_ms = i64(r, i, 6);
-    sh->views = i64(r, i, 7);
-    sh->last_view_ms = i64(r, i, 8);
-    sh->user_id = i64(r, i, 9);
-    sh->org_id = i64(r, i, 10);
+    sh->created_ms = lrs__pg_col_i64(r, i, 4);
+    sh->expires_ms = lrs__pg_col_i64(r, i, 5);
+    sh->revoked_ms = lrs__pg_col_i64(r, i, 6);
+    sh->views = lrs__pg_col_i64(r, i, 7);
+    sh->last_view_ms = lrs__pg_col_i64(r, i, 8);
+    sh->user_id = lrs__pg_col_i64(r, i, 9);
+    sh->org_id = lrs__pg_col_i64(r, i, 10);
     (void)p;
 }
 
@@ -853,7 +848,7 @@ enum lrs_err lrs__pg_share_insert(void *e, struct lrs_share *sh)
     if (PQntuples(r) == 0)
         err = lrs__pg_fail(e, LRS_ECONFLICT, "duplicate share token");
     else
-        sh->id = i64(r, 0, 0);
+        sh->id = lrs__pg_col_i64(r, 0, 0);
 out:
     PQclear(r);
     lrs_buf_release(&items);
@@ -942,7 +937,7 @@ enum lrs_err lrs__pg_invite_insert(void *e, struct lrs_invite *inv)
     err = run(e, PLR_INVITE_INSERT, &q, &r);
     if (err)
         return err;
-    inv->id = i64(r, 0, 0);
+    inv->id = lrs__pg_col_i64(r, 0, 0);
     PQclear(r);
     return LRS_OK;
 }
@@ -964,16 +959,16 @@ enum lrs_err lrs__pg_invite_live(void *e, const char *uln,
         return LRS_ENOTFOUND;
     }
     memset(out, 0, sizeof *out);
-    out->id = i64(r, 0, 0);
-    text(r, 0, 1, out->uln, sizeof out->uln);
-    text(r, 0, 2, out->code_hash, sizeof out->code_hash);
-    out->created_ms = i64(r, 0, 3);
-    out->expires_ms = i64(r, 0, 4);
-    out->used_ms = i64(r, 0, 5);
-    out->account_id = i64(r, 0, 6);
-    out->attempts = (int32_t)i64(r, 0, 7);
-    out->user_id = i64(r, 0, 8);
-    out->org_id = i64(r, 0, 9);
+    out->id = lrs__pg_col_i64(r, 0, 0);
+    lrs__pg_col_text(r, 0, 1, out->uln, sizeof out->uln);
+    lrs__pg_col_text(r, 0, 2, out->code_hash, sizeof out->code_hash);
+    out->created_ms = lrs__pg_col_i64(r, 0, 3);
+    out->expires_ms = lrs__pg_col_i64(r, 0, 4);
+    out->used_ms = lrs__pg_col_i64(r, 0, 5);
+    out->account_id = lrs__pg_col_i64(r, 0, 6);
+    out->attempts = (int32_t)lrs__pg_col_i64(r, 0, 7);
+    out->user_id = lrs__pg_col_i64(r, 0, 8);
+    out->org_id = lrs__pg_col_i64(r, 0, 9);
     PQclear(r);
     return LRS_OK;
 }
@@ -1014,8 +1009,8 @@ enum lrs_err lrs__pg_entry_submission_add(void *e,
     err = run(e, PLR_SUBMISSION_ADD, &q, &r);
     if (err)
         return err;
-    sub->id = i64(r, 0, 0);
-    sub->number = i64(r, 0, 1);
+    sub->id = lrs__pg_col_i64(r, 0, 0);
+    sub->number = lrs__pg_col_i64(r, 0, 1);
     PQclear(r);
     return LRS_OK;
 }
@@ -1048,7 +1043,7 @@ enum lrs_err lrs__pg_entry_sent_scan(void *e, const char *ao, int64_t number,
     err = run(e, number ? PLR_SENT_SCAN : PLR_SENT_LATEST, &q, &r);
     for (int i = 0; !err && i < PQntuples(r); i++) {
         read_entry(r, i, &en);
-        en.submission = i64(r, i, 18);
+        en.submission = lrs__pg_col_i64(r, i, 18);
         err = fn(&en, ctx);
     }
     PQclear(r);

@@ -27,32 +27,6 @@ const char *const lrs__pg_roster_migration[] = {
     NULL,
 };
 
-/* Run `sql` with `pp`; *out is the result (PQclear) on success. */
-static enum lrs_err run(struct pg *p, const char *sql,
-                        const struct pg_params *pp, PGresult **out)
-{
-    PGresult *res = PQexecParams(p->conn, sql, pp->count, NULL, pp->values,
-                                 pp->lengths, pp->formats, 0);
-    const ExecStatusType st = PQresultStatus(res);
-    enum lrs_err err;
-
-    *out = NULL;
-    if (res && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-        *out = res;
-        return LRS_OK;
-    }
-    err = lrs__pg_fail_result(p, res);
-    PQclear(res);
-    return err;
-}
-
-static int64_t i64(const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return 0;
-    return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
 /* The texts are NUL-terminated at their len (store.c copies them so). */
 enum lrs_err lrs__pg_roster_put(void *e, const struct lrs_store_roster *r,
                                 struct lrs_str csv, struct lrs_str before,
@@ -73,17 +47,17 @@ enum lrs_err lrs__pg_roster_put(void *e, const struct lrs_store_roster *r,
     lrs__pg_param_str(&pp, csv.ptr);
     lrs__pg_param_str(&pp, before.ptr);
     lrs__pg_param_str(&pp, ctf.ptr);
-    err =
-        run(p,
-            "INSERT INTO school_rosters (org_id, user_id, updated_ms,"
-            " source, file_name, pupils, roster, roster_before, import_ctf)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-            " ON CONFLICT (org_id) DO UPDATE SET user_id = EXCLUDED.user_id,"
-            " updated_ms = EXCLUDED.updated_ms, source = EXCLUDED.source,"
-            " file_name = EXCLUDED.file_name, pupils = EXCLUDED.pupils,"
-            " roster = EXCLUDED.roster, roster_before = EXCLUDED.roster_before,"
-            " import_ctf = EXCLUDED.import_ctf",
-            &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "INSERT INTO school_rosters (org_id, user_id, updated_ms,"
+        " source, file_name, pupils, roster, roster_before, import_ctf)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        " ON CONFLICT (org_id) DO UPDATE SET user_id = EXCLUDED.user_id,"
+        " updated_ms = EXCLUDED.updated_ms, source = EXCLUDED.source,"
+        " file_name = EXCLUDED.file_name, pupils = EXCLUDED.pupils,"
+        " roster = EXCLUDED.roster, roster_before = EXCLUDED.roster_before,"
+        " import_ctf = EXCLUDED.import_ctf",
+        &pp, &res);
     if (err)
         return err;
     PQclear(res);
@@ -102,11 +76,12 @@ enum lrs_err lrs__pg_roster_get(void *e, int64_t org_id,
 
     lrs__pg_params_init(&pp);
     lrs__pg_param_i64(&pp, org_id);
-    err = run(p,
-              "SELECT user_id, updated_ms, source, file_name, pupils, roster,"
-              " roster_before, import_ctf FROM school_rosters"
-              " WHERE org_id = $1",
-              &pp, &res);
+    err = lrs__pg_exec_params(
+        p,
+        "SELECT user_id, updated_ms, source, file_name, pupils, roster,"
+        " roster_before, import_ctf FROM school_rosters"
+        " WHERE org_id = $1",
+        &pp, &res);
     if (err)
         return err;
     if (PQntuples(res) == 0) {
@@ -114,12 +89,12 @@ enum lrs_err lrs__pg_roster_get(void *e, int64_t org_id,
         return LRS_ENOTFOUND;
     }
     out->org_id = org_id;
-    out->user_id = i64(res, 0, 0);
-    out->updated_ms = i64(res, 0, 1);
+    out->user_id = lrs__pg_col_i64(res, 0, 0);
+    out->updated_ms = lrs__pg_col_i64(res, 0, 1);
     snprintf(out->source, sizeof out->source, "%s", PQgetvalue(res, 0, 2));
     snprintf(out->file_name, sizeof out->file_name, "%s",
              PQgetvalue(res, 0, 3));
-    out->pupils = i64(res, 0, 4);
+    out->pupils = lrs__pg_col_i64(res, 0, 4);
     out->has_before = !PQgetisnull(res, 0, 6);
     err =
         lrs_buf_add(csv, PQgetvalue(res, 0, 5), (size_t)PQgetlength(res, 0, 5));

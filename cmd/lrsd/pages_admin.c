@@ -44,6 +44,45 @@ static const struct {
     {LRS_ROLE_OPERATOR, "LRS operator", "Everything, for every organisation"},
 };
 
+/*
+ * The roles fieldset of the user forms: a checkbox for each role in
+ * `allowed`, those in `checked` ticked, `hint` under the legend and
+ * `err` (or NULL) as its error.
+ */
+static void roles_fieldset(struct page *p, const char *hint, const char *err,
+                           unsigned allowed, unsigned checked)
+{
+    ph(p,
+       "<div class=\"govuk-form-group%H\"><fieldset class=\"govuk-fieldset\""
+       " aria-describedby=\"role-hint%H\"><legend class=\"govuk-fieldset__"
+       "legend govuk-fieldset__legend--s\">Roles</legend><div id=\"role-"
+       "hint\" class=\"govuk-hint\">%s</div>",
+       err ? " govuk-form-group--error" : "", err ? " role-error" : "", hint);
+    if (err)
+        ph(p,
+           "<p id=\"role-error\" class=\"govuk-error-message\"><span class="
+           "\"govuk-visually-hidden\">Error:</span> %s</p>",
+           err);
+    ph(p, "<div class=\"govuk-checkboxes govuk-checkboxes--small\" "
+          "data-module=\"govuk-checkboxes\" id=\"role\">");
+    for (size_t i = 0; i < LRSD_LEN(roles); i++) {
+        const char *rn = lrs_role_name(roles[i].role);
+
+        if (!(allowed & roles[i].role))
+            continue;
+        ph(p,
+           "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-"
+           "checkboxes__input\" id=\"role-%s\" name=\"role\" type=\""
+           "checkbox\" value=\"%s\" aria-describedby=\"role-%s-hint\"%H>"
+           "<label class=\"govuk-label govuk-checkboxes__label\" for=\""
+           "role-%s\">%s</label><div id=\"role-%s-hint\" class=\"govuk-hint "
+           "govuk-checkboxes__hint\">%s</div></div>",
+           rn, rn, rn, (checked & roles[i].role) ? " checked" : "", rn,
+           roles[i].text, rn, roles[i].hint);
+    }
+    ph(p, "</div></fieldset></div>");
+}
+
 /* "School user, School administrator" into `out`. */
 static void roles_text(unsigned bits, char *out, size_t out_len)
 {
@@ -521,36 +560,11 @@ static void user_form_page(struct page *p, const struct lrs_org *o,
                v->login, NULL, "off");
     page_input(p, "display_name", "Full name (optional)", NULL, v->name, NULL,
                "off");
-    ph(p,
-       "<div class=\"govuk-form-group%H\"><fieldset class=\"govuk-fieldset\""
-       " aria-describedby=\"role-hint%H\"><legend class=\"govuk-fieldset__"
-       "legend govuk-fieldset__legend--s\">Roles</legend><div id=\"role-"
-       "hint\" class=\"govuk-hint\">Select all that apply. A password is "
-       "made for them and shown to you once.</div>",
-       err ? " govuk-form-group--error" : "", err ? " role-error" : "");
-    if (err)
-        ph(p,
-           "<p id=\"role-error\" class=\"govuk-error-message\"><span class="
-           "\"govuk-visually-hidden\">Error:</span> %s</p>",
-           err);
-    ph(p, "<div class=\"govuk-checkboxes govuk-checkboxes--small\" "
-          "data-module=\"govuk-checkboxes\" id=\"role\">");
-    for (size_t i = 0; i < LRSD_LEN(roles); i++) {
-        const char *name = lrs_role_name(roles[i].role);
-
-        if (!(allowed & roles[i].role))
-            continue;
-        ph(p,
-           "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-"
-           "checkboxes__input\" id=\"role-%s\" name=\"role\" type=\""
-           "checkbox\" value=\"%s\" aria-describedby=\"role-%s-hint\"%H>"
-           "<label class=\"govuk-label govuk-checkboxes__label\" for=\""
-           "role-%s\">%s</label><div id=\"role-%s-hint\" class=\"govuk-hint "
-           "govuk-checkboxes__hint\">%s</div></div>",
-           name, name, name, (v->roles & roles[i].role) ? " checked" : "", name,
-           roles[i].text, name, roles[i].hint);
-    }
-    ph(p, "</div></fieldset></div><button type=\"submit\" class=\"govuk-"
+    roles_fieldset(p,
+                   "Select all that apply. A password is made for them and "
+                   "shown to you once.",
+                   err, allowed, v->roles);
+    ph(p, "<button type=\"submit\" class=\"govuk-"
           "button\" data-module=\"govuk-button\" id=\"save\">Add user</button>"
           "</form></div></div>");
     page_send(p, status);
@@ -893,37 +907,12 @@ static void edit_page(struct page *p, const struct lrs_user *u,
        o->name, u->login, (long long)u->id);
     page_csrf_field(p);
     page_input(p, "display_name", "Full name", NULL, name, NULL, "off");
+    roles_fieldset(p,
+                   "Select all that apply. The new roles apply from their "
+                   "next page or request.",
+                   err, allowed, roles_now);
     ph(p,
-       "<div class=\"govuk-form-group%H\"><fieldset class=\"govuk-fieldset\""
-       " aria-describedby=\"role-hint%H\"><legend class=\"govuk-fieldset__"
-       "legend govuk-fieldset__legend--s\">Roles</legend><div id=\"role-"
-       "hint\" class=\"govuk-hint\">Select all that apply. The new roles "
-       "apply from their next page or request.</div>",
-       err ? " govuk-form-group--error" : "", err ? " role-error" : "");
-    if (err)
-        ph(p,
-           "<p id=\"role-error\" class=\"govuk-error-message\"><span class="
-           "\"govuk-visually-hidden\">Error:</span> %s</p>",
-           err);
-    ph(p, "<div class=\"govuk-checkboxes govuk-checkboxes--small\" "
-          "data-module=\"govuk-checkboxes\" id=\"role\">");
-    for (size_t i = 0; i < LRSD_LEN(roles); i++) {
-        const char *rn = lrs_role_name(roles[i].role);
-
-        if (!(allowed & roles[i].role))
-            continue;
-        ph(p,
-           "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-"
-           "checkboxes__input\" id=\"role-%s\" name=\"role\" type=\""
-           "checkbox\" value=\"%s\" aria-describedby=\"role-%s-hint\"%H>"
-           "<label class=\"govuk-label govuk-checkboxes__label\" for=\""
-           "role-%s\">%s</label><div id=\"role-%s-hint\" class=\"govuk-hint "
-           "govuk-checkboxes__hint\">%s</div></div>",
-           rn, rn, rn, (roles_now & roles[i].role) ? " checked" : "", rn,
-           roles[i].text, rn, roles[i].hint);
-    }
-    ph(p,
-       "</div></fieldset></div><div class=\"govuk-button-group\"><button "
+       "<div class=\"govuk-button-group\"><button "
        "type=\"submit\" class=\"govuk-button\" data-module=\"govuk-button\" "
        "id=\"save\">Save changes</button><a class=\"govuk-link\" href=\""
        "/organisations/%lld\">Cancel</a></div></form></div></div>",

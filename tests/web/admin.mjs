@@ -14,11 +14,10 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
-import { harness } from './lib.mjs'
+import { PASSWORD, harness } from './lib.mjs'
 
 const env = process.env
 const t = harness('admin')
-const PASSWORD = 'correct horse battery staple'
 const NEW_PASSWORD = 'a brand new passphrase 42'
 
 async function setUp () {

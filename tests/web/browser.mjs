@@ -42,7 +42,7 @@ fs.mkdirSync(shots, { recursive: true })
 for (const f of fs.readdirSync(shots)) {
   if (f.endsWith('.png')) fs.rmSync(path.join(shots, f))
 }
-const PASSWORD = 'correct horse battery staple'
+const PASSWORD = lib.PASSWORD
 const EMMA = '2931986320' // Emma Morgan in the synthetic register
 
 let lrsd = null

@@ -9,38 +9,20 @@
 // Output is TAP; screenshots in $SCREENSHOT_DIR. Environment as
 // browser.mjs (lib.mjs): LRSD_BIN, LRS_BIN, MKUSER_BIN, WEB_DIR.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import path from 'node:path'
-import { harness } from './lib.mjs'
+import { ANN, NOBODY, PASSWORD, ROBERT, TWO_LEARNERS, csvFile, harness }
+  from './lib.mjs'
 
-const env = process.env
 const t = harness('invites')
-const PASSWORD = 'correct horse battery staple'
 
-const ANN = '1000000043'
-const ROBERT = '1748529632'
-const NOBODY = '6936002314' // valid, nobody has it
-const LEARNERS = `uln,given_name,middle_names,family_name,previous_family_name,date_of_birth,gender,postcode,ability_to_share
-${ANN},Ann-Marie,,Smith-Jones,Brown,2008-03-02,2,SW1A 1AA,1
-${ROBERT},Robert,,O'Neill,,2008-05-06,1,M1 1AE,2
-`
 const ENTRIES = `candidate_number,uci,uln,given_name,family_name,date_of_birth,gender,qualification_code,qualification_title,series
 0001,,${ANN},Ann-Marie,Smith-Jones,2008-03-02,2,600/1166/X,GCSE Mathematics,2026-06
 `
 const NOT_OURS = /among your school's pupils/
 
 async function setUp () {
-  const db = path.join(t.tmp, 'lrs.db')
-  fs.writeFileSync(path.join(t.tmp, 'learners.csv'), LEARNERS)
-  execFileSync(env.LRS_BIN, ['init', '--db', db], { stdio: 'ignore' })
-  execFileSync(env.LRS_BIN, ['import', 'learners', path.join(t.tmp, 'learners.csv'),
-    '--db', db], { stdio: 'ignore' })
-  execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
-  execFileSync(env.MKUSER_BIN, [db, 'school.sam', PASSWORD, 'school'])
-  execFileSync(env.MKUSER_BIN, [db, 'school.kim', PASSWORD, 'school', '9002'])
-  execFileSync(env.MKUSER_BIN, [db, 'ao.alex', PASSWORD, 'ao'])
-  await t.startLrsd(db)
+  await t.startLrsd(t.register(TWO_LEARNERS, [['ops.anna', 'operator'],
+    ['school.sam', 'school'], ['school.kim', 'school', '9002'],
+    ['ao.alex', 'ao']]))
   await t.launch()
 }
 
@@ -81,9 +63,7 @@ async function journeys () {
   await t.step('once the school enters the learner for an exam, it may', async () => {
     await page.goto(t.base + '/entries')
     await page.selectOption('#ao', { label: 'Test Awarding Body (UKPRN 10000001)' })
-    await page.setInputFiles('#entries', {
-      name: 'entries.csv', mimeType: 'text/csv', buffer: Buffer.from(ENTRIES)
-    })
+    await page.setInputFiles('#entries', csvFile('entries.csv', ENTRIES))
     await page.click('#submit')
     assert.equal(await page.textContent('h1'), 'Exam entries checked')
     await issue(ANN)

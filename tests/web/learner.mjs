@@ -17,7 +17,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { harness } from './lib.mjs'
+import { PASSWORD, harness } from './lib.mjs'
 
 const env = process.env
 const t = harness('learner')
@@ -36,7 +36,6 @@ ${RUTH},Ruth,Okafor,600/1166/X,Mathematics,GCSE,2,8,2026-08-20,F
 ${RUTH},Ruth,Okafor,600/1167/1,English Language,GCSE,2,6,2026-08-20,F
 ${RUTH},Ruth,Okafor,601/4433/2,Physics,A Level,3,B,2026-08-13,P
 `
-const PASSWORD = 'correct horse battery staple'
 
 async function setUp () {
   const db = path.join(t.tmp, 'lrs.db')

@@ -4,21 +4,40 @@
 // driven by playwright-core. A test makes one harness:
 //
 //   const t = harness('admin')        // a scratch directory, screenshots
+//   const db = t.register(csv, users) // optional: a register with users
 //   await t.startLrsd(dbPath)         // t.base is then http://127.0.0.1:N
 //   await t.launch()                  // t.page is a fresh page
 //   await t.step('name', async () => { ... await t.checkPage(); await t.shot('x') })
 //   await t.finish()                  // plan line, stop everything, exit code
 //
 // Environment: LRSD_BIN, WEB_DIR (the source tree's web/), SCREENSHOT_DIR,
-// CHROMIUM (optional).
+// CHROMIUM (optional); LRS_BIN and MKUSER_BIN for t.register().
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 const env = process.env
+
+// Every test user's password.
+export const PASSWORD = 'correct horse battery staple'
+
+// Two learners with valid ULNs (tests/cli/plr.t): Ann shares her record,
+// Robert does not; NOBODY is a valid ULN nobody has.
+export const ANN = '1000000043'
+export const ROBERT = '1748529632'
+export const NOBODY = '6936002314'
+export const TWO_LEARNERS = `uln,given_name,middle_names,family_name,previous_family_name,date_of_birth,gender,postcode,ability_to_share
+${ANN},Ann-Marie,,Smith-Jones,Brown,2008-03-02,2,SW1A 1AA,1
+${ROBERT},Robert,,O'Neill,,2008-05-06,1,M1 1AE,2
+`
+
+// A file for setInputFiles: `text` as a CSV named `name`.
+export function csvFile (name, text) {
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(text) }
+}
 
 // A step that has not finished after this long fails, so one hung call
 // (a browser that stops answering) costs one step, not the whole test's
@@ -168,6 +187,23 @@ export function harness (name) {
     } finally {
       clearTimeout(timer)
     }
+  }
+  // A register in the scratch directory holding the learners of the
+  // CSV text `learners` and `users` ([login, role, organisation id?],
+  // each with PASSWORD); its path.
+  t.register = (learners, users) => {
+    const db = path.join(t.tmp, 'lrs.db')
+    const file = path.join(t.tmp, 'learners.csv')
+
+    fs.writeFileSync(file, learners)
+    execFileSync(env.LRS_BIN, ['init', '--db', db], { stdio: 'ignore' })
+    execFileSync(env.LRS_BIN, ['import', 'learners', file, '--db', db],
+      { stdio: 'ignore' })
+    for (const [login, role, org] of users) {
+      execFileSync(env.MKUSER_BIN,
+        [db, login, PASSWORD, role].concat(org ? [org] : []))
+    }
+    return db
   }
   t.checkPage = () => checkPage(t.page)
   t.errors = () => errors(t.page)

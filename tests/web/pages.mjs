@@ -13,11 +13,10 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { harness, checkPage } from './lib.mjs'
+import { PASSWORD, checkPage, harness } from './lib.mjs'
 
 const env = process.env
 const t = harness('pages')
-const PASSWORD = 'correct horse battery staple'
 const LEARNERS = `uln,given_name,middle_names,family_name,previous_family_name,date_of_birth,gender,postcode,ability_to_share
 1000000043,Ann-Marie,,Smith-Jones,Brown,2008-03-02,2,SW1A 1AA,1
 `

@@ -22,11 +22,10 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
-import { harness } from './lib.mjs'
+import { PASSWORD, harness } from './lib.mjs'
 
 const env = process.env
 const t = harness('school')
-const PASSWORD = 'correct horse battery staple'
 
 // The shared harness (lib.mjs): TAP steps, screenshots, the checks every
 // page passes, lrsd and chromium. `page` and `base` are set by setUp.

@@ -8,23 +8,12 @@
 // Output is TAP; screenshots in $SCREENSHOT_DIR. Environment as
 // browser.mjs (lib.mjs): LRSD_BIN, LRS_BIN, MKUSER_BIN, WEB_DIR.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import path from 'node:path'
-import { harness } from './lib.mjs'
+import { ANN, NOBODY, PASSWORD, ROBERT, TWO_LEARNERS, csvFile as csv, harness }
+  from './lib.mjs'
 
-const env = process.env
 const t = harness('verify')
-const PASSWORD = 'correct horse battery staple'
 
-// Synthetic learners with valid ULNs (tests/cli/plr.t).
-const ANN = '1000000043'
-const ROBERT = '1748529632'
-const NOBODY = '6936002314' // valid, nobody has it
-const LEARNERS = `uln,given_name,middle_names,family_name,previous_family_name,date_of_birth,gender,postcode,ability_to_share
-${ANN},Ann-Marie,,Smith-Jones,Brown,2008-03-02,2,SW1A 1AA,1
-${ROBERT},Robert,,O'Neill,,2008-05-06,1,M1 1AE,2
-`
 // One row for each answer: verified, names that do not agree (VRF5),
 // a wrong date of birth (VRF7), an unknown ULN, an invalid ULN, a
 // missing family name.
@@ -37,19 +26,9 @@ ${NOBODY},Kim,Ward,,
 ${ANN},Ann-Marie,,,
 `
 
-function csv (name, text) {
-  return { name, mimeType: 'text/csv', buffer: Buffer.from(text) }
-}
-
 async function setUp () {
-  const db = path.join(t.tmp, 'lrs.db')
-  fs.writeFileSync(path.join(t.tmp, 'learners.csv'), LEARNERS)
-  execFileSync(env.LRS_BIN, ['init', '--db', db], { stdio: 'ignore' })
-  execFileSync(env.LRS_BIN, ['import', 'learners', path.join(t.tmp, 'learners.csv'),
-    '--db', db], { stdio: 'ignore' })
-  execFileSync(env.MKUSER_BIN, [db, 'ops.anna', PASSWORD, 'operator'])
-  execFileSync(env.MKUSER_BIN, [db, 'ao.alex', PASSWORD, 'ao'])
-  await t.startLrsd(db)
+  await t.startLrsd(t.register(TWO_LEARNERS, [['ops.anna', 'operator'],
+    ['ao.alex', 'ao']]))
   await t.launch()
 }
 

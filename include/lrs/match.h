@@ -299,8 +299,9 @@ struct lrs_match_query {
      * Whether `middle` is all the learner's middle names, so that empty
      * means the learner has none (a record from a school's MIS: a CTF
      * pupil, a row of a CSV of records). False when the searcher may
-     * simply not have given them (a search form): an empty `middle` is
-     * then no evidence either way (docs/matching.md, "Middle names").
+     * simply not have given them (a search form, a registration): an
+     * empty `middle` is then no evidence either way (docs/matching.md,
+     * "Middle names").
      */
     bool middle_known;
     /*

@@ -297,6 +297,10 @@ lrs_service_register(struct lrs_store *s, struct lrs_match_index *idx,
     if (lrs_store_in_transaction(s))
         LRS_BUG("lrs_service_register inside a transaction");
     query_of(&row, &q);
+    /* Whoever registers may not know the middle names (the form leaves
+     * them optional): an empty field must not count against a learner
+     * who has some, or the search first could miss a duplicate. */
+    q.middle_known = false;
     pthread_mutex_lock(&reg_lock);
     err = lrs_match_index_find(idx, &q, res, diag);
     if (err)

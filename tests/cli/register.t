@@ -19,7 +19,7 @@ WSRC0021 not registered: the search found 1 candidate; if none is this learner, 
 WSRC0004 exact match (exact >= 15.29, weak >= 17.29, possible >= 10.29 bits)
 blocks 19, scored 1, above possible 1, oversized blocks 0
 uln          score  given             middle            family            dob               gender            postcode
-1000000019   24.05  exact      +6.45  none       +0.00  exact      +8.15  exact     +11.63  same       +0.94  different  -3.11  weak: other area or date
+1000000019   24.05  exact      +6.45  missing    +0.00  exact      +8.15  exact     +11.63  same       +0.94  different  -3.11  weak: other area or date
 ? 1
 # Identical details stop it even when confirmed.
 $ lrs register --given Amelia --family Watson --dob 2010-05-04 --gender 2 --postcode "LS6 2AB" --confirm-new --reason "sure"
@@ -27,7 +27,7 @@ WSRC0021 not registered: learner 1000000019 has the same given name, family name
 WSRC0004 exact match (exact >= 15.29, weak >= 17.29, possible >= 10.29 bits)
 blocks 19, scored 1, above possible 1, oversized blocks 0
 uln          score  given             middle            family            dob               gender            postcode
-1000000019   40.13  exact      +6.45  none       +0.00  exact      +8.15  exact     +11.63  same       +0.94  exact     +12.97
+1000000019   40.13  exact      +6.45  missing    +0.00  exact      +8.15  exact     +11.63  same       +0.94  exact     +12.97
 ? 1
 # A person checked: another Amelia. Confirmed with a reason, recorded.
 $ lrs register --given Amelia --family Watson --dob 2010-05-04 --gender 2 --postcode "M1 1AE" --confirm-new --reason "another Amelia: other parents" | sed -E 's/ [0-9]{10}$/ ULN/'

@@ -431,7 +431,9 @@ double lrs__jw_bound(struct lrs_str a, struct lrs_str b)
     size_t p = 0;
     double j;
 
-    if (!a.len || !b.len || m == 0)
+    if (!a.len || !b.len)
+        return 1; /* not a case slow_level() meets */
+    if (m == 0)
         return 0;
     j = (m / (double)a.len + m / (double)b.len + 1) / 3;
     if (j <= 0.7)

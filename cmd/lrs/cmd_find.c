@@ -772,7 +772,8 @@ int cmd_find(int argc, char **argv)
 
 static const char train_usage[] =
     "lrs train [--db PATH [--out MODEL] | --learners FILE --out MODEL]\n"
-    "                [--seed N] [--pairs N] [--sample N]";
+    "                [--seed N] [--pairs N] [--sample N]\n"
+    "       lrs train [--db PATH] --use MODEL";
 
 static const char train_help[] =
     "Estimate the match model from the register (docs/matching.md,\n"
@@ -783,7 +784,9 @@ static const char train_help[] =
     "weight before and after. A register of fewer than 1,000 learners\n"
     "gets the shipped model. The model is stored with the register (the\n"
     "newest one stored is what 'lrs find', 'lrs register', 'lrs batch'\n"
-    "and lrsd use) and, with --out, written to a file.\n"
+    "and lrsd use) and, with --out, written to a file. With --use, the\n"
+    "model file MODEL is stored as it is instead (a model written by\n"
+    "--out with its thresholds changed: docs/matching.md, \"Decisions\").\n"
     "\n"
     "    --db PATH         the store (default $LRS_DB, else ./var/lrs.db)\n"
     "    --learners FILE   instead of a store, a register CSV (as for\n"
@@ -791,10 +794,12 @@ static const char train_help[] =
     "    --out MODEL       the model file to write\n"
     "    --seed N          sampling seed (default 1)\n"
     "    --pairs N         random pairs for u (default 1000000)\n"
-    "    --sample N        learners whose blocks feed EM (default 100000)\n";
+    "    --sample N        learners whose blocks feed EM (default 100000)\n"
+    "    --use MODEL       store this model file with the register, checked,\n"
+    "                      without training\n";
 
 struct train_opts {
-    const char *db, *learners, *out, *seed, *pairs, *sample;
+    const char *db, *learners, *out, *seed, *pairs, *sample, *use;
 };
 
 static int train_args(int argc, char **argv, struct train_opts *o)
@@ -809,6 +814,7 @@ static int train_args(int argc, char **argv, struct train_opts *o)
         {"--seed", offsetof(struct train_opts, seed)},
         {"--pairs", offsetof(struct train_opts, pairs)},
         {"--sample", offsetof(struct train_opts, sample)},
+        {"--use", offsetof(struct train_opts, use)},
     };
 
     memset(o, 0, sizeof *o);
@@ -834,6 +840,12 @@ static int train_args(int argc, char **argv, struct train_opts *o)
     }
     if (o->learners && o->db) {
         cli_error("give --db or --learners, not both");
+        return cli_usage(train_usage, NULL);
+    }
+    if (o->use && (o->learners || o->out || o->seed || o->pairs || o->sample)) {
+        cli_error("--use stores a model file as it is: give it with --db "
+                  "only (--learners, --out, --seed, --pairs and --sample are "
+                  "for training)");
         return cli_usage(train_usage, NULL);
     }
     if (o->learners && !o->out) {
@@ -902,8 +914,7 @@ static void print_report(const struct lrs_match_train_report *r,
 /* Save `model` with the register at `url` (lrs_store_model_save), as the
  * command-line actor; say which row it is. */
 static bool store_model(const char *url, const struct lrs_match_model *model,
-                        const struct lrs_match_train_report *rep,
-                        const char *comment)
+                        uint64_t learners, const char *comment)
 {
     const struct lrs_actor actor = LRS_ACTOR_CLI;
     struct lrs_store *s = NULL;
@@ -921,7 +932,7 @@ static bool store_model(const char *url, const struct lrs_match_model *model,
         goto out;
     }
     memset(&row, 0, sizeof row);
-    row.learners = (int64_t)rep->learners;
+    row.learners = (int64_t)learners;
     /* The comment without its "# " and line feed. */
     snprintf(row.note, sizeof row.note, "%.*s", (int)(strlen(comment) - 3),
              comment + 2);
@@ -982,6 +993,14 @@ int cmd_train(int argc, char **argv)
 
     if (rc != CLI_OK)
         return rc;
+    if (o.use) {
+        /* Checked as any model file is read; trained on no learners. */
+        if (!read_model(o.use, &model))
+            return CLI_FAIL;
+        snprintf(comment, sizeof comment, "# lrs train --use %.90s\n", o.use);
+        return store_model(db_url(o.db), &model, 0, comment) ? CLI_OK
+                                                             : CLI_FAIL;
+    }
     lrs_match_train_opts_default(&to);
     if (!count_opt(o.seed, "--seed", 0, UINT64_MAX, &to.seed) ||
         !count_opt(o.pairs, "--pairs", 1000, 1ull << 32, &to.u_pairs) ||
@@ -1017,7 +1036,8 @@ int cmd_train(int argc, char **argv)
     snprintf(comment, sizeof comment, "# lrs train: %llu learners, seed %llu\n",
              (unsigned long long)rep.learners, (unsigned long long)to.seed);
     rc = CLI_OK;
-    if (!o.learners && !store_model(db_url(o.db), &model, &rep, comment))
+    if (!o.learners &&
+        !store_model(db_url(o.db), &model, rep.learners, comment))
         rc = CLI_FAIL;
     else if (o.out && !write_model(o.out, &model, comment))
         rc = CLI_FAIL;

@@ -77,6 +77,26 @@ WSRC0004 2931986320
 # Trained again without --out: model 2 is the one in use.
 $ lrs train --pairs 300000 --seed 2 | tail -1
 stored as match model 2 of the register
+# A model file with its possible threshold changed, stored as it is
+# (--use): model 3, whose low offset every later search uses.
+$ sed 's/^low .*/low -5/' store-model.txt > low.txt
+$ lrs train --use low.txt
+stored as match model 3 of the register
+$ lrs find --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE" --explain | head -1
+WSRC0004 exact match (exact >= 15.29, weak >= 17.29, possible >= 8.29 bits)
+# A bad one is refused, naming the file, line and key; nothing stored.
+$ sed 's/^low .*/low -1/' store-model.txt > tight.txt
+$ lrs train --use tight.txt
+2> lrs: tight.txt: high - low must be at least margin
+? 1
+$ lrs find --given Emma --family Morgan --dob 2010-09-28 --gender 2 --postcode "BN6 8JE" --explain | head -1
+WSRC0004 exact match (exact >= 15.29, weak >= 17.29, possible >= 8.29 bits)
+$ lrs train --use low.txt --seed 3
+2> lrs: --use stores a model file as it is: give it with --db only (--learners, --out, --seed, --pairs and --sample are for training)
+2> usage: lrs train [--db PATH [--out MODEL] | --learners FILE --out MODEL]
+2>                 [--seed N] [--pairs N] [--sample N]
+2>        lrs train [--db PATH] --use MODEL
+? 2
 # A register too small to train gets the shipped model, which reads back.
 $ lrs synth --learners 100 --queries 1 --seed 1 --out tiny > /dev/null
 $ lrs train --learners tiny/learners.csv --out shipped.txt | head -1
@@ -106,6 +126,7 @@ $ lrs train --learners a/learners.csv
 2> lrs: give --out MODEL (a register CSV has no store to keep the model)
 2> usage: lrs train [--db PATH [--out MODEL] | --learners FILE --out MODEL]
 2>                 [--seed N] [--pairs N] [--sample N]
+2>        lrs train [--db PATH] --use MODEL
 ? 2
 $ lrs train --learners a/learners.csv --out m.txt --pairs 10
 2> lrs: --pairs must be a whole number from 1000 to 4294967296, got '10'

@@ -50,20 +50,6 @@ static enum lrs_err col_uln(struct pg *p, const PGresult *res, int row, int col,
     return LRS_OK;
 }
 
-/* Copy a text column into dst[size], cut to fit; NULL is "". */
-static void col_text(const PGresult *res, int row, int col, char *dst,
-                     size_t size)
-{
-    size_t n = (size_t)PQgetlength(res, row, col);
-
-    if (PQgetisnull(res, row, col))
-        n = 0;
-    if (n > size - 1)
-        n = size - 1;
-    memcpy(dst, PQgetvalue(res, row, col), n);
-    dst[n] = '\0';
-}
-
 static enum lrs_err col_int(struct pg *p, const PGresult *res, int row, int col,
                             int min, int max, int *out)
 {
@@ -114,23 +100,23 @@ static enum lrs_err read_learner(struct pg *p, const PGresult *res, int row,
 
     lrs_learner_init(l);
     err = col_uln(p, res, row, 0, l->uln);
-    col_text(res, row, 1, l->given_name, sizeof l->given_name);
-    col_text(res, row, 2, l->middle_names, sizeof l->middle_names);
-    col_text(res, row, 3, l->family_name, sizeof l->family_name);
-    col_text(res, row, 4, l->previous_family_name,
-             sizeof l->previous_family_name);
-    col_text(res, row, 5, l->preferred_given_name,
-             sizeof l->preferred_given_name);
-    col_text(res, row, 6, dob, sizeof dob);
+    lrs__pg_col_text(res, row, 1, l->given_name, sizeof l->given_name);
+    lrs__pg_col_text(res, row, 2, l->middle_names, sizeof l->middle_names);
+    lrs__pg_col_text(res, row, 3, l->family_name, sizeof l->family_name);
+    lrs__pg_col_text(res, row, 4, l->previous_family_name,
+                     sizeof l->previous_family_name);
+    lrs__pg_col_text(res, row, 5, l->preferred_given_name,
+                     sizeof l->preferred_given_name);
+    lrs__pg_col_text(res, row, 6, dob, sizeof dob);
     if (!err && lrs_date_parse(lrs_str_c(dob), 0, "date_of_birth",
                                &l->date_of_birth, NULL))
         err = lrs__pg_fail(p, LRS_ECORRUPT, "stored date of birth is invalid");
     err = err ? err : col_int(p, res, row, 7, 0, 9, &gender);
-    col_text(res, row, 8, l->postcode, sizeof l->postcode);
-    col_text(res, row, 9, l->address_line1, sizeof l->address_line1);
-    col_text(res, row, 10, l->address_line2, sizeof l->address_line2);
-    col_text(res, row, 11, l->address_town, sizeof l->address_town);
-    col_text(res, row, 12, l->address_county, sizeof l->address_county);
+    lrs__pg_col_text(res, row, 8, l->postcode, sizeof l->postcode);
+    lrs__pg_col_text(res, row, 9, l->address_line1, sizeof l->address_line1);
+    lrs__pg_col_text(res, row, 10, l->address_line2, sizeof l->address_line2);
+    lrs__pg_col_text(res, row, 11, l->address_town, sizeof l->address_town);
+    lrs__pg_col_text(res, row, 12, l->address_county, sizeof l->address_county);
     err = err ? err : col_int(p, res, row, 13, 0, 2, &share);
     err = err ? err : col_int(p, res, row, 14, 0, 2, &status);
     err = err ? err : col_uln(p, res, row, 15, l->master_uln);
@@ -530,10 +516,11 @@ static enum lrs_err name_row(struct pg *p, const PGresult *res, int i,
     memset(&c, 0, sizeof c);
     err = lrs__pg_get_i64(p, res, i, 0, 0, INT64_MAX, &c.id);
     err = err ? err : col_uln(p, res, i, 1, c.uln);
-    col_text(res, i, 2, c.given_name, sizeof c.given_name);
-    col_text(res, i, 3, c.middle_names, sizeof c.middle_names);
-    col_text(res, i, 4, c.family_name, sizeof c.family_name);
-    col_text(res, i, 5, c.preferred_given_name, sizeof c.preferred_given_name);
+    lrs__pg_col_text(res, i, 2, c.given_name, sizeof c.given_name);
+    lrs__pg_col_text(res, i, 3, c.middle_names, sizeof c.middle_names);
+    lrs__pg_col_text(res, i, 4, c.family_name, sizeof c.family_name);
+    lrs__pg_col_text(res, i, 5, c.preferred_given_name,
+                     sizeof c.preferred_given_name);
     err = err ? err
               : lrs__pg_get_i64(p, res, i, 6, INT64_MIN, INT64_MAX,
                                 &c.changed_ms);
@@ -541,7 +528,7 @@ static enum lrs_err name_row(struct pg *p, const PGresult *res, int i,
               : lrs__pg_get_i64(p, res, i, 7, INT64_MIN, INT64_MAX, &c.user_id);
     err = err ? err
               : lrs__pg_get_i64(p, res, i, 8, INT64_MIN, INT64_MAX, &c.org_id);
-    col_text(res, i, 9, c.reason, sizeof c.reason);
+    lrs__pg_col_text(res, i, 9, c.reason, sizeof c.reason);
     return err ? err : cb->fn(&c, cb->ctx);
 }
 

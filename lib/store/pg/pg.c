@@ -306,7 +306,8 @@ void lrs__pg_col_text(const PGresult *res, int row, int col, char *dst,
                       size_t size)
 {
     const char *v = PQgetvalue(res, row, col);
-    size_t n = (size_t)PQgetlength(res, row, col);
+    size_t n =
+        PQgetisnull(res, row, col) ? 0 : (size_t)PQgetlength(res, row, col);
 
     if (n > size - 1)
         n = size - 1;

@@ -150,7 +150,8 @@ enum lrs_err lrs__pg_exec_params(struct pg *p, const char *sql,
  *  the database itself wrote (ids, times): lrs__pg_get_i64() checks. */
 int64_t lrs__pg_col_i64(const PGresult *res, int row, int col);
 
-/** Column `col` of row `row` into `dst`, cut to size - 1 bytes. */
+/** Column `col` of row `row` into `dst`, cut to size - 1 bytes; NULL is
+ *  the empty string. */
 void lrs__pg_col_text(const PGresult *res, int row, int col, char *dst,
                       size_t size);
 
